@@ -1,0 +1,1 @@
+// Placeholder until the Redis layer lands.

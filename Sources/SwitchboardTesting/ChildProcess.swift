@@ -1,0 +1,100 @@
+import Foundation
+import Synchronization
+
+/// A process a test started, stopped by its PID when the test is done.
+public final class ChildProcess: Sendable {
+    public let pid: Int32
+    public let name: String
+    private let process: Process
+    private let state = Box()
+
+    private struct State {
+        var status: Int32?
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+    }
+
+    private final class Box: Sendable {
+        let mutex = Mutex<State>(State())
+        func withLock<R>(_ body: (inout State) -> R) -> R { mutex.withLock { body(&$0) } }
+    }
+
+    /// Starts `executable` with its output appended to `logFile` (or discarded).
+    public init(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        currentDirectory: String? = nil,
+        logFile: String? = nil
+    ) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let currentDirectory {
+            process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
+        }
+        let output: FileHandle
+        if let logFile {
+            FileManager.default.createFile(atPath: logFile, contents: nil)
+            output = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+            output.seekToEndOfFile()
+        } else {
+            output = FileHandle.nullDevice
+        }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        self.process = process
+        self.name = (executable as NSString).lastPathComponent
+        let state = self.state
+        process.terminationHandler = { finished in
+            let status = finished.terminationStatus
+            let waiters = state.withLock { state in
+                state.status = status
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(returning: status) }
+        }
+        try process.run()
+        self.pid = process.processIdentifier
+    }
+
+    public var isRunning: Bool { state.withLock { $0.status == nil } }
+
+    /// Sends a signal to the process (SIGKILL to simulate a crash).
+    public func signal(_ signal: Int32) {
+        if isRunning { _ = kill(pid, signal) }
+    }
+
+    /// Waits for the process to exit and returns its status.
+    @discardableResult
+    public func waitForExit() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let status: Int32? = state.withLock { state in
+                if let status = state.status { return status }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
+
+    /// Stops the process: SIGTERM, then SIGKILL if it has not exited within `grace`.
+    public func stop(grace: Duration = .seconds(5)) async {
+        guard isRunning else { return }
+        signal(SIGTERM)
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.waitForExit(); return true }
+            group.addTask {
+                try? await Task.sleep(for: grace)
+                return false
+            }
+            if await group.next() == false {
+                self.signal(SIGKILL)
+                await self.waitForExit()
+            }
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `switchboard` command line: one executable, a subcommand per part.
+@main
+struct Switchboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Customer-support live-chat routing over XMPP and Redis."
+    )
+}
