@@ -1,0 +1,21 @@
+/// The XML namespaces Switchboard speaks.
+public enum Namespace {
+    public static let stream = "http://etherx.jabber.org/streams"
+    public static let client = "jabber:client"
+    public static let component = "jabber:component:accept"
+    public static let xml = "http://www.w3.org/XML/1998/namespace"
+    public static let streamErrors = "urn:ietf:params:xml:ns:xmpp-streams"
+    public static let stanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas"
+    public static let tls = "urn:ietf:params:xml:ns:xmpp-tls"
+    public static let sasl = "urn:ietf:params:xml:ns:xmpp-sasl"
+    public static let bind = "urn:ietf:params:xml:ns:xmpp-bind"
+    public static let session = "urn:ietf:params:xml:ns:xmpp-session"
+    public static let roster = "jabber:iq:roster"
+    public static let chatStates = "http://jabber.org/protocol/chatstates"
+    public static let discoInfo = "http://jabber.org/protocol/disco#info"
+    public static let discoItems = "http://jabber.org/protocol/disco#items"
+    public static let commands = "http://jabber.org/protocol/commands"
+    public static let dataForms = "jabber:x:data"
+    public static let ping = "urn:xmpp:ping"
+    public static let delay = "urn:xmpp:delay"
+}
