@@ -1,0 +1,41 @@
+/// How the router reaches the XMPP server as an external component (XEP-0114).
+public struct ComponentConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The service domain the component serves (`support.localhost`).
+    public var domain: String
+    /// The shared secret of the handshake. Never logged or printed.
+    public var secret: String
+    /// A whitespace keepalive is sent this often when the link is idle.
+    public var keepaliveInterval: Duration
+    public var connectTimeout: Duration
+    /// The server must accept the handshake within this time.
+    public var handshakeTimeout: Duration
+    public var backoff: Backoff
+    public var limits: XMLStreamLimits
+    /// Stanzas sent while the link is down wait in a queue this long at most; older ones are dropped.
+    public var outboundQueueLimit: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 5347, domain: String = "support.localhost", secret: String,
+        keepaliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(5),
+        handshakeTimeout: Duration = .seconds(10), backoff: Backoff = Backoff(),
+        limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000
+    ) {
+        self.host = host
+        self.port = port
+        self.domain = domain
+        self.secret = secret
+        self.keepaliveInterval = keepaliveInterval
+        self.connectTimeout = connectTimeout
+        self.handshakeTimeout = handshakeTimeout
+        self.backoff = backoff
+        self.limits = limits
+        self.outboundQueueLimit = outboundQueueLimit
+    }
+}
+
+extension ComponentConfiguration: CustomStringConvertible {
+    /// Everything but the secret.
+    public var description: String { "component \(domain) at \(host):\(port)" }
+}

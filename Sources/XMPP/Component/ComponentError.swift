@@ -1,0 +1,45 @@
+/// Why the component link failed or ended.
+public enum ComponentError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The TCP connection could not be made.
+    case connectFailed(String)
+    /// The server refused the handshake: wrong secret (`not-authorized`), domain taken (`conflict`), unknown domain.
+    case rejected(StreamError)
+    /// The server ended a working link with a stream error.
+    case streamError(StreamError)
+    /// The connection failed after it was made.
+    case linkFailed(String)
+    /// The server closed the stream or the connection.
+    case closed
+    /// The server did not complete the handshake in time.
+    case handshakeTimeout
+    /// The server spoke something other than XEP-0114.
+    case protocolViolation(String)
+
+    public var description: String {
+        switch self {
+        case .connectFailed(let reason): "cannot connect to the XMPP server: \(reason)"
+        case .rejected(let error) where error.condition == .notAuthorized:
+            "the XMPP server refused the component secret (not-authorized): check the secret on both sides"
+        case .rejected(let error) where error.condition == .conflict:
+            "the service domain is already connected to the XMPP server (conflict): another router holds it"
+        case .rejected(let error) where error.condition == .hostUnknown:
+            "the XMPP server has no component for this domain (host-unknown): check its configuration"
+        case .rejected(let error): "the XMPP server refused the component: \(error)"
+        case .streamError(let error): "the XMPP server ended the link: \(error)"
+        case .linkFailed(let reason): "the link to the XMPP server failed: \(reason)"
+        case .closed: "the XMPP server closed the link"
+        case .handshakeTimeout: "the XMPP server did not answer the component handshake in time"
+        case .protocolViolation(let what): "the XMPP server broke the component protocol: \(what)"
+        }
+    }
+}
+
+/// What an `XMPPComponent` reports to its owner.
+public enum ComponentEvent: Sendable {
+    /// The handshake succeeded; stanzas flow.
+    case connected
+    /// A stanza addressed to the service domain or one of its addresses.
+    case stanza(Stanza)
+    /// The link is down; the component will retry after `retryIn`.
+    case disconnected(ComponentError, retryIn: Duration)
+}

@@ -1,0 +1,88 @@
+import COpenSSL
+import NIOCore
+import NIOPosix
+
+/// The connection and authentication steps of XEP-0114.
+enum ComponentHandshake {
+    typealias Link = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
+
+    /// Opens a TCP connection with the XML stream codec in its pipeline.
+    static func connect(_ configuration: ComponentConfiguration, group: any EventLoopGroup) async throws(ComponentError) -> Link {
+        do {
+            return try await ClientBootstrap(group: group)
+                .connectTimeout(.init(configuration.connectTimeout))
+                .channelOption(.socketOption(.so_keepalive), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .connect(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addXMLStreamCodec(limits: configuration.limits)
+                        return try Link(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw .connectFailed("\(configuration.host):\(configuration.port): \(error)")
+        }
+    }
+
+    /// Opens the stream and proves knowledge of the secret: `<handshake>` with the
+    /// hex SHA-1 of the stream id followed by the secret.
+    static func authenticate(
+        _ configuration: ComponentConfiguration, channel: any Channel,
+        events: inout NIOAsyncChannelInboundStream<XMLStreamEvent>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<XMLStreamOutput>
+    ) async throws {
+        // A server that never answers would hold the link forever: close it after the timeout.
+        let timeout = channel.eventLoop.scheduleTask(in: .init(configuration.handshakeTimeout)) {
+            channel.close(promise: nil)
+        }
+        defer { timeout.cancel() }
+        let timedOut = { () -> ComponentError in
+            timeout.cancel()
+            return .handshakeTimeout
+        }
+        try await outbound.write(.open(StreamHeader(contentNamespace: Namespace.component, to: configuration.domain)))
+        let header: StreamHeader
+        switch try await events.next() {
+        case .streamOpened(let opened)?: header = opened
+        case .element(let element)?:
+            throw StreamError(element).map(ComponentError.rejected) ?? .protocolViolation("<\(element.name)> before the stream header")
+        case .streamClosed?: throw ComponentError.closed
+        case nil: throw channel.isActive ? ComponentError.closed : timedOut()
+        }
+        guard let id = header.id, !id.isEmpty else {
+            throw ComponentError.protocolViolation("the stream header has no id")
+        }
+        try await outbound.write(.element(.text("handshake", namespace: Namespace.component, digest(streamID: id, secret: configuration.secret))))
+        switch try await events.next() {
+        case .element(let element)? where element.name == "handshake" && element.namespace == Namespace.component:
+            return
+        case .element(let element)?:
+            throw StreamError(element).map(ComponentError.rejected) ?? .protocolViolation("<\(element.name)> instead of <handshake/>")
+        case .streamClosed?: throw ComponentError.closed
+        case .streamOpened?: throw ComponentError.protocolViolation("a second stream header")
+        case nil: throw channel.isActive ? ComponentError.closed : timedOut()
+        }
+    }
+
+    /// The lowercase hex SHA-1 of `streamID + secret`.
+    static func digest(streamID: String, secret: String) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        let input = Array((streamID + secret).utf8)
+        _ = input.withUnsafeBufferPointer { SHA1($0.baseAddress, $0.count, &digest) }
+        return digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Adds the XML stream decoder and encoder.
+    public func addXMLStreamCodec(limits: XMLStreamLimits) throws {
+        try addHandler(ByteToMessageHandler(XMLStreamDecoder(limits: limits)))
+        try addHandler(MessageToByteHandler(XMLStreamEncoder()))
+    }
+}
