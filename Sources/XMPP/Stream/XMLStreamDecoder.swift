@@ -5,7 +5,7 @@ import NIOCore
 public struct XMLStreamDecoder: ByteToMessageDecoder {
     public typealias InboundOut = XMLStreamEvent
 
-    private let parser: XMLStreamParser
+    let parser: XMLStreamParser
     private var events: [XMLStreamEvent] = []
 
     public init(limits: XMLStreamLimits = XMLStreamLimits()) {
