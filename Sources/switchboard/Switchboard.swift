@@ -5,6 +5,7 @@ import ArgumentParser
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
-        abstract: "Customer-support live-chat routing over XMPP and Redis."
+        abstract: "Customer-support live-chat routing over XMPP and Redis.",
+        subcommands: [RouterCommand.self]
     )
 }

@@ -5,14 +5,13 @@ import NIOPosix
 import ServiceLifecycle
 
 /// The router's link to the XMPP server as an external component (XEP-0114): connects,
-/// authenticates with the shared secret, delivers incoming stanzas to its handler, and
-/// reconnects with backoff whenever the link drops. Stanzas sent while it is down wait
-/// in a bounded queue and go out once it is back.
-public final class XMPPComponent: Service, Sendable {
+/// authenticates with the shared secret, delivers incoming stanzas to the handler given to
+/// `run`, and reconnects with backoff whenever the link drops. Stanzas sent while it is down
+/// wait in a bounded queue and go out once it is back.
+public final class XMPPComponent: Sendable {
     public let configuration: ComponentConfiguration
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let handler: @Sendable (ComponentEvent) async -> Void
     private let state = NIOLockedValueBox(LinkState())
 
     private struct LinkState {
@@ -24,15 +23,13 @@ public final class XMPPComponent: Service, Sendable {
     public init(
         configuration: ComponentConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger,
-        handler: @escaping @Sendable (ComponentEvent) async -> Void
+        logger: Logger
     ) {
         self.configuration = configuration
         self.group = eventLoopGroup
         var logger = logger
         logger[metadataKey: "domain"] = "\(configuration.domain)"
         self.logger = logger
-        self.handler = handler
     }
 
     /// Sends a stanza, or queues it until the link is up.
@@ -57,14 +54,16 @@ public final class XMPPComponent: Service, Sendable {
         }
     }
 
-    /// Keeps the link up until the service group shuts down gracefully or the task is cancelled.
-    public func run() async throws {
-        try await withGracefulShutdownHandler {
+    /// Keeps the link up, handing every event to `handler` in order, until the service group
+    /// shuts down gracefully (the stream is closed politely) or the task is cancelled.
+    /// The next stanza is read only when `handler` returns: a slow handler slows the link.
+    public func run(_ handler: @Sendable (ComponentEvent) async -> Void) async {
+        await withGracefulShutdownHandler {
             var failures = 0
             while !Task.isCancelled && !state.withLockedValue({ $0.shuttingDown }) {
                 let error: ComponentError
                 do {
-                    try await connectAndServe { failures = 0 }
+                    try await connectAndServe(handler) { failures = 0 }
                     error = .closed
                 } catch let failure as ComponentError {
                     error = failure
@@ -91,7 +90,9 @@ public final class XMPPComponent: Service, Sendable {
         }
     }
 
-    private func connectAndServe(onConnected: () -> Void) async throws {
+    private func connectAndServe(
+        _ handler: @Sendable (ComponentEvent) async -> Void, onConnected: () -> Void
+    ) async throws {
         let channel = try await ComponentHandshake.connect(configuration, group: group)
         try await channel.executeThenClose { inbound, outbound in
             var events = inbound.makeAsyncIterator()
