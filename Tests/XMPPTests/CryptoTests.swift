@@ -25,7 +25,10 @@ import XMPP
     @Test(arguments: [
         ([UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8), "b617318655057264e28bc0b6fb378c8ef146be00"),
         (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
-        ([UInt8](repeating: 0xaa, count: 20), [UInt8](repeating: 0xdd, count: 50), "125d7342b9ac11cd91a39af48aa17b4f63f175d3"),
+        (
+            [UInt8](repeating: 0xaa, count: 20), [UInt8](repeating: 0xdd, count: 50),
+            "125d7342b9ac11cd91a39af48aa17b4f63f175d3"
+        ),
         (
             [UInt8](repeating: 0xaa, count: 80),
             Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
@@ -46,7 +49,9 @@ import XMPP
         ),
         ("pass\0word", "sa\0lt", 4096, 16, "56fa6aa75548099dcc37d7f03425e0c3"),
     ])
-    func pbkdf2SHA1MatchesRFC6070(password: String, salt: String, iterations: Int, length: Int, expected: String) throws {
+    func pbkdf2SHA1MatchesRFC6070(
+        password: String, salt: String, iterations: Int, length: Int, expected: String
+    ) throws {
         let key = try PBKDF2.sha1(
             password: Array(password.utf8), salt: Array(salt.utf8), iterations: iterations, keyLength: length
         )

@@ -27,3 +27,16 @@ public enum HMAC {
         return mac
     }
 }
+
+extension HMAC {
+    /// Whether two MACs are equal, compared in constant time so that timing tells an attacker nothing.
+    public static func equal(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard first.count == second.count else { return false }
+        guard !first.isEmpty else { return true }
+        return first.withUnsafeBytes { first in
+            second.withUnsafeBytes { second in
+                CRYPTO_memcmp(first.baseAddress, second.baseAddress, first.count) == 0
+            }
+        }
+    }
+}
