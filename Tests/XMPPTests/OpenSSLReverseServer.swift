@@ -5,13 +5,14 @@ struct OpenSSLReverseServer {
     let process: ChildProcess
     let port: Int
 
-    static func start(certificate: TestCertificate) async throws -> OpenSSLReverseServer {
+    /// `options` go to s_server as they are, e.g. `-tls1_2` to allow TLS 1.2 only.
+    static func start(certificate: TestCertificate, options: [String] = []) async throws -> OpenSSLReverseServer {
         let directory = try RunDirectory.make("openssl-s_server")
         let port = try Ports.free()
         let process = try ChildProcess("/usr/bin/openssl", [
             "s_server", "-accept", "127.0.0.1:\(port)", "-rev",
             "-cert", certificate.certificateFile, "-key", certificate.keyFile,
-        ], logFile: "\(directory)/s_server.log")
+        ] + options, logFile: "\(directory)/s_server.log")
         do {
             // The probe connection fails its handshake; s_server then accepts the next one.
             try await Ports.waitUntilListening(port, process: process)

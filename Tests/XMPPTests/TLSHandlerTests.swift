@@ -28,9 +28,11 @@ struct TLSHandlerTests {
     }
 
     /// Runs `body` against a fresh `openssl s_server -rev`, and stops it by PID whatever happens.
-    func withOpenSSLServer(_ body: (OpenSSLReverseServer, TestCertificate) async throws -> Void) async throws {
+    func withOpenSSLServer(
+        options: [String] = [], _ body: (OpenSSLReverseServer, TestCertificate) async throws -> Void
+    ) async throws {
         let certificate = try await TestCertificate.shared.value
-        let server = try await OpenSSLReverseServer.start(certificate: certificate)
+        let server = try await OpenSSLReverseServer.start(certificate: certificate, options: options)
         do {
             try await body(server, certificate)
         } catch {
@@ -79,6 +81,30 @@ struct TLSHandlerTests {
             try await channel.writeAndFlush(ByteBuffer(string: "insecure\n"))
             #expect(try await events.readText(count: 9) == "erucesni\n")
             try await channel.close()
+        }
+    }
+
+    @Test func negotiatesTLS12WithATLS12OnlyServer() async throws {
+        try await withOpenSSLServer(options: ["-tls1_2"]) { server, certificate in
+            var (channel, events) = try await connect(port: server.port, context: try certificate.clientContext())
+            #expect(try await events.handshake().protocolVersion == "TLSv1.2")
+            try await channel.writeAndFlush(ByteBuffer(string: "twelve\n"))
+            #expect(try await events.readText(count: 7) == "evlewt\n")
+            try await channel.close()
+        }
+    }
+
+    @Test func refusesTLS12WhenTLS13IsTheMinimum() async throws {
+        try await withOpenSSLServer(options: ["-tls1_2"]) { server, certificate in
+            var configuration = TLSConfiguration.client(verification: .caFile(certificate.certificateFile))
+            configuration.minimumProtocolVersion = .tls13
+            var (channel, events) = try await connect(port: server.port, context: try TLSContext(configuration))
+            let error = try #require(await events.firstError() as? TLSError)
+            guard case .handshakeFailed = error else {
+                Issue.record("expected a handshake failure, got \(error)")
+                return
+            }
+            try await channel.closeFuture.get()
         }
     }
 
