@@ -182,7 +182,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         // The peer waits for these handshake records whatever the application flushed.
         writeCiphertext(context: context)
         guard complete else {
-            // With auto-read off nobody else would ask for the peer's reply; with it on, this is a no-op.
+            // With auto-read off nobody else would ask for the peer's reply; with it on, this is harmless.
             context.read()
             return
         }
