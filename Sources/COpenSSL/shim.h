@@ -21,4 +21,9 @@ static inline long COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int vers
 static inline size_t COpenSSL_BIO_pending(BIO *bio) {
     return BIO_ctrl_pending(bio);
 }
+
+// SSL_OP_NO_RENEGOTIATION expands through the function-like SSL_OP_BIT, which Swift cannot import.
+static inline uint64_t COpenSSL_SSL_CTX_disable_renegotiation(SSL_CTX *ctx) {
+    return SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+}
 #endif
