@@ -2,10 +2,13 @@ import Foundation
 import Synchronization
 
 /// A process a test started, stopped by its PID when the test is done.
+///
+/// Started with `posix_spawn` and an empty signal mask and default signal handlers: a child
+/// inherits both from the spawning thread, and test runners' threads block SIGTERM, which
+/// would make the child deaf to a polite stop.
 public final class ChildProcess: Sendable {
     public let pid: Int32
     public let name: String
-    private let process: Process
     private let state = Box()
 
     private struct State {
@@ -18,7 +21,7 @@ public final class ChildProcess: Sendable {
         func withLock<R>(_ body: (inout State) -> R) -> R { mutex.withLock { body(&$0) } }
     }
 
-    /// Starts `executable` with its output appended to `logFile` (or discarded).
+    /// Starts `executable` (a path) with its output appended to `logFile` (or discarded).
     public init(
         _ executable: String,
         _ arguments: [String],
@@ -26,38 +29,50 @@ public final class ChildProcess: Sendable {
         currentDirectory: String? = nil,
         logFile: String? = nil
     ) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let currentDirectory {
-            process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
-        }
-        let output: FileHandle
-        if let logFile {
-            FileManager.default.createFile(atPath: logFile, contents: nil)
-            output = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-            output.seekToEndOfFile()
-        } else {
-            output = FileHandle.nullDevice
-        }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        self.name = (executable as NSString).lastPathComponent
+        name = (executable as NSString).lastPathComponent
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes directory, then execs.
+        let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, executable] } ?? [executable]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let argv = (command + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
+        guard result == 0 else { throw TestKitError.system("posix_spawn \(executable)", result) }
+        self.pid = pid
+        let child = pid
+
+        // Reap the child on a thread of its own, so its exit can be awaited.
         let state = self.state
-        process.terminationHandler = { finished in
-            let status = finished.terminationStatus
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+            // Exit code, or 128 + the signal that ended it, as shells report it.
+            let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             let waiters = state.withLock { state in
-                state.status = status
+                state.status = code
                 defer { state.waiters = [] }
                 return state.waiters
             }
-            for waiter in waiters { waiter.resume(returning: status) }
+            for waiter in waiters { waiter.resume(returning: code) }
         }
-        try process.run()
-        self.pid = process.processIdentifier
     }
 
     public var isRunning: Bool { state.withLock { $0.status == nil } }

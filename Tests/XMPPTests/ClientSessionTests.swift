@@ -9,7 +9,7 @@ import XMPP
 
     @Test func logsInOverSTARTTLSWithSCRAMSHA1() async throws {
         try await withProsodyServer(.init(accounts: ["alice": "p4ss wörd"])) { server in
-            let tls = TLSConfiguration(caFile: server.certificateFile)
+            let tls = try TLSContext(.client(verification: .caFile(server.certificateFile)))
             let configuration = try server.clientConfiguration("alice", password: "p4ss wörd", security: .startTLS(tls))
             let client = try await XMPPClient.connect(configuration, logger: logger)
             defer { Task { await client.close() } }
@@ -36,7 +36,7 @@ import XMPP
     @Test func anUntrustedCertificateFailsTLS() async throws {
         try await withProsodyServer(.init(accounts: ["alice": "secret"])) { server in
             // The system CAs do not know Prosody's self-signed certificate.
-            let configuration = try server.clientConfiguration("alice", security: .startTLS(TLSConfiguration()))
+            let configuration = try server.clientConfiguration("alice", security: .startTLS(try TLSContext(.client())))
             await #expect {
                 _ = try await XMPPClient.connect(configuration, logger: logger)
             } throws: { error in

@@ -15,7 +15,7 @@ public struct ClientConfiguration: Sendable {
 
     public init(
         jid: JID, password: String, host: String? = nil, port: Int = 5222,
-        security: ClientSecurity = .startTLS(TLSConfiguration()),
+        security: ClientSecurity,
         connectTimeout: Duration = .seconds(5), negotiationTimeout: Duration = .seconds(15),
         limits: XMLStreamLimits = XMLStreamLimits(maxStanzaSize: 256 * 1024)
     ) {
@@ -45,7 +45,8 @@ extension ClientConfiguration: CustomStringConvertible {
 /// Whether the client secures its stream.
 public enum ClientSecurity: Sendable {
     /// STARTTLS is required; the connection fails if the server does not offer it.
-    case startTLS(TLSConfiguration)
+    /// One context serves any number of connections.
+    case startTLS(TLSContext)
     /// No TLS: only for a server on this machine (PLAIN is refused otherwise).
     case plaintext
 }

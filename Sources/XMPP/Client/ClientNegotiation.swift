@@ -86,34 +86,35 @@ struct ClientNegotiation {
         } else {
             throw .noAcceptableMechanism(offered: offered)
         }
-        do throws(SASLError) {
-            var auth = XMLElement.text("auth", namespace: Namespace.sasl, Self.base64(try mechanism.initialResponse()))
-            auth[attribute: "mechanism"] = mechanism.name
-            try await write(auth)
-            while true {
-                let answer = try await nextElement()
-                guard answer.namespace == Namespace.sasl else {
-                    throw ClientError.protocolViolation("<\(answer.name)> during SASL")
-                }
-                switch answer.name {
-                case "challenge":
-                    let response = try mechanism.respond(to: try Self.decodeBase64(answer.text))
-                    try await write(.text("response", namespace: Namespace.sasl, Self.base64(response)))
-                case "success":
-                    let data = answer.text.isEmpty ? nil : try Self.decodeBase64(answer.text)
-                    try mechanism.verifySuccess(data)
-                    logger.debug("authenticated", metadata: ["mechanism": "\(mechanism.name)"])
-                    return mechanism.name
-                case "failure":
-                    let condition = answer.elements.first { $0.name != "text" }?.name ?? "not-authorized"
-                    throw ClientError.authenticationFailed(condition: condition, text: answer.child("text")?.text)
-                default:
-                    throw ClientError.protocolViolation("<\(answer.name)> during SASL")
-                }
+        var auth = XMLElement.text("auth", namespace: Namespace.sasl, Self.base64(try Self.sasl { () throws(SASLError) in
+            try mechanism.initialResponse()
+        }))
+        auth[attribute: "mechanism"] = mechanism.name
+        try await write(auth)
+        while true {
+            let answer = try await nextElement()
+            guard answer.namespace == Namespace.sasl else { throw .protocolViolation("<\(answer.name)> during SASL") }
+            switch answer.name {
+            case "challenge":
+                let challenge = try Self.decodeBase64(answer.text)
+                let response = try Self.sasl { () throws(SASLError) in try mechanism.respond(to: challenge) }
+                try await write(.text("response", namespace: Namespace.sasl, Self.base64(response)))
+            case "success":
+                let data = answer.text.isEmpty ? nil : try Self.decodeBase64(answer.text)
+                try Self.sasl { () throws(SASLError) in try mechanism.verifySuccess(data) }
+                logger.debug("authenticated", metadata: ["mechanism": "\(mechanism.name)"])
+                return mechanism.name
+            case "failure":
+                let condition = answer.elements.first { $0.name != "text" }?.name ?? "not-authorized"
+                throw .authenticationFailed(condition: condition, text: answer.child("text")?.text)
+            default:
+                throw .protocolViolation("<\(answer.name)> during SASL")
             }
-        } catch {
-            throw .sasl(error)
         }
+    }
+
+    private static func sasl<T>(_ step: () throws(SASLError) -> T) throws(ClientError) -> T {
+        do throws(SASLError) { return try step() } catch { throw .sasl(error) }
     }
 
     private mutating func bind(_ features: XMLElement) async throws(ClientError) -> JID {
@@ -185,17 +186,33 @@ struct ClientNegotiation {
         }
     }
 
-    /// After TLS or SASL the stream starts over: the next bytes are a new XML document.
+    /// Puts TLS under the stream (after `<proceed/>`) and waits for the handshake.
+    private func startTLS(_ context: TLSContext, serverName: String) async throws(ClientError) {
+        let channel = link.channel
+        let (limits, logger) = (configuration.limits, logger)
+        do {
+            let handshake = try await channel.eventLoop.submit {
+                let done = channel.eventLoop.makePromise(of: TLSHandshakeCompleted.self)
+                let handler = try TLSHandler(client: context, serverHostname: serverName, handshakePromise: done, logger: logger)
+                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                _ = try Self.replaceDecoder(of: channel, limits: limits)
+                return done.futureResult
+            }.get()
+            let completed = try await handshake.get()
+            logger.debug("TLS handshake done", metadata: ["tls": "\(completed.protocolVersion) \(completed.cipherSuite)"])
+        } catch {
+            throw .tlsFailed("\(error)")
+        }
+    }
+
+    /// After SASL the stream starts over: the next bytes are a new XML document.
     private func restartParser() async throws(ClientError) {
         let channel = link.channel
         let limits = configuration.limits
         do {
             try await channel.eventLoop.flatSubmit {
                 do {
-                    let pipeline = channel.pipeline.syncOperations
-                    let old = try pipeline.handler(type: ByteToMessageHandler<XMLStreamDecoder>.self)
-                    try pipeline.addHandler(ByteToMessageHandler(XMLStreamDecoder(limits: limits)), position: .after(old))
-                    return channel.pipeline.removeHandler(old)
+                    return try Self.replaceDecoder(of: channel, limits: limits)
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
@@ -203,6 +220,14 @@ struct ClientNegotiation {
         } catch {
             throw .closed
         }
+    }
+
+    /// Swaps in a fresh XML decoder; called on the event loop, before the peer can send the new stream.
+    private static func replaceDecoder(of channel: any Channel, limits: XMLStreamLimits) throws -> EventLoopFuture<Void> {
+        let pipeline = channel.pipeline.syncOperations
+        let old = try pipeline.handler(type: ByteToMessageHandler<XMLStreamDecoder>.self)
+        try pipeline.addHandler(ByteToMessageHandler(XMLStreamDecoder(limits: limits)), position: .after(old))
+        return channel.pipeline.removeHandler(old)
     }
 
     static func base64(_ bytes: [UInt8]) -> String {

@@ -1,4 +1,3 @@
-import COpenSSL
 import NIOCore
 import NIOPosix
 
@@ -66,16 +65,7 @@ enum ComponentHandshake {
 
     /// The lowercase hex SHA-1 of `streamID + secret`.
     static func digest(streamID: String, secret: String) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        let input = Array((streamID + secret).utf8)
-        _ = input.withUnsafeBufferPointer { SHA1($0.baseAddress, $0.count, &digest) }
-        return digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
+        Digest.sha1Hex(streamID + secret)
     }
 }
 
