@@ -13,6 +13,14 @@ port_is_listening() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Whether process $1 exists and is not a zombie (an exited process its parent
+# has not reaped yet; here often one whose parent is a slow-reaping PID 1).
+is_alive() {
+    local state
+    state="$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" || return 1
+    [[ -n "$state" && "$state" != Z ]]
+}
+
 # Whether $1 is a TCP port number.
 is_port() {
     [[ "$1" =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 ))
