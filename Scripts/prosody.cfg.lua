@@ -1,8 +1,9 @@
 -- Prosody configuration for Switchboard's local services and tests.
 --
 -- One file for Scripts/services and the Swift test kit (ProsodyServer): every
--- value that changes between runs comes from the environment (Prosody reads
--- the variable NAME as ENV_NAME). prosodyctl needs the same environment.
+-- value that changes between runs comes from the environment (os.getenv, like
+-- Prosody's ENV_NAME shorthand, but an empty variable counts as unset).
+-- prosodyctl needs the same environment.
 --
 --   SB_PROSODY_DATA      data folder (accounts, rosters)              required
 --   SB_PROSODY_CERTS     folder with localhost.crt / localhost.key    required
@@ -26,6 +27,12 @@ local function required(name)
 	return value
 end
 
+local function optional(name)
+	local value = os.getenv(name)
+	if value == "" then return nil end
+	return value
+end
+
 local function port(name, default)
 	local value = os.getenv(name)
 	if value == nil or value == "" then return default end
@@ -39,12 +46,13 @@ end
 run_as_root = true -- Scripts and tests run as root in CI; without this mod_posix refuses to start.
 data_path = required("SB_PROSODY_DATA")
 certificates = required("SB_PROSODY_CERTS")
-pidfile = ENV_SB_PROSODY_PIDFILE
+pidfile = optional("SB_PROSODY_PIDFILE")
 
-if ENV_SB_PROSODY_LOG and ENV_SB_PROSODY_LOG ~= "" then
-	log = { { levels = { min = ENV_SB_PROSODY_LOG_LEVEL or "info" }, to = "file", filename = ENV_SB_PROSODY_LOG } }
+local log_level = optional("SB_PROSODY_LOG_LEVEL") or "info"
+if optional("SB_PROSODY_LOG") then
+	log = { { levels = { min = log_level }, to = "file", filename = optional("SB_PROSODY_LOG") } }
 else
-	log = { { levels = { min = ENV_SB_PROSODY_LOG_LEVEL or "info" }, to = "console" } }
+	log = { { levels = { min = log_level }, to = "console" } }
 end
 
 c2s_ports = { port("SB_C2S_PORT", 5222) }
@@ -64,7 +72,7 @@ local modules = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "presence"; "pos
 -- tests reuse; s2s is of no use on a loopback-only server.
 modules_disabled = { "offline"; "s2s"; "s2s_auth_certs"; "dialback" }
 
-local limits_setting = ENV_SB_PROSODY_LIMITS or "on"
+local limits_setting = optional("SB_PROSODY_LIMITS") or "on"
 if limits_setting == "on" then
 	-- Debian's default: load tests turn it off (it caps a client near 65 messages/s).
 	modules[#modules + 1] = "limits"
@@ -84,5 +92,5 @@ allow_unencrypted_plain_auth = true
 
 VirtualHost "localhost"
 
-Component (ENV_SB_DOMAIN or "support.localhost")
+Component (optional("SB_DOMAIN") or "support.localhost")
 	component_secret = required("SB_COMPONENT_SECRET")
