@@ -35,7 +35,9 @@ public final class ChildProcess: Sendable {
         }
         let output: FileHandle
         if let logFile {
-            FileManager.default.createFile(atPath: logFile, contents: nil)
+            if !FileManager.default.fileExists(atPath: logFile) {  // append, as documented: a restart keeps the earlier log
+                _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+            }
             output = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
             output.seekToEndOfFile()
         } else {
@@ -56,8 +58,20 @@ public final class ChildProcess: Sendable {
             }
             for waiter in waiters { waiter.resume(returning: status) }
         }
-        try process.run()
+        try Self.withNoSignalsBlocked { try process.run() }
         self.pid = process.processIdentifier
+    }
+
+    /// Runs `body` with this thread's signal mask empty. Process spawns the child
+    /// with the calling thread's mask, and Dispatch's worker threads (where tests
+    /// run) block most signals: a child started from one would never see SIGTERM.
+    private static func withNoSignalsBlocked<R>(_ body: () throws -> R) rethrows -> R {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     public var isRunning: Bool { state.withLock { $0.status == nil } }
