@@ -58,6 +58,8 @@ import XMPP
             #expect(roster.first?.name == "Bob" && roster.first?.groups == ["Agents"])
 
             try await alice.send(Presence(to: bobJID, type: .subscribe))
+            // A request reaches Bob once he is available (Prosody keeps it pending until then).
+            try await bob.send(Presence())
             let request = try await bob.next("the subscription request") {
                 if case .presence(let p) = $0, p.type == .subscribe { p } else { nil }
             }

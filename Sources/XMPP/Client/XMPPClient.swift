@@ -50,6 +50,8 @@ public final class XMPPClient: Sendable {
         } catch {
             throw .connectFailed("\(configuration.connectHost):\(configuration.port): \(error)")
         }
+        // Writes go straight to the channel (from any task); the async writer is not used.
+        link.outbound.finish()
         var logger = logger
         logger[metadataKey: "jid"] = "\(configuration.jid.bare)"
         var negotiation = ClientNegotiation(configuration: configuration, link: link, logger: logger)
