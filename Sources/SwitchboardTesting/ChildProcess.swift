@@ -53,6 +53,7 @@ public final class ChildProcess: Sendable {
         let argv = (command + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        Self.keepDescriptorsFromChildren()
         var pid: pid_t = 0
         let result = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
         guard result == 0 else { throw TestKitError.system("posix_spawn \(executable)", result) }
@@ -72,6 +73,17 @@ public final class ChildProcess: Sendable {
                 return state.waiters
             }
             for waiter in waiters { waiter.resume(returning: code) }
+        }
+    }
+
+    // SwiftNIO's sockets are not close-on-exec, and a child inherits every such descriptor: it
+    // would hold other tests' connections open, so their peers never saw them close. A
+    // descriptor another thread opens after this sweep can still slip through.
+    private static func keepDescriptorsFromChildren() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in entries.compactMap({ Int32($0) }) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
         }
     }
 
