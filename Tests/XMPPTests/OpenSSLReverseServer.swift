@@ -6,7 +6,7 @@ struct OpenSSLReverseServer {
     let port: Int
 
     /// `options` go to s_server as they are, e.g. `-tls1_2` to allow TLS 1.2 only.
-    static func start(certificate: TestCertificate, options: [String] = []) async throws -> OpenSSLReverseServer {
+    static func start(certificate: TestCertificate.Files, options: [String] = []) async throws -> OpenSSLReverseServer {
         let directory = try RunDirectory.make("openssl-s_server")
         let port = try Ports.free()
         let process = try ChildProcess("/usr/bin/openssl", [
@@ -17,15 +17,13 @@ struct OpenSSLReverseServer {
             // The probe connection fails its handshake; s_server then accepts the next one.
             try await Ports.waitUntilListening(port, process: process)
         } catch {
-            await process.stop(grace: .milliseconds(100))
+            await process.stop()
             throw error
         }
         return OpenSSLReverseServer(process: process, port: port)
     }
 
     func stop() async {
-        // Children of the test process start with SIGTERM blocked (inherited signal mask), so
-        // SIGTERM alone never ends s_server: keep the grace short before the kit's SIGKILL.
-        await process.stop(grace: .milliseconds(100))
+        await process.stop()
     }
 }

@@ -1,3 +1,4 @@
+import SwitchboardTesting
 import Testing
 import XMPP
 
@@ -18,7 +19,7 @@ import XMPP
     }
 
     @Test func keyNotMatchingTheCertificateFails() async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         // The certificate file holds no private key at all.
         #expect(throws: TLSError.self) {
             try TLSContext(
@@ -32,7 +33,7 @@ import XMPP
     }
 
     @Test func handlersRefuseTheOtherRolesContext() async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         #expect(throws: TLSError.self) { try TLSHandler(server: certificate.clientContext()) }
         #expect(throws: TLSError.self) {
             try TLSHandler(client: certificate.serverContext(), serverHostname: "localhost")

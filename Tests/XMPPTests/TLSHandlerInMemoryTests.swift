@@ -1,3 +1,4 @@
+import SwitchboardTesting
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -11,7 +12,7 @@ import XMPP
         let client = EmbeddedChannel()
         let server = EmbeddedChannel()
 
-        init(certificate: TestCertificate, clientHandler: TLSHandler? = nil) throws {
+        init(certificate: TestCertificate.Files, clientHandler: TLSHandler? = nil) throws {
             let clientHandler = try clientHandler
                 ?? TLSHandler(client: certificate.clientContext(), serverHostname: "localhost")
             try client.pipeline.syncOperations.addHandler(clientHandler)
@@ -50,7 +51,7 @@ import XMPP
     }
 
     @Test func writesBeforeActivationAndHandshakeArriveInOrder() async throws {
-        let pair = try Pair(certificate: try await TestCertificate.shared.value)
+        let pair = try Pair(certificate: try await TestCertificate.localhost())
         pair.client.write(ByteBuffer(string: "first,"), promise: nil)
         try pair.activate()
         pair.client.writeAndFlush(ByteBuffer(string: "second"), promise: nil)
@@ -68,7 +69,7 @@ import XMPP
     }
 
     @Test func closeSendsCloseNotifyAndThePeerCloses() async throws {
-        let pair = try Pair(certificate: try await TestCertificate.shared.value)
+        let pair = try Pair(certificate: try await TestCertificate.localhost())
         try pair.activate()
         try pair.exchange()
         // An embedded channel has no TCP FIN: only close_notify can make the server close.
@@ -79,7 +80,7 @@ import XMPP
     }
 
     @Test func garbageInsteadOfAHandshakeFailsWithOpenSSLReason() async throws {
-        let pair = try Pair(certificate: try await TestCertificate.shared.value)
+        let pair = try Pair(certificate: try await TestCertificate.localhost())
         try pair.activate()
         let error = #expect(throws: TLSError.self) {
             try pair.server.writeInbound(ByteBuffer(string: "<?xml version='1.0'?><stream:stream>"))
@@ -95,7 +96,7 @@ import XMPP
     }
 
     @Test func clientRefusingTheCertificateTellsTheServerWithAnAlert() async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         let pair = try Pair(
             certificate: certificate,
             clientHandler: TLSHandler(client: certificate.clientContext(), serverHostname: "chat.example.org")
@@ -112,7 +113,7 @@ import XMPP
     }
 
     @Test func writesBeyondTheBufferLimitFailTheConnection() async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         let handshake = EmbeddedEventLoop().makePromise(of: TLSHandshakeCompleted.self)
         let limited = try TLSHandler(
             client: certificate.clientContext(), serverHostname: "localhost",
@@ -128,7 +129,7 @@ import XMPP
     }
 
     @Test func connectionLostDuringHandshakeFailsTheHandshake() async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         let loop = EmbeddedEventLoop()
         let handshake = loop.makePromise(of: TLSHandshakeCompleted.self)
         let pair = try Pair(

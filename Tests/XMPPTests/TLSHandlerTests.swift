@@ -29,9 +29,9 @@ struct TLSHandlerTests {
 
     /// Runs `body` against a fresh `openssl s_server -rev`, and stops it by PID whatever happens.
     func withOpenSSLServer(
-        options: [String] = [], _ body: (OpenSSLReverseServer, TestCertificate) async throws -> Void
+        options: [String] = [], _ body: (OpenSSLReverseServer, TestCertificate.Files) async throws -> Void
     ) async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         let server = try await OpenSSLReverseServer.start(certificate: certificate, options: options)
         do {
             try await body(server, certificate)
@@ -44,9 +44,9 @@ struct TLSHandlerTests {
 
     /// Runs `body` against a fresh in-process TLS echo server, closed whatever happens.
     func withEchoServer(
-        startTLS: Bool = false, _ body: (TLSEchoServer, TestCertificate) async throws -> Void
+        startTLS: Bool = false, _ body: (TLSEchoServer, TestCertificate.Files) async throws -> Void
     ) async throws {
-        let certificate = try await TestCertificate.shared.value
+        let certificate = try await TestCertificate.localhost()
         let server = try await TLSEchoServer.start(context: certificate.serverContext(), startTLS: startTLS)
         do {
             try await body(server, certificate)
