@@ -56,8 +56,20 @@ public final class ChildProcess: Sendable {
             }
             for waiter in waiters { waiter.resume(returning: status) }
         }
-        try process.run()
+        try Self.withSignalsUnblocked { try process.run() }
         self.pid = process.processIdentifier
+    }
+
+    // The threads of Swift's concurrency pool block asynchronous signals, and a spawned process
+    // inherits its spawning thread's mask: without this a child never sees SIGTERM (redis-server
+    // then only dies by the SIGKILL that follows the grace period).
+    private static func withSignalsUnblocked<R>(_ body: () throws -> R) rethrows -> R {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     public var isRunning: Bool { state.withLock { $0.status == nil } }
