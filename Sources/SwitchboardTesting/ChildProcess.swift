@@ -56,8 +56,22 @@ public final class ChildProcess: Sendable {
             }
             for waiter in waiters { waiter.resume(returning: status) }
         }
+        Self.keepDescriptorsFromChildren()
         try Self.withSignalsUnblocked { try process.run() }
         self.pid = process.processIdentifier
+    }
+
+    // SwiftNIO's sockets (and raw test sockets) are not close-on-exec, and Process passes every open
+    // descriptor on: a child would hold other tests' connections open, so their peers never saw them
+    // close. A descriptor opened by another thread after this sweep can still slip through.
+    private static func keepDescriptorsFromChildren() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in entries.compactMap({ Int32($0) }) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 {
+                _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC)
+            }
+        }
     }
 
     // The threads of Swift's concurrency pool block asynchronous signals, and a spawned process
