@@ -83,13 +83,14 @@ final class RedisConnection: Sendable {
         return replies
     }
 
+    // Called on the event loop only, so the channel cannot close between the check and the write.
     private func write(_ command: RedisCommand) -> EventLoopFuture<RESPValue> {
+        eventLoop.assertInEventLoop()
+        // Once the channel is inactive its handlers may be gone, and a write would fail without
+        // ever telling the command; while it is active, RedisCommandHandler answers every write.
+        guard channel.isActive else { return eventLoop.makeFailedFuture(RedisError.connectionLost) }
         let reply = eventLoop.makePromise(of: RESPValue.self)
-        // Once the channel has closed its handlers are gone, so only the write's own failure
-        // can tell the command it will never get a reply. (A second failure of `reply` is ignored.)
-        let written = eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { _ in reply.fail(RedisError.connectionLost) }
-        channel.write(RedisRequest(command: command, promise: reply), promise: written)
+        channel.write(RedisRequest(command: command, promise: reply), promise: nil)
         return reply.futureResult
     }
 
