@@ -81,12 +81,5 @@ public func withRedisServer<Result: Sendable>(
     _ body: (RedisServer) async throws -> Result
 ) async throws -> Result {
     let server = try await RedisServer.start(extraArguments: extraArguments)
-    do {
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
+    return try await withCleanup { try await body(server) } cleanup: { await server.stop() }
 }

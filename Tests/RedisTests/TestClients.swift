@@ -22,14 +22,7 @@ func withClient<Result: Sendable>(
     var configuration = RedisConfiguration(url: try RedisURL(url))
     configure(&configuration)
     let client = RedisClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: testLogger)
-    do {
-        let result = try await body(client)
-        await client.close()
-        return result
-    } catch {
-        await client.close()
-        throw error
-    }
+    return try await withCleanup { try await body(client) } cleanup: { await client.close() }
 }
 
 @discardableResult
