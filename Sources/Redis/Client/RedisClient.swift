@@ -1,0 +1,146 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A Redis client: one pipelined connection that reconnects by itself with backoff.
+///
+/// Commands sent while the client is (re)connecting wait for the connection, up to
+/// `RedisConfiguration.connectionWait`. Commands in flight when the connection drops fail with
+/// `RedisError.connectionLost`; they are never resent, since they may have run. All state lives on
+/// one event loop, so the client is `Sendable` and never blocks. Call `close()` when done.
+public final class RedisClient: Sendable {
+    public let configuration: RedisConfiguration
+    private let eventLoop: any EventLoop
+    let logger: Logger
+    private let state: NIOLoopBoundBox<RedisClientStateMachine>
+
+    /// Makes a client; it connects on the first command, not here.
+    public init(
+        configuration: RedisConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.eventLoop = eventLoopGroup.next()
+        var logger = logger
+        logger[metadataKey: "redis"] = "\(configuration.url)"  // the password is never in a RedisURL's description
+        self.logger = logger
+        self.state = .makeBoxSendingValue(RedisClientStateMachine(), eventLoop: eventLoop)
+    }
+
+    /// Sends one command; an error reply is thrown as `RedisError.server`.
+    @discardableResult
+    public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
+        let reply = try await Self.result(of: eventLoop.flatSubmit { self.connection().flatMap { $0.send(command) } })
+        if let message = reply.errorMessage { throw .server(message) }
+        return reply
+    }
+
+    /// Sends one command given as text: `send("SET", "key", "value")`.
+    @discardableResult
+    public func send(_ name: String, _ arguments: String...) async throws(RedisError) -> RESPValue {
+        try await send(RedisCommand(name, arguments))
+    }
+
+    /// Writes all commands with one flush and returns their replies in order. Error replies are
+    /// returned as `.error` values, not thrown, so one failing command does not hide the others' results.
+    public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        let replies = eventLoop.flatSubmit {
+            self.connection().flatMap { connection in
+                EventLoopFuture.whenAllSucceed(connection.send(batch: commands), on: self.eventLoop)
+            }
+        }
+        return try await Self.result(of: replies)
+    }
+
+    /// Closes the connection; waiting and later commands fail with `RedisError.closed`.
+    public func close() async {
+        let closed = eventLoop.flatSubmit {
+            let (waiters, connection) = self.state.value.close()
+            for waiter in waiters { waiter.promise.fail(RedisError.closed) }
+            return connection?.close() ?? self.eventLoop.makeSucceededVoidFuture()
+        }
+        try? await closed.get()  // closing an already closed channel is not an error worth reporting
+    }
+
+    // Every failure that reaches a caller is a RedisError; anything else would be a bug here, so it is named.
+    private static func result<Value: Sendable>(of future: EventLoopFuture<Value>) async throws(RedisError) -> Value {
+        do {
+            return try await future.get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .protocolError("unexpected failure: \(error)")
+        }
+    }
+
+    // MARK: - Connection lifecycle (on the event loop)
+
+    private func connection() -> EventLoopFuture<RedisConnection> {
+        switch state.value.connectionRequested(eventLoop.makePromise()) {
+        case .use(let connection):
+            return eventLoop.makeSucceededFuture(connection)
+        case .fail(let error):
+            return eventLoop.makeFailedFuture(error)
+        case .wait(let waiter, let connect):
+            let wait = configuration.connectionWait
+            eventLoop.scheduleTask(in: TimeAmount(wait)) {
+                guard let waiter = self.state.value.waiterTimedOut(id: waiter.id) else { return }
+                waiter.promise.fail(RedisError.unavailable(waited: wait, lastError: self.state.value.lastError))
+            }
+            if connect { startConnecting() }
+            return waiter.promise.futureResult
+        }
+    }
+
+    private func startConnecting() {
+        logger.debug("connecting to Redis")
+        RedisConnection.connect(configuration: configuration, on: eventLoop, logger: logger)
+            .whenComplete { result in
+                switch result {
+                case .success(let connection): self.connected(connection)
+                case .failure(let error): self.connectFailed(error)
+                }
+            }
+    }
+
+    private func connected(_ connection: RedisConnection) {
+        switch state.value.connected(connection) {
+        case .close:
+            connection.close().whenComplete { _ in }
+        case .serve(let waiters, let previousFailures):
+            logger.info("connected to Redis", metadata: previousFailures > 0 ? ["failed_attempts": "\(previousFailures)"] : [:])
+            connection.closeFuture.whenComplete { _ in self.connectionClosed(connection) }
+            for waiter in waiters { waiter.promise.succeed(connection) }
+        }
+    }
+
+    private func connectFailed(_ error: any Error) {
+        let redisError = error as? RedisError
+        // Wrong credentials or database will not fix themselves by the time a waiting command gives up.
+        let permanent = switch redisError {
+        case .authenticationFailed, .databaseSelectionFailed: true
+        default: false
+        }
+        let reason = redisError.map(\.description) ?? "\(error)"
+        guard let retry = state.value.connectFailed(reason, permanent: permanent) else { return }
+        for waiter in retry.fail { waiter.promise.fail(redisError ?? .connectionLost) }
+        let delay = configuration.backoff.delay(attempt: retry.attempt)
+        // The first failure is worth a warning; the retries after it would flood the log at the cap.
+        logger.log(
+            level: retry.attempt == 1 || permanent ? .warning : .debug,
+            "could not connect to Redis",
+            metadata: ["error": "\(reason)", "attempt": "\(retry.attempt)", "retry_in": "\(delay)"]
+        )
+        eventLoop.scheduleTask(in: TimeAmount(delay)) {
+            if self.state.value.retryDue() { self.startConnecting() }
+        }
+    }
+
+    private func connectionClosed(_ connection: RedisConnection) {
+        guard state.value.connectionClosed(connection) else { return }
+        logger.warning("lost the connection to Redis; reconnecting")
+        startConnecting()
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+
+/// A throwaway `redis-server` on a free loopback port, with no persistence, for one test.
+public final class RedisServer: Sendable {
+    public let port: Int
+    public let directory: String
+    private let arguments: [String]
+    private let process: Mutex<ChildProcess?>
+
+    /// `redis://127.0.0.1:PORT` (without the password, if the server has one).
+    public var url: String { "redis://127.0.0.1:\(port)" }
+
+    /// The running process, for tests that need its PID.
+    public var currentProcess: ChildProcess? { process.withLock { $0 } }
+
+    private init(port: Int, directory: String, arguments: [String]) {
+        self.port = port
+        self.directory = directory
+        self.arguments = arguments
+        self.process = Mutex(nil)
+    }
+
+    /// Starts a server and waits until it accepts connections. `extraArguments` are appended to the
+    /// command line, e.g. `["--requirepass", "secret"]`.
+    public static func start(extraArguments: [String] = []) async throws -> RedisServer {
+        let port = try Ports.free()
+        let directory = try RunDirectory.make("redis-\(port)")
+        let arguments = [
+            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--daemonize", "no", "--dir", directory,
+        ] + extraArguments
+        let server = RedisServer(port: port, directory: directory, arguments: arguments)
+        try await server.launch()
+        return server
+    }
+
+    /// Stops the server and starts a new one on the same port (its data is gone: nothing is saved).
+    public func restart() async throws {
+        await stop()
+        try await launch()
+    }
+
+    /// Kills the server with SIGKILL, as a crash would, and waits for it to exit.
+    public func kill() async {
+        guard let process = currentProcess else { return }
+        process.signal(SIGKILL)
+        await process.waitForExit()
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after a grace period); safe to call more than once.
+    public func stop() async {
+        await currentProcess?.stop()
+    }
+
+    private func launch() async throws {
+        let process = try ChildProcess(
+            try Self.executable(), arguments, currentDirectory: directory, logFile: "\(directory)/redis.log")
+        self.process.withLock { $0 = process }
+        do {
+            try await Ports.waitUntilListening(port, process: process)
+        } catch {
+            await process.stop()
+            throw error
+        }
+    }
+
+    private static func executable() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in ["/usr/bin"] + path.split(separator: ":").map(String.init) {
+            let candidate = "\(folder)/redis-server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw TestKitError.missing("redis-server is not installed (apt-get install redis-server)")
+    }
+}
+
+/// Runs `body` with a fresh Redis server and stops the server afterwards, whether `body` returns or throws.
+public func withRedisServer<Result: Sendable>(
+    extraArguments: [String] = [],
+    _ body: (RedisServer) async throws -> Result
+) async throws -> Result {
+    let server = try await RedisServer.start(extraArguments: extraArguments)
+    return try await withCleanup { try await body(server) } cleanup: { await server.stop() }
+}
