@@ -26,11 +26,14 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
+        // Backoff for links that reconnect by themselves (XMPP component, Redis).
+        .target(name: "Reconnect", swiftSettings: swiftSettings),
+
         // The XML stream, stanza model, component (XEP-0114) and client (c2s) links.
         .target(
             name: "XMPP",
             dependencies: [
-                "CLibXML2", "COpenSSL",
+                "CLibXML2", "COpenSSL", "Reconnect",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -42,7 +45,7 @@ let package = Package(
         .target(
             name: "Redis",
             dependencies: [
-                "CHiredis",
+                "CHiredis", "Reconnect",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "XMPPTests",
             dependencies: [
-                "XMPP", "SwitchboardTesting",
+                "XMPP", "Reconnect", "SwitchboardTesting",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -77,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisTests",
-            dependencies: ["Redis", "SwitchboardTesting"],
+            dependencies: ["Redis", "Reconnect", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Redis
 import ServiceLifecycle
 import XMPP
 
@@ -29,6 +30,10 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "The service domain the router serves ($SB_DOMAIN).")
     var domain: String = environment["SB_DOMAIN"] ?? "support.localhost"
 
+    // Read from the environment at run time, not as a default: `--help` would print a password.
+    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: $SB_REDIS_URL, else redis://127.0.0.1:6379).")
+    var redisURL: String?
+
     @Option(help: "A file whose first line is the component secret.")
     var secretFile: String?
 
@@ -43,6 +48,11 @@ struct RouterCommand: AsyncParsableCommand {
             throw ValidationError("--domain '\(domain)' is not a domain name")
         }
         guard keepalive > 0 else { throw ValidationError("--keepalive must be positive") }
+        do throws(RedisURLError) {
+            _ = try RedisURL(resolvedRedisURL)
+        } catch {
+            throw ValidationError("--redis-url: \(error)")
+        }
     }
 
     func run() async throws {
@@ -50,10 +60,16 @@ struct RouterCommand: AsyncParsableCommand {
         let component = ComponentConfiguration(
             host: xmppHost, port: xmppPort, domain: domain, secret: try secret(logger: logger),
             keepaliveInterval: .seconds(keepalive))
-        let router = RouterService(component: XMPPComponent(configuration: component, logger: logger), logger: logger)
+        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(resolvedRedisURL)), logger: logger)
+        let router = RouterService(
+            component: XMPPComponent(configuration: component, logger: logger), redis: redis, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [router], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    private var resolvedRedisURL: String {
+        redisURL ?? Self.environment["SB_REDIS_URL"] ?? "redis://127.0.0.1:6379"
     }
 
     private func secret(logger: Logger) throws -> String {

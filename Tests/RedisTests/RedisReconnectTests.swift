@@ -1,3 +1,4 @@
+import Reconnect
 import NIOPosix
 import Redis
 import SwitchboardTesting
@@ -25,7 +26,7 @@ import Testing
     @Test func aCommandInFlightWhenTheServerDiesFailsAsConnectionLost() async throws {
         try await withServerAndClient(configure: {
             $0.connectionWait = .milliseconds(300)
-            $0.backoff = RedisBackoff(initial: .milliseconds(10), maximum: .milliseconds(50))
+            $0.backoff = Backoff(initial: .milliseconds(10), maximum: .milliseconds(50))
         }) { server, client in
             try await killWhileBlocked(server, client)
 

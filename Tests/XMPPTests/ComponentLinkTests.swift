@@ -1,3 +1,4 @@
+import Reconnect
 import Logging
 import SwitchboardTesting
 import Testing

@@ -1,3 +1,4 @@
+import Reconnect
 import NIOCore
 import NIOEmbedded
 import NIOTestUtils

@@ -1,3 +1,4 @@
+import Reconnect
 import Logging
 import NIOCore
 import NIOPosix
@@ -126,7 +127,7 @@ public final class RedisClient: Sendable {
         let reason = redisError.map(\.description) ?? "\(error)"
         guard let retry = state.value.connectFailed(reason, permanent: permanent) else { return }
         for waiter in retry.fail { waiter.promise.fail(redisError ?? .connectionLost) }
-        let delay = configuration.backoff.delay(attempt: retry.attempt)
+        let delay = configuration.backoff.delay(afterFailures: retry.attempt)
         // The first failure is worth a warning; the retries after it would flood the log at the cap.
         logger.log(
             level: retry.attempt == 1 || permanent ? .warning : .debug,

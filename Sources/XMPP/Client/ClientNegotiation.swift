@@ -6,13 +6,13 @@ import NIOCore
 /// The client side of stream negotiation (RFC 6120 §4–§7): STARTTLS, SASL, resource binding.
 struct ClientNegotiation {
     let configuration: ClientConfiguration
-    let link: XMPPClient.Link
+    let link: XMLStreamChannel
     let logger: Logger
     /// The inbound events; handed to the session once negotiation is done.
     private(set) var events: NIOAsyncChannelInboundStream<XMLStreamEvent>.AsyncIterator
     private let expired = NIOLockedValueBox(false)
 
-    init(configuration: ClientConfiguration, link: XMPPClient.Link, logger: Logger) {
+    init(configuration: ClientConfiguration, link: XMLStreamChannel, logger: Logger) {
         self.configuration = configuration
         self.link = link
         self.logger = logger

@@ -28,25 +28,17 @@ public final class XMPPClient: Sendable {
         var ended: (any Error)?
     }
 
-    typealias Link = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
-
     /// Connects, negotiates the stream and binds a resource.
     public static func connect(
         _ configuration: ClientConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws(ClientError) -> XMPPClient {
-        let link: Link
+        let link: XMLStreamChannel
         do {
-            link = try await ClientBootstrap(group: eventLoopGroup)
-                .connectTimeout(.init(configuration.connectTimeout))
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .connect(host: configuration.connectHost, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addXMLStreamCodec(limits: configuration.limits)
-                        return try Link(wrappingChannelSynchronously: channel)
-                    }
-                }
+            link = try await XMLStreamChannel.connect(
+                host: configuration.connectHost, port: configuration.port, timeout: configuration.connectTimeout,
+                limits: configuration.limits, group: eventLoopGroup)
         } catch {
             throw .connectFailed("\(configuration.connectHost):\(configuration.port): \(error)")
         }
@@ -65,7 +57,7 @@ public final class XMPPClient: Sendable {
     }
 
     private init(
-        _ outcome: ClientNegotiation.Outcome, link: Link,
+        _ outcome: ClientNegotiation.Outcome, link: XMLStreamChannel,
         events: NIOAsyncChannelInboundStream<XMLStreamEvent>.AsyncIterator, logger: Logger
     ) {
         self.jid = outcome.jid

@@ -1,3 +1,4 @@
+import Reconnect
 /// How the router reaches the XMPP server as an external component (XEP-0114).
 public struct ComponentConfiguration: Sendable {
     public var host: String

@@ -1,23 +1,15 @@
 import NIOCore
-import NIOPosix
 
 /// The connection and authentication steps of XEP-0114.
 enum ComponentHandshake {
-    typealias Link = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
-
     /// Opens a TCP connection with the XML stream codec in its pipeline.
-    static func connect(_ configuration: ComponentConfiguration, group: any EventLoopGroup) async throws(ComponentError) -> Link {
+    static func connect(_ configuration: ComponentConfiguration, group: any EventLoopGroup) async throws(ComponentError)
+        -> XMLStreamChannel
+    {
         do {
-            return try await ClientBootstrap(group: group)
-                .connectTimeout(.init(configuration.connectTimeout))
-                .channelOption(.socketOption(.so_keepalive), value: 1)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .connect(host: configuration.host, port: configuration.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addXMLStreamCodec(limits: configuration.limits)
-                        return try Link(wrappingChannelSynchronously: channel)
-                    }
-                }
+            return try await XMLStreamChannel.connect(
+                host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout,
+                limits: configuration.limits, group: group)
         } catch {
             throw .connectFailed("\(configuration.host):\(configuration.port): \(error)")
         }
@@ -66,13 +58,5 @@ enum ComponentHandshake {
     /// The lowercase hex SHA-1 of `streamID + secret`.
     static func digest(streamID: String, secret: String) -> String {
         Digest.sha1Hex(streamID + secret)
-    }
-}
-
-extension ChannelPipeline.SynchronousOperations {
-    /// Adds the XML stream decoder and encoder.
-    public func addXMLStreamCodec(limits: XMLStreamLimits) throws {
-        try addHandler(ByteToMessageHandler(XMLStreamDecoder(limits: limits)))
-        try addHandler(MessageToByteHandler(XMLStreamEncoder()))
     }
 }

@@ -1,3 +1,4 @@
+import Reconnect
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -85,8 +86,11 @@ public final class XMPPComponent: Sendable {
                 state.shuttingDown = true
                 return state.channel
             }
-            // Close the stream politely: the server then routes nothing more to us.
-            channel?.writeAndFlush(XMLStreamOutput.close).whenComplete { _ in channel?.close(promise: nil) }
+            // Close the stream politely: the server answers with its own </stream:stream>, which
+            // ends the read loop and the connection. A server that does not answer is cut off.
+            guard let channel else { return }
+            channel.writeAndFlush(XMLStreamOutput.close, promise: nil)
+            channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
         }
     }
 

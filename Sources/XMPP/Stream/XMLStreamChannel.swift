@@ -1,0 +1,31 @@
+import NIOCore
+import NIOPosix
+
+/// A TCP connection carrying an XML stream: `XMLStreamEvent`s in, `XMLStreamOutput` out.
+typealias XMLStreamChannel = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
+
+extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStreamOutput {
+    /// Connects to `host:port` with the XML stream codec in the pipeline.
+    static func connect(
+        host: String, port: Int, timeout: Duration, limits: XMLStreamLimits, group: any EventLoopGroup
+    ) async throws -> XMLStreamChannel {
+        try await ClientBootstrap(group: group)
+            .connectTimeout(.init(timeout))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addXMLStreamCodec(limits: limits)
+                    return try XMLStreamChannel(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Adds the XML stream decoder and encoder.
+    public func addXMLStreamCodec(limits: XMLStreamLimits) throws {
+        try addHandler(ByteToMessageHandler(XMLStreamDecoder(limits: limits)))
+        try addHandler(MessageToByteHandler(XMLStreamEncoder()))
+    }
+}
