@@ -80,7 +80,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisTests",
-            dependencies: ["Redis", "Reconnect", "SwitchboardTesting"],
+            dependencies: [
+                "Redis", "Reconnect", "SwitchboardTesting",
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOTestUtils
 import Testing
 
 @testable import Redis
@@ -107,5 +108,20 @@ import Testing
         var replies: [RESPValue] = []
         while let reply = try reader.next() { replies.append(reply) }
         return replies
+    }
+}
+
+@Suite struct RedisReplyDecoderTests {
+    @Test func decodesTheSameRepliesForEverySplit() throws {
+        let pairs: [(ByteBuffer, [RESPValue])] = [
+            (ByteBuffer(string: "+OK\r\n"), [.status("OK")]),
+            (ByteBuffer(string: ":-42\r\n"), [.integer(-42)]),
+            (ByteBuffer(string: "$4\r\nh\u{e9}y\r\n"), [.bulk(Array("héy".utf8))]),
+            (ByteBuffer(string: "*2\r\n$1\r\na\r\n*1\r\n:1\r\n"), [.array([.bulk([97]), .array([.integer(1)])])]),
+            (ByteBuffer(string: "-ERR no\r\n$-1\r\n"), [.error("ERR no"), .null]),
+        ]
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) {
+            RedisReplyDecoder(limits: RedisReplyLimits())
+        }
     }
 }

@@ -18,8 +18,12 @@ import Testing
     }
 
     static func streamError(_ text: String, limits: XMLStreamLimits = XMLStreamLimits()) -> StreamError? {
+        streamError(Array(text.utf8), limits: limits)
+    }
+
+    static func streamError(_ bytes: [UInt8], limits: XMLStreamLimits = XMLStreamLimits()) -> StreamError? {
         do {
-            _ = try parse(text, limits: limits)
+            _ = try XMLStreamParser(limits: limits).feed(bytes)
             return nil
         } catch {
             return error
@@ -163,7 +167,12 @@ import Testing
             Self.open + "<message><body>" + String(repeating: "x", count: 600_000),
             Self.open + String(repeating: "<a>", count: 100),
             Self.open + "<message>\u{1}</message>",
-        ]
+            Self.open + "<message><body>\u{FFFD}</body></message>",  // made invalid UTF-8 below
+        ].map { Array($0.utf8) }.map { bytes in
+            // U+FFFD (EF BF BD) becomes C3 28 FF: not UTF-8 at all.
+            guard let index = bytes.firstIndex(of: 0xEF), bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBD else { return bytes }
+            return bytes[..<index] + [0xC3, 0x28, 0xFF] + bytes[(index + 3)...]
+        }
         func residentKiB() throws -> Int {
             let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
             let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
