@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
     ],
     targets: [
         // Debian's C libraries, wrapped thinly (module.modulemap + shim.h).
@@ -52,6 +53,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Workflow files (YAML): queues, agents, canned replies, connection settings, and their checks.
+        .target(
+            name: "Workflow",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         // The test kit: starts real redis-server and Prosody processes on free ports.
         .target(
             name: "SwitchboardTesting",
@@ -61,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis",
+                "XMPP", "Redis", "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,6 +91,11 @@ let package = Package(
                 "Redis", "Reconnect", "SwitchboardTesting",
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkflowTests",
+            dependencies: ["Workflow", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

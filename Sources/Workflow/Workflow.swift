@@ -1,0 +1,1 @@
+// The workflow model arrives with the routing engine.
