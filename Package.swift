@@ -59,6 +59,16 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // The routing engine: chats, queues and agents in Redis, changed only by atomic Lua scripts.
+        .target(
+            name: "Routing",
+            dependencies: [
+                "Redis", "XMPP", "Workflow",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The test kit: starts real redis-server and Prosody processes on free ports.
         .target(
             name: "SwitchboardTesting",
@@ -91,6 +101,11 @@ let package = Package(
                 "Redis", "Reconnect", "SwitchboardTesting",
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RoutingTests",
+            dependencies: ["Routing", "Redis", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

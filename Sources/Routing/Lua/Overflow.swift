@@ -1,0 +1,25 @@
+extension RoutingScript {
+    /// A waiting chat reached an overflow step: one required skill is dropped, or it moves to another queue.
+    static let overflow = RoutingScript(name: "overflow-1", body: #"""
+        -- KEYS[1] event stream
+        -- ARGV[1] chat id   ARGV[2] step number   ARGV[3] 'drop' or 'move'   ARGV[4] the queue to move to
+        -- Returns {1, queue now} or {0, state} when the chat no longer waits.
+        local id = ARGV[1]
+        clearTimer(id, 'overflow|' .. id .. '|' .. ARGV[2])
+        local chat = redis.call('HMGET', K.chat(id), 'state', 'queue', 'queued_at')
+        if chat[1] ~= 'queued' then return {0, chat[1] or 'unknown'} end
+        if ARGV[3] == 'drop' then
+          redis.call('HINCRBY', K.chat(id), 'dropped', 1)
+          emit('overflow', id, chat[2], '', 'step', ARGV[2], 'action', 'drop')
+          return {1, chat[2]}
+        end
+        local target = ARGV[4]
+        local score = redis.call('ZSCORE', K.waiting(chat[2]), id) or chat[3]
+        redis.call('ZREM', K.waiting(chat[2]), id)
+        redis.call('ZADD', K.waiting(target), score, id)
+        redis.call('HSET', K.chat(id), 'queue', target, 'dropped', 0)
+        moveVisitorIndex(id, chat[2], target)
+        emit('overflow', id, target, '', 'step', ARGV[2], 'action', 'move', 'from', chat[2])
+        return {1, target}
+        """#)
+}

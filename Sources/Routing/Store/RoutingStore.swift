@@ -1,0 +1,141 @@
+import Foundation
+import Redis
+
+/// The routing state in Redis. Every change goes through one atomic script, so routers
+/// sharing a Redis (or one restarted after a crash) never see a half-made change.
+public struct RoutingStore: Sendable {
+    public let keys: RoutingKeys
+    let redis: RedisClient
+
+    public init(redis: RedisClient, prefix: String) {
+        self.redis = redis
+        self.keys = RoutingKeys(prefix: prefix)
+    }
+
+    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers.
+    public func enqueue(
+        queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = []
+    ) async throws -> Enqueued {
+        let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
+        let reply = try await run(.enqueue, [queue, visitor, name, channel.rawValue, delays])
+        let parts = try reply.values(4)
+        return Enqueued(
+            chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
+            state: ChatState(rawValue: try parts[3].text()) ?? .closed)
+    }
+
+    /// Gives waiting chats to agents, queue by queue in the order of `plan`.
+    public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
+        let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        let values = try await run(.route, [json, String(limit)]).values()
+        return try stride(from: 0, to: values.count - 3, by: 4).map { index in
+            Assignment(
+                chat: try values[index].text(), agent: try values[index + 1].text(),
+                queue: try values[index + 2].text(), state: ChatState(rawValue: try values[index + 3].text()) ?? .active)
+        }
+    }
+
+    public func accept(chat: String, agent: String) async throws -> Outcome {
+        try await outcome(.accept, [chat, agent])
+    }
+
+    /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
+    public func decline(chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3) async throws -> Outcome {
+        try await outcome(.decline, [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit)])
+    }
+
+    public func close(chat: String, by closer: Closer, agent: String? = nil) async throws -> Outcome {
+        try await outcome(.close, [chat, closer.rawValue, agent ?? ""])
+    }
+
+    /// Records an agent's presence; returns whether it changed.
+    @discardableResult
+    public func setPresence(agent: String, _ presence: AgentPresence, grace: Duration) async throws -> Bool {
+        let parts = try await run(.presence, [agent, presence.rawValue, String(grace.milliseconds)]).values(2)
+        return try parts[0].number() == 1
+    }
+
+    /// Ends an offline agent's grace period; returns the chats put back in their queues.
+    public func expireGrace(agent: String) async throws -> [String] {
+        try await run(.expireGrace, [agent]).values().map { try $0.text() }
+    }
+
+    /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`.
+    public func overflow(chat: String, step: Int, moveTo queue: String?) async throws -> Outcome {
+        try await outcome(.overflow, [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
+    }
+
+    public func transfer(chat: String, from agent: String, to target: TransferTarget) async throws -> Outcome {
+        switch target {
+        case .queue(let queue):
+            try await outcome(.transfer, [chat, agent, "queue", queue, "0", "0"])
+        case .agent(let jid, let capacity, let offerTimeout):
+            try await outcome(
+                .transfer, [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)])
+        }
+    }
+
+    /// Appends to the transcript; false for a message id already stored or a closed chat.
+    @discardableResult
+    public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
+        async throws -> Bool
+    {
+        try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).number() == 1
+    }
+
+    /// The chat's fields, or nil if there is no such chat.
+    public func chat(_ id: String) async throws -> [String: String]? {
+        let values = try await redis.send("HGETALL", keys.chat(id)).values()
+        guard !values.isEmpty else { return nil }
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: values.count - 1, by: 2) {
+            fields[try values[index].text()] = try values[index + 1].text()
+        }
+        return fields
+    }
+
+    public func transcript(_ id: String) async throws -> [TranscriptLine] {
+        try await redis.send("LRANGE", keys.transcript(id), "0", "-1").values().map { line in
+            try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8))
+        }
+    }
+
+    /// Chat ids waiting in `queue`, front first.
+    public func waiting(_ queue: String) async throws -> [String] {
+        try await redis.send("ZRANGE", keys.waiting(queue), "0", "-1").values().map { try $0.text() }
+    }
+
+    private func run(_ script: RoutingScript, _ arguments: [String]) async throws -> RESPValue {
+        try await redis.evalScript(script.redis, keys: [keys.events], args: arguments)
+    }
+
+    private func outcome(_ script: RoutingScript, _ arguments: [String]) async throws -> Outcome {
+        let parts = try await run(script, arguments).values(2)
+        return try parts[0].number() == 1 ? .done(try parts[1].text()) : .refused(try parts[1].text())
+    }
+}
+
+/// A reply from a routing script that does not have the documented shape.
+public struct UnexpectedReply: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension RESPValue {
+    func values(_ count: Int? = nil) throws -> [RESPValue] {
+        if isNull, count == nil { return [] }
+        guard let array, count.map({ array.count >= $0 }) ?? true else {
+            throw UnexpectedReply(description: "expected \(count.map(String.init) ?? "an") array, got \(self)")
+        }
+        return array
+    }
+
+    func text() throws -> String {
+        guard let string else { throw UnexpectedReply(description: "expected text, got \(self)") }
+        return string
+    }
+
+    func number() throws -> Int {
+        guard let int else { throw UnexpectedReply(description: "expected a number, got \(self)") }
+        return int
+    }
+}

@@ -1,0 +1,127 @@
+/// Where a chat is in its life: queued → offered → active → closed.
+public enum ChatState: String, Sendable, Hashable {
+    case queued, offered, active, closed
+}
+
+/// How a visitor reached Switchboard.
+public enum ChatChannel: String, Sendable, Hashable {
+    case xmpp, web
+}
+
+/// An agent's availability, from XMPP presence.
+public enum AgentPresence: String, Sendable, Hashable, CaseIterable {
+    case available, away, dnd, xa, offline
+
+    /// Only an available agent gets new chats.
+    public var takesChats: Bool { self == .available }
+}
+
+/// What became of an enqueue request.
+public struct Enqueued: Sendable, Hashable {
+    public let chat: String
+    /// False when the visitor already had an open chat in the queue.
+    public let created: Bool
+    /// 1 for the front of the queue; 0 when the chat no longer waits.
+    public let position: Int
+    public let state: ChatState
+}
+
+/// One queue's part of a routing pass: who may take its chats, and how to choose among them.
+public struct QueuePlan: Sendable, Hashable, Encodable {
+    /// An agent who has the queue's skills (some perhaps only after overflow drops).
+    public struct Candidate: Sendable, Hashable, Encodable {
+        public var jid: String
+        public var capacity: Int
+        /// Skill level for `skills-weighted`: higher is preferred.
+        public var level: Int
+        /// Overflow `drop_skill` steps a chat must have passed before this agent is eligible.
+        public var dropsNeeded: Int
+
+        public init(jid: String, capacity: Int, level: Int = 0, dropsNeeded: Int = 0) {
+            self.jid = jid
+            self.capacity = capacity
+            self.level = level
+            self.dropsNeeded = dropsNeeded
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case jid, capacity = "max", level, dropsNeeded = "needs"
+        }
+    }
+
+    public var queue: String
+    /// `longest-idle`, `least-busy`, `round-robin` or `skills-weighted`.
+    public var strategy: String
+    /// Manual accept: how long an offer stands. Nil: chats are given at once.
+    public var offerTimeout: Duration?
+    public var candidates: [Candidate]
+
+    public init(queue: String, strategy: String, offerTimeout: Duration? = nil, candidates: [Candidate]) {
+        self.queue = queue
+        self.strategy = strategy
+        self.offerTimeout = offerTimeout
+        self.candidates = candidates
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case queue, strategy, offerTimeout = "offer_ms", candidates
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(queue, forKey: .queue)
+        try container.encode(strategy, forKey: .strategy)
+        try container.encode(offerTimeout.map(\.milliseconds) ?? 0, forKey: .offerTimeout)
+        try container.encode(candidates, forKey: .candidates)
+    }
+}
+
+/// A chat given to an agent by a routing pass.
+public struct Assignment: Sendable, Hashable {
+    public let chat: String
+    public let agent: String
+    public let queue: String
+    /// `.offered` (manual accept) or `.active`.
+    public let state: ChatState
+}
+
+/// The answer of an operation that may be refused (the chat moved on, or is someone else's).
+public enum Outcome: Sendable, Hashable {
+    case done(String)
+    case refused(String)
+
+    public var succeeded: Bool { if case .done = self { true } else { false } }
+}
+
+/// Who ends a chat.
+public enum Closer: String, Sendable, Hashable {
+    case visitor, agent, timeout, system
+}
+
+/// Where an agent sends a chat.
+public enum TransferTarget: Sendable, Hashable {
+    case queue(String)
+    case agent(jid: String, capacity: Int, offerTimeout: Duration?)
+}
+
+/// The kind of a transcript line.
+public enum TranscriptKind: String, Sendable, Hashable, Codable {
+    case visitor, agent, note, system
+}
+
+/// One line of a chat's transcript.
+public struct TranscriptLine: Sendable, Hashable, Decodable {
+    /// Milliseconds since 1970, Redis's clock.
+    public let t: Int64
+    public let kind: TranscriptKind
+    public let from: String
+    public let text: String
+}
+
+extension Duration {
+    /// Whole milliseconds, as the scripts take them.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
