@@ -11,6 +11,18 @@ import Testing
         [QueuePlan(queue: queue, strategy: strategy, offerTimeout: offer, candidates: candidates)]
     }
 
+    @Test func enqueueKeepsTheVisitorsMessagesOnce() async throws {
+        try await withStore { store, _ in
+            let first = try await store.enqueue(
+                queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "help", messageID: "a")
+            let repeated = try await store.enqueue(
+                queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "help", messageID: "a")
+            let next = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "hello?")
+            #expect(first.messageStored && !repeated.messageStored && next.messageStored)
+            #expect(try await store.transcript(first.chat).map(\.text) == ["help", "hello?"])
+        }
+    }
+
     @Test func enqueueOpensOneChatPerVisitorAndQueue() async throws {
         try await withStore { store, redis in
             let first = try await store.enqueue(queue: "sales", visitor: "v1@localhost", name: "Vi", channel: .xmpp)
@@ -219,9 +231,10 @@ import Testing
             try await store.available("a", "b")
             let chat = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp).chat
             _ = try await store.route(Self.plan("sales", [.init(jid: "a", capacity: 1)]))
-            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1"))
-            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1") == false)
-            #expect(try await store.record(chat: chat, .agent, from: "Alice", text: "hi!"))
+            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1") == .stored)
+            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1") == .duplicate)
+            #expect(try await store.record(chat: chat, .agent, from: "b", text: "not mine") == .notHolder)
+            #expect(try await store.record(chat: chat, .agent, from: "a", text: "hi!") == .stored)
             #expect(try await store.transfer(chat: chat, from: "b", to: .queue("billing")) == .refused("not-yours"))
             #expect(try await store.transfer(chat: chat, from: "a", to: .queue("billing")) == .done("queued"))
             #expect(try await store.waiting("billing") == [chat])

@@ -1,16 +1,26 @@
 extension RoutingScript {
-    /// Opens a chat for a visitor in a queue, unless the visitor has one open there.
+    /// A visitor's message to a queue: opens a chat unless the visitor has one open there, and
+    /// keeps the message in its transcript (once, by message id), in one step.
     static let enqueue = RoutingScript(name: "enqueue-1", body: #"""
         -- KEYS[1] event stream
         -- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
         -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
-        -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not waiting), state}
+        -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
+        -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
+        --          waiting), state, agent, 1 if the message was stored now or 0}
         local queue, visitor = ARGV[1], ARGV[2]
+        local function store(id, state, agent)
+          if ARGV[6] == '' then return 0 end
+          if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
+          redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
+          emit('visitor_message', id, queue, agent)
+          return 1
+        end
         local open = redis.call('GET', K.visitor(queue, visitor))
         if open then
-          local state = redis.call('HGET', K.chat(open), 'state')
+          local chat = redis.call('HMGET', K.chat(open), 'state', 'agent')
           local rank = redis.call('ZRANK', K.waiting(queue), open)
-          return {open, 0, rank and rank + 1 or 0, state}
+          return {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[1], chat[2])}
         end
         local id = tostring(redis.call('INCR', K.seq))
         redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],
@@ -24,6 +34,7 @@ extension RoutingScript {
           setTimer(id, 'overflow|' .. id .. '|' .. step, now + tonumber(delay))
         end
         emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
-        return {id, 1, redis.call('ZRANK', K.waiting(queue), id) + 1, 'queued'}
+        local stored = store(id, 'queued', '')
+        return {id, 1, redis.call('ZRANK', K.waiting(queue), id) + 1, 'queued', '', stored}
         """#)
 }

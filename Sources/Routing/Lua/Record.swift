@@ -1,13 +1,16 @@
 extension RoutingScript {
     /// Appends a line to a chat's transcript, once: a message id seen before is not stored again.
+    /// An agent's message or note is taken only from the agent holding the chat, while active.
     static let record = RoutingScript(name: "record-1", body: #"""
         -- KEYS[1] event stream
         -- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'system'   ARGV[3] sender (JID or name)
         -- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty)
-        -- Returns 1 if stored, 0 if a duplicate or the chat is closed or unknown.
+        -- Returns 1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
+        -- does not hold the chat.
         local id, kind = ARGV[1], ARGV[2]
         local chat = redis.call('HMGET', K.chat(id), 'state', 'queue', 'agent')
         if not chat[1] or chat[1] == 'closed' then return 0 end
+        if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then return -1 end
         if ARGV[5] ~= '' and redis.call('SADD', K.seen(id), ARGV[5]) == 0 then return 0 end
         redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = kind, from = ARGV[3], text = ARGV[4]}))
         if kind == 'visitor' or kind == 'agent' then

@@ -12,16 +12,20 @@ public struct RoutingStore: Sendable {
         self.keys = RoutingKeys(prefix: prefix)
     }
 
-    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers.
+    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
+    /// keeps `message` (if any) in its transcript, once per `messageID`.
     public func enqueue(
-        queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = []
+        queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
+        message: String? = nil, messageID: String? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
-        let reply = try await run(.enqueue, [queue, visitor, name, channel.rawValue, delays])
-        let parts = try reply.values(4)
+        let reply = try await run(
+            .enqueue, [queue, visitor, name, channel.rawValue, delays, message ?? "", messageID ?? ""])
+        let parts = try reply.values(6)
         return Enqueued(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
-            state: ChatState(rawValue: try parts[3].text()) ?? .closed)
+            state: ChatState(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
+            messageStored: try parts[5].number() == 1)
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -75,12 +79,17 @@ public struct RoutingStore: Sendable {
         }
     }
 
-    /// Appends to the transcript; false for a message id already stored or a closed chat.
+    /// Appends to the transcript; `.duplicate` for a message id already stored or a closed chat,
+    /// `.notHolder` for an agent line from anyone but the agent holding the active chat.
     @discardableResult
     public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
-        async throws -> Bool
+        async throws -> Recorded
     {
-        try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).number() == 1
+        switch try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).number() {
+        case 1: .stored
+        case -1: .notHolder
+        default: .duplicate
+        }
     }
 
     /// The chat's fields, or nil if there is no such chat.

@@ -24,6 +24,15 @@ public struct Enqueued: Sendable, Hashable {
     /// 1 for the front of the queue; 0 when the chat no longer waits.
     public let position: Int
     public let state: ChatState
+    /// The agent holding the chat, or empty.
+    public let agent: String
+    /// Whether the message given was stored now (false for none, or one seen before).
+    public let messageStored: Bool
+}
+
+/// What became of a transcript line.
+public enum Recorded: Sendable, Hashable {
+    case stored, duplicate, notHolder
 }
 
 /// One queue's part of a routing pass: who may take its chats, and how to choose among them.

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What the router needs to know of a workflow, precomputed: queues with their routing
+/// plans, agents, texts and limits. Built from a `Workflow`, or directly in tests.
+public struct RoutingRules: Sendable {
+    /// One queue's behaviour.
+    public struct Queue: Sendable {
+        /// An overflow step: after `delay` in the queue, drop a skill (`moveTo` nil) or move.
+        public struct Overflow: Sendable {
+            public var delay: Duration
+            public var moveTo: String?
+
+            public init(delay: Duration, moveTo: String? = nil) {
+                self.delay = delay
+                self.moveTo = moveTo
+            }
+        }
+
+        public var name: String
+        public var plan: QueuePlan
+        public var overflow: [Overflow]
+        /// Texts for the visitor, with `{position}`, `{eta}`, `{queue}`, `{agent}` filled in.
+        public var messages: Messages
+        /// Whether a chat closes (instead of waiting) when no agent can serve it, or out of hours.
+        public var closeWhenUnserved: Bool
+        /// Whether the queue is open now; nil means always.
+        public var isOpen: (@Sendable (Date) -> Bool)?
+
+        public init(
+            name: String, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
+            closeWhenUnserved: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil
+        ) {
+            self.name = name
+            self.plan = plan
+            self.overflow = overflow
+            self.messages = messages
+            self.closeWhenUnserved = closeWhenUnserved
+            self.isOpen = isOpen
+        }
+    }
+
+    /// Visitor-facing texts of a queue.
+    public struct Messages: Sendable {
+        public var welcome = "Welcome! An agent will be with you shortly."
+        public var position = "You are number {position} in line (about {eta})."
+        public var assigned = "You are now chatting with {agent}."
+        public var noAgents = "No agent is available right now; please stay, we will answer as soon as we can."
+        public var closed = "This chat has ended. Thank you!"
+        public var outOfHours = "We are closed right now."
+
+        public init() {}
+    }
+
+    /// An agent as the workflow lists them.
+    public struct Agent: Sendable {
+        public var jid: String
+        public var name: String
+        public var capacity: Int
+        public var isSupervisor: Bool
+
+        public init(jid: String, name: String, capacity: Int, isSupervisor: Bool = false) {
+            self.jid = jid
+            self.name = name
+            self.capacity = capacity
+            self.isSupervisor = isSupervisor
+        }
+    }
+
+    /// Limits and timings.
+    public struct Settings: Sendable {
+        public var bodyLimit = 4096
+        /// Visitor messages allowed per `floodWindow`; more are refused, not queued.
+        public var floodLimit = 10
+        public var floodWindow: Duration = .seconds(10)
+        /// How long an offline agent keeps their chats.
+        public var gracePeriod: Duration = .seconds(60)
+        /// How long a chat stays open after the visitor's client says `gone`.
+        public var goneTimeout: Duration = .seconds(120)
+        /// Offers missed in a row before an agent is set away.
+        public var missedOffersLimit = 3
+
+        public init() {}
+    }
+
+    /// The service domain (`support.localhost`).
+    public var domain: String
+    /// Queues in priority order: the order routing passes serve them in.
+    public var queues: [Queue]
+    public var defaultQueue: String
+    public var agents: [String: Agent]
+    public var canned: [String: String]
+    public var settings: Settings
+
+    public init(
+        domain: String, queues: [Queue], defaultQueue: String? = nil, agents: [Agent], canned: [String: String] = [:],
+        settings: Settings = Settings()
+    ) {
+        self.domain = domain
+        self.queues = queues
+        self.defaultQueue = defaultQueue ?? queues.first?.name ?? ""
+        self.agents = Dictionary(agents.map { ($0.jid, $0) }, uniquingKeysWith: { first, _ in first })
+        self.canned = canned
+        self.settings = settings
+    }
+
+    public func queue(_ name: String) -> Queue? {
+        queues.first { $0.name == name }
+    }
+
+    /// The routing plan of every queue, in priority order.
+    public var plan: [QueuePlan] { queues.map(\.plan) }
+}
+
+extension String {
+    /// Fills `{name}` placeholders.
+    func filling(_ values: [String: String]) -> String {
+        values.reduce(self) { text, pair in text.replacingOccurrences(of: "{\(pair.key)}", with: pair.value) }
+    }
+}
