@@ -72,7 +72,7 @@ let package = Package(
         // The test kit: starts real redis-server and Prosody processes on free ports.
         .target(
             name: "SwitchboardTesting",
-            dependencies: [],
+            dependencies: ["XMPP", "Reconnect"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "SwitchboardTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,5 @@
 import Redis
-import Routing
+@testable import Routing
 import Testing
 
 /// The routing scripts against a real Redis: each operation, and the rules they keep.
@@ -231,10 +231,11 @@ import Testing
             try await store.available("a", "b")
             let chat = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp).chat
             _ = try await store.route(Self.plan("sales", [.init(jid: "a", capacity: 1)]))
-            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1") == .stored)
-            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1") == .duplicate)
-            #expect(try await store.record(chat: chat, .agent, from: "b", text: "not mine") == .notHolder)
-            #expect(try await store.record(chat: chat, .agent, from: "a", text: "hi!") == .stored)
+            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1").status == .stored)
+            #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1").status == .duplicate)
+            #expect(try await store.record(chat: chat, .agent, from: "b", text: "not mine").status == .notHolder)
+            let stored = try await store.record(chat: chat, .agent, from: "a", text: "hi!")
+            #expect(stored == Recorded(status: .stored, visitor: "v1", queue: "sales", channel: .xmpp))
             #expect(try await store.transfer(chat: chat, from: "b", to: .queue("billing")) == .refused("not-yours"))
             #expect(try await store.transfer(chat: chat, from: "a", to: .queue("billing")) == .done("queued"))
             #expect(try await store.waiting("billing") == [chat])

@@ -5,17 +5,20 @@ extension RoutingScript {
         -- KEYS[1] event stream
         -- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'system'   ARGV[3] sender (JID or name)
         -- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty)
-        -- Returns 1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
-        -- does not hold the chat.
+        -- Returns {1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
+        --          does not hold the chat; the visitor; the queue; the channel}
         local id, kind = ARGV[1], ARGV[2]
-        local chat = redis.call('HMGET', K.chat(id), 'state', 'queue', 'agent')
-        if not chat[1] or chat[1] == 'closed' then return 0 end
-        if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then return -1 end
-        if ARGV[5] ~= '' and redis.call('SADD', K.seen(id), ARGV[5]) == 0 then return 0 end
+        local chat = redis.call('HMGET', K.chat(id), 'state', 'queue', 'agent', 'visitor', 'channel')
+        if not chat[1] or chat[1] == 'closed' then return {0, '', '', ''} end
+        local where = {chat[4], chat[2], chat[5]}
+        if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then
+          return {-1, unpack(where)}
+        end
+        if ARGV[5] ~= '' and redis.call('SADD', K.seen(id), ARGV[5]) == 0 then return {0, unpack(where)} end
         redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = kind, from = ARGV[3], text = ARGV[4]}))
         if kind == 'visitor' or kind == 'agent' then
           emit(kind .. '_message', id, chat[2], chat[3])
         end
-        return 1
+        return {1, unpack(where)}
         """#)
 }

@@ -24,7 +24,7 @@ public struct RoutingStore: Sendable {
         let parts = try reply.values(6)
         return Enqueued(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
-            state: ChatState(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
+            state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
             messageStored: try parts[5].number() == 1)
     }
 
@@ -35,7 +35,7 @@ public struct RoutingStore: Sendable {
         return try stride(from: 0, to: values.count - 3, by: 4).map { index in
             Assignment(
                 chat: try values[index].text(), agent: try values[index + 1].text(),
-                queue: try values[index + 2].text(), state: ChatState(rawValue: try values[index + 3].text()) ?? .active)
+                queue: try values[index + 2].text(), state: ChatStatus(rawValue: try values[index + 3].text()) ?? .active)
         }
     }
 
@@ -85,11 +85,15 @@ public struct RoutingStore: Sendable {
     public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
         async throws -> Recorded
     {
-        switch try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).number() {
+        let parts = try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).values(4)
+        let status: Recorded.Status = switch try parts[0].number() {
         case 1: .stored
         case -1: .notHolder
         default: .duplicate
         }
+        return Recorded(
+            status: status, visitor: try parts[1].text(), queue: try parts[2].text(),
+            channel: ChatChannel(rawValue: try parts[3].text()))
     }
 
     /// The chat's fields, or nil if there is no such chat.
@@ -107,6 +111,32 @@ public struct RoutingStore: Sendable {
         try await redis.send("LRANGE", keys.transcript(id), "0", "-1").values().map { line in
             try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8))
         }
+    }
+
+    /// The id of the visitor's open chat in `queue`, if any.
+    public func openChat(queue: String, visitor: String) async throws -> String? {
+        try await redis.send("GET", keys.visitorChat(queue: queue, visitor: visitor)).string
+    }
+
+    /// An agent's presence and the chats they hold (offered or active).
+    public func agentStatus(_ jid: String) async throws -> (presence: AgentPresence, chats: [String]) {
+        let replies = try await redis.pipeline([
+            RedisCommand("HGET", [keys.agent(jid), "presence"]), RedisCommand("SMEMBERS", [keys.agentChats(jid)]),
+        ])
+        let presence = replies[0].string.flatMap(AgentPresence.init(rawValue:)) ?? .offline
+        return (presence, try replies[1].values().map { try $0.text() })
+    }
+
+    /// Timers due now (at most `limit`), and the time until the next one (nil if none).
+    public func dueTimers(limit: Int = 100) async throws -> (due: [String], next: Duration?) {
+        let values = try await run(.dueTimers, [String(limit)]).values()
+        let wait = try values.first?.number() ?? -1
+        return (try values.dropFirst().map { try $0.text() }, wait < 0 ? nil : .milliseconds(wait))
+    }
+
+    /// Removes a timer that has nothing left to do.
+    public func cancelTimer(_ member: String) async throws {
+        _ = try await redis.send("ZREM", keys.timers, member)
     }
 
     /// Chat ids waiting in `queue`, front first.

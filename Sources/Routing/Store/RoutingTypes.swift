@@ -1,5 +1,5 @@
 /// Where a chat is in its life: queued → offered → active → closed.
-public enum ChatState: String, Sendable, Hashable {
+public enum ChatStatus: String, Sendable, Hashable {
     case queued, offered, active, closed
 }
 
@@ -23,16 +23,22 @@ public struct Enqueued: Sendable, Hashable {
     public let created: Bool
     /// 1 for the front of the queue; 0 when the chat no longer waits.
     public let position: Int
-    public let state: ChatState
+    public let state: ChatStatus
     /// The agent holding the chat, or empty.
     public let agent: String
     /// Whether the message given was stored now (false for none, or one seen before).
     public let messageStored: Bool
 }
 
-/// What became of a transcript line.
-public enum Recorded: Sendable, Hashable {
-    case stored, duplicate, notHolder
+/// What became of a transcript line, and where the chat's visitor is.
+public struct Recorded: Sendable, Hashable {
+    /// Stored now; already stored (or the chat is closed); refused (not the holding agent).
+    public enum Status: Sendable, Hashable { case stored, duplicate, notHolder }
+
+    public let status: Status
+    public let visitor: String
+    public let queue: String
+    public let channel: ChatChannel?
 }
 
 /// One queue's part of a routing pass: who may take its chats, and how to choose among them.
@@ -91,7 +97,7 @@ public struct Assignment: Sendable, Hashable {
     public let agent: String
     public let queue: String
     /// `.offered` (manual accept) or `.active`.
-    public let state: ChatState
+    public let state: ChatStatus
 }
 
 /// The answer of an operation that may be refused (the chat moved on, or is someone else's).

@@ -1,0 +1,194 @@
+import Foundation
+import XMPP
+
+extension Router {
+    /// An agent writes to a chat's address: a command, or text for the visitor.
+    func agentMessage(_ message: Message, chat: String, rules: RoutingRules) async throws {
+        guard let from = message.from, let agent = rules.agents[from.bare.description] else {
+            reply(to: .message(message), StanzaError(.forbidden, text: "Only agents may write to chat addresses."))
+            return
+        }
+        if let body = message.body, let command = AgentCommand(body) {
+            try await chatCommand(command, chat: chat, agent: agent, message: message, rules: rules)
+        } else if let body = message.body {
+            try await say(body, chat: chat, agent: agent, message: message, rules: rules)
+        } else if let state = message.chatState {
+            // Typing goes to the visitor; an agent's chat states never close anything.
+            guard let fields = try await store.chat(chat), fields["agent"] == agent.jid, fields["state"] == "active",
+                let visitor = fields["visitor"], let queue = fields["queue"]
+            else { return }
+            tellVisitor(visitor, queue: queue, nil, state: state, rules: rules)
+        }
+    }
+
+    /// Keeps the agent's text in the transcript and passes it to the visitor.
+    private func say(_ text: String, chat: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules) async throws {
+        let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message.id)
+        switch recorded.status {
+        case .stored:
+            tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message.chatState ?? .active, rules: rules)
+        case .notHolder:
+            reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
+        case .duplicate where recorded.visitor.isEmpty:
+            tellAgent(agent.jid, chat: chat, "This chat is closed.", rules: rules)
+        case .duplicate:
+            break
+        }
+    }
+
+    private func chatCommand(
+        _ command: AgentCommand, chat: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules
+    ) async throws {
+        let tell = { (text: String) in self.tellAgent(agent.jid, chat: chat, text, rules: rules) }
+        switch command {
+        case .accept:
+            switch try await store.accept(chat: chat, agent: agent.jid) {
+            case .done:
+                tell("Accepted. You are chatting with the visitor now.")
+                if let fields = try await store.chat(chat) { tellAssigned(chat: fields, agent: agent.jid, rules: rules) }
+            case .refused("not-yours"):
+                reply(to: .message(message), StanzaError(.forbidden, text: "This chat was not offered to you."))
+            case .refused(let state):
+                tell("This chat cannot be accepted: it is \(state).")
+            }
+        case .decline:
+            guard try await store.decline(chat: chat, agent: agent.jid, missedLimit: rules.settings.missedOffersLimit).succeeded else {
+                reply(to: .message(message), StanzaError(.forbidden, text: "No offer of this chat stands for you."))
+                return
+            }
+            tell("Declined.")
+            await routeWaitingChats()
+        case .close:
+            let fields = try await store.chat(chat)
+            guard try await store.close(chat: chat, by: .agent, agent: agent.jid).succeeded else {
+                reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours to close."))
+                return
+            }
+            tell("Closed.")
+            if let visitor = fields?["visitor"], let queue = fields?["queue"] {
+                tellVisitor(visitor, queue: queue, rules.queue(queue)?.messages.closed ?? RoutingRules.Messages().closed, state: .gone, rules: rules)
+            }
+            await routeWaitingChats()
+        case .transfer(let target):
+            try await transfer(chat: chat, to: target, agent: agent, message: message, rules: rules)
+        case .note(let text):
+            let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: text)
+            if recorded.status == .stored { tell("Noted.") } else {
+                reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours."))
+            }
+        case .canned(let key):
+            guard let text = rules.canned[key] else {
+                tell("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
+                return
+            }
+            try await say(text, chat: chat, agent: agent, message: message, rules: rules)
+        case .who:
+            guard let fields = try await store.chat(chat), fields["agent"] == agent.jid else {
+                reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours."))
+                return
+            }
+            tell("Visitor \(fields["name"] ?? "?") (\(fields["visitor"] ?? "?")), queue \(fields["queue"] ?? "?"), "
+                + "via \(fields["channel"] ?? "?"), chat \(fields["state"] ?? "?").")
+        case .status, .queues, .agents, .help, .unknown:
+            try await serviceCommand(command, agent: agent, reply: tell, rules: rules)
+        }
+    }
+
+    private func transfer(chat: String, to target: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules) async throws {
+        let destination: TransferTarget
+        if let queue = rules.queue(target) {
+            destination = .queue(queue.name)
+        } else if let other = (try? JID(target)).flatMap({ rules.agents[$0.bare.description] }) {
+            let offer = try await store.chat(chat)?["queue"].flatMap { rules.queue($0)?.plan.offerTimeout }
+            destination = .agent(jid: other.jid, capacity: other.capacity, offerTimeout: offer)
+        } else {
+            tellAgent(agent.jid, chat: chat, "No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).", rules: rules)
+            return
+        }
+        switch try await store.transfer(chat: chat, from: agent.jid, to: destination) {
+        case .done(let state):
+            tellAgent(agent.jid, chat: chat, "Transferred to \(target).", rules: rules)
+            guard let fields = try await store.chat(chat), let visitor = fields["visitor"], let queue = fields["queue"] else { return }
+            tellVisitor(visitor, queue: queue, "You are being transferred; please hold on.", rules: rules)
+            if case .agent(let jid, _, _) = destination {
+                try await announce(Assignment(chat: chat, agent: jid, queue: queue, state: ChatStatus(rawValue: state) ?? .active), rules: rules)
+            }
+            await routeWaitingChats()
+        case .refused("busy"):
+            tellAgent(agent.jid, chat: chat, "\(target) cannot take it now (unavailable or full).", rules: rules)
+        case .refused:
+            reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours to transfer."))
+        }
+    }
+
+    /// An agent writes to the service domain itself: commands about themselves and the queues.
+    func serviceCommand(_ message: Message, rules: RoutingRules) async throws {
+        guard let from = message.from, let agent = rules.agents[from.bare.description], let body = message.body else { return }
+        let reply = { (text: String) in self.tellFromService(from.bare, text, rules: rules) }
+        try await serviceCommand(AgentCommand(body) ?? .help, agent: agent, reply: reply, rules: rules)
+    }
+
+    private func serviceCommand(
+        _ command: AgentCommand, agent: RoutingRules.Agent, reply: (String) -> Void, rules: RoutingRules
+    ) async throws {
+        switch command {
+        case .status:
+            let status = try await store.agentStatus(agent.jid)
+            reply("You are \(status.presence.rawValue) with \(status.chats.count) of \(agent.capacity) chats"
+                + (status.chats.isEmpty ? "." : ": " + status.chats.sorted().map { "chat-\($0)" }.joined(separator: ", ") + "."))
+        case .queues:
+            var lines: [String] = []
+            for queue in rules.queues { lines.append("\(queue.name): \(try await store.waiting(queue.name).count) waiting") }
+            reply(lines.joined(separator: "\n"))
+        case .agents where agent.isSupervisor:
+            var lines: [String] = []
+            for other in rules.agents.values.sorted(by: { $0.jid < $1.jid }) {
+                let status = try await store.agentStatus(other.jid)
+                lines.append("\(other.name) (\(other.jid)): \(status.presence.rawValue), \(status.chats.count)/\(other.capacity) chats")
+            }
+            reply(lines.joined(separator: "\n"))
+        case .agents:
+            reply("Only supervisors may list the agents.")
+        case .unknown(let verb):
+            reply("Unknown command /\(verb). \(AgentCommand.usage)")
+        default:
+            reply(AgentCommand.usage)
+        }
+    }
+
+    /// Presence to the service domain: agents' availability, and roster subscriptions.
+    func presenceChanged(_ presence: Presence, rules: RoutingRules) async throws {
+        guard let from = presence.from, let to = presence.to, to.domain == rules.domain, to.local == nil else { return }
+        let service = try? JID(domain: rules.domain)
+        guard let agent = rules.agents[from.bare.description] else {
+            if presence.type == .subscribe { component.send(Presence(to: from.bare, from: service, type: .unsubscribed)) }
+            return
+        }
+        let next: AgentPresence
+        switch presence.type {
+        case .subscribe:
+            // Accept, and ask for theirs: an ordinary client then keeps us told of every change.
+            component.send(Presence(to: from.bare, from: service, type: .subscribed))
+            component.send(Presence(to: from.bare, from: service, type: .subscribe))
+            component.send(Presence(to: from.bare, from: service))
+            return
+        case .probe:
+            component.send(Presence(to: from, from: service))
+            return
+        case .available:
+            next = switch presence.show {
+            case nil, .chat: .available
+            case .away: .away
+            case .dnd: .dnd
+            case .xa: .xa
+            }
+        case .unavailable:
+            next = .offline
+        case .subscribed, .unsubscribe, .unsubscribed, .error:
+            return
+        }
+        guard try await store.setPresence(agent: agent.jid, next, grace: rules.settings.gracePeriod) else { return }
+        logger.info("agent presence", metadata: ["agent": "\(agent.jid)", "presence": "\(next.rawValue)"])
+        if next == .available { await routeWaitingChats() }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import XMPP
+
+extension Router {
+    /// A visitor writes to a queue: open or find their chat, keep the message, pass it on.
+    func visitorMessage(_ message: Message, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+        guard let from = message.from else { return }
+        let visitor = from.bare.description
+        guard let body = message.body else {
+            if let state = message.chatState { try await visitorChatState(state, visitor: visitor, queue: queue.name, rules: rules) }
+            return
+        }
+        guard body.utf8.count <= rules.settings.bodyLimit else {
+            reply(to: .message(message), StanzaError(.policyViolation, text: "Messages are limited to \(rules.settings.bodyLimit) bytes."))
+            return
+        }
+        guard flood.allow(visitor) else {
+            reply(to: .message(message), StanzaError(.policyViolation, text: "You are sending messages too fast; please wait a moment."))
+            return
+        }
+        if ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
+            try await visitorEnds(visitor, queue: queue, rules: rules)
+            return
+        }
+        let chat = try await store.enqueue(
+            queue: queue.name, visitor: visitor, name: from.local ?? visitor, channel: .xmpp,
+            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: message.id)
+        if chat.created {
+            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
+            let position = queue.messages.position.filling(["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.name])
+            tellVisitor(visitor, queue: queue.name, "\(queue.messages.welcome) \(position)", rules: rules)
+            if let isOpen = queue.isOpen, !isOpen(Date()) {
+                tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours, rules: rules)
+                if queue.closeWhenUnserved {
+                    _ = try await store.close(chat: chat.chat, by: .system)
+                    return
+                }
+            }
+            await routeWaitingChats()
+        } else if chat.state == .active, chat.messageStored {
+            tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, rules: rules)
+        }
+    }
+
+    /// Typing and other chat states go to the agent of an active chat. `gone` is told to the agent, not acted on.
+    private func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
+        guard let id = try await store.openChat(queue: queue, visitor: visitor), let chat = try await store.chat(id),
+            chat["state"] == "active", let agent = chat["agent"]
+        else { return }
+        tellAgent(agent, chat: id, state == .gone ? "The visitor seems to have closed their chat window." : nil,
+                  state: state, rules: rules)
+    }
+
+    private func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+        guard let id = try await store.openChat(queue: queue.name, visitor: visitor) else {
+            tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
+            return
+        }
+        let agent = try await store.chat(id)?["agent"] ?? ""
+        guard try await store.close(chat: id, by: .visitor).succeeded else { return }
+        tellVisitor(visitor, queue: queue.name, queue.messages.closed, rules: rules)
+        if !agent.isEmpty {
+            tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, rules: rules)
+            await routeWaitingChats()
+        }
+    }
+
+    /// Runs a routing pass and tells everyone what it decided.
+    func routeWaitingChats() async {
+        let rules = self.rules
+        do {
+            for assignment in try await store.route(rules.plan) {
+                try await announce(assignment, rules: rules)
+            }
+        } catch {
+            logger.error("routing pass failed: \(error)")
+        }
+    }
+
+    /// Tells the agent about a chat given or offered to them, with its history; the visitor
+    /// learns who answers once the chat is active.
+    func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
+        guard let chat = try await store.chat(assignment.chat) else { return }
+        let name = chat["name"] ?? "a visitor"
+        let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (Int64(chat["queued_at"] ?? "") ?? 0)) / 1000
+        var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
+        if assignment.state == .offered {
+            let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
+            summary += " Reply /accept or /decline\(timeout)."
+        }
+        let history = try await store.transcript(assignment.chat).map { line in
+            line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
+        }
+        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), rules: rules)
+        logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
+                    metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
+        if assignment.state == .active {
+            tellAssigned(chat: chat, agent: assignment.agent, rules: rules)
+        }
+    }
+
+    func tellAssigned(chat: [String: String], agent: String, rules: RoutingRules) {
+        guard let visitor = chat["visitor"], let queue = chat["queue"] else { return }
+        let name = rules.agents[agent]?.name ?? "an agent"
+        let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned.filling(["agent": name, "queue": queue])
+        tellVisitor(visitor, queue: queue, text, nick: name, rules: rules)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import Redis
+import ServiceLifecycle
+import Synchronization
+import XMPP
+
+/// The router: turns stanzas from the XMPP server into routing operations on Redis and
+/// tells visitors and agents what happened. It keeps no routing state of its own: a
+/// restarted router, or another one on the same Redis, carries on where it left off.
+public final class Router: Service, Sendable {
+    let component: XMPPComponent
+    let store: RoutingStore
+    let logger: Logger
+    private let currentRules: Mutex<RoutingRules>
+    let flood: FloodLimiter
+
+    public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {
+        self.currentRules = Mutex(rules)
+        self.component = component
+        self.store = store
+        self.logger = logger
+        self.flood = FloodLimiter(limit: rules.settings.floodLimit, window: rules.settings.floodWindow)
+    }
+
+    /// The rules in force; `reload` swaps them (SIGHUP with a valid workflow).
+    public var rules: RoutingRules { currentRules.withLock { $0 } }
+
+    public func reload(_ rules: RoutingRules) {
+        currentRules.withLock { $0 = rules }
+        logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.component.run { await self.handle($0) } }
+            group.addTask { await self.runTimers() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func handle(_ event: ComponentEvent) async {
+        switch event {
+        case .connected:
+            logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
+            await routeWaitingChats()
+        case .stanza(let stanza):
+            do {
+                try await dispatch(stanza)
+            } catch {
+                // Redis unavailable or a script failed: the sender learns it, the state is unchanged.
+                logger.error("could not handle a stanza: \(error)", metadata: ["from": "\(stanza.element[attribute: "from"] ?? "")"])
+                reply(to: stanza, StanzaError(.internalServerError, text: "Routing is unavailable; please try again."))
+            }
+        case .disconnected:
+            break
+        }
+    }
+
+    private func dispatch(_ stanza: Stanza) async throws {
+        let rules = self.rules
+        switch stanza {
+        case .message(let message):
+            guard message.type != .error, let to = message.to, to.domain == rules.domain else { return }
+            if let local = to.local, local.hasPrefix("chat-") {
+                try await agentMessage(message, chat: String(local.dropFirst(5)), rules: rules)
+            } else if let local = to.local {
+                guard let queue = rules.queue(local) else {
+                    reply(to: stanza, StanzaError(.itemNotFound, text: "There is no queue called \(local)."))
+                    return
+                }
+                try await visitorMessage(message, queue: queue, rules: rules)
+            } else if let from = message.from, rules.agents[from.bare.description] != nil {
+                try await serviceCommand(message, rules: rules)
+            } else if let queue = rules.queue(rules.defaultQueue) {
+                try await visitorMessage(message, queue: queue, rules: rules)
+            }
+        case .presence(let presence):
+            try await presenceChanged(presence, rules: rules)
+        case .iq(let iq):
+            answer(iq, rules: rules)
+        }
+    }
+
+    /// Sends an error reply to a stanza that asked for something (never to an error).
+    func reply(to stanza: Stanza, _ error: StanzaError) {
+        switch stanza {
+        case .message(let message) where message.type != .error: component.send(message.errorReply(error))
+        case .presence(let presence) where presence.type != .error: component.send(presence.errorReply(error))
+        case .iq(let iq) where iq.type == .get || iq.type == .set: component.send(iq.errorReply(error))
+        default: break
+        }
+    }
+
+    /// Service discovery on the service domain; other requests are not served yet.
+    private func answer(_ iq: IQ, rules: RoutingRules) {
+        guard iq.type == .get || iq.type == .set else { return }
+        if iq.type == .get, iq.payload?.name == "query", iq.payload?.namespace == Namespace.discoInfo {
+            var query = XMLElement("query", namespace: Namespace.discoInfo)
+            query.append(XMLElement("identity", namespace: Namespace.discoInfo, attributes: [
+                XMLAttribute("category", "client"), XMLAttribute("type", "bot"), XMLAttribute("name", "Switchboard"),
+            ]))
+            for feature in [Namespace.discoInfo, Namespace.chatStates] {
+                query.append(XMLElement("feature", namespace: Namespace.discoInfo, attributes: [XMLAttribute("var", feature)]))
+            }
+            component.send(iq.result(query))
+        } else {
+            component.send(iq.errorReply(StanzaError(.featureNotImplemented)))
+        }
+    }
+
+    // MARK: - Addresses and messages
+
+    func queueAddress(_ queue: String, rules: RoutingRules) -> JID? {
+        try? JID(local: queue, domain: rules.domain)
+    }
+
+    func chatAddress(_ chat: String, rules: RoutingRules) -> JID? {
+        try? JID(local: "chat-\(chat)", domain: rules.domain)
+    }
+
+    /// A message to a visitor, from the queue's address, signed with a display name (XEP-0172).
+    func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
+                     rules: RoutingRules) {
+        guard let to = try? JID(visitor) else { return }  // web visitors are served by the web channel
+        var message = Message(to: to, from: queueAddress(queue, rules: rules), body: text)
+        message.chatState = state
+        if let nick { message.element.append(.text("nick", namespace: "http://jabber.org/protocol/nick", nick)) }
+        component.send(message)
+    }
+
+    /// A message to an agent, from the chat's own address.
+    func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, rules: RoutingRules) {
+        guard let to = try? JID(agent) else { return }
+        var message = Message(to: to, from: chatAddress(chat, rules: rules), body: text)
+        message.chatState = state
+        component.send(message)
+    }
+
+    /// A message to someone from the service domain itself.
+    func tellFromService(_ to: JID, _ text: String, rules: RoutingRules) {
+        component.send(Message(to: to, from: try? JID(domain: rules.domain), body: text))
+    }
+}
