@@ -3,11 +3,12 @@ extension RoutingScript {
     static let accept = RoutingScript(name: "accept-1", body: #"""
         -- KEYS[1] event stream
         -- ARGV[1] chat id   ARGV[2] agent (bare JID)
-        -- Returns {1, 'active'} or {0, why}: the chat's state when it is not offered, or 'not-yours'.
+        -- Returns {1, 'active'} or {0, why}: 'not-yours' (offered to, or held by, someone else), or the
+        -- chat's state when it is not offered.
         local id, agent = ARGV[1], ARGV[2]
         local chat = redis.call('HMGET', K.chat(id), 'state', 'agent', 'queue')
+        if chat[1] and chat[1] ~= 'closed' and chat[2] ~= agent then return {0, 'not-yours'} end
         if chat[1] ~= 'offered' then return {0, chat[1] or 'unknown'} end
-        if chat[2] ~= agent then return {0, 'not-yours'} end
         redis.call('HSET', K.chat(id), 'state', 'active', 'accepted_at', now)
         clearTimer(id, 'offer|' .. id)
         redis.call('HSET', K.agent(agent), 'missed', 0)

@@ -14,6 +14,7 @@ public final class Router: Service, Sendable {
     let logger: Logger
     private let currentRules: Mutex<RoutingRules>
     let flood: FloodLimiter
+    private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {
         self.currentRules = Mutex(rules)
@@ -31,6 +32,17 @@ public final class Router: Service, Sendable {
         logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
     }
 
+    /// Returns once the router has joined the XMPP server for the first time.
+    public func waitUntilReady() async {
+        await withCheckedContinuation { continuation in
+            let ready = readiness.withLock { readiness in
+                if !readiness.ready { readiness.waiters.append(continuation) }
+                return readiness.ready
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.component.run { await self.handle($0) } }
@@ -44,6 +56,12 @@ public final class Router: Service, Sendable {
         switch event {
         case .connected:
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
+            let waiters = readiness.withLock { readiness in
+                readiness.ready = true
+                defer { readiness.waiters = [] }
+                return readiness.waiters
+            }
+            for waiter in waiters { waiter.resume() }
             await routeWaitingChats()
         case .stanza(let stanza):
             do {

@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+import Redis
+import Routing
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// The router end to end: real Prosody and Redis, our XMPP client as visitor and agent.
+@Suite(.serialized) struct RouterLiveTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "router-test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// A Prosody, a Redis and a running router with `rules(serviceDomain)`, stopped afterwards.
+    static func withRouter(
+        accounts: [String: String],
+        rules: @escaping (String) -> RoutingRules,
+        _ body: (ProsodyServer, RoutingStore) async throws -> Void
+    ) async throws {
+        try await withProsodyServer(.init(accounts: accounts)) { prosody in
+            try await withRedisServer { redisServer in
+                let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
+                let store = RoutingStore(redis: redis, prefix: "sb")
+                let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: logger)
+                let router = Router(rules: rules(prosody.serviceDomain), component: component, store: store, logger: logger)
+                let task = Task { try await router.run() }
+                try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
+                try await withCleanup {
+                    try await body(prosody, store)
+                } cleanup: {
+                    task.cancel()
+                    _ = await task.result
+                    await redis.close()
+                }
+            }
+        }
+    }
+
+    static func salesRules(offerTimeout: Duration? = nil) -> (String) -> RoutingRules {
+        { domain in
+            RoutingRules(
+                domain: domain,
+                queues: [RoutingRules.Queue(
+                    name: "sales",
+                    plan: QueuePlan(queue: "sales", strategy: "longest-idle", offerTimeout: offerTimeout,
+                                    candidates: [.init(jid: "alice@localhost", capacity: 2)]))],
+                agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 2)],
+                canned: ["thanks": "Thank you for waiting!"])
+        }
+    }
+
+    static func connect(_ prosody: ProsodyServer, _ user: String) async throws -> XMPPClient {
+        let client = try await XMPPClient.connect(prosody.clientConfiguration(user), logger: logger)
+        try await client.send(Presence())
+        return client
+    }
+
+    /// The agent comes online and waits until the router has taken note (its /status answer).
+    static func available(_ agent: XMPPClient, domain: String) async throws {
+        let service = try JID(domain: domain)
+        try await agent.send(Presence(to: service))
+        try await agent.send(Message(to: service, body: "/status"))
+        _ = try await agent.next("the status answer") {
+            if case .message(let m) = $0, m.body?.hasPrefix("You are available") == true { m } else { nil }
+        }
+    }
+
+    static func body(_ stanza: Stanza) -> Message? {
+        if case .message(let message) = stanza, message.body != nil { message } else { nil }
+    }
+
+    @Test func aVisitorIsQueuedAssignedAndChatsWithAnAgent() async throws {
+        try await Self.withRouter(accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.salesRules()) { prosody, store in
+            let alice = try await Self.connect(prosody, "alice")
+            defer { Task { await alice.close() } }
+            try await Self.available(alice, domain: prosody.serviceDomain)
+            let visitor = try await Self.connect(prosody, "visitor1")
+            defer { Task { await visitor.close() } }
+            let sales = try JID("sales@\(prosody.serviceDomain)")
+
+            try await visitor.send(Message(to: sales, body: "Hi, my order is late"))
+            let welcome = try await visitor.next("the welcome", Self.body)
+            #expect(welcome.from == sales && welcome.body?.contains("number 1 in line") == true)
+
+            let offer = try await alice.next("the new chat") { Self.body($0).flatMap { $0.body!.hasPrefix("New chat") ? $0 : nil } }
+            #expect(offer.body?.contains("Hi, my order is late") == true, "the history comes with it")
+            let chatAddress = try #require(offer.from)
+            #expect(chatAddress.local?.hasPrefix("chat-") == true && chatAddress.domain == prosody.serviceDomain)
+
+            let assigned = try await visitor.next("the agent's name", Self.body)
+            #expect(assigned.body == "You are now chatting with Alice.")
+            #expect(!assigned.element.description.contains("alice@"), "the agent's JID never reaches the visitor")
+
+            try await alice.send(Message(to: chatAddress, body: "Hello! Let me check."))
+            let reply = try await visitor.next("the agent's reply", Self.body)
+            #expect(reply.body == "Hello! Let me check." && reply.from == sales)
+            #expect(reply.element.child("nick", namespace: "http://jabber.org/protocol/nick")?.text == "Alice")
+
+            var typing = Message(to: sales, body: nil)
+            typing.chatState = .composing
+            try await visitor.send(typing)
+            let seen = try await alice.next("the visitor typing") { if case .message(let m) = $0, m.chatState == .composing { m } else { nil } }
+            #expect(seen.from == chatAddress)
+
+            try await visitor.send(Message(to: sales, body: "Thanks!"))
+            let relayed = try await alice.next("the visitor's message", Self.body)
+            #expect(relayed.body == "Thanks!" && relayed.from == chatAddress)
+
+            try await alice.send(Message(to: chatAddress, body: "!canned thanks"))
+            #expect(try await visitor.next("the canned reply", Self.body).body == "Thank you for waiting!")
+
+            try await alice.send(Message(to: chatAddress, body: "/close"))
+            #expect(try await visitor.next("the goodbye", Self.body).body == "This chat has ended. Thank you!")
+            let chat = String(chatAddress.local!.dropFirst(5))
+            #expect(try await store.chat(chat)?["state"] == "closed")
+            #expect(try await store.transcript(chat).map(\.text) == [
+                "Hi, my order is late", "Hello! Let me check.", "Thanks!", "Thank you for waiting!",
+            ])
+        }
+    }
+
+    @Test func wrongAddressesAndStrangersGetClearErrors() async throws {
+        try await Self.withRouter(accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.salesRules()) { prosody, _ in
+            let visitor = try await Self.connect(prosody, "visitor1")
+            defer { Task { await visitor.close() } }
+            func error(_ to: String, _ body: String) async throws -> StanzaError? {
+                try await visitor.send(Message(to: try JID(to), body: body))
+                return try await visitor.next("an error from \(to)") { if case .message(let m) = $0 { m.error } else { nil } }
+            }
+            #expect(try await error("nosuch@\(prosody.serviceDomain)", "hello")?.condition == .itemNotFound)
+            #expect(try await error("chat-1@\(prosody.serviceDomain)", "/accept")?.condition == .forbidden)
+            #expect(try await error("sales@\(prosody.serviceDomain)", String(repeating: "x", count: 5000))?.condition == .policyViolation)
+        }
+    }
+
+    @Test func manualOffersAreAcceptedOrExpireToTheNextAgent() async throws {
+        let rules: (String) -> RoutingRules = { domain in
+            RoutingRules(
+                domain: domain,
+                queues: [RoutingRules.Queue(
+                    name: "sales",
+                    plan: QueuePlan(queue: "sales", strategy: "longest-idle", offerTimeout: .milliseconds(600), candidates: [
+                        .init(jid: "alice@localhost", capacity: 1), .init(jid: "bob@localhost", capacity: 1),
+                    ]))],
+                agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 1),
+                         RoutingRules.Agent(jid: "bob@localhost", name: "Bob", capacity: 1)])
+        }
+        try await Self.withRouter(accounts: ["visitor1": "secret", "alice": "secret", "bob": "secret"], rules: rules) { prosody, store in
+            let alice = try await Self.connect(prosody, "alice")
+            defer { Task { await alice.close() } }
+            let bob = try await Self.connect(prosody, "bob")
+            defer { Task { await bob.close() } }
+            try await Self.available(alice, domain: prosody.serviceDomain)
+            try await Self.available(bob, domain: prosody.serviceDomain)
+            let visitor = try await Self.connect(prosody, "visitor1")
+            defer { Task { await visitor.close() } }
+            try await visitor.send(Message(to: try JID("sales@\(prosody.serviceDomain)"), body: "anyone?"))
+
+            // Neither was ever routed to: longest-idle takes the first candidate, Alice. She lets it
+            // expire; it goes to Bob, who accepts.
+            let offered = try await alice.next("the first offer") { Self.body($0).flatMap { $0.body!.contains("/accept") ? $0 : nil } }
+            let chatAddress = try #require(offered.from)
+            let expired = try await alice.next("the expiry notice") { Self.body($0).flatMap { $0.body!.contains("expired") ? $0 : nil } }
+            #expect(expired.from == chatAddress)
+            let offer = try await bob.next("the second offer") { Self.body($0).flatMap { $0.body!.contains("/accept") ? $0 : nil } }
+            #expect(offer.from == chatAddress, "the same chat")
+            try await bob.send(Message(to: chatAddress, body: "/accept"))
+            #expect(try await bob.next("the acceptance", Self.body).body?.hasPrefix("Accepted") == true)
+            #expect(try await visitor.next("the assignment") { Self.body($0).flatMap { $0.body!.hasPrefix("You are now") ? $0 : nil } } != nil)
+            // Alice's late accept is refused.
+            try await alice.send(Message(to: chatAddress, body: "/accept"))
+            let refused = try await alice.next("the refusal") { if case .message(let m) = $0 { m.error } else { nil } }
+            #expect(refused.condition == .forbidden)
+            #expect(try await store.chat(String(chatAddress.local!.dropFirst(5)))?["state"] == "active")
+            #expect(try await store.chat(String(chatAddress.local!.dropFirst(5)))?["agent"] == "bob@localhost")
+        }
+    }
+}
