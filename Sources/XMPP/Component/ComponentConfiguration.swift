@@ -7,11 +7,15 @@ public struct ComponentConfiguration: Sendable {
     public var domain: String
     /// The shared secret of the handshake. Never logged or printed.
     public var secret: String
-    /// A whitespace keepalive is sent this often when the link is idle.
+    /// The link is checked this often: when idle it is pinged through the server; silent for
+    /// two intervals, it is taken for dead and reconnected.
     public var keepaliveInterval: Duration
     public var connectTimeout: Duration
     /// The server must accept the handshake within this time.
     public var handshakeTimeout: Duration
+    /// Where link checks are pinged: an XMPP server answers for it (even an error proves the
+    /// link alive). By default the service domain's parent (`localhost` for `support.localhost`).
+    public var pingTarget: String
     public var backoff: Backoff
     public var limits: XMLStreamLimits
     /// Stanzas sent while the link is down wait in a queue this long at most; older ones are dropped.
@@ -20,7 +24,7 @@ public struct ComponentConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 5347, domain: String = "support.localhost", secret: String,
         keepaliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(5),
-        handshakeTimeout: Duration = .seconds(10), backoff: Backoff = Backoff(),
+        handshakeTimeout: Duration = .seconds(10), pingTarget: String? = nil, backoff: Backoff = Backoff(),
         limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000
     ) {
         self.host = host
@@ -30,6 +34,7 @@ public struct ComponentConfiguration: Sendable {
         self.keepaliveInterval = keepaliveInterval
         self.connectTimeout = connectTimeout
         self.handshakeTimeout = handshakeTimeout
+        self.pingTarget = pingTarget ?? domain.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) ?? domain
         self.backoff = backoff
         self.limits = limits
         self.outboundQueueLimit = outboundQueueLimit

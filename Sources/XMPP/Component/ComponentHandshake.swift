@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The connection and authentication steps of XEP-0114.
@@ -23,14 +24,13 @@ enum ComponentHandshake {
         outbound: NIOAsyncChannelOutboundWriter<XMLStreamOutput>
     ) async throws {
         // A server that never answers would hold the link forever: close it after the timeout.
-        let timeout = channel.eventLoop.scheduleTask(in: .init(configuration.handshakeTimeout)) {
+        let expired = NIOLockedValueBox(false)
+        let timeout = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.handshakeTimeout)) {
+            expired.withLockedValue { $0 = true }
             channel.close(promise: nil)
         }
         defer { timeout.cancel() }
-        let timedOut = { () -> ComponentError in
-            timeout.cancel()
-            return .handshakeTimeout
-        }
+        let ended = { () -> ComponentError in expired.withLockedValue { $0 } ? .handshakeTimeout : .closed }
         try await outbound.write(.open(StreamHeader(contentNamespace: Namespace.component, to: configuration.domain)))
         let header: StreamHeader
         switch try await events.next() {
@@ -38,7 +38,7 @@ enum ComponentHandshake {
         case .element(let element)?:
             throw StreamError(element).map(ComponentError.rejected) ?? .protocolViolation("<\(element.name)> before the stream header")
         case .streamClosed?: throw ComponentError.closed
-        case nil: throw channel.isActive ? ComponentError.closed : timedOut()
+        case nil: throw ended()
         }
         guard let id = header.id, !id.isEmpty else {
             throw ComponentError.protocolViolation("the stream header has no id")
@@ -51,7 +51,7 @@ enum ComponentHandshake {
             throw StreamError(element).map(ComponentError.rejected) ?? .protocolViolation("<\(element.name)> instead of <handshake/>")
         case .streamClosed?: throw ComponentError.closed
         case .streamOpened?: throw ComponentError.protocolViolation("a second stream header")
-        case nil: throw channel.isActive ? ComponentError.closed : timedOut()
+        case nil: throw ended()
         }
     }
 

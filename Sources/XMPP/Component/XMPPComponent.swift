@@ -1,25 +1,31 @@
-import Reconnect
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Reconnect
 import ServiceLifecycle
 
 /// The router's link to the XMPP server as an external component (XEP-0114): connects,
 /// authenticates with the shared secret, delivers incoming stanzas to the handler given to
-/// `run`, and reconnects with backoff whenever the link drops. Stanzas sent while it is down
-/// wait in a bounded queue and go out once it is back.
+/// `run`, and reconnects with backoff whenever the link drops or goes silent. Stanzas sent
+/// while it is down, or caught by a link dying under them, wait in a bounded queue and go
+/// out once it is back.
 public final class XMPPComponent: Sendable {
     public let configuration: ComponentConfiguration
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let state = NIOLockedValueBox(LinkState())
+    private let state: NIOLockedValueBox<LinkState>
 
     private struct LinkState {
         var channel: (any Channel)?
         var queued: [XMLElement] = []
         var shuttingDown = false
+        var pings = 0
+        let limit: Int
     }
+
+    /// Our own pings carry this id prefix; they come back to us and are not passed on.
+    static let pingPrefix = "sb-link-check-"
 
     public init(
         configuration: ComponentConfiguration,
@@ -27,6 +33,7 @@ public final class XMPPComponent: Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
+        self.state = NIOLockedValueBox(LinkState(limit: configuration.outboundQueueLimit))
         self.group = eventLoopGroup
         var logger = logger
         logger[metadataKey: "domain"] = "\(configuration.domain)"
@@ -40,19 +47,21 @@ public final class XMPPComponent: Sendable {
 
     /// Sends a top-level element, or queues it until the link is up.
     public func send(_ element: XMLElement) {
-        let dropped: Bool = state.withLockedValue { state in
-            if let channel = state.channel {
-                channel.writeAndFlush(XMLStreamOutput.element(element), promise: nil)
-                return false
-            }
-            state.queued.append(element)
-            guard state.queued.count > configuration.outboundQueueLimit else { return false }
-            state.queued.removeFirst()
-            return true
+        let channel: (any Channel)? = state.withLockedValue { state in
+            if state.channel == nil { Self.enqueue(element, in: &state, logger: logger) }
+            return state.channel
         }
-        if dropped {
-            logger.warning("outbound queue full while the link is down: dropped the oldest stanza")
+        // A link dying under the write keeps the stanza for the next one.
+        channel?.writeAndFlush(XMLStreamOutput.element(element)).whenFailure { [self] _ in
+            state.withLockedValue { Self.enqueue(element, in: &$0, logger: logger) }
         }
+    }
+
+    private static func enqueue(_ element: XMLElement, in state: inout LinkState, logger: Logger) {
+        state.queued.append(element)
+        guard state.queued.count > state.limit else { return }
+        state.queued.removeFirst()
+        logger.warning("outbound queue full while the link is down: dropped the oldest stanza")
     }
 
     /// Keeps the link up, handing every event to `handler` in order, until the service group
@@ -72,7 +81,6 @@ public final class XMPPComponent: Sendable {
                     // Errors of the channel itself: reset, EOF mid-stanza, a stream error from our decoder.
                     error = (failure as? StreamError).map(ComponentError.streamError) ?? .linkFailed("\(failure)")
                 }
-                state.withLockedValue { $0.channel = nil }
                 if Task.isCancelled || state.withLockedValue({ $0.shuttingDown }) { break }
                 failures += 1
                 let delay = configuration.backoff.delay(afterFailures: failures)
@@ -97,32 +105,23 @@ public final class XMPPComponent: Sendable {
     private func connectAndServe(
         _ handler: @Sendable (ComponentEvent) async -> Void, onConnected: () -> Void
     ) async throws {
-        let channel = try await ComponentHandshake.connect(configuration, group: group)
-        try await channel.executeThenClose { inbound, outbound in
+        let link = try await ComponentHandshake.connect(configuration, group: group)
+        try await link.executeThenClose { inbound, outbound in
             var events = inbound.makeAsyncIterator()
-            try await ComponentHandshake.authenticate(configuration, channel: channel.channel, events: &events, outbound: outbound)
+            try await ComponentHandshake.authenticate(configuration, channel: link.channel, events: &events, outbound: outbound)
             onConnected()
-            let shuttingDown = state.withLockedValue { state in
-                guard !state.shuttingDown else { return true }
-                state.channel = channel.channel
-                for element in state.queued { channel.channel.write(XMLStreamOutput.element(element), promise: nil) }
-                channel.channel.flush()
-                state.queued = []
-                return false
-            }
-            if shuttingDown { return }
+            guard attach(link.channel) else { return }
             logger.info("component link ready", metadata: ["server": "\(configuration.host):\(configuration.port)"])
             await handler(.connected)
-            let keepalive = channel.channel.eventLoop.scheduleRepeatedTask(
-                initialDelay: .init(configuration.keepaliveInterval), delay: .init(configuration.keepaliveInterval)
-            ) { [channel = channel.channel] _ in
-                channel.writeAndFlush(XMLStreamOutput.keepalive, promise: nil)
-            }
-            defer { keepalive.cancel() }
+            let lastRead = NIOLockedValueBox(NIODeadline.now())
+            let check = watch(link.channel, lastRead: lastRead)
+            defer { check.cancel() }
             while let event = try await events.next() {
+                lastRead.withLockedValue { $0 = .now() }
                 switch event {
                 case .element(let element):
                     if let stanza = Stanza(element) {
+                        if case .iq(let iq) = stanza, iq.id?.hasPrefix(Self.pingPrefix) == true { continue }
                         await handler(.stanza(stanza))
                     } else if let error = StreamError(element) {
                         throw ComponentError.streamError(error)
@@ -137,17 +136,54 @@ public final class XMPPComponent: Sendable {
             }
         }
     }
+
+    /// Makes `channel` the live link and sends what waited; false if shutting down. The link is
+    /// dropped from the state the moment it closes, so later stanzas queue instead of failing.
+    private func attach(_ channel: any Channel) -> Bool {
+        let attached = state.withLockedValue { state in
+            guard !state.shuttingDown else { return false }
+            state.channel = channel
+            for element in state.queued { channel.write(XMLStreamOutput.element(element), promise: nil) }
+            channel.flush()
+            state.queued = []
+            return true
+        }
+        channel.closeFuture.whenComplete { [state] _ in
+            state.withLockedValue { state in
+                if state.channel === channel { state.channel = nil }
+            }
+        }
+        return attached
+    }
+
+    /// Checks the link every keepalive interval. When nothing was read for half an interval it
+    /// pings the server (any answer will do, even an error), so an idle link is pinged at every
+    /// check; when nothing was read for two intervals, the link is dead without TCP noticing,
+    /// and it is closed to reconnect.
+    private func watch(_ channel: any Channel, lastRead: NIOLockedValueBox<NIODeadline>) -> RepeatedTask {
+        let interval = TimeAmount(configuration.keepaliveInterval)
+        let (domain, target) = (configuration.domain, configuration.pingTarget)
+        return channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [state, logger] _ in
+            let silence = NIODeadline.now() - lastRead.withLockedValue { $0 }
+            if silence >= interval * 2 {
+                logger.warning("component link silent for \(silence.nanoseconds / 1_000_000) ms: reconnecting")
+                channel.close(promise: nil)
+            } else if silence.nanoseconds * 2 >= interval.nanoseconds {
+                let number = state.withLockedValue { state in
+                    state.pings += 1
+                    return state.pings
+                }
+                let ping = IQ(type: .get, id: "\(Self.pingPrefix)\(number)", to: try? JID(target), from: try? JID(domain),
+                              payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
+                channel.writeAndFlush(XMLStreamOutput.element(ping.element), promise: nil)
+            }
+        }
+    }
 }
 
 extension Duration {
     /// A short human form for logs: `250ms`, `1.5s`.
     var formatted: String {
         seconds < 1 ? "\(Int(seconds * 1000))ms" : "\((seconds * 10).rounded() / 10)s"
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        self = .nanoseconds(Int64(duration.seconds * 1e9))
     }
 }

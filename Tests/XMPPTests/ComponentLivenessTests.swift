@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import Reconnect
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// The component notices a server that hangs without closing TCP, and leaves a quiet one alone.
+@Suite(.serialized) struct ComponentLivenessTests {
+    static func configuration(_ server: ProsodyServer) -> ComponentConfiguration {
+        var configuration = server.componentConfiguration()
+        configuration.keepaliveInterval = .milliseconds(200)
+        configuration.handshakeTimeout = .milliseconds(500)
+        return configuration
+    }
+
+    @Test func anIdleLinkStaysUpOnItsOwnPings() async throws {
+        try await withProsodyServer { server in
+            let running = RunningComponent(Self.configuration(server))
+            try await withCleanup {
+                try await running.connected()
+                // Nothing to await here: the point is that nothing happens for ten check intervals.
+                try await Task.sleep(for: .seconds(2))
+                running.component.send(IQ(type: .get, id: "probe", to: try JID(server.serviceDomain),
+                                          from: try JID(server.serviceDomain), payload: XMLElement("ping", namespace: Namespace.ping),
+                                          namespace: Namespace.component))
+                let event = try await running.next("the probe or a disconnection") { event -> String? in
+                    switch event {
+                    case .disconnected(let error, _): "disconnected: \(error)"
+                    case .stanza(.iq(let iq)) where iq.id == "probe": "probe"
+                    default: nil
+                    }
+                }
+                #expect(event == "probe", "the link stayed up and carries stanzas")
+            } cleanup: {
+                await running.stop()
+            }
+        }
+    }
+
+    @Test func aHungServerIsDetectedAndTheLinkComesBack() async throws {
+        try await withProsodyServer { server in
+            let running = RunningComponent(Self.configuration(server))
+            try await withCleanup {
+                try await running.connected()
+                let pid = try #require(server.pid)
+                kill(pid, SIGSTOP)
+                let error = try await running.next("the silent link to be dropped") { event -> ComponentError? in
+                    if case .disconnected(let error, _) = event { error } else { nil }
+                }
+                kill(pid, SIGCONT)
+                #expect(error != .rejected(StreamError(.notAuthorized)))
+                try await running.connected()
+            } cleanup: {
+                if let pid = server.pid { kill(pid, SIGCONT) }
+                await running.stop()
+            }
+        }
+    }
+}
