@@ -161,6 +161,32 @@ import Testing
         #expect(throws: StreamError.self) { try parser.feed(Array("<message/>".utf8)) }
     }
 
+    @Test func endlesslyNewNamesDoNotExhaustTheParser() throws {
+        // libxml2 keeps every name in a capped dictionary; the parser starts a fresh context in time.
+        let count = Int(XMLStreamParser.dictionaryLimit) * 3
+        var stream = Array(Self.open.utf8)
+        for index in 0..<count { stream += Array("<message id='\(index)'><n\(index) xmlns='urn:x:\(index)'/></message>".utf8) }
+        let parser = XMLStreamParser()
+        var events: [XMLStreamEvent] = []
+        var offset = 0
+        var size = 1
+        while offset < stream.count {
+            // Uneven pieces, so a refresh falls in the middle of some of them.
+            let end = min(offset + size, stream.count)
+            events += try parser.feed(stream[offset..<end])
+            offset = end
+            size = size % 9_973 + 1_237
+        }
+        #expect(events.count == count + 1)
+        guard case .element(let last)? = events.last else {
+            Issue.record("no element at the end")
+            return
+        }
+        #expect(last[attribute: "id"] == "\(count - 1)")
+        let child = Array(last.elements).first
+        #expect(child?.name == "n\(count - 1)" && child?.namespace == "urn:x:\(count - 1)")
+    }
+
     @Test func hostileInputsLeaveMemoryFlat() throws {
         let inputs = [
             "<!DOCTYPE l [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>]>" + Self.open + "&b;",

@@ -1,4 +1,5 @@
 import CLibXML2
+import NIOCore
 
 /// An incremental XMPP stream parser on libxml2's SAX2 push parser, hardened like
 /// Prosody's `util/xmppstream.lua`: no DOCTYPE, entities, comments or processing
@@ -22,6 +23,17 @@ public final class XMLStreamParser {
     private var boundary = 0
     /// libxml2 interns names in a dictionary: strings made for a pointer once are reused.
     private var interned: [UnsafePointer<xmlChar>: String] = [:]
+    /// The dictionary lives as long as the parser context and is capped (10 MB in 2.9): a peer
+    /// sending ever new names would exhaust it. Past this many names the context is replaced
+    /// at the next stanza boundary.
+    static let dictionaryLimit: Int32 = 20_000
+    private var contentNamespace: String?
+    private var refreshPending = false
+    private var silentOpen = false
+    /// The bytes fed since the last stanza boundary (at most one stanza), for a fresh context
+    /// to continue from; `unparsedStart` is the stream offset of the first.
+    private var unparsed: [UInt8] = []
+    private var unparsedStart = 0
 
     /// libxml2 gets data in slices this large, so the size limit is checked between them.
     private static let sliceSize = 16 * 1024
@@ -37,6 +49,19 @@ public final class XMLStreamParser {
 
     /// Starts over for a new stream on the same connection (after STARTTLS or SASL).
     public func reset() {
+        makeContext()
+        error = nil
+        events = []
+        stack = []
+        streamOpen = false
+        contentNamespace = nil
+        fed = 0
+        boundary = 0
+        unparsed = []
+        unparsedStart = 0
+    }
+
+    private func makeContext() {
         xmlFreeParserCtxt(context)
         _ = libxml2Initialized
         var handler = saxHandler
@@ -44,36 +69,66 @@ public final class XMLStreamParser {
         context = xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(self).toOpaque(), nil, 0, nil)
         xmlCtxtUseOptions(context, options)
         xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
-        error = nil
-        events = []
-        stack = []
-        streamOpen = false
-        fed = 0
-        boundary = 0
         interned = [:]
+        refreshPending = false
+    }
+
+    /// Replaces the context at a stanza boundary, opening the stream again in the new one
+    /// without reporting it: the peer's stream goes on as if nothing happened.
+    private func refreshContext() {
+        makeContext()
+        streamOpen = false
+        silentOpen = true
+        var header = ByteBuffer()
+        StreamHeader(contentNamespace: contentNamespace ?? Namespace.client).write(to: &header)
+        header.withUnsafeReadableBytes { bytes in
+            _ = xmlParseChunk(context, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0)
+        }
+        fed = header.readableBytes
+        boundary = fed
     }
 
     /// Parses the next bytes of the stream and appends what they complete to `output`.
     /// On a stream error the events before it are still appended, then it throws.
     public func feed(_ bytes: UnsafeRawBufferPointer, into output: inout [XMLStreamEvent]) throws(StreamError) {
         if let error { throw error }
+        parse(bytes)
+        output.append(contentsOf: events)
+        events.removeAll(keepingCapacity: true)
+        if let error { throw error }
+    }
+
+    /// Feeds libxml2 in slices, checking the size limit between them.
+    private func parse(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count, error == nil {
             let count = min(Self.sliceSize, bytes.count - offset)
-            let slice = bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
-            let status = xmlParseChunk(context, slice, Int32(count), 0)
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+            unparsed.append(contentsOf: slice)
+            let status = xmlParseChunk(context, slice.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(count), 0)
             offset += count
             fed += count
+            if refreshPending && error == nil {
+                // Stopped at a stanza boundary: what the old context had not parsed goes to the new one.
+                let rest = Array(unparsed[(boundary - unparsedStart)...])
+                refreshContext()
+                unparsed = []
+                unparsedStart = fed
+                rest.withUnsafeBytes { parse($0) }
+                continue
+            }
             if status != 0 && error == nil {
                 fail(StreamError(.notWellFormed, libxml2Message()))
             }
             if fed - boundary > limits.maxStanzaSize {
                 fail(StreamError(.policyViolation, "stanza larger than \(limits.maxStanzaSize) bytes"))
             }
+            // Keep only what follows the last boundary.
+            if boundary > unparsedStart {
+                unparsed.removeFirst(min(boundary - unparsedStart, unparsed.count))
+                unparsedStart = boundary
+            }
         }
-        output.append(contentsOf: events)
-        events.removeAll(keepingCapacity: true)
-        if let error { throw error }
     }
 
     /// Convenience for tests and tools: feeds `bytes` and returns the events.
@@ -151,6 +206,11 @@ public final class XMLStreamParser {
         }
         streamOpen = true
         markBoundary()
+        self.contentNamespace = contentNamespace
+        if silentOpen {
+            silentOpen = false
+            return
+        }
         events.append(
             .streamOpened(
                 StreamHeader(
@@ -175,6 +235,10 @@ public final class XMLStreamParser {
             }
             events.append(.element(element))
             boundary = end
+            if let dictionary = context?.pointee.dict, xmlDictSize(dictionary) > Self.dictionaryLimit {
+                refreshPending = true
+                xmlStopParser(context)
+            }
         } else {
             stack[stack.count - 1].children.append(.element(element))
         }
@@ -262,7 +326,8 @@ nonisolated(unsafe) private let saxHandler: xmlSAXHandler = {
     handler.serror = { context, error in
         guard let error, error.pointee.level != XML_ERR_WARNING else { return }
         let message = error.pointee.message.map { String(cString: $0).trimmingTrailingWhitespace }
-        parser(context).fail(StreamError(.notWellFormed, message ?? "malformed XML"))
+        let condition: StreamError.Condition = error.pointee.code == XML_ERR_NO_MEMORY.rawValue ? .resourceConstraint : .notWellFormed
+        parser(context).fail(StreamError(condition, message ?? "malformed XML"))
     }
     return handler
 }()
