@@ -80,6 +80,10 @@ struct RouterCommand: AsyncParsableCommand {
             return String(line)
         }
         if let secret = Self.environment["SB_COMPONENT_SECRET"], !secret.isEmpty { return secret }
+        // The development secret is public: never use it towards a server on another machine.
+        guard ["127.0.0.1", "::1", "localhost"].contains(xmppHost) else {
+            throw ValidationError("no component secret given (--secret-file or $SB_COMPONENT_SECRET) for \(xmppHost)")
+        }
         logger.notice("no component secret given: using the local development secret")
         return Self.developmentSecret
     }

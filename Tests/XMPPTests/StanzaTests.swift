@@ -100,7 +100,7 @@ import Testing
             <?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' \
             xmlns:stream='http://etherx.jabber.org/streams' to='support.localhost'>\
             <message to='v@localhost' type='chat'><body>x</body></message>\
-            <error xmlns='http://etherx.jabber.org/streams'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></error> \
+            <stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error> \
             </stream:stream>
             """)
     }

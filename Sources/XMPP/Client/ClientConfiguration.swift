@@ -30,16 +30,16 @@ public struct ClientConfiguration: Sendable {
     }
 
     var connectHost: String { host ?? jid.domain }
-
-    /// Whether the server is on this machine, where a password in PLAIN crosses no network.
-    var isLoopback: Bool {
-        ["127.0.0.1", "::1", "localhost"].contains(connectHost) || connectHost.hasPrefix("127.")
-    }
 }
 
-extension ClientConfiguration: CustomStringConvertible {
+extension ClientConfiguration: CustomStringConvertible, CustomReflectable {
     /// Everything but the password.
     public var description: String { "\(jid) via \(connectHost):\(port)" }
+
+    /// `dump` shows no password either.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["jid": jid, "host": connectHost, "port": port])
+    }
 }
 
 /// Whether the client secures its stream.

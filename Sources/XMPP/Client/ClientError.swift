@@ -11,6 +11,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     /// Our side of SASL refused the server's messages (for instance a wrong SCRAM server signature).
     case sasl(SASLError)
     case bindFailed(String)
+    case sessionFailed(String)
     case streamError(StreamError)
     /// Negotiation did not finish within the configured time.
     case timeout
@@ -28,6 +29,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
             "the server refused the login (\(condition))" + (text.map { ": \($0)" } ?? "")
         case .sasl(let error): "authentication failed: \(error)"
         case .bindFailed(let reason): "resource binding failed: \(reason)"
+        case .sessionFailed(let reason): "session establishment failed: \(reason)"
         case .streamError(let error): "the server ended the stream: \(error)"
         case .timeout: "the server did not complete the login in time"
         case .closed: "the connection closed"

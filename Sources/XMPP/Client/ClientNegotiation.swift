@@ -81,7 +81,7 @@ struct ClientNegotiation {
         var mechanism: any SASLMechanism
         if offered.contains(SCRAMSHA1Mechanism.name) {
             mechanism = SCRAMSHA1Mechanism(username: username, password: configuration.password)
-        } else if offered.contains(PlainMechanism.name), secured || configuration.isLoopback {
+        } else if offered.contains(PlainMechanism.name), Self.allowsPlain(verifiedTLS: secured && tlsVerifies, peer: link.channel.remoteAddress) {
             mechanism = PlainMechanism(username: username, password: configuration.password)
         } else {
             throw .noAcceptableMechanism(offered: offered)
@@ -143,7 +143,9 @@ struct ClientNegotiation {
         guard response.element.name == "iq", response.id == request.id else {
             throw .protocolViolation("<\(response.element.name)> instead of the answer to \(request.id ?? "")")
         }
-        if let error = response.error { throw .bindFailed(error.description) }
+        if let error = response.error {
+            throw request.payload?.name == "session" ? .sessionFailed(error.description) : .bindFailed(error.description)
+        }
         return response
     }
 
@@ -230,14 +232,29 @@ struct ClientNegotiation {
         return channel.pipeline.removeHandler(old)
     }
 
+    /// The password may go in clear (PLAIN) only inside TLS whose peer was verified, or to a
+    /// server whose socket address is on this machine: nothing else rules out a listener.
+    static func allowsPlain(verifiedTLS: Bool, peer: SocketAddress?) -> Bool {
+        if verifiedTLS { return true }
+        guard let ip = peer?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1"
+    }
+
+    private var tlsVerifies: Bool {
+        guard case .startTLS(let context) = configuration.security,
+            case .client(let verification) = context.configuration.role
+        else { return false }
+        return verification != .insecureNoVerification
+    }
+
     static func base64(_ bytes: [UInt8]) -> String {
         // RFC 6120 §6.4.2: an empty response is written as a single '='.
-        bytes.isEmpty ? "=" : Data(bytes).base64EncodedString()
+        bytes.isEmpty ? "=" : Base64.encode(bytes)
     }
 
     static func decodeBase64(_ text: String) throws(ClientError) -> [UInt8] {
         if text == "=" { return [] }
-        guard let data = Data(base64Encoded: text) else { throw .protocolViolation("SASL data is not base64") }
-        return Array(data)
+        guard let bytes = Base64.decode(text) else { throw .protocolViolation("SASL data is not base64") }
+        return bytes
     }
 }

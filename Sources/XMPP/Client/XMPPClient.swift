@@ -23,10 +23,15 @@ public final class XMPPClient: Sendable {
     private let reader: NIOLockedValueBox<Task<Void, Never>?> = NIOLockedValueBox(nil)
 
     private struct PendingRequests {
-        var waiting: [String: CheckedContinuation<IQ, any Error>] = [:]
+        /// Each request waits for a response from the entity it was sent to.
+        var waiting: [String: (continuation: CheckedContinuation<IQ, any Error>, responder: JID?)] = [:]
         var counter = 0
         var ended: (any Error)?
     }
+
+    /// Ids are unguessable, so another entity cannot answer a request in the server's name.
+    private let idPrefix = "sb" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + "-"
+
 
     /// Connects, negotiates the stream and binds a resource.
     public static func connect(
@@ -108,15 +113,16 @@ public final class XMPPClient: Sendable {
         let response = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<IQ, any Error>) in
             let ended: (any Error)? = requests.withLockedValue { requests in
                 if let ended = requests.ended { return ended }
-                requests.waiting[id] = continuation
+                requests.waiting[id] = (continuation, iq.to)
                 return nil
             }
             if let ended { return continuation.resume(throwing: ended) }
             channel.writeAndFlush(XMLStreamOutput.element(iq.element)).whenFailure { error in
-                self.requests.withLockedValue { $0.waiting.removeValue(forKey: id) }?.resume(throwing: error)
+                self.requests.withLockedValue { $0.waiting.removeValue(forKey: id) }?.continuation.resume(throwing: error)
             }
             channel.eventLoop.scheduleTask(in: .init(timeout)) {
-                self.requests.withLockedValue { $0.waiting.removeValue(forKey: id) }?.resume(throwing: ClientError.timeout)
+                self.requests.withLockedValue { $0.waiting.removeValue(forKey: id) }?.continuation
+                    .resume(throwing: ClientError.timeout)
             }
         }
         if let error = response.error { throw error }
@@ -127,7 +133,7 @@ public final class XMPPClient: Sendable {
     public func nextID() -> String {
         requests.withLockedValue { requests in
             requests.counter += 1
-            return "sb\(requests.counter)"
+            return idPrefix + String(requests.counter)
         }
     }
 
@@ -139,11 +145,19 @@ public final class XMPPClient: Sendable {
         await reader.withLockedValue { $0 }?.value
     }
 
-    /// Hands an IQ response to the request waiting for it; false if none waits.
+    /// Hands an IQ response to the request waiting for it; false if none waits. RFC 6120
+    /// §8.1.2.1: a response counts only from the entity asked (for a request to our own
+    /// account or server, from nobody, the account, or the server).
     private func resume(_ iq: IQ) -> Bool {
-        guard iq.type == .result || iq.type == .error, let id = iq.id,
-            let waiting = requests.withLockedValue({ $0.waiting.removeValue(forKey: id) })
-        else { return false }
+        guard iq.type == .result || iq.type == .error, let id = iq.id else { return false }
+        let own: Set<JID?> = [nil, jid.bare, try? JID(domain: jid.domain)]
+        let waiting = requests.withLockedValue { requests -> CheckedContinuation<IQ, any Error>? in
+            guard let pending = requests.waiting[id] else { return nil }
+            let fromAsked = pending.responder.map { iq.from == $0 || ($0 == jid.bare && iq.from == nil) } ?? own.contains(iq.from)
+            guard fromAsked else { return nil }
+            return requests.waiting.removeValue(forKey: id)?.continuation
+        }
+        guard let waiting else { return false }
         waiting.resume(returning: iq)
         return true
     }
@@ -152,7 +166,7 @@ public final class XMPPClient: Sendable {
         let waiting = requests.withLockedValue { requests in
             requests.ended = error
             defer { requests.waiting = [:] }
-            return requests.waiting.values
+            return requests.waiting.values.map(\.continuation)
         }
         for continuation in waiting { continuation.resume(throwing: error) }
         logger.debug("session ended", metadata: ["reason": "\(error)"])

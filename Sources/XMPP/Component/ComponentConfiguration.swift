@@ -41,7 +41,12 @@ public struct ComponentConfiguration: Sendable {
     }
 }
 
-extension ComponentConfiguration: CustomStringConvertible {
+extension ComponentConfiguration: CustomStringConvertible, CustomReflectable {
     /// Everything but the secret.
     public var description: String { "component \(domain) at \(host):\(port)" }
+
+    /// `dump` shows no secret either.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["domain": domain, "host": host, "port": port])
+    }
 }

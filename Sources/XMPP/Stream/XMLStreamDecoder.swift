@@ -56,6 +56,16 @@ public struct XMLStreamEncoder: MessageToByteEncoder {
         switch data {
         case .open(let header):
             header.write(to: &out)
+        case .element(let element) where element.namespace == Namespace.stream:
+            // Stream-level elements use the prefix the header declared (RFC 6120 §4.8.5).
+            out.writeString("<stream:\(element.name)>")
+            for child in element.children {
+                switch child {
+                case .element(let child): child.write(to: &out)
+                case .text(let text): out.writeEscapedXML(text, inAttribute: false)
+                }
+            }
+            out.writeString("</stream:\(element.name)>")
         case .element(let element):
             let isStanza = element.namespace == Namespace.client || element.namespace == Namespace.component
             element.write(to: &out, parentNamespace: isStanza ? element.namespace : nil)

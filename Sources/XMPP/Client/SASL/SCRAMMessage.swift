@@ -51,15 +51,6 @@ struct SCRAMMessage {
         !nonce.isEmpty && nonce.utf8.allSatisfy { (0x21...0x7e).contains($0) && $0 != UInt8(ascii: ",") }
     }
 
-    static func base64(_ bytes: some Sequence<UInt8>) -> String {
-        Data(bytes).base64EncodedString()
-    }
-
-    /// Strict base64 (no whitespace or stray characters), or nil.
-    static func decodeBase64(_ text: Substring) -> [UInt8]? {
-        Data(base64Encoded: String(text)).map { Array($0) }
-    }
-
     private static func isLetter(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }

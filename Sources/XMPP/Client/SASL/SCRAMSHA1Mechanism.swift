@@ -108,7 +108,7 @@ public struct SCRAMSHA1Mechanism: SASLMechanism, CustomReflectable {
             guard SCRAMMessage.isValidNonce(injectedNonce) else { throw .invalidClientNonce }
             nonce = injectedNonce
         } else {
-            nonce = SCRAMMessage.base64(try crypto { () throws(CryptoError) in try SecureRandom.bytes(count: 24) })
+            nonce = Base64.encode(try crypto { () throws(CryptoError) in try SecureRandom.bytes(count: 24) })
         }
         let clientFirstBare = "n=\(SCRAMMessage.escape(username: username)),r=\(nonce)"
         state = .sentClientFirst(clientFirstBare: clientFirstBare, clientNonce: nonce)
@@ -130,7 +130,7 @@ public struct SCRAMSHA1Mechanism: SASLMechanism, CustomReflectable {
         guard SCRAMMessage.isValidNonce(nonce) else {
             throw .malformedServerMessage("the server nonce is not printable ASCII")
         }
-        guard let saltText = serverFirst["s"], let salt = SCRAMMessage.decodeBase64(saltText), !salt.isEmpty else {
+        guard let saltText = serverFirst["s"], let salt = Base64.decode(saltText), !salt.isEmpty else {
             throw .malformedServerMessage("the server-first message has no base64 salt (s=)")
         }
         guard let countText = serverFirst["i"], !countText.isEmpty,
@@ -148,7 +148,7 @@ public struct SCRAMSHA1Mechanism: SASLMechanism, CustomReflectable {
         let saltedPassword = try crypto { () throws(CryptoError) in
             try PBKDF2.sha1(password: Array(password.utf8), salt: salt, iterations: iterations)
         }
-        let withoutProof = "c=\(SCRAMMessage.base64(Self.gs2Header.utf8)),r=\(nonce)"
+        let withoutProof = "c=\(Base64.encode(Self.gs2Header.utf8)),r=\(nonce)"
         let authMessage = Array("\(clientFirstBare),\(serverFirst.text),\(withoutProof)".utf8)
         let (proof, serverSignature) = try crypto { () throws(CryptoError) in
             let clientKey = try HMAC.sha1(key: saltedPassword, message: Array("Client Key".utf8))
@@ -160,7 +160,7 @@ public struct SCRAMSHA1Mechanism: SASLMechanism, CustomReflectable {
             )
         }
         state = .sentClientFinal(expectedServerSignature: serverSignature)
-        return Array("\(withoutProof),p=\(SCRAMMessage.base64(proof))".utf8)
+        return Array("\(withoutProof),p=\(Base64.encode(proof))".utf8)
     }
 
     private mutating func verify(serverFinal bytes: [UInt8], expected: [UInt8]) throws(SASLError) {
@@ -169,7 +169,7 @@ public struct SCRAMSHA1Mechanism: SASLMechanism, CustomReflectable {
         guard let verifier = serverFinal["v"] else {
             throw .malformedServerMessage("the server-final message has no verifier (v=)")
         }
-        guard let signature = SCRAMMessage.decodeBase64(verifier) else {
+        guard let signature = Base64.decode(verifier) else {
             throw .malformedServerMessage("the server-final verifier is not base64")
         }
         guard HMAC.equal(signature, expected) else { throw .serverSignatureMismatch }
