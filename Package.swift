@@ -56,7 +56,7 @@ let package = Package(
         // Workflow files (YAML): queues, agents, canned replies, connection settings, and their checks.
         .target(
             name: "Workflow",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["XMPP", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The test kit: starts real redis-server and Prosody processes on free ports.
