@@ -3,16 +3,18 @@ import Yams
 
 extension WorkflowReader {
     /// The agents, and the name of every skill any agent lists — also agents with other problems, so
-    /// that one typo does not make every queue needing that skill a problem too.
-    func agents(_ node: Node, serviceDomain: String) -> (agents: [Agent], skills: Set<String>) {
-        guard let items = list(node, "agents") else { return ([], []) }
+    /// that one typo does not make every queue needing that skill a problem too. The skills are nil
+    /// when `agents` is not even a list: then no queue can be judged by them.
+    func agents(_ node: Node, serviceDomain: String) -> (agents: [Agent], skills: Set<String>?) {
+        guard let items = list(node, "agents") else { return ([], nil) }
         var agents: [Agent] = []
         var skills: Set<String> = []
         var firstLine: [JID: Int] = [:]
         for item in items {
-            guard let fields = fields(item, "an agent", allowed: ["jid", "name", "skills", "max_chats", "role"]) else { continue }
+            guard let fields = fields(item, "an agent", allowed: WorkflowKeys.agent) else { continue }
             let skillFields = fields["skills"].flatMap { self.fields($0, "skills") }
             skills.formUnion(skillFields?.entries.map(\.key) ?? [])
+            let levels = skillFields.map(skillLevels) ?? [:]
             let name = fields["name"].flatMap { node in
                 value(node, "name") { text throws(WorkflowValueError) in
                     guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw WorkflowValueError("the name is empty") }
@@ -31,7 +33,7 @@ extension WorkflowReader {
             firstLine[jid] = jidNode.mark?.line ?? 0
             // A value with a problem was noted; the agent is still read, so later checks see it.
             agents.append(Agent(
-                jid: jid, name: name, skills: skillFields.map(skillLevels) ?? [:], maxChats: maxChats ?? Agent.defaultMaxChats, role: role ?? .agent))
+                jid: jid, name: name, skills: levels, maxChats: maxChats ?? Agent.defaultMaxChats, role: role ?? .agent))
         }
         return (agents, skills)
     }

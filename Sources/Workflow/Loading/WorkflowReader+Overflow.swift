@@ -8,15 +8,18 @@ extension WorkflowReader {
         var steps: [OverflowStep] = []
         var dropped: Set<String> = []
         var movedTo: String?
+        // Of the previous step with a valid `after`, even if its action had a problem.
+        var previousAfter: Duration?
         for item in items {
-            guard let fields = fields(item, "an overflow step", allowed: ["after", "drop_skill", "move_to"]) else { continue }
+            guard let fields = fields(item, "an overflow step", allowed: WorkflowKeys.overflowStep) else { continue }
             if let movedTo {
                 note("this step never applies: the chat has moved to '\(movedTo)' by then", at: item)
             }
             let after = required(fields, "after", in: "an overflow step").flatMap { duration($0, "after") }
-            if let after, let previous = steps.last, after <= previous.after {
-                note("after: overflow steps go in order of time, but \(after.workflowText) is not later than \(previous.after.workflowText)", at: fields["after"]!)
+            if let after, let previous = previousAfter, after <= previous {
+                note("after: overflow steps go in order of time, but \(after.workflowText) is not later than \(previous.workflowText)", at: fields["after"]!)
             }
+            previousAfter = after ?? previousAfter
             let action: OverflowStep.Action?
             switch (fields["drop_skill"], fields["move_to"]) {
             case (nil, nil):

@@ -3,20 +3,16 @@ import Yams
 extension WorkflowReader {
     /// What a queue is checked against: the skills agents have and the names of all queues.
     struct QueueContext {
-        let agentSkills: Set<String>
+        /// Nil when the agents could not be read: then skills are not checked against them.
+        let agentSkills: Set<String>?
         /// Every queue's name as written, also of queues with problems, for `move_to`.
         let queueNames: Set<String>
     }
 
-    static let queueKeys = [
-        "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
-        "overflow", "messages", "when_no_agents", "hours", "when_closed",
-    ]
-
     /// The raw values of `accept`; `offer_timeout` completes `manual`.
     private enum AcceptChoice: String, CaseIterable { case auto, manual }
 
-    func queues(_ node: Node, agentSkills: Set<String>) -> [Queue] {
+    func queues(_ node: Node, agentSkills: Set<String>?) -> [Queue] {
         guard let items = list(node, "queues") else { return [] }
         let names = items.compactMap { item -> String? in
             guard case .mapping(let mapping) = item, case .scalar(let name)? = mapping["name"] else { return nil }
@@ -27,7 +23,7 @@ extension WorkflowReader {
         var firstLine: [String: Int] = [:]
         var firstDefault: Int?
         for item in items {
-            guard let fields = fields(item, "a queue", allowed: Self.queueKeys) else { continue }
+            guard let fields = fields(item, "a queue", allowed: WorkflowKeys.queue) else { continue }
             let nameNode = required(fields, "name", in: "a queue")
             var name = nameNode.flatMap(queueName)
             if let nameNode, let known = name, let line = firstLine[known] {
@@ -90,8 +86,8 @@ extension WorkflowReader {
             guard let skill = name(item, "skill") else { continue }
             if skills.contains(skill) {
                 note("the skill '\(skill)' is listed twice", at: item)
-            } else if !context.agentSkills.contains(skill) {
-                let guess = Suggestion.closest(to: skill, among: context.agentSkills).map { "; did you mean '\($0)'?" } ?? ""
+            } else if let agentSkills = context.agentSkills, !agentSkills.contains(skill) {
+                let guess = Suggestion.closest(to: skill, among: agentSkills).map { "; did you mean '\($0)'?" } ?? ""
                 note("no agent has the skill '\(skill)'\(guess)", at: item)
                 skills.append(skill)
             } else {
@@ -114,7 +110,7 @@ extension WorkflowReader {
     private func messages(_ node: Node) -> QueueMessages {
         var messages = QueueMessages()
         let kinds = QueueMessages.Kind.allCases
-        guard let fields = fields(node, "messages", allowed: kinds.map(\.rawValue)) else { return messages }
+        guard let fields = fields(node, "messages", allowed: WorkflowKeys.messages) else { return messages }
         for kind in kinds {
             if let node = fields[kind.rawValue], let template = template(node, kind.rawValue, allowing: kind.placeholders) {
                 messages[kind] = template

@@ -9,7 +9,7 @@ extension WorkflowReader {
             note("the workflow has no 'xmpp' section; it needs at least the component secret (secret: ${SB_COMPONENT_SECRET})", at: root.node)
             return nil
         }
-        guard let fields = fields(node, "xmpp", allowed: ["host", "port", "domain", "secret"]) else { return nil }
+        guard let fields = fields(node, "xmpp", allowed: WorkflowKeys.xmpp) else { return nil }
         var settings = XMPPSettings(secret: Secret(""))
         if let node = fields["host"] { settings.host = host(node, "host") ?? settings.host }
         if let node = fields["port"] { settings.port = int(node, "port", in: 1...65535) ?? settings.port }
@@ -33,7 +33,7 @@ extension WorkflowReader {
 
     func redisSettings(_ node: Node?) -> RedisSettings {
         var settings = RedisSettings()
-        guard let node, let fields = fields(node, "redis", allowed: ["url", "prefix"]) else { return settings }
+        guard let node, let fields = fields(node, "redis", allowed: WorkflowKeys.redis) else { return settings }
         if let node = fields["url"] {
             // Checked only as far as a problem can say without repeating the URL, which may hold a password.
             settings.url = value(node, "url") { text throws(WorkflowValueError) in
@@ -59,7 +59,7 @@ extension WorkflowReader {
 
     func httpSettings(_ node: Node?) -> HTTPSettings {
         var settings = HTTPSettings()
-        guard let node, let fields = fields(node, "http", allowed: ["listen", "allowed_origins"]) else { return settings }
+        guard let node, let fields = fields(node, "http", allowed: WorkflowKeys.http) else { return settings }
         if let node = fields["listen"], let (host, port) = listenAddress(node) {
             settings.host = host
             settings.port = port
@@ -72,11 +72,10 @@ extension WorkflowReader {
 
     func limits(_ node: Node?) -> Limits {
         var limits = Limits()
-        let keys = ["body_bytes", "flood", "offline_grace", "gone_timeout", "missed_offers_before_away", "position_update_interval"]
-        guard let node, let fields = fields(node, "limits", allowed: keys) else { return limits }
+        guard let node, let fields = fields(node, "limits", allowed: WorkflowKeys.limits) else { return limits }
         // Stanzas are capped at 512 KiB by the XML stream; a body limit near that would never apply.
         if let node = fields["body_bytes"] { limits.bodyBytes = int(node, "body_bytes", in: 1...262_144) ?? limits.bodyBytes }
-        if let node = fields["flood"], let flood = self.fields(node, "flood", allowed: ["messages", "per"]) {
+        if let node = fields["flood"], let flood = self.fields(node, "flood", allowed: WorkflowKeys.flood) {
             if let node = flood["messages"] { limits.flood.messages = int(node, "messages", in: 1...Int.max) ?? limits.flood.messages }
             if let node = flood["per"] { limits.flood.per = duration(node, "per") ?? limits.flood.per }
         }

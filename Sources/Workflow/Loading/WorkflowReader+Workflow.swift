@@ -1,18 +1,17 @@
 import Yams
 
 extension WorkflowReader {
-    static let sections = ["xmpp", "redis", "http", "limits", "queues", "agents", "canned"]
-
     /// The whole workflow, or nil when anything is wrong (and every problem has been noted).
     func workflow(_ root: Node) -> Workflow? {
-        guard let fields = fields(root, "the workflow", allowed: Self.sections) else { return nil }
+        // Top-level keys starting with `x-` are left alone: a place for YAML anchors shared below.
+        guard let fields = fields(root, "the workflow", allowed: WorkflowKeys.workflow, ignoring: "x-") else { return nil }
         let xmpp = xmppSettings(fields["xmpp"], root: fields)
         let redis = redisSettings(fields["redis"])
         let http = httpSettings(fields["http"])
         let limits = limits(fields["limits"])
         // Agents come first whatever the file's order: queues are checked against their skills.
         var agents: [Agent] = []
-        var skills: Set<String> = []
+        var skills: Set<String>?
         if let node = nonEmpty(fields, "agents", "the workflow has no agents: list them under 'agents', each with at least a jid") {
             (agents, skills) = self.agents(node, serviceDomain: xmpp?.domain ?? XMPPSettings.defaultDomain)
         }

@@ -23,8 +23,9 @@ final class WorkflowReader {
         note(reason, at: node.mark)
     }
 
-    /// The entries of a mapping, noting keys other than `allowed` (all keys pass when it is nil).
-    func fields(_ node: Node, _ what: String, allowed: [String]? = nil) -> Fields? {
+    /// The entries of a mapping, noting keys other than `allowed` (all keys pass when it is nil) that
+    /// do not start with `ignoring`.
+    func fields(_ node: Node, _ what: String, allowed: [String]? = nil, ignoring prefix: String? = nil) -> Fields? {
         guard case .mapping(let mapping) = node else {
             note("\(what) must be a mapping (key: value lines), not \(node.kindName)", at: node)
             return nil
@@ -49,7 +50,7 @@ final class WorkflowReader {
             entries.append(entry)
         }
         if let allowed {
-            for entry in entries where !allowed.contains(entry.key) {
+            for entry in entries where !allowed.contains(entry.key) && !(prefix.map(entry.key.hasPrefix) ?? false) {
                 let guess = Suggestion.closest(to: entry.key, among: allowed).map { "; did you mean '\($0)'?" } ?? ""
                 note("unknown key '\(entry.key)' in \(what)\(guess)", at: entry.keyNode)
             }
