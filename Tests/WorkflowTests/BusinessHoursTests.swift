@@ -9,11 +9,7 @@ import Workflow
     }
 
     static func hours(_ zone: String, _ days: String) throws -> BusinessHours {
-        let loaded = try workflow("""
-            xmpp: { secret: s }
-            agents:
-              - jid: alice@localhost
-            queues:
+        let loaded = try workflow(queues: """
               - name: sales
                 hours:
                   timezone: \(zone)
@@ -91,11 +87,7 @@ import Workflow
     }
 
     @Test func aQueueWithoutHoursIsAlwaysOpen() throws {
-        let loaded = try workflow("""
-            xmpp: { secret: s }
-            agents:
-              - jid: alice@localhost
-            queues:
+        let loaded = try workflow(queues: """
               - name: sales
             """)
         #expect(loaded.queues[0].isOpen(at: Self.at("2025-01-05T03:00:00Z")))

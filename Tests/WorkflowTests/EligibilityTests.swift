@@ -66,11 +66,7 @@ import XMPP
     }
 
     @Test func theFirstQueueIsTheDefaultUnlessOneSaysSo() throws {
-        let loaded = try workflow("""
-            xmpp: { secret: s }
-            agents:
-              - jid: alice@localhost
-            queues:
+        let loaded = try workflow(queues: """
               - name: first
               - name: second
             """)
@@ -79,11 +75,7 @@ import XMPP
     }
 
     @Test func defaultsOfEverySetting() throws {
-        let loaded = try workflow("""
-            xmpp: { secret: s }
-            agents:
-              - jid: alice@localhost
-            queues:
+        let loaded = try workflow(queues: """
               - name: sales
                 accept: manual
             """)

@@ -38,11 +38,7 @@ import Workflow
     }
 
     @Test func defaultMessagesAreUsedWhenNoneIsGiven() throws {
-        let loaded = try workflow("""
-            xmpp: { secret: s }
-            agents:
-              - jid: alice@localhost
-            queues:
+        let loaded = try workflow(queues: """
               - name: sales
                 title: Sales
                 messages:

@@ -19,6 +19,12 @@ func workflow(_ yaml: String, environment: [String: String] = testEnvironment) t
     try Workflow.parse(yaml: yaml, file: "test.yml", environment: environment)
 }
 
+/// A valid workflow with one agent (alice, without skills) and `queues`, YAML list items indented
+/// by two spaces (`  - name: sales`).
+func workflow(queues: String) throws -> Workflow {
+    try workflow("xmpp: { secret: s }\nagents:\n  - jid: alice@localhost\nqueues:\n" + queues)
+}
+
 /// Expects exactly these problems, in order: each at `line`, with `reason` part of its text.
 func expectProblems(
     in yaml: String, _ expected: [(line: Int, reason: String)], environment: [String: String] = testEnvironment,
