@@ -67,4 +67,17 @@ import Testing
             #expect(text.contains("{\(placeholder.rawValue)}"), "no example mentions {\(placeholder.rawValue)}")
         }
     }
+
+    @Test func filesThatCannotBeRead() throws {
+        let directory = try RunDirectory.make("workflow-files")
+        let latin1 = "\(directory)/latin1.yml"
+        FileManager.default.createFile(atPath: latin1, contents: Data("x: gr".utf8) + [0xFC, 0x6E])  // "grün" in Latin-1
+        for (path, reason) in [
+            (latin1, "the file is not UTF-8 text"), (directory, "cannot read the file"), ("\(directory)/none.yml", "no such file"),
+        ] {
+            #expect(throws: WorkflowErrors([WorkflowProblem(file: path, line: 0, column: 0, reason: reason)])) {
+                try Workflow.load(path: path, environment: testEnvironment)
+            }
+        }
+    }
 }

@@ -8,12 +8,12 @@ extension Workflow {
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(WorkflowErrors) -> Workflow {
-        let yaml: String
-        do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file as UTF-8 text" : "no such file"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             throw WorkflowErrors([WorkflowProblem(file: path, line: 0, column: 0, reason: reason)])
+        }
+        guard let yaml = String(data: data, encoding: .utf8) else {
+            throw WorkflowErrors([WorkflowProblem(file: path, line: 0, column: 0, reason: "the file is not UTF-8 text")])
         }
         return try parse(yaml: yaml, file: path, environment: environment)
     }

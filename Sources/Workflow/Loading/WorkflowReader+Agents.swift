@@ -15,12 +15,7 @@ extension WorkflowReader {
             let skillFields = fields["skills"].flatMap { self.fields($0, "skills") }
             skills.formUnion(skillFields?.entries.map(\.key) ?? [])
             let levels = skillFields.map(skillLevels) ?? [:]
-            let name = fields["name"].flatMap { node in
-                value(node, "name") { text throws(WorkflowValueError) in
-                    guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw WorkflowValueError("the name is empty") }
-                    return text
-                }
-            }
+            let name = fields["name"].flatMap { displayName($0, "name") }
             let maxChats = fields["max_chats"].flatMap { int($0, "max_chats", in: 1...100) }
             let role = fields["role"].flatMap { choice($0, "role", of: Agent.Role.self) }
             guard let jidNode = required(fields, "jid", in: "an agent"), let jid = agentJID(jidNode, serviceDomain: serviceDomain) else {

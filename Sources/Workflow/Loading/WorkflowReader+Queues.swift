@@ -61,7 +61,7 @@ extension WorkflowReader {
     /// A queue with each value that is given and valid; what is wrong was noted.
     private func queue(named name: String, _ fields: Fields, _ context: QueueContext) -> Queue {
         var queue = Queue(name: name)
-        if let node = fields["title"] { queue.title = text(node, "title") ?? name }
+        if let node = fields["title"] { queue.title = displayName(node, "title") ?? name }
         if let node = fields["default"] { queue.isDefault = bool(node, "default") ?? false }
         if let node = fields["skills"] { queue.skills = requiredSkills(node, context) }
         if let node = fields["priority"] { queue.priority = int(node, "priority", in: -1000...1000) ?? 0 }

@@ -71,6 +71,14 @@ extension WorkflowReader {
         }
     }
 
+    /// A name people read (an agent's, a queue's title): any text but blank.
+    func displayName(_ node: Node, _ what: String) -> String? {
+        value(node, what) { text throws(WorkflowValueError) in
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw WorkflowValueError("the name is empty") }
+            return text
+        }
+    }
+
     /// A required key's value, noting its absence at the mapping.
     func required(_ fields: Fields, _ key: String, in what: String) -> Node? {
         if let value = fields[key] { return value }

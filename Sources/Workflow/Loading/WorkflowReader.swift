@@ -43,8 +43,7 @@ final class WorkflowReader {
             }
             entries.append(Fields.Entry(key: scalar.string, keyNode: key, value: value))
         }
-        let written = Set(entries.map(\.key))
-        var seen = written
+        var seen = Set(entries.map(\.key))
         for entry in merged where !seen.contains(entry.key) {
             seen.insert(entry.key)
             entries.append(entry)

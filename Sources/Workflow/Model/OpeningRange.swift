@@ -6,6 +6,7 @@ public struct OpeningRange: Sendable, Hashable, CustomStringConvertible {
     public let start: Int
     public let end: Int
 
+    /// `start` in 0..<1440, `end` after it and at most a day later; anything else is a programming error.
     public init(start: Int, end: Int) {
         precondition((0..<1440).contains(start) && start < end && end <= start + 1440, "invalid opening range")
         self.start = start
