@@ -55,11 +55,12 @@ import Workflow
               - name: sales
                 strategy: longest_idle
                 accept: sometimes
+                offer_timeout: 10s
                 when_no_agents: wait
             """, [
                 (6, "strategy: 'longest_idle' is not one of: longest-idle, least-busy, round-robin, skills-weighted; did you mean 'longest-idle'?"),
                 (7, "accept: 'sometimes' is not one of: auto, manual"),
-                (8, "when_no_agents: 'wait' is not one of: queue, close"),
+                (9, "when_no_agents: 'wait' is not one of: queue, close"),
             ])
     }
 

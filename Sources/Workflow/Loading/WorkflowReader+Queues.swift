@@ -84,21 +84,22 @@ extension WorkflowReader {
         var skills: [String] = []
         for item in items {
             guard let skill = name(item, "skill") else { continue }
-            if skills.contains(skill) {
+            guard !skills.contains(skill) else {
                 note("the skill '\(skill)' is listed twice", at: item)
-            } else if let agentSkills = context.agentSkills, !agentSkills.contains(skill) {
+                continue
+            }
+            if let agentSkills = context.agentSkills, !agentSkills.contains(skill) {
                 let guess = Suggestion.closest(to: skill, among: agentSkills).map { "; did you mean '\($0)'?" } ?? ""
                 note("no agent has the skill '\(skill)'\(guess)", at: item)
-                skills.append(skill)
-            } else {
-                skills.append(skill)
             }
+            skills.append(skill)
         }
         return skills
     }
 
     private func acceptMode(_ fields: Fields) -> AcceptMode {
-        let choice = fields["accept"].flatMap { self.choice($0, "accept", of: AcceptChoice.self) } ?? .auto
+        // nil when `accept` is given but is not a choice: that was noted, and says nothing about timeouts.
+        let choice = fields["accept"].map { self.choice($0, "accept", of: AcceptChoice.self) } ?? .auto
         let timeout = fields["offer_timeout"].flatMap { duration($0, "offer_timeout") }
         if choice == .auto, fields.has("offer_timeout") {
             // An auto-accepted chat is never offered, so a timeout there is a misunderstanding worth saying.
