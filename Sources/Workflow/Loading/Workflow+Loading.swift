@@ -36,27 +36,24 @@ extension Workflow {
 
     /// libyaml stops at its first error, so a syntax error is the only problem of its file.
     private static func syntaxProblem(_ error: any Error, file: String) -> WorkflowProblem {
-        func problem(_ mark: Mark, _ reason: String) -> WorkflowProblem {
-            problemAt(line: mark.line, column: mark.column, reason)
-        }
-        func problemAt(line: Int, column: Int, _ reason: String) -> WorkflowProblem {
+        func problem(_ line: Int, _ column: Int, _ reason: String) -> WorkflowProblem {
             WorkflowProblem(file: file, line: line, column: column, reason: "YAML: \(reason)")
         }
-        guard let error = error as? YamlError else { return WorkflowProblem(file: file, line: 1, column: 1, reason: "\(error)") }
+        guard let error = error as? YamlError else { return problem(1, 1, "\(error)") }
         switch error {
         case .scanner(let context, let reason, let mark, _), .parser(let context, let reason, let mark, _),
             .composer(let context, let reason, let mark, _):
-            return problem(mark, context.map { "\(reason) (\($0.text) at line \($0.mark.line))" } ?? reason)
+            return problem(mark.line, mark.column, context.map { "\(reason) (\($0.text) at line \($0.mark.line))" } ?? reason)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return problem(context.mark, "the key \(keys) appears more than once in the same mapping")
+            return problem(context.mark.line, context.mark.column, "the key \(keys) appears more than once in the same mapping")
         case .reader(let reason, let offset, _, let yaml):
             let before = offset.map { yaml.prefix($0) } ?? ""
             let line = before.count(where: \.isNewline) + 1
             let column = before.reversed().prefix { !$0.isNewline }.count + 1
-            return problemAt(line: line, column: column, reason)
+            return problem(line, column, reason)
         default:
-            return WorkflowProblem(file: file, line: 1, column: 1, reason: "YAML: \(error)")
+            return problem(1, 1, "\(error)")
         }
     }
 }
