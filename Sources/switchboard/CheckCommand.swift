@@ -10,8 +10,9 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Each problem is printed as FILE:LINE:COLUMN: error: REASON, sorted by line, followed by a \
             count. A file without problems prints FILE: ok (N queues, M agents).
-            ${NAME} and ${NAME:-default} in values are taken from the environment, as the router takes \
-            them; a variable without a default that is not set is a problem. Secrets are never printed.
+            ${NAME} and ${NAME:-default} in values are taken from this command's environment, so check \
+            with the variables the router will have; a variable without a default that is not set is a \
+            problem. Secrets are never printed.
             Exit status: 0 when every file is valid, 1 when any has a problem.
             """
     )
