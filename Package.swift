@@ -56,7 +56,7 @@ let package = Package(
         // Workflow files (YAML): queues, agents, canned replies, connection settings, and their checks.
         .target(
             name: "Workflow",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["XMPP", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The routing engine: chats, queues and agents in Redis, changed only by atomic Lua scripts.

@@ -1,0 +1,23 @@
+/// Every key a workflow file may use, per mapping: one list for the reader's checks of unknown
+/// keys and for the test that the examples document them all.
+enum WorkflowKeys {
+    static let workflow = ["xmpp", "redis", "http", "limits", "queues", "agents", "canned"]
+    static let xmpp = ["host", "port", "domain", "secret"]
+    static let redis = ["url", "prefix"]
+    static let http = ["listen", "allowed_origins"]
+    static let limits = [
+        "body_bytes", "flood", "offline_grace", "gone_timeout", "missed_offers_before_away", "position_update_interval",
+    ]
+    static let flood = ["messages", "per"]
+    static let queue = [
+        "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
+        "overflow", "messages", "when_no_agents", "hours", "when_closed",
+    ]
+    static let overflowStep = ["after", "drop_skill", "move_to"]
+    static let messages = QueueMessages.Kind.allCases.map(\.rawValue)
+    /// Besides day keys such as `mon-fri`.
+    static let hours = ["timezone"]
+    static let agent = ["jid", "name", "skills", "max_chats", "role"]
+
+    static let all = [workflow, xmpp, redis, http, limits, flood, queue, overflowStep, messages, hours, agent].flatMap { $0 }
+}

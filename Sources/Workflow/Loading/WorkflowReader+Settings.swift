@@ -1,0 +1,140 @@
+import Foundation
+import XMPP
+import Yams
+
+// The connection sections, limits and canned replies.
+extension WorkflowReader {
+    func xmppSettings(_ node: Node?, root: Fields) -> XMPPSettings? {
+        guard let node else {
+            note("the workflow has no 'xmpp' section; it needs at least the component secret (secret: ${SB_COMPONENT_SECRET})", at: root.node)
+            return nil
+        }
+        guard let fields = fields(node, "xmpp", allowed: WorkflowKeys.xmpp) else { return nil }
+        var settings = XMPPSettings(secret: Secret(""))
+        if let node = fields["host"] { settings.host = host(node, "host") ?? settings.host }
+        if let node = fields["port"] { settings.port = int(node, "port", in: 1...65535) ?? settings.port }
+        if let node = fields["domain"] {
+            settings.domain = value(node, "domain") { text throws(WorkflowValueError) in
+                let jid: JID
+                do { jid = try JID(text) } catch { throw WorkflowValueError("'\(text)' is not a domain name: \(error)") }
+                guard jid.local == nil, jid.resource == nil else { throw WorkflowValueError("'\(text)' is not a domain name") }
+                return jid.domain
+            } ?? settings.domain
+        }
+        // The secret's text is never repeated in a problem: the file or the environment may hold the real one.
+        guard let secretNode = required(fields, "secret", in: "xmpp"), let secret = text(secretNode, "secret") else { return nil }
+        guard !secret.isEmpty else {
+            note("secret: the component secret is empty", at: secretNode)
+            return nil
+        }
+        settings.secret = Secret(secret)
+        return settings
+    }
+
+    func redisSettings(_ node: Node?) -> RedisSettings {
+        var settings = RedisSettings()
+        guard let node, let fields = fields(node, "redis", allowed: WorkflowKeys.redis) else { return settings }
+        if let node = fields["url"] {
+            // Checked only as far as a problem can say without repeating the URL, which may hold a password.
+            settings.url = value(node, "url") { text throws(WorkflowValueError) in
+                guard text.hasPrefix("redis://") else {
+                    throw WorkflowValueError("the Redis URL must start with redis:// (as redis://[:password@]host:port/db)")
+                }
+                let authority = text.dropFirst("redis://".count).split(separator: "@").last?.split(separator: "/").first
+                guard let authority, !authority.hasPrefix(":") else { throw WorkflowValueError("the Redis URL has no host") }
+                return text
+            } ?? settings.url
+        }
+        if let node = fields["prefix"] {
+            settings.prefix = value(node, "prefix") { text throws(WorkflowValueError) in
+                // Braces would clash with the hash tags in key names (`sb:{sales}:waiting`).
+                guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) else {
+                    throw WorkflowValueError("'\(text)' may only have letters, digits, '-', '_', '.' and ':'")
+                }
+                return text
+            } ?? settings.prefix
+        }
+        return settings
+    }
+
+    func httpSettings(_ node: Node?) -> HTTPSettings {
+        var settings = HTTPSettings()
+        guard let node, let fields = fields(node, "http", allowed: WorkflowKeys.http) else { return settings }
+        if let node = fields["listen"], let (host, port) = listenAddress(node) {
+            settings.host = host
+            settings.port = port
+        }
+        if let node = fields["allowed_origins"], let items = list(node, "allowed_origins") {
+            settings.allowedOrigins = items.compactMap { origin($0) }
+        }
+        return settings
+    }
+
+    func limits(_ node: Node?) -> Limits {
+        var limits = Limits()
+        guard let node, let fields = fields(node, "limits", allowed: WorkflowKeys.limits) else { return limits }
+        // Stanzas are capped at 512 KiB by the XML stream; a body limit near that would never apply.
+        if let node = fields["body_bytes"] { limits.bodyBytes = int(node, "body_bytes", in: 1...262_144) ?? limits.bodyBytes }
+        if let node = fields["flood"], let flood = self.fields(node, "flood", allowed: WorkflowKeys.flood) {
+            if let node = flood["messages"] { limits.flood.messages = int(node, "messages", in: 1...Int.max) ?? limits.flood.messages }
+            if let node = flood["per"] { limits.flood.per = duration(node, "per") ?? limits.flood.per }
+        }
+        if let node = fields["offline_grace"] {
+            limits.offlineGrace = duration(node, "offline_grace", allowZero: true) ?? limits.offlineGrace
+        }
+        if let node = fields["gone_timeout"] { limits.goneTimeout = duration(node, "gone_timeout", allowZero: true) ?? limits.goneTimeout }
+        if let node = fields["missed_offers_before_away"] {
+            limits.missedOffersBeforeAway = int(node, "missed_offers_before_away", in: 1...Int.max) ?? limits.missedOffersBeforeAway
+        }
+        if let node = fields["position_update_interval"] {
+            limits.positionUpdateInterval = duration(node, "position_update_interval") ?? limits.positionUpdateInterval
+        }
+        return limits
+    }
+
+    func cannedReplies(_ node: Node?) -> [CannedReply] {
+        guard let node, let fields = fields(node, "canned") else { return [] }
+        return fields.entries.compactMap { entry in
+            // Agents type `/canned KEY`: a key is one word.
+            guard !entry.key.isEmpty, !entry.key.contains(where: \.isWhitespace) else {
+                note("canned reply key '\(entry.key)' has spaces; agents type it after /canned, so use one word like 'thanks' or 'thank-you'", at: entry.keyNode)
+                return nil
+            }
+            guard let text = template(entry.value, entry.key, allowing: CannedReply.placeholders) else { return nil }
+            return CannedReply(key: entry.key, text: text)
+        }
+    }
+
+    private func host(_ node: Node, _ what: String) -> String? {
+        value(node, what) { text throws(WorkflowValueError) in
+            guard !text.isEmpty, !text.contains(where: \.isWhitespace) else { throw WorkflowValueError("'\(text)' is not a host name or address") }
+            return text
+        }
+    }
+
+    /// `host:port`, `[v6-address]:port`.
+    private func listenAddress(_ node: Node) -> (String, Int)? {
+        value(node, "listen") { text throws(WorkflowValueError) in
+            let bad = WorkflowValueError("'\(text)' is not an address to listen on: write it like 127.0.0.1:8080 or [::1]:8080")
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { throw bad }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty, !host.contains(where: \.isWhitespace), host.contains(":") == text.hasPrefix("[") else { throw bad }
+            guard (1...65535).contains(port) else { throw WorkflowValueError("'\(text)': the port must be from 1 to 65535") }
+            return (host, port)
+        }
+    }
+
+    /// `https://shop.example.com` or `http://localhost:8080`, as browsers send `Origin`.
+    private func origin(_ node: Node) -> String? {
+        value(node, "allowed_origins") { text throws(WorkflowValueError) in
+            let origin = text.lowercased()
+            let scheme = ["http://", "https://"].first { origin.hasPrefix($0) }
+            let authority = scheme.map { origin.dropFirst($0.count) } ?? ""
+            guard scheme != nil, !authority.isEmpty, !authority.contains(where: { "/?#@ ".contains($0) }) else {
+                throw WorkflowValueError("'\(text)' is not an origin: write it like https://shop.example.com, without a path")
+            }
+            return origin
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// What a queue tells its visitors, as templates.
+public struct QueueMessages: Sendable, Hashable {
+    /// One of the messages, with the placeholders that have a value when it is sent.
+    public enum Kind: String, Sendable, CaseIterable {
+        case welcome, position
+        case noAgents = "no_agents"
+        case closed
+        case outOfHours = "out_of_hours"
+
+        /// `{agent}` only exists once an agent took the chat, so only `closed` may name one.
+        public var placeholders: Set<MessageTemplate.Placeholder> {
+            switch self {
+            case .welcome, .position, .noAgents: [.position, .eta, .queue, .visitor]
+            case .closed: [.queue, .agent, .visitor]
+            case .outOfHours: [.queue, .visitor]
+            }
+        }
+
+        /// The text used when the workflow gives none.
+        public var defaultText: String {
+            switch self {
+            case .welcome: "Welcome to {queue}! An agent will be with you shortly."
+            case .position: "You are number {position} in line. Estimated wait: {eta}."
+            case .noAgents: "Sorry, no agent is available right now."
+            case .closed: "This chat has ended. Thank you for contacting us!"
+            case .outOfHours: "We are closed right now. Please come back during our opening hours."
+            }
+        }
+    }
+
+    /// Sent when a chat is queued.
+    public var welcome: MessageTemplate
+    /// Sent as the visitor moves up the line.
+    public var position: MessageTemplate
+    /// Sent when no agent who could serve the queue is online.
+    public var noAgents: MessageTemplate
+    /// Sent when the chat ends.
+    public var closed: MessageTemplate
+    /// Sent outside the queue's business hours.
+    public var outOfHours: MessageTemplate
+
+    /// The defaults of every message.
+    public init() {
+        welcome = MessageTemplate(builtIn: Kind.welcome.defaultText)
+        position = MessageTemplate(builtIn: Kind.position.defaultText)
+        noAgents = MessageTemplate(builtIn: Kind.noAgents.defaultText)
+        closed = MessageTemplate(builtIn: Kind.closed.defaultText)
+        outOfHours = MessageTemplate(builtIn: Kind.outOfHours.defaultText)
+    }
+
+    /// The message of one kind.
+    public subscript(kind: Kind) -> MessageTemplate {
+        get {
+            switch kind {
+            case .welcome: welcome
+            case .position: position
+            case .noAgents: noAgents
+            case .closed: closed
+            case .outOfHours: outOfHours
+            }
+        }
+        set {
+            switch kind {
+            case .welcome: welcome = newValue
+            case .position: position = newValue
+            case .noAgents: noAgents = newValue
+            case .closed: closed = newValue
+            case .outOfHours: outOfHours = newValue
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Where the routing state lives: a Redis URL and the prefix of every key.
+///
+/// `description` and the mirror show the URL with its password replaced, so settings can be logged.
+public struct RedisSettings: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
+    /// `redis://[[user]:password@]host[:port][/db]`; parsed by the Redis client when it connects.
+    public var url: String
+    /// Prefix of every key (`sb:{sales}:waiting`), so several workflows can share one Redis.
+    public var prefix: String
+
+    public static let defaultURL = "redis://127.0.0.1:6379"
+    public static let defaultPrefix = "sb"
+
+    public init(url: String = defaultURL, prefix: String = defaultPrefix) {
+        self.url = url
+        self.prefix = prefix
+    }
+
+    /// The URL with any password replaced by `***`.
+    public var redactedURL: String {
+        guard let scheme = url.firstRange(of: "://") else { return "<hidden>" }
+        let rest = url[scheme.upperBound...]
+        // The last "@" ends the user information, as the Redis client reads it.
+        guard let at = rest.lastIndex(of: "@") else { return url }
+        let user = rest[..<at].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let hidden = user.count == 2 ? "\(user[0]):***" : "***"
+        return "\(url[..<scheme.upperBound])\(hidden)\(rest[at...])"
+    }
+
+    public var description: String { "\(redactedURL) prefix \(prefix)" }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["url": redactedURL, "prefix": prefix], displayStyle: .struct)
+    }
+}

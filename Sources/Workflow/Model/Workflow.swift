@@ -1,0 +1,61 @@
+import XMPP
+
+/// A routing configuration: connections, limits, queues, agents and canned replies, as loaded from a
+/// workflow file (see `Workflow.load(path:environment:)`).
+public struct Workflow: Sendable, Hashable {
+    public var xmpp: XMPPSettings
+    public var redis: RedisSettings
+    public var http: HTTPSettings
+    public var limits: Limits
+    /// In the order of the file.
+    public var queues: [Queue]
+    /// In the order of the file.
+    public var agents: [Agent]
+    /// In the order of the file.
+    public var canned: [CannedReply]
+
+    public init(
+        xmpp: XMPPSettings,
+        redis: RedisSettings = RedisSettings(),
+        http: HTTPSettings = HTTPSettings(),
+        limits: Limits = Limits(),
+        queues: [Queue],
+        agents: [Agent],
+        canned: [CannedReply] = []
+    ) {
+        self.xmpp = xmpp
+        self.redis = redis
+        self.http = http
+        self.limits = limits
+        self.queues = queues
+        self.agents = agents
+        self.canned = canned
+    }
+
+    /// The queue marked `default: true`, else the first; nil only for a workflow without queues,
+    /// which the loader refuses.
+    public var defaultQueue: Queue? {
+        queues.first(where: \.isDefault) ?? queues.first
+    }
+
+    public func queue(named name: String) -> Queue? {
+        queues.first { $0.name == name }
+    }
+
+    /// The queue a visitor's message to `local@DOMAIN` reaches: the default queue for the domain
+    /// itself (no local part). Local parts are case-folded, as JIDs compare them.
+    public func queue(addressedTo local: String?) -> Queue? {
+        guard let local else { return defaultQueue }
+        return queue(named: local.lowercased())
+    }
+
+    /// The agent with this address, whatever its resource.
+    public func agent(_ jid: JID) -> Agent? {
+        let bare = jid.bare
+        return agents.first { $0.jid == bare }
+    }
+
+    public func cannedReply(_ key: String) -> CannedReply? {
+        canned.first { $0.key == key }
+    }
+}

@@ -1,1 +1,0 @@
-// The workflow model arrives with the routing engine.

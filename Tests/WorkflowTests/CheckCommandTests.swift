@@ -1,0 +1,84 @@
+import Foundation
+import SwitchboardTesting
+import Testing
+
+/// `switchboard check`, run as a user would: the built binary.
+@Suite struct CheckCommandTests {
+    /// The `switchboard` built with the tests: beside the test bundle, else in .build/debug.
+    static func executable() throws -> String {
+        let bundle = Bundle.main.bundleURL
+        let candidates = [
+            bundle.deletingLastPathComponent().appendingPathComponent("switchboard").path,
+            bundle.appendingPathComponent("switchboard").path,
+            "\(RunDirectory.repositoryRoot)/.build/debug/switchboard",
+        ]
+        guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw CheckTestError("switchboard is not built (looked in \(candidates)): run swift build")
+        }
+        return found
+    }
+
+    struct CheckTestError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Runs `switchboard check ARGUMENTS` in the repository; its exit status and output.
+    static func check(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
+        let log = "\(directory)/check-\(UInt32.random(in: 0...UInt32.max)).log"
+        let child = try ChildProcess(
+            try executable(), ["check"] + arguments, environment: ["SB_COMPONENT_SECRET": "test-secret"],
+            currentDirectory: RunDirectory.repositoryRoot, logFile: log)
+        let status = await child.waitForExit()
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    @Test func theDemoIsOK() async throws {
+        let directory = try RunDirectory.make("check")
+        let (status, output) = try await Self.check(["Workflows/default.yml"], in: directory)
+        #expect(status == 0)
+        #expect(output == "Workflows/default.yml: ok (3 queues, 3 agents)\n")
+    }
+
+    @Test func aBrokenFileListsEveryProblemByLineAndFails() async throws {
+        let directory = try RunDirectory.make("check")
+        let broken = "\(directory)/broken.yml"
+        try """
+            xmpp:
+              secret: never-shown-secret
+              port: many
+            agents:
+              - jid: alice@localhost/desk
+            queues:
+              - name: sales
+                skills: [sales]
+                strategy: fastest
+            """.write(toFile: broken, atomically: true, encoding: .utf8)
+        let (status, output) = try await Self.check([broken, "Workflows/default.yml"], in: directory)
+        #expect(status == 1)
+        #expect(output == """
+            \(broken):3:9: error: port: must be a whole number, not 'many'
+            \(broken):5:10: error: jid: 'alice@localhost/desk' has a resource; an agent is a bare JID such as alice@localhost
+            \(broken):8:14: error: no agent has the skill 'sales'
+            \(broken):9:15: error: strategy: 'fastest' is not one of: longest-idle, least-busy, round-robin, skills-weighted
+            \(broken): 4 problems
+            Workflows/default.yml: ok (3 queues, 3 agents)
+
+            """)
+        #expect(!output.contains("never-shown-secret"))
+    }
+
+    @Test func aMissingFile() async throws {
+        let directory = try RunDirectory.make("check")
+        let (status, output) = try await Self.check(["no-such-workflow.yml"], in: directory)
+        #expect(status == 1)
+        #expect(output == "no-such-workflow.yml: error: no such file\nno-such-workflow.yml: 1 problem\n")
+    }
+
+    @Test func helpExplainsTheOutput() async throws {
+        let directory = try RunDirectory.make("check")
+        let (status, output) = try await Self.check(["--help"], in: directory)
+        #expect(status == 0)
+        #expect(output.contains("FILE:LINE:COLUMN: error: REASON"))
+    }
+}

@@ -1,0 +1,31 @@
+import Testing
+import Workflow
+
+@Suite struct DurationTests {
+    @Test(arguments: [
+        ("30s", Duration.seconds(30)), ("2m", .seconds(120)), ("1h", .seconds(3600)), ("1h30m", .seconds(5400)),
+        ("500ms", .milliseconds(500)), ("45", .seconds(45)), ("1.5", .milliseconds(1500)), ("0", .zero),
+        ("2m30s", .seconds(150)), ("1s500ms", .milliseconds(1500)), (" 90s ", .seconds(90)), ("1h 5m", .seconds(3900)),
+    ])
+    func parses(text: String, expected: Duration) throws {
+        #expect(try Duration(workflowText: text) == expected)
+    }
+
+    @Test(arguments: ["", "-5s", "5x", "1d", "m", "30m1h", "1m1m", "1.2345", "1.2.3", "10 minutes", "99999999999h"])
+    func refuses(text: String) {
+        #expect(throws: WorkflowValueError.self) { try Duration(workflowText: text) }
+    }
+
+    @Test func namesTheUnitsItKnows() {
+        #expect(throws: WorkflowValueError("'1d': unknown unit 'd' (use h, m, s or ms)")) { try Duration(workflowText: "1d") }
+    }
+
+    @Test(arguments: [
+        (Duration.seconds(5400), "1h30m"), (.milliseconds(500), "500ms"), (.zero, "0s"), (.seconds(61), "1m1s"),
+        (.milliseconds(3_600_001), "1h1ms"),
+    ])
+    func writesItBack(duration: Duration, text: String) throws {
+        #expect(duration.workflowText == text)
+        #expect(try Duration(workflowText: text) == duration)
+    }
+}
