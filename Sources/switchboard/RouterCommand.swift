@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import Redis
+import Routing
 import ServiceLifecycle
+import UnixSignals
+import Workflow
 import XMPP
 
 /// `switchboard router`: the routing component between the XMPP server and Redis.
@@ -11,80 +14,123 @@ struct RouterCommand: AsyncParsableCommand {
         commandName: "router",
         abstract: "Run the router: an XMPP component (XEP-0114) of the service domain, with its state in Redis.",
         discussion: """
-            The component secret is read from --secret-file, else from $SB_COMPONENT_SECRET, else the \
-            local development secret that Scripts/services configures. It is never logged.
-            Defaults match Scripts/services; each option can also come from the environment variable named \
-            in its help. SIGTERM or SIGINT closes the XMPP stream and stops gracefully.
+            Queues, agents, texts and connection settings come from the workflow file; the options below \
+            override its connection settings. The component secret comes from --secret-file, else from the \
+            workflow (normally ${SB_COMPONENT_SECRET}); it is never logged. SIGHUP reloads the workflow \
+            (an invalid one is reported and the old one kept). SIGTERM or SIGINT closes the XMPP stream \
+            and stops gracefully.
             """
     )
 
     private static let environment = ProcessInfo.processInfo.environment
     static let developmentSecret = "switchboard-dev-secret"
 
-    @Option(help: "Host of the XMPP server's component port ($SB_XMPP_HOST).")
-    var xmppHost: String = environment["SB_XMPP_HOST"] ?? "127.0.0.1"
+    @Option(help: "The workflow file ($SB_WORKFLOW, else Workflows/default.yml).")
+    var workflow: String = environment["SB_WORKFLOW"] ?? "Workflows/default.yml"
 
-    @Option(help: "The XMPP server's component port ($SB_COMPONENT_PORT).")
-    var xmppPort: Int = environment["SB_COMPONENT_PORT"].flatMap { Int($0) } ?? 5347
+    @Option(help: "Host of the XMPP server's component port (default: the workflow's xmpp.host).")
+    var xmppHost: String?
 
-    @Option(help: "The service domain the router serves ($SB_DOMAIN).")
-    var domain: String = environment["SB_DOMAIN"] ?? "support.localhost"
+    @Option(help: "The XMPP server's component port (default: the workflow's xmpp.port).")
+    var xmppPort: Int?
 
-    // Read from the environment at run time, not as a default: `--help` would print a password.
-    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: $SB_REDIS_URL, else redis://127.0.0.1:6379).")
+    @Option(help: "The service domain (default: the workflow's xmpp.domain).")
+    var domain: String?
+
+    // A URL may hold a password: it is never a default shown by --help.
+    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
     var redisURL: String?
 
-    @Option(help: "A file whose first line is the component secret.")
+    @Option(help: "A file whose first line is the component secret (default: the workflow's xmpp.secret).")
     var secretFile: String?
 
-    @Option(help: "Seconds between whitespace keepalives on the component link.")
+    @Option(help: "Seconds between checks of the component link (idle links are pinged).")
     var keepalive: Int = 30
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard (1...65535).contains(xmppPort) else { throw ValidationError("--xmpp-port must be 1 to 65535") }
-        guard (try? JID(domain))?.isBare == true, (try? JID(domain))?.local == nil else {
+        if let xmppPort, !(1...65535).contains(xmppPort) { throw ValidationError("--xmpp-port must be 1 to 65535") }
+        if let domain, (try? JID(domain))?.local != nil || (try? JID(domain))?.isBare != true {
             throw ValidationError("--domain '\(domain)' is not a domain name")
         }
         guard keepalive > 0 else { throw ValidationError("--keepalive must be positive") }
-        do throws(RedisURLError) {
-            _ = try RedisURL(resolvedRedisURL)
-        } catch {
-            throw ValidationError("--redis-url: \(error)")
+        if let redisURL {
+            do throws(RedisURLError) { _ = try RedisURL(redisURL) } catch { throw ValidationError("--redis-url: \(error)") }
         }
     }
 
     func run() async throws {
         let logger = logging.logger("switchboard.router")
-        let component = ComponentConfiguration(
-            host: xmppHost, port: xmppPort, domain: domain, secret: try secret(logger: logger),
-            keepaliveInterval: .seconds(keepalive))
-        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(resolvedRedisURL)), logger: logger)
-        let router = RouterService(
-            component: XMPPComponent(configuration: component, logger: logger), redis: redis, logger: logger)
+        var workflow = try Self.load(self.workflow)
+        if let xmppHost { workflow.xmpp.host = xmppHost }
+        if let xmppPort { workflow.xmpp.port = xmppPort }
+        if let domain { workflow.xmpp.domain = domain }
+        if let redisURL { workflow.redis.url = redisURL }
+        let secret = try self.secret(workflow)
+        if secret == Self.developmentSecret { logger.notice("using the local development secret") }
+
+        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let component = XMPPComponent(
+            configuration: ComponentConfiguration(
+                host: workflow.xmpp.host, port: workflow.xmpp.port, domain: workflow.xmpp.domain, secret: secret,
+                keepaliveInterval: .seconds(keepalive)),
+            logger: logger)
+        let router = Router(
+            rules: RoutingRules(workflow), component: component,
+            store: RoutingStore(redis: redis, prefix: workflow.redis.prefix), logger: logger)
+        logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
+        let reloader = WorkflowReloader(path: self.workflow, overrides: workflow.xmpp, router: router, logger: logger)
         let group = ServiceGroup(
-            configuration: .init(services: [router], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [.init(service: router), .init(service: reloader)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await redis.close()
     }
 
-    private var resolvedRedisURL: String {
-        redisURL ?? Self.environment["SB_REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    /// Loads a workflow, or fails with every problem in it.
+    static func load(_ path: String) throws -> Workflow {
+        do throws(WorkflowErrors) {
+            return try Workflow.load(path: path, environment: environment)
+        } catch {
+            throw ValidationError("\(path) is not a valid workflow:\n\(error)")
+        }
     }
 
-    private func secret(logger: Logger) throws -> String {
+    private func secret(_ workflow: Workflow) throws -> String {
+        var secret = workflow.xmpp.secret.value
         if let secretFile {
             guard let text = try? String(contentsOfFile: secretFile, encoding: .utf8),
                 let line = text.split(whereSeparator: \.isNewline).first, !line.isEmpty
             else { throw ValidationError("cannot read a secret from --secret-file \(secretFile)") }
-            return String(line)
+            secret = String(line)
         }
-        if let secret = Self.environment["SB_COMPONENT_SECRET"], !secret.isEmpty { return secret }
         // The development secret is public: never use it towards a server on another machine.
-        guard ["127.0.0.1", "::1", "localhost"].contains(xmppHost) else {
-            throw ValidationError("no component secret given (--secret-file or $SB_COMPONENT_SECRET) for \(xmppHost)")
+        if secret == Self.developmentSecret, !["127.0.0.1", "::1", "localhost"].contains(workflow.xmpp.host) {
+            throw ValidationError("the development secret may only be used with a local XMPP server, not \(workflow.xmpp.host)")
         }
-        logger.notice("no component secret given: using the local development secret")
-        return Self.developmentSecret
+        return secret
+    }
+}
+
+/// Reloads the workflow on SIGHUP; an invalid file is reported and the rules in force stay.
+struct WorkflowReloader: Service {
+    let path: String
+    /// Connection settings cannot change while running: the ones in force are kept.
+    let overrides: XMPPSettings
+    let router: Router
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do throws(WorkflowErrors) {
+                var workflow = try Workflow.load(path: path, environment: ProcessInfo.processInfo.environment)
+                workflow.xmpp = overrides
+                router.reload(RoutingRules(workflow))
+            } catch {
+                logger.error("SIGHUP: \(path) is not valid; keeping the workflow in force:\n\(error)")
+            }
+        }
     }
 }

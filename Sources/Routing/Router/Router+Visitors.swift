@@ -27,10 +27,11 @@ extension Router {
             overflowDelays: queue.overflow.map(\.delay), message: body, messageID: message.id)
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
-            let position = queue.messages.position.filling(["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.name])
-            tellVisitor(visitor, queue: queue.name, "\(queue.messages.welcome) \(position)", rules: rules)
+            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": from.local ?? ""]
+            let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
+            tellVisitor(visitor, queue: queue.name, text, rules: rules)
             if let isOpen = queue.isOpen, !isOpen(Date()) {
-                tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours, rules: rules)
+                tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(["queue": queue.title]), rules: rules)
                 if queue.closeWhenUnserved {
                     _ = try await store.close(chat: chat.chat, by: .system)
                     return
@@ -58,7 +59,7 @@ extension Router {
         }
         let agent = try await store.chat(id)?["agent"] ?? ""
         guard try await store.close(chat: id, by: .visitor).succeeded else { return }
-        tellVisitor(visitor, queue: queue.name, queue.messages.closed, rules: rules)
+        tellVisitor(visitor, queue: queue.name, queue.messages.closed.filling(["queue": queue.title]), rules: rules)
         if !agent.isEmpty {
             tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, rules: rules)
             await routeWaitingChats()
@@ -102,7 +103,8 @@ extension Router {
     func tellAssigned(chat: [String: String], agent: String, rules: RoutingRules) {
         guard let visitor = chat["visitor"], let queue = chat["queue"] else { return }
         let name = rules.agents[agent]?.name ?? "an agent"
-        let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned.filling(["agent": name, "queue": queue])
+        let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned
+            .filling(["agent": name, "queue": rules.queue(queue)?.title ?? queue])
         tellVisitor(visitor, queue: queue, text, nick: name, rules: rules)
     }
 }

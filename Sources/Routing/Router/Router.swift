@@ -44,12 +44,26 @@ public final class Router: Service, Sendable {
     }
 
     public func run() async throws {
+        // All routing state lives in Redis: join the XMPP server only once Redis answers.
+        guard await waitForRedis() else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.component.run { await self.handle($0) } }
             group.addTask { await self.runTimers() }
             await group.next()
             group.cancelAll()
         }
+    }
+
+    private func waitForRedis() async -> Bool {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await self.store.ping() }
+                return true
+            } catch {
+                logger.error("Redis does not answer: \(error); retrying")
+            }
+        }
+        return false
     }
 
     func handle(_ event: ComponentEvent) async {

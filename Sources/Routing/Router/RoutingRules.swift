@@ -17,6 +17,8 @@ public struct RoutingRules: Sendable {
         }
 
         public var name: String
+        /// The name visitors see (`{queue}` in texts).
+        public var title: String
         public var plan: QueuePlan
         public var overflow: [Overflow]
         /// Texts for the visitor, with `{position}`, `{eta}`, `{queue}`, `{agent}` filled in.
@@ -27,10 +29,11 @@ public struct RoutingRules: Sendable {
         public var isOpen: (@Sendable (Date) -> Bool)?
 
         public init(
-            name: String, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
+            name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
             closeWhenUnserved: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil
         ) {
             self.name = name
+            self.title = title ?? name
             self.plan = plan
             self.overflow = overflow
             self.messages = messages
@@ -39,7 +42,8 @@ public struct RoutingRules: Sendable {
         }
     }
 
-    /// Visitor-facing texts of a queue.
+    /// Visitor-facing texts of a queue, with `{position}`, `{eta}`, `{queue}`, `{visitor}` and
+    /// `{agent}` placeholders.
     public struct Messages: Sendable {
         public var welcome = "Welcome! An agent will be with you shortly."
         public var position = "You are number {position} in line (about {eta})."

@@ -134,6 +134,11 @@ public struct RoutingStore: Sendable {
         return (try values.dropFirst().map { try $0.text() }, wait < 0 ? nil : .milliseconds(wait))
     }
 
+    /// Succeeds once Redis answers (the client waits for a connection, with backoff).
+    public func ping() async throws {
+        _ = try await redis.send("PING")
+    }
+
     /// Removes a timer that has nothing left to do.
     public func cancelTimer(_ member: String) async throws {
         _ = try await redis.send("ZREM", keys.timers, member)

@@ -1,0 +1,64 @@
+import Foundation
+import Workflow
+
+// The module and its main type share the name `Workflow`, so its other types are named here.
+private typealias WorkflowQueue = Queue
+private typealias WorkflowAgent = Agent
+
+extension RoutingRules {
+    /// The routing rules of a workflow: queues in priority order, each with the agents who have
+    /// its skills (some only after overflow drops a skill), texts and limits.
+    public init(_ workflow: Workflow) {
+        let queues = workflow.queues.enumerated()
+            .sorted { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }
+            .map { Self.queue($0.element, agents: workflow.agents) }
+        var settings = Settings()
+        settings.bodyLimit = workflow.limits.bodyBytes
+        settings.floodLimit = workflow.limits.flood.messages
+        settings.floodWindow = workflow.limits.flood.per
+        settings.gracePeriod = workflow.limits.offlineGrace
+        settings.goneTimeout = workflow.limits.goneTimeout
+        settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
+        self.init(
+            domain: workflow.xmpp.domain,
+            queues: queues,
+            defaultQueue: workflow.defaultQueue?.name,
+            agents: workflow.agents.map {
+                Agent(jid: $0.jid.description, name: $0.name, capacity: $0.maxChats, isSupervisor: $0.role == .supervisor)
+            },
+            canned: Dictionary(workflow.canned.map { ($0.key, $0.text.text) }, uniquingKeysWith: { first, _ in first }),
+            settings: settings)
+    }
+
+    private static func queue(_ queue: WorkflowQueue, agents: [WorkflowAgent]) -> Queue {
+        // A chat's `dropped` counter counts the drop steps it passed: an agent missing skills
+        // becomes eligible once enough of them were dropped.
+        let drops = queue.overflow.compactMap { step -> String? in
+            if case .dropSkill(let skill) = step.action { skill } else { nil }
+        }
+        let candidates = agents.compactMap { agent -> QueuePlan.Candidate? in
+            guard let needed = (0...drops.count).first(where: { count in
+                agent.hasSkills(queue.skills.filter { !drops.prefix(count).contains($0) })
+            }) else { return nil }
+            let level = queue.skills.reduce(0) { $0 + (agent.skills[$1] ?? 0) }
+            return QueuePlan.Candidate(jid: agent.jid.description, capacity: agent.maxChats, level: level, dropsNeeded: needed)
+        }
+        let offerTimeout: Duration? = if case .manual(let timeout) = queue.accept { timeout } else { nil }
+        var messages = Messages()
+        messages.welcome = queue.messages.welcome.text
+        messages.position = queue.messages.position.text
+        messages.noAgents = queue.messages.noAgents.text
+        messages.closed = queue.messages.closed.text
+        messages.outOfHours = queue.messages.outOfHours.text
+        let overflow = queue.overflow.map { step -> Queue.Overflow in
+            if case .moveTo(let target) = step.action { return Queue.Overflow(delay: step.after, moveTo: target) }
+            return Queue.Overflow(delay: step.after)
+        }
+        let plan = QueuePlan(queue: queue.name, strategy: queue.strategy.rawValue, offerTimeout: offerTimeout, candidates: candidates)
+        var isOpen: (@Sendable (Date) -> Bool)?
+        if let hours = queue.hours { isOpen = { hours.isOpen(at: $0) } }
+        return Queue(
+            name: queue.name, title: queue.title, plan: plan, overflow: overflow, messages: messages,
+            closeWhenUnserved: queue.whenClosed == UnservedChatPolicy.close, isOpen: isOpen)
+    }
+}
