@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "SwitchboardTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,38 +7,7 @@ import Testing
 import XMPP
 
 /// The router end to end: real Prosody and Redis, our XMPP client as visitor and agent.
-@Suite(.serialized) struct RouterLiveTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "router-test")
-        logger.logLevel = .warning
-        return logger
-    }()
-
-    /// A Prosody, a Redis and a running router with `rules(serviceDomain)`, stopped afterwards.
-    static func withRouter(
-        accounts: [String: String],
-        rules: @escaping (String) -> RoutingRules,
-        _ body: (ProsodyServer, RoutingStore) async throws -> Void
-    ) async throws {
-        try await withProsodyServer(.init(accounts: accounts)) { prosody in
-            try await withRedisServer { redisServer in
-                let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
-                let store = RoutingStore(redis: redis, prefix: "sb")
-                let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: logger)
-                let router = Router(rules: rules(prosody.serviceDomain), component: component, store: store, logger: logger)
-                let task = Task { try await router.run() }
-                try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
-                try await withCleanup {
-                    try await body(prosody, store)
-                } cleanup: {
-                    task.cancel()
-                    _ = await task.result
-                    await redis.close()
-                }
-            }
-        }
-    }
-
+@Suite(.serialized) struct RouterLiveTests: LiveRouterSuite {
     static func salesRules(offerTimeout: Duration? = nil) -> (String) -> RoutingRules {
         { domain in
             RoutingRules(
@@ -50,26 +19,6 @@ import XMPP
                 agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 2)],
                 canned: ["thanks": "Thank you for waiting!"])
         }
-    }
-
-    static func connect(_ prosody: ProsodyServer, _ user: String) async throws -> XMPPClient {
-        let client = try await XMPPClient.connect(prosody.clientConfiguration(user), logger: logger)
-        try await client.send(Presence())
-        return client
-    }
-
-    /// The agent comes online and waits until the router has taken note (its /status answer).
-    static func available(_ agent: XMPPClient, domain: String) async throws {
-        let service = try JID(domain: domain)
-        try await agent.send(Presence(to: service))
-        try await agent.send(Message(to: service, body: "/status"))
-        _ = try await agent.next("the status answer") {
-            if case .message(let m) = $0, m.body?.hasPrefix("You are available") == true { m } else { nil }
-        }
-    }
-
-    static func body(_ stanza: Stanza) -> Message? {
-        if case .message(let message) = stanza, message.body != nil { message } else { nil }
     }
 
     @Test func aVisitorIsQueuedAssignedAndChatsWithAnAgent() async throws {

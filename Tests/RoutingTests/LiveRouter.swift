@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import Redis
+import Routing
+import SwitchboardTesting
+import Synchronization
+import Workflow
+import XMPP
+
+/// A suite that runs the router end to end: real Prosody and Redis, our XMPP client as visitors
+/// and agents. Conforming gives the suite (and `LiveRouter`) the helpers below.
+protocol LiveRouterSuite {}
+
+private let liveLogger: Logger = {
+    var logger = Logger(label: "router-test")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// A running router and the ways a test reaches it.
+final class LiveRouter: LiveRouterSuite, Sendable {
+    let prosody: ProsodyServer
+    let store: RoutingStore
+    /// The test's own Redis connection: a blocking read of the events never holds up the router's commands.
+    let redis: RedisClient
+    private let clients = Mutex<[XMPPClient]>([])
+
+    init(prosody: ProsodyServer, store: RoutingStore, redis: RedisClient) {
+        self.prosody = prosody
+        self.store = store
+        self.redis = redis
+    }
+
+    var domain: String { prosody.serviceDomain }
+
+    /// `local@DOMAIN`: a queue's or a chat's address.
+    func address(_ local: String) throws -> JID {
+        try JID(local: local, domain: domain)
+    }
+
+    /// A signed-in client with initial presence, closed when the test ends.
+    func connect(_ user: String) async throws -> XMPPClient {
+        let client = try await Self.connect(prosody, user)
+        clients.withLock { $0.append(client) }
+        return client
+    }
+
+    /// A signed-in agent the router knows to be available.
+    func agent(_ user: String) async throws -> XMPPClient {
+        let client = try await connect(user)
+        try await Self.available(client, domain: domain)
+        return client
+    }
+
+    func closeClients() async {
+        for client in clients.withLock({ $0 }) { await client.close() }
+    }
+
+    /// Every routing event so far, oldest first.
+    func events() async throws -> [[String: String]] {
+        try await RoutingTests.events(redis, store.keys)
+    }
+
+    /// The first routing event, from the start of the stream, that `matching` accepts: read with
+    /// XREAD BLOCK, so the test waits for Redis to have it rather than polling.
+    func event(_ what: String, _ matching: @escaping @Sendable ([String: String]) -> Bool) async throws -> [String: String] {
+        let redis = self.redis, stream = store.keys.events
+        return try await within(.seconds(20), what) {
+            var last = "0"
+            while !Task.isCancelled {
+                // A bounded block: a cancelled wait is noticed within half a second.
+                let reply = try await redis.send("XREAD", "BLOCK", "500", "STREAMS", stream, last)
+                for entry in reply.array?.first?.array?.last?.array ?? [] {
+                    guard let id = entry.array?.first?.string, let fields = entry.array?.last?.array else { continue }
+                    last = id
+                    var event: [String: String] = [:]
+                    for index in stride(from: 0, to: fields.count - 1, by: 2) {
+                        event[fields[index].string ?? ""] = fields[index + 1].string ?? ""
+                    }
+                    if matching(event) { return event }
+                }
+            }
+            throw CancellationError()
+        }
+    }
+}
+
+extension LiveRouterSuite {
+    static var logger: Logger { liveLogger }
+
+    /// A Prosody, a Redis and a running router with `rules(serviceDomain)`, stopped afterwards,
+    /// with every client `LiveRouter.connect` made.
+    static func withRouter(
+        accounts: [String: String],
+        rules: (String) throws -> RoutingRules,
+        _ body: (LiveRouter) async throws -> Void
+    ) async throws {
+        try await withProsodyServer(.init(accounts: accounts)) { prosody in
+            try await withRedisServer { redisServer in
+                let url = try RedisURL(redisServer.url)
+                let redis = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
+                let store = RoutingStore(redis: redis, prefix: "sb")
+                let live = LiveRouter(
+                    prosody: prosody, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
+                let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: logger)
+                let router = Router(rules: try rules(prosody.serviceDomain), component: component, store: store, logger: logger)
+                let task = Task { try await router.run() }
+                try await withCleanup {
+                    try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
+                    try await body(live)
+                } cleanup: {
+                    await live.closeClients()
+                    task.cancel()
+                    _ = await task.result
+                    await redis.close()
+                    await live.redis.close()
+                }
+            }
+        }
+    }
+
+    static func withRouter(
+        accounts: [String: String],
+        rules: (String) throws -> RoutingRules,
+        _ body: (ProsodyServer, RoutingStore) async throws -> Void
+    ) async throws {
+        try await withRouter(accounts: accounts, rules: rules) { (live: LiveRouter) in try await body(live.prosody, live.store) }
+    }
+
+    /// The rules of a workflow file's text, read as `switchboard router` reads it, with `${DOMAIN}`
+    /// for the test's service domain.
+    static func workflow(_ yaml: String) -> (String) throws -> RoutingRules {
+        { domain in RoutingRules(try Workflow.parse(yaml: yaml, file: "test.yml", environment: ["DOMAIN": domain])) }
+    }
+
+    /// Accounts with the password `secret`.
+    static func accounts(_ users: [String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: users.map { ($0, "secret") })
+    }
+
+    static func connect(_ prosody: ProsodyServer, _ user: String) async throws -> XMPPClient {
+        let client = try await XMPPClient.connect(prosody.clientConfiguration(user), logger: logger)
+        try await client.send(Presence())
+        return client
+    }
+
+    /// The agent comes online and waits until the router has taken note (its /status answer).
+    static func available(_ agent: XMPPClient, domain: String) async throws {
+        let service = try JID(domain: domain)
+        try await agent.send(Presence(to: service))
+        try await agent.send(Message(to: service, body: "/status"))
+        _ = try await agent.next("the status answer") {
+            if case .message(let m) = $0, m.body?.hasPrefix("You are available") == true { m } else { nil }
+        }
+    }
+
+    static func body(_ stanza: Stanza) -> Message? {
+        if case .message(let message) = stanza, message.body != nil { message } else { nil }
+    }
+}
+
+extension XMPPClient {
+    /// The next message with a body starting with `prefix`.
+    func message(_ what: String, startingWith prefix: String) async throws -> Message {
+        try await next(what) { stanza in
+            if case .message(let message) = stanza, message.body?.hasPrefix(prefix) == true { message } else { nil }
+        }
+    }
+
+    /// The next chat offered or given to this agent ("New chat …", from the chat's address).
+    func offer(_ what: String) async throws -> Message {
+        try await message(what, startingWith: "New chat")
+    }
+
+    /// The next stanza error that comes back in a message.
+    func error(_ what: String) async throws -> StanzaError {
+        try await next(what) { if case .message(let message) = $0 { message.error } else { nil } }
+    }
+
+    /// The messages with a body that arrive up to and including the first one `last` accepts.
+    func messages(until what: String, _ last: @escaping @Sendable (Message) -> Bool) async throws -> [Message] {
+        let stanzas = self.stanzas
+        return try await within(.seconds(20), what) {
+            var seen: [Message] = []
+            for try await stanza in stanzas {
+                guard case .message(let message) = stanza, message.body != nil else { continue }
+                seen.append(message)
+                if last(message) { return seen }
+            }
+            throw TimedOut(what: "\(what) (the session ended)")
+        }
+    }
+}
+
+extension JID {
+    /// The chat id in a chat's address `chat-ID@DOMAIN`.
+    var chatID: String? {
+        local.flatMap { $0.hasPrefix("chat-") ? String($0.dropFirst(5)) : nil }
+    }
+}
