@@ -65,8 +65,8 @@ extension Router {
                 return
             }
             tell("Closed.")
-            if let visitor = fields?["visitor"], let queue = fields?["queue"] {
-                tellVisitor(visitor, queue: queue, rules.queue(queue)?.messages.closed ?? RoutingRules.Messages().closed, state: .gone, rules: rules)
+            if let fields, let visitor = fields["visitor"], let queue = fields["queue"] {
+                tellVisitor(visitor, queue: queue, goodbye(fields, rules: rules), state: .gone, rules: rules)
             }
             await routeWaitingChats()
         case .transfer(let target):

@@ -31,7 +31,7 @@ extension Router {
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
             tellVisitor(visitor, queue: queue.name, text, rules: rules)
             if let isOpen = queue.isOpen, !isOpen(Date()) {
-                tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(["queue": queue.title]), rules: rules)
+                tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
                 if queue.closeWhenUnserved {
                     _ = try await store.close(chat: chat.chat, by: .system)
                     return
@@ -57,13 +57,24 @@ extension Router {
             tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
             return
         }
-        let agent = try await store.chat(id)?["agent"] ?? ""
+        let chat = try await store.chat(id) ?? [:]
+        let agent = chat["agent"] ?? ""
         guard try await store.close(chat: id, by: .visitor).succeeded else { return }
-        tellVisitor(visitor, queue: queue.name, queue.messages.closed.filling(["queue": queue.title]), rules: rules)
+        tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), rules: rules)
         if !agent.isEmpty {
             tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, rules: rules)
             await routeWaitingChats()
         }
+    }
+
+    /// The queue's closing text for a chat (its fields as before it closed), placeholders filled in.
+    func goodbye(_ chat: [String: String], rules: RoutingRules) -> String {
+        let queue = chat["queue"].flatMap { rules.queue($0) }
+        // {agent} only once an agent took the chat.
+        let agent = chat["state"] == "active" ? chat["agent"].flatMap { rules.agents[$0]?.name } : nil
+        return (queue?.messages ?? RoutingRules.Messages()).closed.filling([
+            "queue": queue?.title ?? chat["queue"] ?? "", "visitor": chat["name"] ?? "", "agent": agent ?? "",
+        ])
     }
 
     /// Runs a routing pass and tells everyone what it decided.

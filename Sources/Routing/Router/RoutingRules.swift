@@ -116,8 +116,24 @@ public struct RoutingRules: Sendable {
 }
 
 extension String {
-    /// Fills `{name}` placeholders.
+    /// Fills `{name}` placeholders as `MessageTemplate` renders them: `{{` and `}}` are literal
+    /// braces, a placeholder without a value renders as nothing. One pass, so a value that looks
+    /// like a placeholder (a visitor called `{queue}`) is left as it is.
     func filling(_ values: [String: String]) -> String {
-        values.reduce(self) { text, pair in text.replacingOccurrences(of: "{\(pair.key)}", with: pair.value) }
+        var text = ""
+        var rest = Substring(self)
+        while let character = rest.first {
+            rest = rest.dropFirst()
+            if character == "{" || character == "}", rest.first == character {
+                text.append(character)
+                rest = rest.dropFirst()
+            } else if character == "{", let close = rest.firstIndex(of: "}") {
+                text += values[String(rest[..<close])] ?? ""
+                rest = rest[rest.index(after: close)...]
+            } else {
+                text.append(character)
+            }
+        }
+        return text
     }
 }
