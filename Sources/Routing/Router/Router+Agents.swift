@@ -77,10 +77,14 @@ extension Router {
                 reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours."))
             }
         case .canned(let key):
-            guard let text = rules.canned[key] else {
+            guard let template = rules.canned[key] else {
                 tell("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
                 return
             }
+            let fields = try await store.chat(chat) ?? [:]
+            let text = template.filling([
+                "agent": agent.name, "visitor": fields["name"] ?? "", "queue": fields["queue"].flatMap { rules.queue($0)?.title } ?? "",
+            ])
             try await say(text, chat: chat, agent: agent, message: message, rules: rules)
         case .who:
             guard let fields = try await store.chat(chat), fields["agent"] == agent.jid else {
