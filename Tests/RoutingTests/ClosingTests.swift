@@ -25,6 +25,8 @@ import XMPP
             name: Alice
             skills: { sales: 5 }
             max_chats: 3
+        canned:
+          bye: "Goodbye {visitor}, {agent} from {queue} signs off."
         """
 
     @Test func closingByEitherSideCountsAbandonmentOnlyBeforeAnAgentTookTheChat() async throws {
@@ -53,10 +55,13 @@ import XMPP
             let told = try await alice.message("the visitor's leaving", startingWith: "The visitor ended")
             #expect(told.from == endedAddress)
 
-            // Answered, then closed by the agent.
+            // Answered, then closed by the agent, with a canned goodbye first.
             let closedFor = try await live.connect("visitor3")
             try await closedFor.send(Message(to: sales, body: "Another question"))
             let closedAddress = try #require(try await alice.offer("visitor3's chat").from)
+            try await alice.send(Message(to: closedAddress, body: "/canned bye"))
+            let canned = try await closedFor.message("the canned goodbye", startingWith: "Goodbye")
+            #expect(canned.body == "Goodbye visitor3, Alice from Sales signs off.")
             try await alice.send(Message(to: closedAddress, body: "/close"))
             #expect(try await alice.message("the confirmation", startingWith: "Closed").from == closedAddress)
             let goodbye3 = try await closedFor.message("the goodbye", startingWith: "Thank you")
