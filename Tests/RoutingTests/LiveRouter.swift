@@ -177,6 +177,11 @@ extension XMPPClient {
         try await next(what) { if case .message(let message) = $0 { message.error } else { nil } }
     }
 
+    /// The next message with a body or an error: what the router answered.
+    func answer(_ what: String) async throws -> Message {
+        try await next(what) { if case .message(let message) = $0, message.body != nil || message.error != nil { message } else { nil } }
+    }
+
     /// The messages with a body that arrive up to and including the first one `last` accepts.
     func messages(until what: String, _ last: @escaping @Sendable (Message) -> Bool) async throws -> [Message] {
         let stanzas = self.stanzas
