@@ -10,9 +10,6 @@ import XMPP
     /// the test can wait for. Nora, the only one with its skill, never comes.
     static func yaml(grace: String) -> String {
         """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         limits:
           offline_grace: \(grace)
         queues:

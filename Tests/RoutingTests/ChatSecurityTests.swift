@@ -7,9 +7,6 @@ import XMPP
 /// writing to someone else's chat, are refused as `forbidden` and change nothing.
 @Suite struct ChatSecurityTests: LiveRouterSuite {
     static let yaml = """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         queues:
           - name: sales
             skills: [sales]

@@ -7,9 +7,6 @@ import XMPP
 /// them, and a chat that ends before an agent took it counts as abandoned.
 @Suite struct ClosingTests: LiveRouterSuite {
     static let yaml = """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         queues:
           - name: sales
             title: Sales

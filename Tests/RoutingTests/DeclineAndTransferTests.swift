@@ -7,9 +7,6 @@ import XMPP
 /// queue or an agent take the whole transcript along.
 @Suite struct DeclineAndTransferTests: LiveRouterSuite {
     static let declineYAML = """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         queues:
           - name: it
             skills: [it]
@@ -58,9 +55,6 @@ import XMPP
     }
 
     static let transferYAML = """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         queues:
           - name: sales
             skills: [sales]

@@ -127,10 +127,17 @@ extension LiveRouterSuite {
         try await withRouter(accounts: accounts, rules: rules) { (live: LiveRouter) in try await body(live.prosody, live.store) }
     }
 
-    /// The rules of a workflow file's text, read as `switchboard router` reads it, with `${DOMAIN}`
-    /// for the test's service domain.
+    /// The rules of a workflow file's queues, agents and the like, read as `switchboard router`
+    /// reads a file, for the test's service domain.
     static func workflow(_ yaml: String) -> (String) throws -> RoutingRules {
-        { domain in RoutingRules(try Workflow.parse(yaml: yaml, file: "test.yml", environment: ["DOMAIN": domain])) }
+        { domain in RoutingRules(try parseWorkflow(yaml, domain: domain)) }
+    }
+
+    /// A workflow with `yaml` after an `xmpp` section for `domain` (the router is given its
+    /// connection, so only the domain counts).
+    static func parseWorkflow(_ yaml: String, domain: String) throws -> Workflow {
+        let xmpp = "xmpp:\n  domain: ${DOMAIN}\n  secret: not-used-by-the-test\n"
+        return try Workflow.parse(yaml: xmpp + yaml, file: "test.yml", environment: ["DOMAIN": domain])
     }
 
     /// Accounts with the password `secret`.

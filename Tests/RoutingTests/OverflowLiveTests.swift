@@ -8,9 +8,6 @@ import XMPP
 @Suite struct OverflowLiveTests: LiveRouterSuite {
     /// Only Ben is online, and he has neither german nor returns: Uwe, who has both, never comes.
     static let yaml = """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         queues:
           - name: orders
             skills: [orders, german]

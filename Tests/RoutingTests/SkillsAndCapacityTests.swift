@@ -11,9 +11,6 @@ import XMPP
     /// Ann, Cat and Dan can do billing; Bob and Dan tech (which needs linux too: Cat has tech
     /// without it); Ann, Cat and Dan sales. Capacities differ; together they hold 10 chats.
     static let yaml = """
-        xmpp:
-          domain: ${DOMAIN}
-          secret: not-used-by-the-test
         queues:
           - name: billing
             skills: [billing]
@@ -52,7 +49,7 @@ import XMPP
     @Test func thirtyVisitorsGetSkilledAgentsWithinCapacity() async throws {
         try await Self.withRouter(accounts: Self.accounts(Self.agentNames + Self.visitorNames), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in
-            let workflow = try Workflow.parse(yaml: Self.yaml, environment: ["DOMAIN": live.domain])
+            let workflow = try Self.parseWorkflow(Self.yaml, domain: live.domain)
             let service = try JID(domain: live.domain)
             var agents: [String: XMPPClient] = [:]
             for name in Self.agentNames { agents[name] = try await live.connect(name) }
