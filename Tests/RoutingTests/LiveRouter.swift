@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import Redis
 import Routing
@@ -70,13 +69,8 @@ final class LiveRouter: LiveRouterSuite, Sendable {
             while !Task.isCancelled {
                 // A bounded block: a cancelled wait is noticed within half a second.
                 let reply = try await redis.send("XREAD", "BLOCK", "500", "STREAMS", stream, last)
-                for entry in reply.array?.first?.array?.last?.array ?? [] {
-                    guard let id = entry.array?.first?.string, let fields = entry.array?.last?.array else { continue }
+                for case let (id, event)? in (reply.array?.first?.array?.last?.array ?? []).map(streamEntry) {
                     last = id
-                    var event: [String: String] = [:]
-                    for index in stride(from: 0, to: fields.count - 1, by: 2) {
-                        event[fields[index].string ?? ""] = fields[index + 1].string ?? ""
-                    }
                     if matching(event) { return event }
                 }
             }
