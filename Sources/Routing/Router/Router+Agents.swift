@@ -24,6 +24,7 @@ extension Router {
     /// Keeps the agent's text in the transcript and passes it to the visitor.
     private func say(_ text: String, chat: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules) async throws {
         let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message.id)
+        if recorded.status != .notHolder { acknowledge(message) }
         switch recorded.status {
         case .stored:
             tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message.chatState ?? .active, rules: rules)

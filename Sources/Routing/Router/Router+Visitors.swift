@@ -25,6 +25,7 @@ extension Router {
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: from.local ?? visitor, channel: .xmpp,
             overflowDelays: queue.overflow.map(\.delay), message: body, messageID: message.id)
+        acknowledge(message)
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
             let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": from.local ?? ""]

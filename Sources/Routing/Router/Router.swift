@@ -170,6 +170,19 @@ public final class Router: Service, Sendable {
         component.send(message)
     }
 
+    /// Confirms a message is stored (XEP-0184) when its sender asked: a client that resends until
+    /// confirmed, with the same id, loses nothing even when a router dies under it.
+    func acknowledge(_ message: Message) {
+        guard let id = message.id, message.element.child("request", namespace: Self.receipts) != nil,
+            let sender = message.from
+        else { return }
+        var receipt = Message(to: sender, from: message.to, type: message.type)
+        receipt.element.append(XMLElement("received", namespace: Self.receipts, attributes: [XMLAttribute("id", id)]))
+        component.send(receipt)
+    }
+
+    static let receipts = "urn:xmpp:receipts"
+
     /// A message to someone from the service domain itself.
     func tellFromService(_ to: JID, _ text: String, rules: RoutingRules) {
         component.send(Message(to: to, from: try? JID(domain: rules.domain), body: text))
