@@ -12,6 +12,7 @@ extension RoutingScript {
         local function store(id, state, agent)
           if ARGV[6] == '' then return 0 end
           if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
+          clearTimer(id, 'gone|' .. id)  -- the visitor is back
           redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
           emit('visitor_message', id, queue, agent)
           return 1

@@ -14,6 +14,8 @@ public final class Router: Service, Sendable {
     let logger: Logger
     private let currentRules: Mutex<RoutingRules>
     let flood: FloodLimiter
+    /// One position update per chat per interval.
+    let positionUpdates: FloodLimiter
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {
@@ -22,6 +24,7 @@ public final class Router: Service, Sendable {
         self.store = store
         self.logger = logger
         self.flood = FloodLimiter(limit: rules.settings.floodLimit, window: rules.settings.floodWindow)
+        self.positionUpdates = FloodLimiter(limit: 1, window: rules.settings.positionUpdateInterval)
     }
 
     /// The rules in force; `reload` swaps them (SIGHUP with a valid workflow).

@@ -139,6 +139,27 @@ public struct RoutingStore: Sendable {
         _ = try await redis.send("PING")
     }
 
+    /// Sets a chat's timer of `kind` to fire after `delay`, or clears it (nil); false for a closed chat.
+    @discardableResult
+    public func setTimer(chat: String, _ kind: String, after delay: Duration?) async throws -> Bool {
+        try await run(.setTimer, [chat, kind, String(delay?.milliseconds ?? -1)]).number() == 1
+    }
+
+    /// Which of `agents` are available now.
+    public func available(_ agents: [String]) async throws -> Set<String> {
+        guard !agents.isEmpty else { return [] }
+        let replies = try await redis.pipeline(agents.map { RedisCommand("HGET", [keys.agent($0), "presence"]) })
+        return Set(zip(agents, replies).filter { $0.1.string == AgentPresence.available.rawValue }.map(\.0))
+    }
+
+    /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
+    public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
+        let chats = try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
+        guard !chats.isEmpty else { return [] }
+        let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
+        return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
+    }
+
     /// Removes a timer that has nothing left to do.
     public func cancelTimer(_ member: String) async throws {
         _ = try await redis.send("ZREM", keys.timers, member)
