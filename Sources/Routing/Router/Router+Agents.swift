@@ -28,6 +28,7 @@ extension Router {
         switch recorded.status {
         case .stored:
             tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message.chatState ?? .active, rules: rules)
+            for supervisor in recorded.monitors { tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
         case .notHolder:
             reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
         case .duplicate where recorded.visitor.isEmpty:
@@ -90,7 +91,7 @@ extension Router {
             }
             tell("Visitor \(fields["name"] ?? "?") (\(fields["visitor"] ?? "?")), queue \(fields["queue"] ?? "?"), "
                 + "via \(fields["channel"] ?? "?"), chat \(fields["state"] ?? "?").")
-        case .status, .queues, .agents, .help, .unknown:
+        case .status, .queues, .agents, .help, .unknown, .monitor, .whisper:
             try await serviceCommand(command, agent: agent, reply: tell, rules: rules)
         }
     }
@@ -148,8 +149,26 @@ extension Router {
                 lines.append("\(other.name) (\(other.jid)): \(status.presence.rawValue), \(status.chats.count)/\(other.capacity) chats")
             }
             reply(lines.joined(separator: "\n"))
-        case .agents:
-            reply("Only supervisors may list the agents.")
+        case .monitor(let chat) where agent.isSupervisor:
+            switch try await store.monitor(chat: chat, supervisor: agent.jid) {
+            case .done(let holder):
+                reply("Monitoring chat-\(chat)" + (holder.isEmpty ? " (waiting for an agent)." : " (\(rules.agents[holder]?.name ?? holder))."))
+                let lines = try await store.transcript(chat).map { "[\($0.kind.rawValue)] \($0.from): \($0.text)" }
+                if !lines.isEmpty { tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), rules: rules) }
+            case .refused(let state):
+                reply("There is no open chat-\(chat) (\(state)).")
+            }
+        case .whisper(let chat, let text) where agent.isSupervisor:
+            guard let holder = try await store.chat(chat)?["agent"], !holder.isEmpty,
+                try await store.record(chat: chat, .whisper, from: agent.jid, text: text).status == .stored
+            else {
+                reply("chat-\(chat) has no agent to whisper to.")
+                return
+            }
+            tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", rules: rules)
+            reply("Whispered to \(rules.agents[holder]?.name ?? holder).")
+        case .agents, .monitor, .whisper:
+            reply("Only supervisors may do that.")
         case .unknown(let verb):
             reply("Unknown command /\(verb). \(AgentCommand.usage)")
         default:

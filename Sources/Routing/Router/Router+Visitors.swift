@@ -36,6 +36,9 @@ extension Router {
         } else if chat.state == .active, chat.messageStored {
             tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, rules: rules)
         }
+        if chat.messageStored {
+            for supervisor in chat.monitors { tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
+        }
     }
 
     /// Out of hours, or with nobody available who could serve the queue, the visitor is told

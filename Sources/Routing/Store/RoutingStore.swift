@@ -25,7 +25,7 @@ public struct RoutingStore: Sendable {
         return Enqueued(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1)
+            messageStored: try parts[5].number() == 1, monitors: try parts.dropFirst(6).map { try $0.text() })
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -85,7 +85,7 @@ public struct RoutingStore: Sendable {
     public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
         async throws -> Recorded
     {
-        let parts = try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).values(4)
+        let parts = try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).values(5)
         let status: Recorded.Status = switch try parts[0].number() {
         case 1: .stored
         case -1: .notHolder
@@ -93,7 +93,8 @@ public struct RoutingStore: Sendable {
         }
         return Recorded(
             status: status, visitor: try parts[1].text(), queue: try parts[2].text(),
-            channel: ChatChannel(rawValue: try parts[3].text()))
+            channel: ChatChannel(rawValue: try parts[3].text()), agent: try parts[4].text(),
+            monitors: try parts.dropFirst(5).map { try $0.text() })
     }
 
     /// The chat's fields, or nil if there is no such chat.
@@ -158,6 +159,11 @@ public struct RoutingStore: Sendable {
         guard !chats.isEmpty else { return [] }
         let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
         return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
+    }
+
+    /// A supervisor starts watching an open chat: `.done(agent holding it)` or `.refused(state)`.
+    public func monitor(chat: String, supervisor: String) async throws -> Outcome {
+        try await outcome(.monitor, [chat, supervisor])
     }
 
     /// Removes a timer that has nothing left to do.
