@@ -48,7 +48,8 @@ public enum Ports {
         }
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    /// The address 127.0.0.1:`port`, for `bind` or `connect`.
+    public static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
