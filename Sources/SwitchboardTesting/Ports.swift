@@ -61,7 +61,7 @@ public enum Ports {
 /// Why the test kit could not provide a server.
 public enum TestKitError: Error, CustomStringConvertible {
     case system(String, Int32)
-    case exited(String, Int32, log: String)
+    case exited(String, Int32, log: String? = nil)
     case portInUse(String, port: Int, log: String)
     case timeout(String)
     case missing(String)
@@ -69,7 +69,8 @@ public enum TestKitError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
-        case .exited(let name, let status, let log): "\(name) exited with status \(status) while starting (log: \(log))"
+        case .exited(let name, let status, let log?): "\(name) exited with status \(status) while starting (log: \(log))"
+        case .exited(let name, let status, nil): "\(name) exited with status \(status)"
         case .portInUse(let name, let port, let log):
             "\(name) could not listen on 127.0.0.1:\(port): another program has it (log: \(log))"
         case .timeout(let what): what
