@@ -15,12 +15,22 @@ import XMPP
     static let visitors = (1...200).map { "visitor\($0)" }
     static let messagesPerVisitor = 3
     static let kills = 20
+    static let capacity = 40
 
     @Test func aRouterKilledAtRandomLosesAndDoublesNothing() async throws {
         let accounts = Dictionary(uniqueKeysWithValues: (Self.agents + Self.visitors).map { ($0, "secret") })
         try await withProsodyServer(.init(accounts: accounts)) { prosody in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, agents: Self.agents)
+                let agentLines = Self.agents.map {
+                    "  - { jid: \($0)@localhost, name: \($0), skills: { help: 5 }, max_chats: \(Self.capacity) }"
+                }
+                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                    limits: { flood: { messages: 100, per: 1s } }
+                    queues:
+                      - { name: help, skills: [help] }
+                    agents:
+                    \(agentLines.joined(separator: "\n"))
+                    """)
                 var logger = Logger(label: "crash-test")
                 logger.logLevel = .warning
                 let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
@@ -61,7 +71,7 @@ import XMPP
                     }
                     try await within(.seconds(120), "every message to be confirmed") { try await chatting.value }
 
-                    try await Self.checkState(redis: redis, agentCapacity: RouterProcess.capacity)
+                    try await Self.checkState(redis: redis, agentCapacity: Self.capacity)
                 } cleanup: {
                     for client in clients { await client.close() }
                     await redis.close()
@@ -143,62 +153,6 @@ import XMPP
                 break
             }
         }
-    }
-}
-
-/// The router as a process of its own, so it can be killed like a crash would.
-final class RouterProcess: Sendable {
-    static let capacity = 40
-    let workflow: String
-    let log: String
-    private let process = Mutex<ChildProcess?>(nil)
-    private let starts = Mutex(0)
-
-    init(prosody: ProsodyServer, redisURL: String, agents: [String]) throws {
-        let directory = try RunDirectory.make("router")
-        workflow = "\(directory)/workflow.yml"
-        log = "\(directory)/router.log"
-        let agentLines = agents.map {
-            "  - { jid: \($0)@localhost, name: \($0), skills: { help: 5 }, max_chats: \(Self.capacity) }"
-        }
-        let yaml = """
-            xmpp: { host: 127.0.0.1, port: \(prosody.componentPort), domain: \(prosody.serviceDomain), secret: "\(prosody.componentSecret)" }
-            redis: { url: "\(redisURL)", prefix: sb }
-            limits: { flood: { messages: 100, per: 1s } }
-            queues:
-              - { name: help, skills: [help] }
-            agents:
-            \(agentLines.joined(separator: "\n"))
-            """
-        try yaml.write(toFile: workflow, atomically: true, encoding: .utf8)
-    }
-
-    /// Starts the router and waits until it has joined Prosody.
-    func start() async throws {
-        let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
-        let child = try ChildProcess(binary, ["router", "--workflow", workflow, "--keepalive", "5"], logFile: log)
-        process.withLock { $0 = child }
-        let count = starts.withLock { starts in
-            starts += 1
-            return starts
-        }
-        try await within(.seconds(30), "router start \(count)") {
-            // A line in another process's log is no event this process can await: look every few ms.
-            while (try? String(contentsOfFile: self.log, encoding: .utf8))?.components(separatedBy: "router ready").count ?? 0 <= count {
-                guard child.isRunning else { throw TestKitError.exited("switchboard router", await child.waitForExit()) }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }
-    }
-
-    func kill() async {
-        guard let child = process.withLock({ $0 }) else { return }
-        child.signal(SIGKILL)
-        await child.waitForExit()
-    }
-
-    func stop() async {
-        await process.withLock { $0 }?.stop()
     }
 }
 
