@@ -114,7 +114,7 @@ public final class Router: Service, Sendable {
         case .presence(let presence):
             try await presenceChanged(presence, rules: rules)
         case .iq(let iq):
-            answer(iq, rules: rules)
+            try await answer(iq, rules: rules)
         }
     }
 
@@ -125,23 +125,6 @@ public final class Router: Service, Sendable {
         case .presence(let presence) where presence.type != .error: component.send(presence.errorReply(error))
         case .iq(let iq) where iq.type == .get || iq.type == .set: component.send(iq.errorReply(error))
         default: break
-        }
-    }
-
-    /// Service discovery on the service domain; other requests are not served yet.
-    private func answer(_ iq: IQ, rules: RoutingRules) {
-        guard iq.type == .get || iq.type == .set else { return }
-        if iq.type == .get, iq.payload?.name == "query", iq.payload?.namespace == Namespace.discoInfo {
-            var query = XMLElement("query", namespace: Namespace.discoInfo)
-            query.append(XMLElement("identity", namespace: Namespace.discoInfo, attributes: [
-                XMLAttribute("category", "client"), XMLAttribute("type", "bot"), XMLAttribute("name", "Switchboard"),
-            ]))
-            for feature in [Namespace.discoInfo, Namespace.chatStates] {
-                query.append(XMLElement("feature", namespace: Namespace.discoInfo, attributes: [XMLAttribute("var", feature)]))
-            }
-            component.send(iq.result(query))
-        } else {
-            component.send(iq.errorReply(StanzaError(.featureNotImplemented)))
         }
     }
 
