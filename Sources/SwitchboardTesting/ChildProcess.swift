@@ -49,7 +49,9 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes directory, then execs.
         let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, executable] } ?? [executable]
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let merged = ProcessInfo.processInfo.environment
+            .merging([Self.mark: RunDirectory.root]) { $1 }
+            .merging(environment) { $1 }
         let argv = (command + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -75,6 +77,10 @@ public final class ChildProcess: Sendable {
             for waiter in waiters { waiter.resume(returning: code) }
         }
     }
+
+    /// Set in every child's environment: Scripts/test finds what a test process that died left
+    /// running by it (redis-server rewrites its command line; Prosody works in the repository).
+    static let mark = "SB_TEST_RUN_DIR"
 
     // SwiftNIO's sockets are not close-on-exec, and a child inherits every such descriptor: it
     // would hold other tests' connections open, so their peers never saw them close. A

@@ -1,9 +1,26 @@
 import Foundation
+import Synchronization
 
 /// Loopback TCP ports for test servers.
 public enum Ports {
-    /// A port that was free on 127.0.0.1 a moment ago (the kernel's choice for port 0).
+    // The kernel may offer a port again as soon as it is closed: two tests starting together were
+    // once given the same one. Ports stay handed out for the whole process, so a server's
+    // `restart()` on its old port is not beaten to it by another test either.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port that was free on 127.0.0.1 a moment ago (the kernel's choice for port 0) and that
+    /// this process has not handed out before. Another program can still take it before the
+    /// server binds it: a server must see in its own log that it listens, not just that the
+    /// port answers.
     public static func free() throws -> Int {
+        for _ in 0..<100 {
+            let port = try kernelChoice()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw TestKitError.missing("the kernel kept offering loopback ports this process had handed out already")
+    }
+
+    private static func kernelChoice() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestKitError.system("socket", errno) }
         defer { close(fd) }
@@ -16,22 +33,6 @@ public enum Ports {
         }
         guard bound else { throw TestKitError.system("bind", errno) }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Waits until something accepts connections on 127.0.0.1:`port`, or the process dies.
-    public static func waitUntilListening(
-        _ port: Int, process: ChildProcess? = nil, timeout: Duration = .seconds(20)
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if accepts(port) { return }
-            if let process, !process.isRunning {
-                throw TestKitError.exited(process.name, await process.waitForExit())
-            }
-            // A listening socket gives no event to await from outside the process: poll briefly.
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestKitError.timeout("nothing listening on port \(port) after \(timeout)")
     }
 
     /// Whether a TCP connection to 127.0.0.1:`port` succeeds now.
@@ -47,7 +48,8 @@ public enum Ports {
         }
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    /// The address 127.0.0.1:`port`, for `bind` or `connect`.
+    public static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
@@ -59,14 +61,18 @@ public enum Ports {
 /// Why the test kit could not provide a server.
 public enum TestKitError: Error, CustomStringConvertible {
     case system(String, Int32)
-    case exited(String, Int32)
+    case exited(String, Int32, log: String? = nil)
+    case portInUse(String, port: Int, log: String)
     case timeout(String)
     case missing(String)
 
     public var description: String {
         switch self {
         case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
-        case .exited(let name, let status): "\(name) exited with status \(status)"
+        case .exited(let name, let status, let log?): "\(name) exited with status \(status) while starting (log: \(log))"
+        case .exited(let name, let status, nil): "\(name) exited with status \(status)"
+        case .portInUse(let name, let port, let log):
+            "\(name) could not listen on 127.0.0.1:\(port): another program has it (log: \(log))"
         case .timeout(let what): what
         case .missing(let what): what
         }

@@ -49,7 +49,7 @@ public final class ProsodyServer: Sendable {
         let certificate = try await TestCertificate.install(into: "\(directory)/certs")
         // A free port can be taken by someone else before Prosody binds it: then try new ones.
         for attempt in 1...3 {
-            let (c2sPort, componentPort) = try Self.twoFreePorts()
+            let (c2sPort, componentPort) = (try Ports.free(), try Ports.free())
             let server = ProsodyServer(
                 directory: directory, certificateFile: certificate.certificateFile,
                 c2sPort: c2sPort, componentPort: componentPort, options: options
@@ -160,47 +160,26 @@ public final class ProsodyServer: Sendable {
     private static var configFile: String { "\(RunDirectory.repositoryRoot)/Scripts/prosody.cfg.lua" }
 
     private func launch() async throws {
-        let logStart = (try? FileManager.default.attributesOfItem(atPath: logFile)[.size] as? Int) ?? 0
+        let log = ServerLog(logFile)
         let started = try ChildProcess(
             try ChildProcess.executable("prosody"),
             ["--config", Self.configFile, "-F"],
             environment: environment,
-            logFile: logFile
+            logFile: log.path
         )
         process.withLock { $0 = started }
-        try await waitUntilReady(started, logStart: logStart)
-    }
-
-    /// Ready when Prosody has logged both listeners as active: a port that
-    /// accepts connections alone might belong to another program.
-    private func waitUntilReady(_ started: ChildProcess, logStart: Int, timeout: Duration = .seconds(20)) async throws {
+        // Ready when Prosody has logged both listeners as active: a port that
+        // accepts connections alone might belong to another program.
         let active = [
             "Activated service 'c2s' on [127.0.0.1]:\(c2sPort)",
             "Activated service 'component' on [127.0.0.1]:\(componentPort)",
         ]
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let log = readLog(from: logStart)
-            if log.contains("Failed to open server port") {
+        try await log.waitUntilReady(started) { text in
+            if text.contains("Failed to open server port") {
                 throw ProsodyServerError.portInUse(c2sPort: c2sPort, componentPort: componentPort, log: logFile)
             }
-            if active.allSatisfy(log.contains) { return }
-            if !started.isRunning {
-                throw ProsodyServerError.exited(status: await started.waitForExit(), log: logFile)
-            }
-            guard ContinuousClock.now < deadline else {
-                throw TestKitError.timeout("Prosody not ready after \(timeout) (log: \(logFile))")
-            }
-            // The log gives no event to await from outside the process: poll briefly.
-            try await Task.sleep(for: .milliseconds(20))
+            return active.allSatisfy(text.contains)
         }
-    }
-
-    private func readLog(from offset: Int) -> String {
-        guard let handle = FileHandle(forReadingAtPath: logFile) else { return "" }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: UInt64(offset))
-        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
     }
 
     private static func registerOne(
@@ -217,13 +196,6 @@ public final class ProsodyServer: Sendable {
         guard status == 0 else {
             throw ProsodyServerError.registration(user: user, status: status, log: log)
         }
-    }
-
-    private static func twoFreePorts() throws -> (Int, Int) {
-        let first = try Ports.free()
-        var second = try Ports.free()
-        while second == first { second = try Ports.free() }
-        return (first, second)
     }
 
     /// The file name Prosody's datamanager gives a user: lower case, every
@@ -243,15 +215,12 @@ public final class ProsodyServer: Sendable {
 /// Why a test's Prosody did not start or do what was asked.
 public enum ProsodyServerError: Error, CustomStringConvertible {
     case portInUse(c2sPort: Int, componentPort: Int, log: String)
-    case exited(status: Int32, log: String)
     case registration(user: String, status: Int32, log: String)
 
     public var description: String {
         switch self {
         case .portInUse(let c2s, let component, let log):
             "Prosody could not listen on port \(c2s) or \(component): in use (log: \(log))"
-        case .exited(let status, let log):
-            "Prosody exited with status \(status) while starting (log: \(log))"
         case .registration(let user, let status, let log):
             "prosodyctl could not register \(user)@localhost, status \(status) (log: \(log))"
         }

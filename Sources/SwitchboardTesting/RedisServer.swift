@@ -24,18 +24,27 @@ public final class RedisServer: Sendable {
     /// Starts a server and waits until it accepts connections. `extraArguments` are appended to the
     /// command line, e.g. `["--requirepass", "secret"]`.
     public static func start(extraArguments: [String] = []) async throws -> RedisServer {
-        let port = try Ports.free()
-        let directory = try RunDirectory.make("redis-\(port)")
-        let arguments = [
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--daemonize", "no", "--dir", directory,
-        ] + extraArguments
-        let server = RedisServer(port: port, directory: directory, arguments: arguments)
-        try await server.launch()
-        return server
+        // A free port can be taken by another program before redis-server binds it: then try new ones.
+        for attempt in 1...3 {
+            let port = try Ports.free()
+            let directory = try RunDirectory.make("redis-\(port)")
+            let arguments = [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--dir", directory,
+            ] + extraArguments
+            let server = RedisServer(port: port, directory: directory, arguments: arguments)
+            do {
+                try await server.launch()
+                return server
+            } catch TestKitError.portInUse where attempt < 3 {
+                continue
+            }
+        }
+        preconditionFailure("the third attempt returns or throws")
     }
 
     /// Stops the server and starts a new one on the same port (its data is gone: nothing is saved).
+    /// Throws `TestKitError.portInUse` if another program took the port in between.
     public func restart() async throws {
         await stop()
         try await launch()
@@ -54,11 +63,17 @@ public final class RedisServer: Sendable {
     }
 
     private func launch() async throws {
-        let process = try ChildProcess(
-            try Self.executable(), arguments, currentDirectory: directory, logFile: "\(directory)/redis.log")
+        let log = ServerLog("\(directory)/redis.log")
+        let process = try ChildProcess(try Self.executable(), arguments, currentDirectory: directory, logFile: log.path)
         self.process.withLock { $0 = process }
         do {
-            try await Ports.waitUntilListening(port, process: process)
+            // Its own log, not an answer on the port: that could come from another program's server.
+            try await log.waitUntilReady(process) { text in
+                if text.contains("Address already in use") {
+                    throw TestKitError.portInUse(process.name, port: port, log: log.path)
+                }
+                return text.contains("Ready to accept connections")
+            }
         } catch {
             await process.stop()
             throw error

@@ -9,9 +9,12 @@ public enum RunDirectory {
         return url.path
     }()
 
+    /// `.run/tests` itself, which holds every such folder.
+    public static var root: String { "\(repositoryRoot)/.run/tests" }
+
     /// Makes a new, empty folder for one server or test.
     public static func make(_ name: String) throws -> String {
-        let path = "\(repositoryRoot)/.run/tests/\(name)-\(UInt32.random(in: 0...UInt32.max))"
+        let path = "\(root)/\(name)-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

@@ -40,7 +40,7 @@ public enum TestCertificate {
     private static let pending = Mutex<Task<Files, any Error>?>(nil)
 
     private static func makeOrReuse() async throws -> Files {
-        let folder = "\(RunDirectory.repositoryRoot)/.run/tests/certs"
+        let folder = "\(RunDirectory.root)/certs"
         let files = Files(certificateFile: "\(folder)/localhost.crt", keyFile: "\(folder)/localhost.key")
         if FileManager.default.fileExists(atPath: files.keyFile) { return files }
 

@@ -1,5 +1,6 @@
 /// Runs `body`, then `cleanup`, whether `body` returns or throws: the async cleanup a `defer` cannot do
 /// (stopping a server, closing a client).
+@discardableResult
 public func withCleanup<Result: Sendable>(
     _ body: () async throws -> Result,
     cleanup: () async -> Void

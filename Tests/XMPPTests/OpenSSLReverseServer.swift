@@ -8,19 +8,33 @@ struct OpenSSLReverseServer {
     /// `options` go to s_server as they are, e.g. `-tls1_2` to allow TLS 1.2 only.
     static func start(certificate: TestCertificate.Files, options: [String] = []) async throws -> OpenSSLReverseServer {
         let directory = try RunDirectory.make("openssl-s_server")
-        let port = try Ports.free()
-        let process = try ChildProcess("/usr/bin/openssl", [
-            "s_server", "-accept", "127.0.0.1:\(port)", "-rev",
-            "-cert", certificate.certificateFile, "-key", certificate.keyFile,
-        ] + options, logFile: "\(directory)/s_server.log")
-        do {
-            // The probe connection fails its handshake; s_server then accepts the next one.
-            try await Ports.waitUntilListening(port, process: process)
-        } catch {
-            await process.stop()
-            throw error
+        // A free port can be taken by another program before s_server binds it: then try new ones.
+        for attempt in 1...3 {
+            let port = try Ports.free()
+            let log = ServerLog("\(directory)/s_server.log")
+            let process = try ChildProcess("/usr/bin/openssl", [
+                "s_server", "-accept", "127.0.0.1:\(port)", "-rev",
+                "-cert", certificate.certificateFile, "-key", certificate.keyFile,
+            ] + options, logFile: log.path)
+            do {
+                // "ACCEPT" in its own log, not an answer on the port, which could be another program's.
+                try await log.waitUntilReady(process) { text in
+                    // s_server exits with status 0 when it cannot bind.
+                    if text.contains("Address already in use") {
+                        throw TestKitError.portInUse(process.name, port: port, log: log.path)
+                    }
+                    return text.contains("ACCEPT")
+                }
+                return OpenSSLReverseServer(process: process, port: port)
+            } catch TestKitError.portInUse where attempt < 3 {
+                await process.stop()
+                continue
+            } catch {
+                await process.stop()
+                throw error
+            }
         }
-        return OpenSSLReverseServer(process: process, port: port)
+        preconditionFailure("the third attempt returns or throws")
     }
 
     func stop() async {

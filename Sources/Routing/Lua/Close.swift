@@ -13,7 +13,7 @@ extension RoutingScript {
         redis.call('ZREM', K.waiting(chat[3]), id)
         release(id, chat[2])
         for _, member in ipairs(redis.call('SMEMBERS', K.chatTimers(id))) do redis.call('ZREM', K.timers, member) end
-        redis.call('DEL', K.chatTimers(id), K.declined(id), K.seen(id))
+        redis.call('DEL', K.chatTimers(id), K.declined(id), K.seen(id), K.monitors(id))
         if redis.call('GET', K.visitor(chat[3], chat[4])) == id then redis.call('DEL', K.visitor(chat[3], chat[4])) end
         redis.call('SREM', K.open, id)
         redis.call('HSET', K.chat(id), 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)

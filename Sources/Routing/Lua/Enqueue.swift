@@ -7,11 +7,12 @@ extension RoutingScript {
         -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
         -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
         -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
-        --          waiting), state, agent, 1 if the message was stored now or 0}
+        --          waiting), state, agent, 1 if the message was stored now or 0, supervisors monitoring...}
         local queue, visitor = ARGV[1], ARGV[2]
         local function store(id, state, agent)
           if ARGV[6] == '' then return 0 end
           if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
+          clearTimer(id, 'gone|' .. id)  -- the visitor is back
           redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
           emit('visitor_message', id, queue, agent)
           return 1
@@ -20,7 +21,9 @@ extension RoutingScript {
         if open then
           local chat = redis.call('HMGET', K.chat(open), 'state', 'agent')
           local rank = redis.call('ZRANK', K.waiting(queue), open)
-          return {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[1], chat[2])}
+          local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[1], chat[2])}
+          for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
+          return reply
         end
         local id = tostring(redis.call('INCR', K.seq))
         redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],

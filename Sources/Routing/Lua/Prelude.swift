@@ -16,6 +16,7 @@ enum Prelude {
           declined = function(id) return P .. 'chat:' .. id .. ':declined' end,
           chatTimers = function(id) return P .. 'chat:' .. id .. ':timers' end,
           seen = function(id) return P .. 'chat:' .. id .. ':seen' end,
+          monitors = function(id) return P .. 'chat:' .. id .. ':monitors' end,
           waiting = function(queue) return P .. 'queue:' .. queue .. ':waiting' end,
           roundRobin = function(queue) return P .. 'queue:' .. queue .. ':rr' end,
           agent = function(jid) return P .. 'agent:' .. jid end,

@@ -1,16 +1,18 @@
 extension RoutingScript {
     /// Appends a line to a chat's transcript, once: a message id seen before is not stored again.
-    /// An agent's message or note is taken only from the agent holding the chat, while active.
+    /// An agent's message or note is taken only from the agent holding the chat, while active;
+    /// a supervisor's whisper (checked by the router) from its sender.
     static let record = RoutingScript(name: "record-1", body: #"""
         -- KEYS[1] event stream
-        -- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'system'   ARGV[3] sender (JID or name)
+        -- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'whisper' | 'system'   ARGV[3] sender
         -- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty)
         -- Returns {1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
-        --          does not hold the chat; the visitor; the queue; the channel}
+        --          does not hold the chat; the visitor; the queue; the channel; the agent; supervisors monitoring...}
         local id, kind = ARGV[1], ARGV[2]
         local chat = redis.call('HMGET', K.chat(id), 'state', 'queue', 'agent', 'visitor', 'channel')
-        if not chat[1] or chat[1] == 'closed' then return {0, '', '', ''} end
-        local where = {chat[4], chat[2], chat[5]}
+        if not chat[1] or chat[1] == 'closed' then return {0, '', '', '', ''} end
+        local where = {chat[4], chat[2], chat[5], chat[3]}
+        for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(id))) do table.insert(where, supervisor) end
         if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then
           return {-1, unpack(where)}
         end

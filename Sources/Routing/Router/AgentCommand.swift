@@ -7,6 +7,9 @@ enum AgentCommand: Equatable {
     case transfer(String)
     case note(String)
     case canned(String)
+    /// Supervisors: watch a chat, or say something to its agent only.
+    case monitor(chat: String)
+    case whisper(chat: String, text: String)
     case unknown(String)
 
     /// Parses a body; nil when it is ordinary text for the visitor.
@@ -28,12 +31,23 @@ enum AgentCommand: Equatable {
         case "transfer" where !rest.isEmpty: self = .transfer(rest)
         case "note" where !rest.isEmpty: self = .note(rest)
         case "canned" where !rest.isEmpty: self = .canned(rest)
+        case "monitor" where !rest.isEmpty: self = .monitor(chat: Self.chatID(rest))
+        case "whisper" where rest.contains(" "):
+            let parts = rest.split(separator: " ", maxSplits: 1)
+            self = .whisper(chat: Self.chatID(String(parts[0])), text: String(parts[1]))
         default: self = .unknown(verb)
         }
     }
 
+    /// `42`, `chat-42` or `chat-42@support.localhost` all name chat 42.
+    private static func chatID(_ text: String) -> String {
+        let local = text.split(separator: "@").first.map(String.init) ?? text
+        return local.hasPrefix("chat-") ? String(local.dropFirst(5)) : local
+    }
+
     static let usage = """
         In a chat: /accept, /decline, /close, /transfer QUEUE-or-AGENT, /note TEXT, /canned KEY, /who. \
-        To the service: /status, /queues. Start with ! instead of / if your client takes / for itself.
+        To the service: /status, /queues; supervisors also /agents, /monitor CHAT, /whisper CHAT TEXT. \
+        Start with ! instead of / if your client takes / for itself.
         """
 }

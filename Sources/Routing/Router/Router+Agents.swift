@@ -1,6 +1,13 @@
 import Foundation
 import XMPP
 
+/// Where a command's outcome goes: back as messages and stanza errors, or into the result of
+/// an ad-hoc command (XEP-0050).
+struct Responder: Sendable {
+    let say: @Sendable (String) -> Void
+    let refuse: @Sendable (StanzaError) -> Void
+}
+
 extension Router {
     /// An agent writes to a chat's address: a command, or text for the visitor.
     func agentMessage(_ message: Message, chat: String, rules: RoutingRules) async throws {
@@ -8,10 +15,12 @@ extension Router {
             reply(to: .message(message), StanzaError(.forbidden, text: "Only agents may write to chat addresses."))
             return
         }
+        let respond = Responder(
+            say: { self.tellAgent(agent.jid, chat: chat, $0, rules: rules) }, refuse: { self.reply(to: .message(message), $0) })
         if let body = message.body, let command = AgentCommand(body) {
-            try await chatCommand(command, chat: chat, agent: agent, message: message, rules: rules)
+            try await chatCommand(command, chat: chat, agent: agent, respond: respond, rules: rules)
         } else if let body = message.body {
-            try await say(body, chat: chat, agent: agent, message: message, rules: rules)
+            try await say(body, chat: chat, agent: agent, message: message, respond: respond, rules: rules)
         } else if let state = message.chatState {
             // Typing goes to the visitor; an agent's chat states never close anything.
             guard let fields = try await store.chat(chat), fields["agent"] == agent.jid, fields["state"] == "active",
@@ -21,25 +30,31 @@ extension Router {
         }
     }
 
-    /// Keeps the agent's text in the transcript and passes it to the visitor.
-    private func say(_ text: String, chat: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules) async throws {
-        let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message.id)
+    /// Keeps the agent's text in the transcript and passes it to the visitor. `message`, when the
+    /// text came as one, gives the id that de-duplicates it, and is confirmed (XEP-0184).
+    private func say(
+        _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, respond: Responder, rules: RoutingRules
+    ) async throws {
+        let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id)
+        if recorded.status != .notHolder, let message { acknowledge(message) }
         switch recorded.status {
         case .stored:
-            tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message.chatState ?? .active, rules: rules)
+            tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active, rules: rules)
+            for supervisor in recorded.monitors { tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
         case .notHolder:
-            reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
+            respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
         case .duplicate where recorded.visitor.isEmpty:
-            tellAgent(agent.jid, chat: chat, "This chat is closed.", rules: rules)
+            respond.say("This chat is closed.")
         case .duplicate:
             break
         }
     }
 
-    private func chatCommand(
-        _ command: AgentCommand, chat: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules
-    ) async throws {
-        let tell = { (text: String) in self.tellAgent(agent.jid, chat: chat, text, rules: rules) }
+    /// Runs a command on a chat, for its agent (or a supervisor's service commands).
+    func chatCommand(_ command: AgentCommand, chat: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules)
+        async throws
+    {
+        let tell = respond.say
         switch command {
         case .accept:
             switch try await store.accept(chat: chat, agent: agent.jid) {
@@ -47,13 +62,13 @@ extension Router {
                 tell("Accepted. You are chatting with the visitor now.")
                 if let fields = try await store.chat(chat) { tellAssigned(chat: fields, agent: agent.jid, rules: rules) }
             case .refused("not-yours"):
-                reply(to: .message(message), StanzaError(.forbidden, text: "This chat was not offered to you."))
+                respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))
             case .refused(let state):
                 tell("This chat cannot be accepted: it is \(state).")
             }
         case .decline:
             guard try await store.decline(chat: chat, agent: agent.jid, missedLimit: rules.settings.missedOffersLimit).succeeded else {
-                reply(to: .message(message), StanzaError(.forbidden, text: "No offer of this chat stands for you."))
+                respond.refuse(StanzaError(.forbidden, text: "No offer of this chat stands for you."))
                 return
             }
             tell("Declined.")
@@ -61,7 +76,7 @@ extension Router {
         case .close:
             let fields = try await store.chat(chat)
             guard try await store.close(chat: chat, by: .agent, agent: agent.jid).succeeded else {
-                reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours to close."))
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to close."))
                 return
             }
             tell("Closed.")
@@ -70,11 +85,11 @@ extension Router {
             }
             await routeWaitingChats()
         case .transfer(let target):
-            try await transfer(chat: chat, to: target, agent: agent, message: message, rules: rules)
+            try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
         case .note(let text):
             let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: text)
             if recorded.status == .stored { tell("Noted.") } else {
-                reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours."))
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
             }
         case .canned(let key):
             guard let template = rules.canned[key] else {
@@ -85,20 +100,20 @@ extension Router {
             let text = template.filling([
                 "agent": agent.name, "visitor": fields["name"] ?? "", "queue": fields["queue"].flatMap { rules.queue($0)?.title } ?? "",
             ])
-            try await say(text, chat: chat, agent: agent, message: message, rules: rules)
+            try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules)
         case .who:
             guard let fields = try await store.chat(chat), fields["agent"] == agent.jid else {
-                reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours."))
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
                 return
             }
             tell("Visitor \(fields["name"] ?? "?") (\(fields["visitor"] ?? "?")), queue \(fields["queue"] ?? "?"), "
                 + "via \(fields["channel"] ?? "?"), chat \(fields["state"] ?? "?").")
-        case .status, .queues, .agents, .help, .unknown:
-            try await serviceCommand(command, agent: agent, reply: tell, rules: rules)
+        case .status, .queues, .agents, .help, .unknown, .monitor, .whisper:
+            try await serviceCommand(command, agent: agent, reply: respond.say, rules: rules)
         }
     }
 
-    private func transfer(chat: String, to target: String, agent: RoutingRules.Agent, message: Message, rules: RoutingRules) async throws {
+    private func transfer(chat: String, to target: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules) async throws {
         let destination: TransferTarget
         if let queue = rules.queue(target) {
             destination = .queue(queue.name)
@@ -106,12 +121,12 @@ extension Router {
             let offer = try await store.chat(chat)?["queue"].flatMap { rules.queue($0)?.plan.offerTimeout }
             destination = .agent(jid: other.jid, capacity: other.capacity, offerTimeout: offer)
         } else {
-            tellAgent(agent.jid, chat: chat, "No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).", rules: rules)
+            respond.say("No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).")
             return
         }
         switch try await store.transfer(chat: chat, from: agent.jid, to: destination) {
         case .done(let state):
-            tellAgent(agent.jid, chat: chat, "Transferred to \(target).", rules: rules)
+            respond.say("Transferred to \(target).")
             guard let fields = try await store.chat(chat), let visitor = fields["visitor"], let queue = fields["queue"] else { return }
             tellVisitor(visitor, queue: queue, "You are being transferred; please hold on.", rules: rules)
             if case .agent(let jid, _, _) = destination {
@@ -119,9 +134,9 @@ extension Router {
             }
             await routeWaitingChats()
         case .refused("busy"):
-            tellAgent(agent.jid, chat: chat, "\(target) cannot take it now (unavailable or full).", rules: rules)
+            respond.say("\(target) cannot take it now (unavailable or full).")
         case .refused:
-            reply(to: .message(message), StanzaError(.forbidden, text: "This chat is not yours to transfer."))
+            respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
         }
     }
 
@@ -132,7 +147,7 @@ extension Router {
         try await serviceCommand(AgentCommand(body) ?? .help, agent: agent, reply: reply, rules: rules)
     }
 
-    private func serviceCommand(
+    func serviceCommand(
         _ command: AgentCommand, agent: RoutingRules.Agent, reply: (String) -> Void, rules: RoutingRules
     ) async throws {
         switch command {
@@ -151,8 +166,26 @@ extension Router {
                 lines.append("\(other.name) (\(other.jid)): \(status.presence.rawValue), \(status.chats.count)/\(other.capacity) chats")
             }
             reply(lines.joined(separator: "\n"))
-        case .agents:
-            reply("Only supervisors may list the agents.")
+        case .monitor(let chat) where agent.isSupervisor:
+            switch try await store.monitor(chat: chat, supervisor: agent.jid) {
+            case .done(let holder):
+                reply("Monitoring chat-\(chat)" + (holder.isEmpty ? " (waiting for an agent)." : " (\(rules.agents[holder]?.name ?? holder))."))
+                let lines = try await store.transcript(chat).map { "[\($0.kind.rawValue)] \($0.from): \($0.text)" }
+                if !lines.isEmpty { tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), rules: rules) }
+            case .refused(let state):
+                reply("There is no open chat-\(chat) (\(state)).")
+            }
+        case .whisper(let chat, let text) where agent.isSupervisor:
+            guard let holder = try await store.chat(chat)?["agent"], !holder.isEmpty,
+                try await store.record(chat: chat, .whisper, from: agent.jid, text: text).status == .stored
+            else {
+                reply("chat-\(chat) has no agent to whisper to.")
+                return
+            }
+            tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", rules: rules)
+            reply("Whispered to \(rules.agents[holder]?.name ?? holder).")
+        case .agents, .monitor, .whisper:
+            reply("Only supervisors may do that.")
         case .unknown(let verb):
             reply("Unknown command /\(verb). \(AgentCommand.usage)")
         default:

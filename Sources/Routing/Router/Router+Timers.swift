@@ -35,6 +35,8 @@ extension Router {
                 if !chats.isEmpty {
                     logger.info("agent's chats requeued after the grace period", metadata: ["agent": "\(parts[1])", "chats": "\(chats)"])
                 }
+            case ("gone", 2):
+                try await visitorGone(chat: parts[1], rules: rules)
             case ("overflow", 3):
                 let queue = try await store.chat(parts[1])?["queue"].flatMap { rules.queue($0) }
                 let step = Int(parts[2]) ?? 0
@@ -48,6 +50,18 @@ extension Router {
             await routeWaitingChats()
         } catch {
             logger.error("timer failed: \(error)", metadata: ["timer": "\(timer)"])
+        }
+    }
+
+    /// The visitor's client said `gone` and they did not come back: the chat ends.
+    private func visitorGone(chat: String, rules: RoutingRules) async throws {
+        let fields = try await store.chat(chat)
+        guard try await store.close(chat: chat, by: .timeout).succeeded, let fields else { return }
+        if let agent = fields["agent"], !agent.isEmpty {
+            tellAgent(agent, chat: chat, "The visitor left; the chat is closed.", state: .gone, rules: rules)
+        }
+        if let visitor = fields["visitor"], let queue = fields["queue"].flatMap({ rules.queue($0) }) {
+            tellVisitor(visitor, queue: queue.name, queue.messages.closed.filling(["queue": queue.title]), rules: rules)
         }
     }
 

@@ -25,29 +25,44 @@ extension Router {
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: from.local ?? visitor, channel: .xmpp,
             overflowDelays: queue.overflow.map(\.delay), message: body, messageID: message.id)
+        acknowledge(message)
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
             let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": from.local ?? ""]
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
             tellVisitor(visitor, queue: queue.name, text, rules: rules)
-            if let isOpen = queue.isOpen, !isOpen(Date()) {
-                tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
-                if queue.closeWhenUnserved {
-                    _ = try await store.close(chat: chat.chat, by: .system)
-                    return
-                }
-            }
+            try await checkServed(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             await routeWaitingChats()
         } else if chat.state == .active, chat.messageStored {
             tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, rules: rules)
         }
+        if chat.messageStored {
+            for supervisor in chat.monitors { tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
+        }
     }
 
-    /// Typing and other chat states go to the agent of an active chat. `gone` is told to the agent, not acted on.
+    /// Out of hours, or with nobody available who could serve the queue, the visitor is told
+    /// so, and the chat closes if the queue says so (else it waits).
+    private func checkServed(
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+    ) async throws {
+        if let isOpen = queue.isOpen, !isOpen(Date()) {
+            tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
+            if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
+            return
+        }
+        guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
+        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values), rules: rules)
+        if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
+    }
+
+    /// Typing and other chat states go to the agent of an active chat. `gone` (many clients send
+    /// it when a window closes) does not end the chat at once: the agent is told, and the chat
+    /// closes after the gone timeout unless the visitor writes again.
     private func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
-        guard let id = try await store.openChat(queue: queue, visitor: visitor), let chat = try await store.chat(id),
-            chat["state"] == "active", let agent = chat["agent"]
-        else { return }
+        guard let id = try await store.openChat(queue: queue, visitor: visitor), let chat = try await store.chat(id) else { return }
+        if state == .gone { try await store.setTimer(chat: id, "gone", after: rules.settings.goneTimeout) }
+        guard chat["state"] == "active", let agent = chat["agent"] else { return }
         tellAgent(agent, chat: id, state == .gone ? "The visitor seems to have closed their chat window." : nil,
                   state: state, rules: rules)
     }
@@ -81,11 +96,22 @@ extension Router {
     func routeWaitingChats() async {
         let rules = self.rules
         do {
-            for assignment in try await store.route(rules.plan) {
+            let assignments = try await store.route(rules.plan)
+            for assignment in assignments {
                 try await announce(assignment, rules: rules)
             }
+            for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
         } catch {
             logger.error("routing pass failed: \(error)")
+        }
+    }
+
+    /// The line moved: visitors still waiting hear their new place (each at most once per interval).
+    private func updatePositions(_ name: String, rules: RoutingRules) async throws {
+        guard let queue = rules.queue(name) else { return }
+        for (index, waiting) in try await store.waitingVisitors(name).enumerated() where positionUpdates.allow(waiting.chat) {
+            let values = ["position": "\(index + 1)", "eta": "a few minutes", "queue": queue.title]
+            tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), rules: rules)
         }
     }
 

@@ -14,6 +14,8 @@ public final class Router: Service, Sendable {
     let logger: Logger
     private let currentRules: Mutex<RoutingRules>
     let flood: FloodLimiter
+    /// One position update per chat per interval.
+    let positionUpdates: FloodLimiter
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {
@@ -22,6 +24,7 @@ public final class Router: Service, Sendable {
         self.store = store
         self.logger = logger
         self.flood = FloodLimiter(limit: rules.settings.floodLimit, window: rules.settings.floodWindow)
+        self.positionUpdates = FloodLimiter(limit: 1, window: rules.settings.positionUpdateInterval)
     }
 
     /// The rules in force; `reload` swaps them (SIGHUP with a valid workflow).
@@ -111,7 +114,7 @@ public final class Router: Service, Sendable {
         case .presence(let presence):
             try await presenceChanged(presence, rules: rules)
         case .iq(let iq):
-            answer(iq, rules: rules)
+            try await answer(iq, rules: rules)
         }
     }
 
@@ -122,23 +125,6 @@ public final class Router: Service, Sendable {
         case .presence(let presence) where presence.type != .error: component.send(presence.errorReply(error))
         case .iq(let iq) where iq.type == .get || iq.type == .set: component.send(iq.errorReply(error))
         default: break
-        }
-    }
-
-    /// Service discovery on the service domain; other requests are not served yet.
-    private func answer(_ iq: IQ, rules: RoutingRules) {
-        guard iq.type == .get || iq.type == .set else { return }
-        if iq.type == .get, iq.payload?.name == "query", iq.payload?.namespace == Namespace.discoInfo {
-            var query = XMLElement("query", namespace: Namespace.discoInfo)
-            query.append(XMLElement("identity", namespace: Namespace.discoInfo, attributes: [
-                XMLAttribute("category", "client"), XMLAttribute("type", "bot"), XMLAttribute("name", "Switchboard"),
-            ]))
-            for feature in [Namespace.discoInfo, Namespace.chatStates] {
-                query.append(XMLElement("feature", namespace: Namespace.discoInfo, attributes: [XMLAttribute("var", feature)]))
-            }
-            component.send(iq.result(query))
-        } else {
-            component.send(iq.errorReply(StanzaError(.featureNotImplemented)))
         }
     }
 
@@ -169,6 +155,19 @@ public final class Router: Service, Sendable {
         message.chatState = state
         component.send(message)
     }
+
+    /// Confirms a message is stored (XEP-0184) when its sender asked: a client that resends until
+    /// confirmed, with the same id, loses nothing even when a router dies under it.
+    func acknowledge(_ message: Message) {
+        guard let id = message.id, message.element.child("request", namespace: Self.receipts) != nil,
+            let sender = message.from
+        else { return }
+        var receipt = Message(to: sender, from: message.to, type: message.type)
+        receipt.element.append(XMLElement("received", namespace: Self.receipts, attributes: [XMLAttribute("id", id)]))
+        component.send(receipt)
+    }
+
+    static let receipts = "urn:xmpp:receipts"
 
     /// A message to someone from the service domain itself.
     func tellFromService(_ to: JID, _ text: String, rules: RoutingRules) {

@@ -19,6 +19,7 @@ extension RoutingRules {
         settings.gracePeriod = workflow.limits.offlineGrace
         settings.goneTimeout = workflow.limits.goneTimeout
         settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
+        settings.positionUpdateInterval = workflow.limits.positionUpdateInterval
         self.init(
             domain: workflow.xmpp.domain,
             queues: queues,
@@ -59,6 +60,7 @@ extension RoutingRules {
         if let hours = queue.hours { isOpen = { hours.isOpen(at: $0) } }
         return Queue(
             name: queue.name, title: queue.title, plan: plan, overflow: overflow, messages: messages,
-            closeWhenUnserved: queue.whenClosed == UnservedChatPolicy.close, isOpen: isOpen)
+            closeOutOfHours: queue.whenClosed == UnservedChatPolicy.close,
+            closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen)
     }
 }

@@ -23,21 +23,24 @@ public struct RoutingRules: Sendable {
         public var overflow: [Overflow]
         /// Texts for the visitor, with `{position}`, `{eta}`, `{queue}`, `{agent}` filled in.
         public var messages: Messages
-        /// Whether a chat closes (instead of waiting) when no agent can serve it, or out of hours.
-        public var closeWhenUnserved: Bool
+        /// Whether a chat opened out of hours closes (instead of waiting).
+        public var closeOutOfHours: Bool
+        /// Whether a chat closes (instead of waiting) when no agent who could serve it is available.
+        public var closeWithoutAgents: Bool
         /// Whether the queue is open now; nil means always.
         public var isOpen: (@Sendable (Date) -> Bool)?
 
         public init(
             name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
-            closeWhenUnserved: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil
+            closeOutOfHours: Bool = false, closeWithoutAgents: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil
         ) {
             self.name = name
             self.title = title ?? name
             self.plan = plan
             self.overflow = overflow
             self.messages = messages
-            self.closeWhenUnserved = closeWhenUnserved
+            self.closeOutOfHours = closeOutOfHours
+            self.closeWithoutAgents = closeWithoutAgents
             self.isOpen = isOpen
         }
     }
@@ -82,6 +85,8 @@ public struct RoutingRules: Sendable {
         public var goneTimeout: Duration = .seconds(120)
         /// Offers missed in a row before an agent is set away.
         public var missedOffersLimit = 3
+        /// A waiting visitor hears of their place in line at most this often.
+        public var positionUpdateInterval: Duration = .seconds(15)
 
         public init() {}
     }

@@ -22,6 +22,7 @@ public struct RoutingKeys: Sendable, Hashable {
 
     public func chat(_ id: String) -> String { base + "chat:" + id }
     public func transcript(_ id: String) -> String { base + "chat:" + id + ":transcript" }
+    public func monitors(_ id: String) -> String { base + "chat:" + id + ":monitors" }
     public func waiting(_ queue: String) -> String { base + "queue:" + queue + ":waiting" }
     public func agent(_ jid: String) -> String { base + "agent:" + jid }
     public func agentChats(_ jid: String) -> String { base + "agent:" + jid + ":chats" }

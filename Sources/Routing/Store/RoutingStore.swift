@@ -25,7 +25,7 @@ public struct RoutingStore: Sendable {
         return Enqueued(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1)
+            messageStored: try parts[5].number() == 1, monitors: try parts.dropFirst(6).map { try $0.text() })
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -85,7 +85,7 @@ public struct RoutingStore: Sendable {
     public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
         async throws -> Recorded
     {
-        let parts = try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).values(4)
+        let parts = try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).values(5)
         let status: Recorded.Status = switch try parts[0].number() {
         case 1: .stored
         case -1: .notHolder
@@ -93,7 +93,8 @@ public struct RoutingStore: Sendable {
         }
         return Recorded(
             status: status, visitor: try parts[1].text(), queue: try parts[2].text(),
-            channel: ChatChannel(rawValue: try parts[3].text()))
+            channel: ChatChannel(rawValue: try parts[3].text()), agent: try parts[4].text(),
+            monitors: try parts.dropFirst(5).map { try $0.text() })
     }
 
     /// The chat's fields, or nil if there is no such chat.
@@ -137,6 +138,32 @@ public struct RoutingStore: Sendable {
     /// Succeeds once Redis answers (the client waits for a connection, with backoff).
     public func ping() async throws {
         _ = try await redis.send("PING")
+    }
+
+    /// Sets a chat's timer of `kind` to fire after `delay`, or clears it (nil); false for a closed chat.
+    @discardableResult
+    public func setTimer(chat: String, _ kind: String, after delay: Duration?) async throws -> Bool {
+        try await run(.setTimer, [chat, kind, String(delay?.milliseconds ?? -1)]).number() == 1
+    }
+
+    /// Which of `agents` are available now.
+    public func available(_ agents: [String]) async throws -> Set<String> {
+        guard !agents.isEmpty else { return [] }
+        let replies = try await redis.pipeline(agents.map { RedisCommand("HGET", [keys.agent($0), "presence"]) })
+        return Set(zip(agents, replies).filter { $0.1.string == AgentPresence.available.rawValue }.map(\.0))
+    }
+
+    /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
+    public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
+        let chats = try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
+        guard !chats.isEmpty else { return [] }
+        let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
+        return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
+    }
+
+    /// A supervisor starts watching an open chat: `.done(agent holding it)` or `.refused(state)`.
+    public func monitor(chat: String, supervisor: String) async throws -> Outcome {
+        try await outcome(.monitor, [chat, supervisor])
     }
 
     /// Removes a timer that has nothing left to do.

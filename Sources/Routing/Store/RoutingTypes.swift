@@ -28,6 +28,8 @@ public struct Enqueued: Sendable, Hashable {
     public let agent: String
     /// Whether the message given was stored now (false for none, or one seen before).
     public let messageStored: Bool
+    /// Supervisors watching the chat (`/monitor`).
+    public let monitors: [String]
 }
 
 /// What became of a transcript line, and where the chat's visitor is.
@@ -39,6 +41,10 @@ public struct Recorded: Sendable, Hashable {
     public let visitor: String
     public let queue: String
     public let channel: ChatChannel?
+    /// The agent holding the chat, or empty.
+    public let agent: String
+    /// Supervisors watching the chat (`/monitor`).
+    public let monitors: [String]
 }
 
 /// One queue's part of a routing pass: who may take its chats, and how to choose among them.
@@ -121,7 +127,7 @@ public enum TransferTarget: Sendable, Hashable {
 
 /// The kind of a transcript line.
 public enum TranscriptKind: String, Sendable, Hashable, Codable {
-    case visitor, agent, note, system
+    case visitor, agent, note, whisper, system
 }
 
 /// One line of a chat's transcript.

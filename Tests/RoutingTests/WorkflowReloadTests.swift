@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// SIGHUP reloads the workflow; an invalid one is refused and the rules in force stay.
+@Suite(.serialized) struct WorkflowReloadTests {
+    static let agents = """
+        agents:
+          - { jid: alice@localhost, name: Alice, skills: { help: 5, billing: 5 } }
+        """
+
+    @Test func sighupLoadsAValidWorkflowAndKeepsTheOldOneForAnInvalidOne() async throws {
+        try await withProsodyServer(.init(accounts: ["visitor1": "secret", "visitor2": "secret"])) { prosody in
+            try await withRedisServer { redisServer in
+                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                    queues:
+                      - { name: help, skills: [help] }
+                    \(Self.agents)
+                    """)
+                let visitor = try await XMPPClient.connect(prosody.clientConfiguration("visitor1"), logger: Logger(label: "test"))
+                try await withCleanup {
+                    try await visitor.send(Presence())
+                    try await router.start()
+                    let billing = try JID("billing@\(prosody.serviceDomain)")
+                    func answer(_ to: JID, _ text: String) async throws -> String {
+                        try await visitor.send(Message(to: to, body: text))
+                        return try await visitor.next("an answer from \(to)") { stanza -> String? in
+                            guard case .message(let message) = stanza, message.from == to else { return nil }
+                            return message.error.map { "error \($0.condition.rawValue)" } ?? message.body
+                        }
+                    }
+                    #expect(try await answer(billing, "hello") == "error item-not-found")
+
+                    // A broken file: reported, and the queues in force stay.
+                    try router.write("queues:\n  - { name: help, strategy: fastest }\n\(Self.agents)")
+                    router.signal(SIGHUP)
+                    try await router.waitForLog("keeping the workflow in force")
+                    #expect(try await answer(billing, "hello?") == "error item-not-found")
+                    #expect(try await answer(try JID("help@\(prosody.serviceDomain)"), "hi").hasPrefix("Welcome") == true)
+
+                    // A valid one with a new queue: it is served at once.
+                    try router.write("""
+                        queues:
+                          - { name: help, skills: [help] }
+                          - { name: billing, skills: [billing] }
+                        \(Self.agents)
+                        """)
+                    router.signal(SIGHUP)
+                    try await router.waitForLog("workflow reloaded")
+                    #expect(try await answer(billing, "my invoice").hasPrefix("Welcome") == true)
+                } cleanup: {
+                    await visitor.close()
+                    await router.stop()
+                }
+            }
+        }
+    }
+}
