@@ -3,10 +3,13 @@ import SwitchboardTesting
 import Testing
 import XMPP
 
-/// Chats ending on a live router: the agent's `/close` and the visitor's `/end` (or `!end`) close
-/// them, and a chat that ends before an agent took it counts as abandoned.
+/// Chats ending on a live router: the agent's `/close`, the visitor's `/end` (or `!end`), and the
+/// visitor's client saying `gone` for longer than the timeout close them; a chat that ends before
+/// an agent took it counts as abandoned.
 @Suite struct ClosingTests: LiveRouterSuite {
     static let yaml = """
+        limits:
+          gone_timeout: 300ms
         queues:
           - name: sales
             title: Sales
@@ -27,7 +30,7 @@ import XMPP
         """
 
     @Test func closingByEitherSideCountsAbandonmentOnlyBeforeAnAgentTookTheChat() async throws {
-        let users = ["alice", "visitor1", "visitor2", "visitor3", "visitor4"]
+        let users = ["alice", "visitor1", "visitor2", "visitor3", "visitor4", "visitor5"]
         try await Self.withRouter(accounts: Self.accounts(users), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let sales = try live.address("sales"), quotes = try live.address("quotes")
             let alice = try await live.connect("alice")
@@ -73,12 +76,25 @@ import XMPP
             #expect(quotesGoodbye.body == "This chat has ended. Thank you for contacting us!" && quotesGoodbye.from == quotes)
             #expect(try await alice.message("the visitor's leaving", startingWith: "The visitor ended").from == offeredAddress)
 
+            // Answered, then the visitor's window closed (`gone`) and they never came back.
+            let wentAway = try await live.connect("visitor5")
+            try await wentAway.send(Message(to: sales, body: "One more thing"))
+            let goneAddress = try #require(try await alice.offer("visitor5's chat").from)
+            var gone = Message(to: sales, body: nil)
+            gone.chatState = .gone
+            try await wentAway.send(gone)
+            _ = try await alice.message("the visitor's window closing", startingWith: "The visitor seems")
+            #expect(try await alice.message("the chat's end", startingWith: "The visitor left").from == goneAddress)
+            let goodbye5 = try await wentAway.message("the goodbye", startingWith: "Thank you")
+            #expect(goodbye5.body == "Thank you for contacting Sales, visitor5 :-}")
+
             let chats = [
                 waited: ("visitor", "1"), try #require(endedAddress.chatID): ("visitor", "0"),
                 try #require(closedAddress.chatID): ("agent", "0"), try #require(offeredAddress.chatID): ("visitor", "1"),
+                try #require(goneAddress.chatID): ("timeout", "0"),
             ]
             let closed = try await live.events().filter { $0["type"] == "closed" }
-            #expect(closed.count == 4)
+            #expect(closed.count == 5)
             for event in closed {
                 let expected = try #require(chats[event["chat"]!])
                 #expect(event["by"] == expected.0 && event["abandoned"] == expected.1, "chat \(event["chat"]!): \(event)")
