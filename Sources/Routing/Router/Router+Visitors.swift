@@ -46,14 +46,15 @@ extension Router {
     private func checkServed(
         chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
     ) async throws {
+        // Closed first, told after: whoever reads the state once the visitor has the notice sees it closed.
         if let isOpen = queue.isOpen, !isOpen(Date()) {
-            tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
             if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
+            tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
             return
         }
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
-        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values), rules: rules)
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
+        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values), rules: rules)
     }
 
     /// Typing and other chat states go to the agent of an active chat. `gone` (many clients send
