@@ -150,8 +150,9 @@ import Testing
             let second = try #require(try await store.route(plan).first)
             #expect(second.agent == other)
             #expect(try await store.decline(chat: chat, agent: other, timedOut: true).succeeded)
-            #expect(try await store.route(plan).isEmpty, "both agents passed on it")
-            #expect(try await store.state(chat) == "queued")
+            // Both passed on it: rather than leave it waiting for good, it goes round again.
+            let third = try #require(try await store.route(plan).first)
+            #expect(third.chat == chat && third.state == .offered)
             let kinds = try await events(redis, store.keys).compactMap { $0["type"] }
             #expect(kinds.contains("declined") && kinds.contains("offer_timeout"))
         }
@@ -174,10 +175,11 @@ import Testing
     @Test func missedOffersSetTheAgentAway() async throws {
         try await withStore { store, redis in
             try await store.available("a")
+            _ = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp)
             for index in 1...3 {
-                let chat = try await store.enqueue(queue: "sales", visitor: "v\(index)", name: "", channel: .xmpp).chat
-                _ = try await store.route(Self.plan("sales", offer: .seconds(5), [.init(jid: "a", capacity: 1)]))
-                let result = try await store.decline(chat: chat, agent: "a", timedOut: true, missedLimit: 3)
+                // The only agent: the chat comes back to them each time they miss it.
+                let offer = try #require(try await store.route(Self.plan("sales", offer: .seconds(5), [.init(jid: "a", capacity: 1)])).first)
+                let result = try await store.decline(chat: offer.chat, agent: "a", timedOut: true, missedLimit: 3)
                 #expect(result == .done(index == 3 ? "away" : "queued"))
             }
             let presence = try await redis.send("HGET", store.keys.agent("a"), "presence").string
@@ -245,6 +247,24 @@ import Testing
             #expect(try await store.agentOf(chat) == "a")
             let lines = try await store.transcript(chat)
             #expect(lines.map(\.text) == ["hello", "hi!"] && lines.map(\.kind) == [.visitor, .agent])
+        }
+    }
+
+    @Test func aMovedChatIsStillReachedWhereTheVisitorStarted() async throws {
+        try await withStore { store, _ in
+            try await store.available("a")
+            let chat = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp).chat
+            _ = try await store.route(Self.plan("sales", [.init(jid: "a", capacity: 1)]))
+            #expect(try await store.transfer(chat: chat, from: "a", to: .queue("billing")) == .done("queued"))
+            let again = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "still me")
+            #expect(!again.created && again.chat == chat, "not a second chat")
+            #expect(try await store.openChat(queue: "sales", visitor: "v1") == chat)
+            #expect(try await store.transcript(chat).map(\.text) == ["still me"])
+            // Once it is closed, the old address opens a new chat.
+            _ = try await store.close(chat: chat, by: .visitor)
+            #expect(try await store.openChat(queue: "sales", visitor: "v1") == nil)
+            let next = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp)
+            #expect(next.created && next.chat != chat)
         }
     }
 

@@ -9,7 +9,8 @@ import XMPP
 @Suite(.serialized) struct ComponentLivenessTests {
     static func configuration(_ server: ProsodyServer) -> ComponentConfiguration {
         var configuration = server.componentConfiguration()
-        configuration.keepaliveInterval = .milliseconds(200)
+        // Long enough that a loaded machine's scheduling delays stay well inside one interval.
+        configuration.keepaliveInterval = .milliseconds(500)
         configuration.handshakeTimeout = .milliseconds(500)
         return configuration
     }
@@ -19,8 +20,8 @@ import XMPP
             let running = RunningComponent(Self.configuration(server))
             try await withCleanup {
                 try await running.connected()
-                // Nothing to await here: the point is that nothing happens for ten check intervals.
-                try await Task.sleep(for: .seconds(2))
+                // Nothing to await here: the point is that nothing happens for six check intervals.
+                try await Task.sleep(for: .seconds(3))
                 running.component.send(IQ(type: .get, id: "probe", to: try JID(server.serviceDomain),
                                           from: try JID(server.serviceDomain), payload: XMLElement("ping", namespace: Namespace.ping),
                                           namespace: Namespace.component))

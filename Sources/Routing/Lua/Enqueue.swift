@@ -9,19 +9,21 @@ extension RoutingScript {
         -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
         --          waiting), state, agent, 1 if the message was stored now or 0, supervisors monitoring...}
         local queue, visitor = ARGV[1], ARGV[2]
-        local function store(id, state, agent)
+        local function store(id, chatQueue, agent)
           if ARGV[6] == '' then return 0 end
           if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
           clearTimer(id, 'gone|' .. id)  -- the visitor is back
           redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
-          emit('visitor_message', id, queue, agent)
+          emit('visitor_message', id, chatQueue, agent)
           return 1
         end
         local open = redis.call('GET', K.visitor(queue, visitor))
+        -- An index left behind by a chat that moved on and closed since names no open chat.
+        if open and redis.call('HGET', K.chat(open), 'state') == 'closed' then open = nil end
         if open then
-          local chat = redis.call('HMGET', K.chat(open), 'state', 'agent')
+          local chat = redis.call('HMGET', K.chat(open), 'state', 'agent', 'queue')
           local rank = redis.call('ZRANK', K.waiting(queue), open)
-          local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[1], chat[2])}
+          local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[3], chat[2])}
           for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
           return reply
         end
@@ -37,7 +39,7 @@ extension RoutingScript {
           setTimer(id, 'overflow|' .. id .. '|' .. step, now + tonumber(delay))
         end
         emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
-        local stored = store(id, 'queued', '')
+        local stored = store(id, queue, '')
         return {id, 1, redis.call('ZRANK', K.waiting(queue), id) + 1, 'queued', '', stored}
         """#)
 }

@@ -74,10 +74,10 @@ enum Prelude {
           return 'active'
         end
 
-        -- Moves the visitor's "open chat" index from one queue to another.
+        -- A chat moved to another queue is found from the new queue's address too; the old one
+        -- keeps pointing at it, so a visitor writing where they started stays in the same chat.
         local function moveVisitorIndex(chat, from, to)
           local visitor = redis.call('HGET', K.chat(chat), 'visitor')
-          if redis.call('GET', K.visitor(from, visitor)) == chat then redis.call('DEL', K.visitor(from, visitor)) end
           redis.call('SET', K.visitor(to, visitor), chat, 'NX')
         end
 

@@ -37,22 +37,33 @@ extension RoutingScript {
           -- Chats at the head that no one can take now (declined by everyone free, or needing
           -- skills not yet dropped) are stepped over, a bounded number of them.
           local skipped = 0
+          local forgotten = nil
           while count < limit and skipped < 20 do
             local head = redis.call('ZRANGE', waiting, skipped, skipped)[1]
             if not head then break end
             local dropped = tonumber(redis.call('HGET', K.chat(head), 'dropped') or '0')
             local best, bestRank, bestIndex
+            local declinedOnly = false
             for index, c in ipairs(q.candidates) do
               if c.needs <= dropped then
                 local a = redis.call('HMGET', K.agent(c.jid), 'presence', 'load', 'last_routed')
                 local load = tonumber(a[2] or '0')
-                if a[1] == 'available' and load < c.max and redis.call('SISMEMBER', K.declined(head), c.jid) == 0 then
-                  local r = rank(q.strategy, c, index, pointer, n, load, tonumber(a[3] or '0'))
-                  if better(r, bestRank) then best, bestRank, bestIndex = c, r, index end
+                if a[1] == 'available' and load < c.max then
+                  if redis.call('SISMEMBER', K.declined(head), c.jid) == 0 then
+                    local r = rank(q.strategy, c, index, pointer, n, load, tonumber(a[3] or '0'))
+                    if better(r, bestRank) then best, bestRank, bestIndex = c, r, index end
+                  else
+                    declinedOnly = true
+                  end
                 end
               end
             end
-            if best then
+            if not best and declinedOnly and forgotten ~= head then
+              -- Everyone who could take it now has passed on it: forget that and offer it round
+              -- again, rather than leave it waiting for good.
+              redis.call('DEL', K.declined(head))
+              forgotten = head
+            elseif best then
               redis.call('ZREM', waiting, head)
               local state = give(head, q.queue, best.jid, q.offer_ms)
               if q.strategy == 'round-robin' then

@@ -225,6 +225,7 @@ extension Router {
             return
         }
         guard try await store.setPresence(agent: agent.jid, next, grace: rules.settings.gracePeriod) else { return }
+        if next == .offline { wakeTimers() }
         logger.info("agent presence", metadata: ["agent": "\(agent.jid)", "presence": "\(next.rawValue)"])
         if next == .available { await routeWaitingChats() }
     }

@@ -16,11 +16,39 @@ extension Router {
             } catch {
                 logger.error("cannot read the timers: \(error)")
             }
-            if pause > .zero {
-                let pause = pause
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
-            }
+            if pause > .zero { await sleep(pause) }
         }
+    }
+
+    /// Sleeps up to `pause`, or less if `wakeTimers` is called meanwhile (or was since the last sleep).
+    private func sleep(_ pause: Duration) async {
+        let sleeper = Task<Void, Never> { try? await Task.sleep(for: pause) }
+        let woken: Bool = timerSleep.withLock { state in
+            let woken = state.woken
+            state.sleeper = woken ? nil : sleeper
+            state.woken = false
+            return woken
+        }
+        if woken { sleeper.cancel() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler { await sleeper.value } onGracefulShutdown: { sleeper.cancel() }
+        } onCancel: {
+            sleeper.cancel()
+        }
+        timerSleep.withLock { state in
+            if state.sleeper == sleeper { state.sleeper = nil }
+        }
+    }
+
+    /// A timer may now be due sooner than the loop sleeps: it looks again at once.
+    func wakeTimers() {
+        let sleeper: Task<Void, Never>? = timerSleep.withLock { state in
+            let sleeper = state.sleeper
+            state.sleeper = nil
+            state.woken = sleeper == nil  // not asleep: the next sleep is skipped
+            return sleeper
+        }
+        sleeper?.cancel()
     }
 
     private func fire(_ timer: String) async {

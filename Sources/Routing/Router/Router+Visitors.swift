@@ -28,6 +28,7 @@ extension Router {
         acknowledge(message)
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
+            if !queue.overflow.isEmpty { wakeTimers() }
             let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": from.local ?? ""]
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
             tellVisitor(visitor, queue: queue.name, text, rules: rules)
@@ -62,7 +63,10 @@ extension Router {
     /// closes after the gone timeout unless the visitor writes again.
     private func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
         guard let id = try await store.openChat(queue: queue, visitor: visitor), let chat = try await store.chat(id) else { return }
-        if state == .gone { try await store.setTimer(chat: id, "gone", after: rules.settings.goneTimeout) }
+        if state == .gone {
+            try await store.setTimer(chat: id, "gone", after: rules.settings.goneTimeout)
+            wakeTimers()
+        }
         guard chat["state"] == "active", let agent = chat["agent"] else { return }
         tellAgent(agent, chat: id, state == .gone ? "The visitor seems to have closed their chat window." : nil,
                   state: state, rules: rules)
@@ -98,6 +102,7 @@ extension Router {
         let rules = self.rules
         do {
             let assignments = try await store.route(rules.plan)
+            if assignments.contains(where: { $0.state == .offered }) { wakeTimers() }
             for assignment in assignments {
                 try await announce(assignment, rules: rules)
             }

@@ -16,6 +16,8 @@ public final class Router: Service, Sendable {
     let flood: FloodLimiter
     /// One position update per chat per interval.
     let positionUpdates: FloodLimiter
+    /// The timer loop's sleep, cut short when a timer may now be due sooner.
+    let timerSleep = Mutex<(sleeper: Task<Void, Never>?, woken: Bool)>((nil, false))
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {

@@ -114,9 +114,12 @@ public struct RoutingStore: Sendable {
         }
     }
 
-    /// The id of the visitor's open chat in `queue`, if any.
+    /// The id of the visitor's open chat reached through `queue`'s address, if any (a chat that
+    /// moved to another queue is still reached from where it started).
     public func openChat(queue: String, visitor: String) async throws -> String? {
-        try await redis.send("GET", keys.visitorChat(queue: queue, visitor: visitor)).string
+        guard let id = try await redis.send("GET", keys.visitorChat(queue: queue, visitor: visitor)).string else { return nil }
+        let state = try await redis.send("HGET", keys.chat(id), "state").string
+        return state == nil || state == ChatStatus.closed.rawValue ? nil : id
     }
 
     /// An agent's presence and the chats they hold (offered or active).
