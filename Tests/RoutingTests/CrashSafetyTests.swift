@@ -119,6 +119,7 @@ import XMPP
             switch fields["state"] {
             case "active":
                 #expect(holders[chat] == fields["agent"], "active chat \(chat) and its agent agree")
+                #expect(fields["announced"] == "1", "the agent of chat \(chat) was told about it")
             case "queued":
                 #expect(holders[chat] == nil && fields["agent"] == "", "queued chat \(chat) has no agent")
                 #expect(try await store.waiting("help").contains(chat))

@@ -136,6 +136,7 @@ extension Router {
             line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
         }
         tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), rules: rules)
+        try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
         if assignment.state == .active {

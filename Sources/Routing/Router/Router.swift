@@ -59,6 +59,16 @@ public final class Router: Service, Sendable {
         }
     }
 
+    /// Tells agents about chats a router gave them but died before announcing.
+    private func announceLeftovers() async {
+        do {
+            let rules = self.rules
+            for assignment in try await store.unannounced() { try await announce(assignment, rules: rules) }
+        } catch {
+            logger.error("cannot announce chats left unannounced: \(error)")
+        }
+    }
+
     private func waitForRedis() async -> Bool {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -74,6 +84,7 @@ public final class Router: Service, Sendable {
     func handle(_ event: ComponentEvent) async {
         switch event {
         case .connected:
+            await announceLeftovers()
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
             let waiters = readiness.withLock { readiness in
                 readiness.ready = true

@@ -169,6 +169,25 @@ public struct RoutingStore: Sendable {
         try await outcome(.monitor, [chat, supervisor])
     }
 
+    /// Notes that the agent holding `chat` has been told about it.
+    public func markAnnounced(_ chat: String) async throws {
+        _ = try await redis.send("HSET", keys.chat(chat), "announced", "1")
+    }
+
+    /// Chats given to an agent who was never told (the router died in between).
+    public func unannounced() async throws -> [Assignment] {
+        let open = try await redis.send("SMEMBERS", keys.openChats).values().map { try $0.text() }
+        guard !open.isEmpty else { return [] }
+        let fields = try await redis.pipeline(open.map { RedisCommand("HMGET", [keys.chat($0), "state", "agent", "queue", "announced"]) })
+        return try zip(open, fields).compactMap { chat, reply in
+            let values = try reply.values(4).map(\.string)
+            guard values[3] == "0", let agent = values[1], let queue = values[2],
+                let state = values[0].flatMap(ChatStatus.init(rawValue:)), state == .offered || state == .active
+            else { return nil }
+            return Assignment(chat: chat, agent: agent, queue: queue, state: state)
+        }
+    }
+
     /// Removes a timer that has nothing left to do.
     public func cancelTimer(_ member: String) async throws {
         _ = try await redis.send("ZREM", keys.timers, member)
