@@ -52,7 +52,7 @@ import XMPP
             try await alice.send(Message(to: service, body: "/status"))
             let seen = try await alice.messages(until: "the status") { $0.body!.hasPrefix("You are") }
             #expect(seen.map(\.body) == ["You are \(show.rawValue) with 0 of 2 chats."], "no offer while \(show.rawValue)")
-            let chat = try #require(try await live.store.openChat(queue: "sales", visitor: "visitor1@localhost"))
+            let chat = try #require(try await live.store.openChat(queue: "sales", visitor: "visitor1@localhost")?.id)
             #expect(try await live.store.chat(chat)?["state"] == "queued")
 
             try await alice.send(Presence(to: service))

@@ -39,7 +39,7 @@ import XMPP
             let gaveUp = try await live.connect("visitor1")
             try await gaveUp.send(Message(to: sales, body: "Hello?"))
             _ = try await gaveUp.message("the welcome", startingWith: "Welcome")
-            let waited = try #require(try await live.store.openChat(queue: "sales", visitor: "visitor1@localhost"))
+            let waited = try #require(try await live.store.openChat(queue: "sales", visitor: "visitor1@localhost")?.id)
             try await gaveUp.send(Message(to: sales, body: "/end"))
             let goodbye1 = try await gaveUp.message("the goodbye", startingWith: "Thank you")
             #expect(goodbye1.body == "Thank you for contacting Sales, visitor1 :-}")
@@ -104,7 +104,7 @@ import XMPP
                 #expect(fields?["state"] == "closed" && fields?["abandoned"] == chats[chat]?.1)
             }
             #expect(try await live.store.agentStatus("alice@localhost").chats.isEmpty, "Alice has all her room back")
-            #expect(try await live.store.openChat(queue: "sales", visitor: "visitor3@localhost") == nil)
+            #expect(try await live.store.openChat(queue: "sales", visitor: "visitor3@localhost")?.id == nil)
         }
     }
 }

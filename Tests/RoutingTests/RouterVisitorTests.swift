@@ -40,7 +40,7 @@ import XMPP
                 try await visitor.send(Message(to: try JID("sales@\(prosody.serviceDomain)"), body: "hello?"))
                 let texts = try await Self.texts(visitor, "the no-agents notice") { $0.hasPrefix("No agent") }
                 #expect(texts.count == 2, "the welcome, then the notice: \(texts)")
-                #expect(try await store.openChat(queue: "sales", visitor: "visitor1@localhost") == nil)
+                #expect(try await store.openChat(queue: "sales", visitor: "visitor1@localhost")?.id == nil)
                 #expect(try await store.chat("1")?["state"] == "closed", "the first chat of a fresh Redis")
                 #expect(try await store.chat("1")?["abandoned"] == "1")
             } cleanup: {
@@ -105,7 +105,7 @@ import XMPP
                 }
                 let chat = String(notice.from!.local!.dropFirst(5))
                 #expect(try await store.chat(chat)?["closed_by"] == "timeout")
-                let other = try #require(try await store.openChat(queue: "sales", visitor: "visitor2@localhost"))
+                let other = try #require(try await store.openChat(queue: "sales", visitor: "visitor2@localhost")?.id)
                 #expect(try await store.chat(other)?["state"] == "active", "the visitor who wrote again keeps the chat")
             } cleanup: {
                 for client in [alice, leaving, staying] { await client.close() }

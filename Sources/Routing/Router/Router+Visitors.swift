@@ -62,7 +62,7 @@ extension Router {
     /// it when a window closes) does not end the chat at once: the agent is told, and the chat
     /// closes after the gone timeout unless the visitor writes again.
     private func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
-        guard let id = try await store.openChat(queue: queue, visitor: visitor), let chat = try await store.chat(id) else { return }
+        guard let (id, chat) = try await store.openChat(queue: queue, visitor: visitor) else { return }
         if state == .gone {
             try await store.setTimer(chat: id, "gone", after: rules.settings.goneTimeout)
             wakeTimers()
@@ -73,11 +73,10 @@ extension Router {
     }
 
     private func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
-        guard let id = try await store.openChat(queue: queue.name, visitor: visitor) else {
+        guard let (id, chat) = try await store.openChat(queue: queue.name, visitor: visitor) else {
             tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
             return
         }
-        let chat = try await store.chat(id) ?? [:]
         let agent = chat["agent"] ?? ""
         guard try await store.close(chat: id, by: .visitor).succeeded else { return }
         tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), rules: rules)

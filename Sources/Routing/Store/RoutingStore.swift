@@ -114,12 +114,13 @@ public struct RoutingStore: Sendable {
         }
     }
 
-    /// The id of the visitor's open chat reached through `queue`'s address, if any (a chat that
-    /// moved to another queue is still reached from where it started).
-    public func openChat(queue: String, visitor: String) async throws -> String? {
-        guard let id = try await redis.send("GET", keys.visitorChat(queue: queue, visitor: visitor)).string else { return nil }
-        let state = try await redis.send("HGET", keys.chat(id), "state").string
-        return state == nil || state == ChatStatus.closed.rawValue ? nil : id
+    /// The visitor's open chat reached through `queue`'s address, with its fields, if any (a chat
+    /// that moved to another queue is still reached from where it started).
+    public func openChat(queue: String, visitor: String) async throws -> (id: String, fields: [String: String])? {
+        guard let id = try await redis.send("GET", keys.visitorChat(queue: queue, visitor: visitor)).string,
+            let fields = try await chat(id), fields["state"] != ChatStatus.closed.rawValue
+        else { return nil }
+        return (id, fields)
     }
 
     /// An agent's presence and the chats they hold (offered or active).
