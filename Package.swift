@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Debian's C libraries, wrapped thinly (module.modulemap + shim.h).
@@ -75,10 +76,23 @@ let package = Package(
             dependencies: ["XMPP", "Reconnect"],
             swiftSettings: swiftSettings
         ),
+        // The load generator of `switchboard bench`: XMPP visitors and agents, the floor component, /proc readings.
+        .target(
+            name: "Bench",
+            dependencies: [
+                "XMPP", "SwitchboardTesting",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing",
+                "XMPP", "Redis", "Workflow", "Routing", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,6 +126,11 @@ let package = Package(
         .testTarget(
             name: "WorkflowTests",
             dependencies: ["Workflow", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", "switchboard", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
