@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "switchboard", targets: ["switchboard"]),
         .library(name: "XMPP", targets: ["XMPP"]),
         .library(name: "Redis", targets: ["Redis"]),
+        .library(name: "Routing", targets: ["Routing"]),
         .library(name: "SwitchboardTesting", targets: ["SwitchboardTesting"]),
     ],
     dependencies: [
@@ -94,6 +95,8 @@ let package = Package(
             dependencies: [
                 "XMPP", "Redis", "Workflow", "Routing", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
