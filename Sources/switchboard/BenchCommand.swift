@@ -56,6 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        EventLoopExecutor.install()
         var logger = Logger(label: "switchboard.bench")
         logger.logLevel = .warning
         let progress = ProgressLine()

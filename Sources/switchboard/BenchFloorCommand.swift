@@ -23,6 +23,7 @@ struct BenchFloorCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
+        EventLoopExecutor.install()
         guard let secret = ProcessInfo.processInfo.environment["SB_COMPONENT_SECRET"], !secret.isEmpty else {
             throw ValidationError("the component secret comes from SB_COMPONENT_SECRET")
         }
