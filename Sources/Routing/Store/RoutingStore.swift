@@ -6,6 +6,7 @@ import Redis
 public struct RoutingStore: Sendable {
     public let keys: RoutingKeys
     let redis: RedisClient
+    private let planEncoding = PlanEncoding()
 
     public init(redis: RedisClient, prefix: String) {
         self.redis = redis
@@ -30,7 +31,7 @@ public struct RoutingStore: Sendable {
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
-        let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        let json = try planEncoding.json(plan)
         let values = try await run(.route, [json, String(limit)]).values()
         return try stride(from: 0, to: values.count - 3, by: 4).map { index in
             Assignment(
