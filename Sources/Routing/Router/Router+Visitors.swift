@@ -123,7 +123,7 @@ extension Router {
     /// Tells the agent about a chat given or offered to them, with its history; the visitor
     /// learns who answers once the chat is active.
     func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let chat = try await store.chat(assignment.chat) else { return }
+        guard let (chat, transcript) = try await store.chatWithTranscript(assignment.chat) else { return }
         let name = chat["name"] ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (Int64(chat["queued_at"] ?? "") ?? 0)) / 1000
         var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
@@ -131,7 +131,7 @@ extension Router {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
             summary += " Reply /accept or /decline\(timeout)."
         }
-        let history = try await store.transcript(assignment.chat).map { line in
+        let history = transcript.map { line in
             line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
         }
         tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), rules: rules)
