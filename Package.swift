@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "XMPP", "SwitchboardTesting",
+                "XMPP", "Redis", "Routing", "SwitchboardTesting",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -32,8 +32,8 @@ public struct BenchReport: Sendable, Codable, Equatable {
         let s = scenario
         var lines = [
             "Scenario: \(s.visitors) visitors, \(s.agents) agents × \(s.capacity) chats, \(s.queues) queues, "
-                + "\(format(s.arrivalRate)) new chats/s for \(format(s.durationSeconds)) s, \(s.messagesPerChat) messages per chat, "
-                + "answers after \(s.replyDelayMilliseconds) ms",
+                + "\(format(s.arrivalRate, decimals: 0)) new chats/s for \(format(s.durationSeconds, decimals: 0)) s, \(s.messagesPerChat) messages per chat, "
+                + "answers after \(s.replyDelayMilliseconds) ms" + (s.openChats > 0 ? ", \(s.openChats) chats open throughout" : ""),
             "Machine: \(machine.cores) cores, \(machine.cpu), load average \(format(machine.loadAverage)) at the start",
             "",
         ]

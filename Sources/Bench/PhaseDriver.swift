@@ -16,6 +16,10 @@ struct PhaseDriver {
         switch target {
         case .switchboard:
             guard let redis else { throw BenchError.setup("the switchboard phase needs Redis") }
+            if scenario.openChats > 0 {
+                settings.progress("opening \(scenario.openChats) chats that stay open")
+                try await OpenChats.open(scenario.openChats, redisURL: redis.url)
+            }
             relay = try await .router(
                 executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody, redisURL: redis.url,
                 logLevel: settings.routerLogLevel)

@@ -52,10 +52,13 @@ struct RelayProcess: Sendable {
 /// The workflow the bench's router runs: queues `q0…`, each needing its own skill, and the
 /// agents with two skills each; limits loose enough that the bench's pace is never refused.
 enum BenchWorkflow {
+    /// The router's key prefix in Redis.
+    static let prefix = "sb"
+
     static func yaml(_ scenario: Scenario, prosody: ProsodyServer, redisURL: String) -> String {
         var lines = [
             "xmpp: { host: 127.0.0.1, port: \(prosody.componentPort), domain: \(prosody.serviceDomain), secret: \"${SB_COMPONENT_SECRET}\" }",
-            "redis: { url: \"\(redisURL)\", prefix: sb }",
+            "redis: { url: \"\(redisURL)\", prefix: \(prefix) }",
             "limits:",
             "  flood: { messages: 1000000, per: 1s }",
             "queues:",
@@ -64,6 +67,9 @@ enum BenchWorkflow {
             lines += ["  - name: q\(queue)", "    title: Queue \(queue)", "    skills: [s\(queue)]", "    strategy: longest-idle"]
             if queue == 0 { lines.append("    default: true") }
         }
+        if scenario.openChats > 0 {
+            lines += ["  - name: \(OpenChats.queue)", "    title: Open chats nobody serves", "    skills: [\(OpenChats.queue)]"]
+        }
         lines.append("agents:")
         for agent in 0..<scenario.agents {
             let skills = scenario.skills(ofAgent: agent).map { "s\($0): 5" }.joined(separator: ", ")
@@ -71,6 +77,10 @@ enum BenchWorkflow {
                 "  - jid: \(BenchAccounts.agent(agent))@\(prosody.domain)", "    name: Agent \(agent)",
                 "    skills: { \(skills) }", "    max_chats: \(scenario.capacity)",
             ]
+        }
+        if scenario.openChats > 0 {
+            // The workflow wants an agent for every skill: one who never comes online.
+            lines += ["  - jid: \(OpenChats.queue)@\(prosody.domain)", "    name: Nobody", "    skills: { \(OpenChats.queue): 1 }"]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -23,10 +23,14 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var durationSeconds: Double
     /// How long to wait for chats still open after the arrivals stop before counting what is missing as lost.
     public var drainSeconds: Double
+    /// Chats opened before the router starts, in a queue no agent serves, that stay open the
+    /// whole run: the router's memory and speed with many open chats.
+    public var openChats: Int
 
     public init(
         visitors: Int = 200, agents: Int = 20, capacity: Int = 10, queues: Int = 2, arrivalRate: Double = 50,
-        messagesPerChat: Int = 5, replyDelayMilliseconds: Int = 0, durationSeconds: Double = 15, drainSeconds: Double = 20
+        messagesPerChat: Int = 5, replyDelayMilliseconds: Int = 0, durationSeconds: Double = 15, drainSeconds: Double = 20,
+        openChats: Int = 0
     ) {
         self.visitors = visitors
         self.agents = agents
@@ -37,6 +41,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         self.replyDelayMilliseconds = replyDelayMilliseconds
         self.durationSeconds = durationSeconds
         self.drainSeconds = drainSeconds
+        self.openChats = openChats
     }
 
     /// What makes no sense to run, in words; nil when the scenario is runnable.
@@ -46,6 +51,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         if !(arrivalRate > 0) { return "the arrival rate must be positive" }
         if messagesPerChat < 1 { return "a chat has at least one message" }
         if replyDelayMilliseconds < 0 { return "the reply delay cannot be negative" }
+        if openChats < 0 { return "the open chats cannot be negative" }
         if !(durationSeconds > 0) || !(drainSeconds >= 0) { return "the duration must be positive and the drain time not negative" }
         return nil
     }

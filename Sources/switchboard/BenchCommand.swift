@@ -38,6 +38,8 @@ struct BenchCommand: AsyncParsableCommand {
     var duration: Double = 15
     @Option(help: "Seconds to wait for open chats to finish after the arrivals stop.")
     var drain: Double = 20
+    @Option(help: "Chats opened before the router starts that stay open (a backlog no agent serves).")
+    var openChats = 0
     @Flag(inversion: .prefixedNo, help: "Also run the traffic through the floor component and directly client to client.")
     var baseline = true
     @Flag(help: "Print the report as JSON on standard output (the progress still goes to standard error).")
@@ -52,7 +54,8 @@ struct BenchCommand: AsyncParsableCommand {
     private var scenario: Scenario {
         Scenario(
             visitors: visitors, agents: agents, capacity: capacity, queues: queues, arrivalRate: rate,
-            messagesPerChat: messages, replyDelayMilliseconds: replyDelay, durationSeconds: duration, drainSeconds: drain)
+            messagesPerChat: messages, replyDelayMilliseconds: replyDelay, durationSeconds: duration, drainSeconds: drain,
+            openChats: openChats)
     }
 
     func run() async throws {
