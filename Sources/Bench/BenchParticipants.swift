@@ -8,19 +8,22 @@ import XMPP
 final class BenchParticipants: Sendable {
     let visitors: [BenchVisitor]
     let agents: [BenchAgent]
+    /// Every XMPP session, visitors' and agents', closed at the end.
+    private let sessions: [XMPPClient]
     private let current = Mutex<PhaseRun?>(nil)
     private let readers = Mutex<[Task<Void, Never>]>([])
 
-    private init(visitors: [BenchVisitor], agents: [BenchAgent]) {
+    private init(visitors: [BenchVisitor], agents: [BenchAgent], sessions: [XMPPClient]) {
         self.visitors = visitors
         self.agents = agents
+        self.sessions = sessions
     }
 
     /// Signs everyone in (a few at a time: each login costs Prosody a SCRAM hash) with initial presence.
     static func connect(_ prosody: ProsodyServer, _ scenario: Scenario, logger: Logger) async throws -> BenchParticipants {
         let users = (0..<scenario.visitors).map { (BenchAccounts.visitor($0), true, $0) }
             + (0..<scenario.agents).map { (BenchAccounts.agent($0), false, $0) }
-        var visitors: [Int: BenchVisitor] = [:], agents: [Int: BenchAgent] = [:]
+        var visitors: [Int: (BenchVisitor, XMPPClient)] = [:], agents: [Int: BenchAgent] = [:]
         try await withThrowingTaskGroup(of: (Bool, Int, XMPPClient).self) { group in
             var waiting = users[...]
             func startNext() {
@@ -34,15 +37,18 @@ final class BenchParticipants: Sendable {
             }
             for _ in 0..<8 { startNext() }
             while let (isVisitor, index, client) = try await group.next() {
-                if isVisitor { visitors[index] = BenchVisitor(index: index, client: client) } else {
+                if isVisitor { visitors[index] = (BenchVisitor(index: index, link: XMPPVisitorLink(client: client)), client) } else {
                     agents[index] = BenchAgent(index: index, client: client)
                 }
                 startNext()
             }
         }
+        let visitorSessions = (0..<scenario.visitors).compactMap { visitors[$0] }
+        let agentList = (0..<scenario.agents).compactMap { agents[$0] }
         let participants = BenchParticipants(
-            visitors: (0..<scenario.visitors).compactMap { visitors[$0] }, agents: (0..<scenario.agents).compactMap { agents[$0] })
-        participants.startReading()
+            visitors: visitorSessions.map(\.0), agents: agentList,
+            sessions: visitorSessions.map(\.1) + agentList.map(\.client))
+        participants.startReading(visitorSessions)
         return participants
     }
 
@@ -51,10 +57,10 @@ final class BenchParticipants: Sendable {
         current.withLock { $0 = run }
     }
 
-    private func startReading() {
+    private func startReading(_ visitors: [(BenchVisitor, XMPPClient)]) {
         var tasks: [Task<Void, Never>] = []
-        for visitor in visitors {
-            tasks.append(Task { await self.read(visitor.client, "visitor \(visitor.index)") { await visitor.receive($0, in: $1) } })
+        for (visitor, client) in visitors {
+            tasks.append(Task { await self.read(client, "visitor \(visitor.index)") { await visitor.receive($0, in: $1) } })
         }
         for agent in agents {
             tasks.append(Task { await self.read(agent.client, "agent \(agent.index)") { await agent.receive($0, in: $1) } })
@@ -74,8 +80,7 @@ final class BenchParticipants: Sendable {
 
     func close() async {
         current.withLock { $0 = nil }
-        for visitor in visitors { await visitor.client.close() }
-        for agent in agents { await agent.client.close() }
+        for session in sessions { await session.close() }
         for reader in readers.withLock({ $0 }) { await reader.value }
     }
 }

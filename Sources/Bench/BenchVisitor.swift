@@ -1,15 +1,16 @@
 import Synchronization
 import XMPP
 
-/// A visitor's session: opens a chat, sends the next message on each answer, ends the chat.
+/// A visitor's chats: opens one, sends the next message on each answer, ends it, whatever the
+/// channel (`VisitorLink`).
 final class BenchVisitor: Sendable {
     let index: Int
-    let client: XMPPClient
+    let link: any VisitorLink
     private let chat = Mutex<(number: Int, next: Int, address: JID)?>(nil)
 
-    init(index: Int, client: XMPPClient) {
+    init(index: Int, link: any VisitorLink) {
         self.index = index
-        self.client = client
+        self.link = link
     }
 
     /// Opens chat `number` in `run` with its first message.
@@ -25,14 +26,20 @@ final class BenchVisitor: Sendable {
         }
     }
 
-    /// Handles what arrives while `run` is the current phase.
+    /// Handles a stanza that arrives over XMPP while `run` is the current phase.
     func receive(_ stanza: Stanza, in run: PhaseRun) async {
         guard case .message(let message) = stanza else { return }
         if message.type == .error {
             run.measurements.error("visitor \(index) got an error: \(message.error.map { "\($0)" } ?? "?") from \(message.from?.description ?? "?")")
             return
         }
-        guard let body = message.body, let answer = BenchText(in: body, from: .agent) else { return }  // welcome, position, goodbye
+        guard let body = message.body else { return }
+        await received(body: body, in: run)
+    }
+
+    /// Handles a text that reached the visitor, over any channel: an agent's answer moves the chat on.
+    func received(body: String, in run: PhaseRun) async {
+        guard let answer = BenchText(in: body, from: .agent) else { return }  // welcome, position, goodbye
         let now = BenchClock.now()
         run.measurements.arrived(now)
         run.measurements.visitorReceived.add(1, ordering: .relaxed)
@@ -46,7 +53,7 @@ final class BenchVisitor: Sendable {
                 chat.withLock { $0?.next += 1 }
                 try await send(BenchText(sender: .visitor, chat: current.number, sequence: current.next), to: current.address, in: run)
             } else {
-                if run.endsChats { try await client.send(Message(to: current.address, type: .chat, body: "/end")) }
+                if run.endsChats { try await link.send("/end", to: current.address) }
                 run.measurements.chatsFinished.add(1, ordering: .relaxed)
                 release(in: run)
             }
@@ -57,7 +64,7 @@ final class BenchVisitor: Sendable {
 
     private func send(_ text: BenchText, to address: JID, in run: PhaseRun) async throws {
         run.measurements.visitorSent.add(1, ordering: .relaxed)
-        try await client.send(Message(to: address, type: .chat, body: text.body))
+        try await link.send(text.body, to: address)
     }
 
     private func release(in run: PhaseRun) {
