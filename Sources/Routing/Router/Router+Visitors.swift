@@ -18,7 +18,7 @@ extension Router {
             reply(to: .message(message), StanzaError(.policyViolation, text: "You are sending messages too fast; please wait a moment."))
             return
         }
-        if ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
+        if AgentCommand.mayBeCommand(body), ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
             try await visitorEnds(visitor, queue: queue, rules: rules)
             return
         }
