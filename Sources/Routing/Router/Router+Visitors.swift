@@ -128,8 +128,12 @@ extension Router {
     /// The line moved: visitors still waiting hear their new place (each at most once per interval).
     private func updatePositions(_ name: String, rules: RoutingRules) async throws {
         guard let queue = rules.queue(name) else { return }
-        for (index, waiting) in try await store.waitingVisitors(name).enumerated() where positionUpdates.allow(waiting.chat) {
-            let values = ["position": "\(index + 1)", "eta": "a few minutes", "queue": queue.title]
+        // Only the chats due an update have their visitor read: in a long line nearly all were
+        // told recently, and reading all fifty on every routing pass slowed an overloaded router.
+        let due = try await store.waitingChats(name).enumerated().filter { positionUpdates.allow($0.element) }
+        let positions = Dictionary(uniqueKeysWithValues: due.map { ($0.element, $0.offset + 1) })
+        for waiting in try await store.visitors(of: due.map(\.element)) {
+            let values = ["position": "\(positions[waiting.chat] ?? 0)", "eta": "a few minutes", "queue": queue.title]
             tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), rules: rules)
         }
     }

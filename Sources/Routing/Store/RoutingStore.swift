@@ -176,7 +176,16 @@ public struct RoutingStore: Sendable {
 
     /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
     public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
-        let chats = try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
+        try await visitors(of: try await waitingChats(queue, limit: limit))
+    }
+
+    /// The chats waiting in `queue`, front first (at most `limit`).
+    public func waitingChats(_ queue: String, limit: Int = 50) async throws -> [String] {
+        try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
+    }
+
+    /// The visitor of each chat, in one round trip (chats that are gone are left out).
+    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String)] {
         guard !chats.isEmpty else { return [] }
         let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
         return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
