@@ -124,7 +124,7 @@ extension String {
     /// Fills `{name}` placeholders as `MessageTemplate` renders them: `{{` and `}}` are literal
     /// braces, a placeholder without a value renders as nothing. One pass, so a value that looks
     /// like a placeholder (a visitor called `{queue}`) is left as it is.
-    func filling(_ values: [String: String]) -> String {
+    public func filling(_ values: [String: String]) -> String {
         var text = ""
         var rest = Substring(self)
         while let character = rest.first {

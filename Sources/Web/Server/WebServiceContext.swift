@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Redis
+import Routing
+
+/// What every connection of the web service shares: the router, Redis, limits and the hub.
+struct WebServiceContext: Sendable {
+    let desk: any VisitorDesk
+    let store: RoutingStore
+    let sessions: WebSessions
+    let hub: VisitorHub
+    let limits: WebLimits
+    let forms: [String: ServerMessage.Form]
+    let connectionsPerAddress: FloodLimiter
+    let framesPerAddress: FloodLimiter
+    let logger: Logger
+
+    init(desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits, forms: [String: ServerMessage.Form], logger: Logger) {
+        self.desk = desk
+        self.store = store
+        self.sessions = WebSessions(redis: redis, keys: store.keys)
+        self.hub = VisitorHub()
+        self.limits = limits
+        self.forms = forms
+        self.connectionsPerAddress = FloodLimiter(limit: limits.connectionsPerAddress, window: limits.window)
+        self.framesPerAddress = FloodLimiter(limit: limits.framesPerAddress, window: limits.window)
+        self.logger = logger
+    }
+
+    /// The details a queue's widget asks for before the chat.
+    func form(_ queue: String) -> ServerMessage.Form {
+        forms[queue] ?? ServerMessage.Form(name: false, email: false)
+    }
+
+    /// Whether an agent could answer a chat in `queue` now: open hours, and someone available who could serve it.
+    func canServe(_ queue: String) async throws -> Bool {
+        guard let queue = desk.rules.queue(queue) else { return false }
+        if let isOpen = queue.isOpen, !isOpen(Date()) { return false }
+        return try await !store.available(queue.plan.candidates.map(\.jid)).isEmpty
+    }
+
+    /// The offline form: the message opens a chat like any other (so it is routed, counted and
+    /// kept), with the e-mail address in the name agents see, to answer later.
+    func leaveMessage(name: String, email: String, text: String, session: WebSession) async throws -> Enqueued {
+        var session = session
+        session.name = name
+        session.email = email
+        let id = "offline-" + UUID().uuidString
+        return try await desk.visitorSays(text, messageID: id, visitor: session.visitor, name: session.displayName, queue: session.queue)
+    }
+}

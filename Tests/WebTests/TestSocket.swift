@@ -1,0 +1,186 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import SwitchboardTesting
+import Synchronization
+
+/// A frame from the web service, its JSON flattened to text values for easy matching.
+struct Received: Sendable, CustomStringConvertible {
+    let fields: [String: String]
+    var type: String { fields["type"] ?? "" }
+    subscript(_ key: String) -> String? { fields[key] }
+    var description: String { fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+
+    init?(_ text: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
+        fields = object.mapValues { "\($0)" }
+    }
+}
+
+/// Frames received and not yet taken: a test takes the first that matches, wherever it is, so
+/// frames of other kinds arriving in between (in an order the protocol leaves open) are kept.
+final class Inbox: Sendable {
+    private struct Waiter {
+        let id: Int
+        let matching: @Sendable (Received) -> Bool
+        let continuation: CheckedContinuation<Received?, Never>
+    }
+
+    private let state = Mutex<(frames: [Received], waiters: [Waiter], next: Int, ended: Bool)>(([], [], 0, false))
+
+    func add(_ frame: Received) {
+        let waiter: Waiter? = state.withLock { state in
+            if let index = state.waiters.firstIndex(where: { $0.matching(frame) }) { return state.waiters.remove(at: index) }
+            state.frames.append(frame)
+            return nil
+        }
+        waiter?.continuation.resume(returning: frame)
+    }
+
+    func end() {
+        let waiters = state.withLock { state in
+            state.ended = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(returning: nil) }
+    }
+
+    /// The first frame `matching` accepts, waiting for it; nil if the socket ends (or the wait is cancelled).
+    func take(_ matching: @escaping @Sendable (Received) -> Bool) async -> Received? {
+        let id = state.withLock { state in
+            state.next += 1
+            return state.next
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let found: Received?? = state.withLock { state in
+                    if let index = state.frames.firstIndex(where: matching) { return .some(state.frames.remove(at: index)) }
+                    if state.ended || Task.isCancelled { return .some(nil) }
+                    state.waiters.append(Waiter(id: id, matching: matching, continuation: continuation))
+                    return .none
+                }
+                if let found { continuation.resume(returning: found) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+            }
+            waiter?.continuation.resume(returning: nil)
+        }
+    }
+
+    /// Every frame not taken yet.
+    var pending: [Received] { state.withLock { $0.frames } }
+}
+
+/// A WebSocket client for protocol tests: sends any text (valid or not) and waits for frames.
+final class TestSocket: Sendable {
+    let inbox: Inbox
+    private let outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
+
+    private init(inbox: Inbox, outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) {
+        self.inbox = inbox
+        self.outbound = outbound
+    }
+
+    enum Failure: Error { case notUpgraded }
+
+    private enum Upgrade: Sendable {
+        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+        case refused
+    }
+
+    /// Opens `/ws` with `origin`, runs `body`, closes.
+    static func with<T: Sendable>(port: Int, origin: String, _ body: (TestSocket) async throws -> T) async throws -> T {
+        let upgrade = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: 1 << 20) { channel, _ in
+                        channel.eventLoop.makeCompletedFuture {
+                            Upgrade.websocket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
+                        }
+                    }
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Host", value: "127.0.0.1:\(port)")
+                    headers.add(name: "Origin", value: origin)
+                    headers.add(name: "Content-Length", value: "0")
+                    let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/ws", headers: headers)
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+                        configuration: .init(upgradeConfiguration: .init(
+                            upgradeRequestHead: head, upgraders: [upgrader],
+                            notUpgradingCompletionHandler: { $0.eventLoop.makeSucceededFuture(Upgrade.refused) })))
+                }
+            }
+        guard case .websocket(let channel) = try await upgrade.get() else { throw Failure.notUpgraded }
+        return try await channel.executeThenClose { inbound, outbound in
+            let inbox = Inbox()
+            let reader = Task {
+                do {
+                    for try await frame in inbound where frame.opcode == .text {
+                        if let received = Received(String(buffer: frame.unmaskedData)) { inbox.add(received) }
+                    }
+                } catch {}
+                inbox.end()
+            }
+            defer { reader.cancel() }
+            return try await body(TestSocket(inbox: inbox, outbound: outbound))
+        }
+    }
+
+    func send(_ text: String) async throws {
+        try await outbound.write(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)))
+    }
+
+    func sendBinary(_ bytes: [UInt8]) async throws {
+        try await outbound.write(WebSocketFrame(fin: true, opcode: .binary, maskKey: .random(), data: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Sends a JSON object.
+    func send(_ object: [String: any Sendable]) async throws {
+        try await send(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+    }
+
+    /// The first frame not taken yet that `matching` accepts, waiting for it if need be.
+    @discardableResult
+    func next(_ what: String, _ matching: @escaping @Sendable (Received) -> Bool = { _ in true }) async throws -> Received {
+        let inbox = self.inbox
+        return try await within(.seconds(20), what) {
+            guard let frame = await inbox.take(matching) else { throw TimedOut(what: "\(what) (the socket closed)") }
+            return frame
+        }
+    }
+
+    /// The next frame of `type`.
+    @discardableResult
+    func next(_ type: String) async throws -> Received {
+        try await next("a \(type) frame") { $0.type == type }
+    }
+}
+
+/// A plain HTTP/1.1 request, for status codes the WebSocket client does not show.
+enum PlainHTTP {
+    /// The response's status code and body (the connection is closed after one response).
+    static func get(port: Int, path: String, headers: [(String, String)] = []) async throws -> (status: Int, headers: String, body: String) {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+            for (name, value) in headers { request += "\(name): \(value)\r\n" }
+            try await outbound.write(ByteBuffer(string: request + "\r\n"))
+            var response = ""
+            for try await chunk in inbound {
+                response += String(buffer: chunk)
+                // A switch to WebSocket keeps the connection open: its head is all there is to read.
+                if response.hasPrefix("HTTP/1.1 101"), response.contains("\r\n\r\n") { break }
+            }
+            let parts = response.components(separatedBy: "\r\n\r\n")
+            let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+            return (status, parts[0], parts.dropFirst().joined(separator: "\r\n\r\n"))
+        }
+    }
+}
