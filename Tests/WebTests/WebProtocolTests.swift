@@ -68,7 +68,7 @@ import XMPP
                 try await socket.send(["type": "hello", "queue": "support"])
                 let session = try await socket.next("session")
                 #expect(session["token"]?.count == 64)
-                #expect(session["online"] == "0", "nobody is available")
+                #expect(session["online"] == "1", "nobody is available, but the chat would wait")
 
                 // Oversize text: refused, nothing stored, no chat opened.
                 try await socket.send(["type": "message", "id": "big", "text": String(repeating: "x", count: 5000)])

@@ -32,10 +32,13 @@ struct WebServiceContext: Sendable {
         forms[queue] ?? ServerMessage.Form(name: false, email: false)
     }
 
-    /// Whether an agent could answer a chat in `queue` now: open hours, and someone available who could serve it.
+    /// Whether a chat in `queue` opened now would be served: false when it would be closed at once
+    /// (out of hours, or nobody available, where the queue closes such chats). The widget then
+    /// offers the offline form instead of the chat.
     func canServe(_ queue: String) async throws -> Bool {
         guard let queue = desk.rules.queue(queue) else { return false }
-        if let isOpen = queue.isOpen, !isOpen(Date()) { return false }
+        if let isOpen = queue.isOpen, !isOpen(Date()) { return !queue.closeOutOfHours }
+        guard queue.closeWithoutAgents else { return true }
         return try await !store.available(queue.plan.candidates.map(\.jid)).isEmpty
     }
 

@@ -1,0 +1,104 @@
+import Foundation
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// The widget in headless Chromium against the real router, Redis and Prosody, with an agent on
+/// XMPP on the other side.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WidgetBrowserTests {
+    static let workflow = """
+        queues:
+          - name: support
+            title: Support
+            skills: [support]
+        agents:
+          - jid: alice@localhost
+            name: Alice Agent
+            skills: { support: 5 }
+            max_chats: 3
+        """
+
+    /// `docs/` in the repository: the screenshot of a chat is kept there.
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
+
+    static let script = "Hi <script>window.hacked = 1</script><b>bold?</b>"
+
+    @Test func aVisitorChatsWithAnAgentResumesAfterAReloadAndSeesNoOtherChat() async throws {
+        try await WebHarness.with(accounts: ["alice"], workflow: Self.workflow) { web in
+            try await WebDriver.with { driver in
+                try await driver.browser { visitor in
+                    try await visitor.open(web.url + "/?queue=support")
+                    try await visitor.click("#sb-widget .sb-launcher")
+                    try await visitor.waitFor("#sb-widget .sb-status", containing: "Ask us anything")
+
+                    // Queued: the position shows, and the text arrives as text.
+                    try await visitor.type("#sb-widget .sb-input", Self.script + "\u{E007}")
+                    try await visitor.waitFor("#sb-widget .sb-status", containing: "next in line")
+                    try await visitor.waitFor("#sb-widget .sb-line.sb-visitor:not(.sb-pending)", containing: "<script>")
+                    #expect(try await visitor.texts("#sb-widget .sb-visitor") == [Self.script])
+                    #expect(try await visitor.run("return typeof window.hacked") as? String == "undefined")
+                    #expect(try await visitor.run("return document.querySelectorAll('#sb-widget script, #sb-widget b').length") as? Int == 0)
+
+                    // An agent comes: assigned, typing, messages both ways.
+                    let alice = try await web.agent("alice")
+                    let offer = try await alice.message("the offer", startingWith: "New chat")
+                    #expect(offer.body?.contains(Self.script) == true)
+                    let chat = try #require(offer.from)
+                    try await visitor.waitFor("#sb-widget .sb-status", containing: "chatting with Alice Agent")
+                    var typing = Message(to: chat)
+                    typing.chatState = .composing
+                    try await alice.send(typing)
+                    try await visitor.waitUntil("the typing indicator") {
+                        try await visitor.run("const t = document.querySelector('#sb-widget .sb-typing'); return !t.hidden && t.textContent") as? String
+                            == "Alice Agent is typing…"
+                    }
+                    try await alice.send(Message(to: chat, body: "Hello! <i>How</i> can I help?"))
+                    try await visitor.waitFor("#sb-widget .sb-agent", containing: "How</i> can I help?")
+                    #expect(try await visitor.texts("#sb-widget .sb-agent") == ["Alice AgentHello! <i>How</i> can I help?"])
+                    #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-typing').hidden") as? Bool == true)
+                    try await visitor.type("#sb-widget .sb-input", "My order 42 did not arrive.\u{E007}")
+                    #expect(try await alice.message("the visitor's reply", startingWith: "My order 42").from == chat)
+                    try await visitor.waitUntil("the reply confirmed") { try await visitor.texts("#sb-widget .sb-pending").isEmpty }
+
+                    try FileManager.default.createDirectory(at: Self.docs, withIntermediateDirectories: true)
+                    try await visitor.screenshot().write(to: Self.docs.appendingPathComponent("widget-chat.png"))
+
+                    // Minimised: an agent reply shows as an unread badge.
+                    try await visitor.click("#sb-widget .sb-minimise")
+                    try await alice.send(Message(to: chat, body: "Let me check."))
+                    try await visitor.waitFor("#sb-widget .sb-badge", containing: "1")
+                    #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-badge').hidden") as? Bool == false)
+                    try await visitor.click("#sb-widget .sb-launcher")
+                    #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-badge').hidden") as? Bool == true)
+
+                    // A reload resumes the same chat with its transcript.
+                    let before = try await visitor.texts("#sb-widget .sb-line:not(.sb-system)")
+                    try await visitor.reload()
+                    try await visitor.click("#sb-widget .sb-launcher")
+                    try await visitor.waitFor("#sb-widget .sb-status", containing: "chatting with Alice Agent")
+                    try await visitor.waitUntil("the transcript again") {
+                        try await visitor.texts("#sb-widget .sb-line:not(.sb-system)") == before
+                    }
+                    #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-badge').hidden") as? Bool == true,
+                            "replayed lines are not unread")
+                    let token = try await visitor.run("return localStorage.getItem(Object.keys(localStorage)[0])") as? String
+
+                    // Another browser (another visitor, on a phone-sized screen) sees nothing of it.
+                    try await driver.browser(width: 390, height: 800, mobile: true) { other in
+                        try await other.open(web.url + "/?queue=support")
+                        try await other.click("#sb-widget .sb-launcher")
+                        try await other.waitFor("#sb-widget .sb-status", containing: "Ask us anything")
+                        let width = try await other.run("return [document.querySelector('#sb-widget .sb-panel').getBoundingClientRect().width, window.innerWidth]") as? [Int]
+                        #expect(width?.count == 2 && width?[0] == width?[1], "the open chat fills a narrow screen: \(String(describing: width))")
+                        try await other.type("#sb-widget .sb-input", "Second visitor here\u{E007}")
+                        try await other.waitFor("#sb-widget .sb-line.sb-visitor:not(.sb-pending)", containing: "Second visitor")
+                        #expect(try await other.texts("#sb-widget .sb-line:not(.sb-system)") == ["Second visitor here"])
+                        let otherToken = try await other.run("return localStorage.getItem(Object.keys(localStorage)[0])") as? String
+                        #expect(otherToken != nil && otherToken != token)
+                    }
+                }
+            }
+        }
+    }
+}
