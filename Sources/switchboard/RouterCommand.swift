@@ -92,7 +92,7 @@ struct RouterCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router), .init(service: reloader)]
         if !noWeb {
             let web = try WebService(
-                settings: workflow.http, desk: router, store: store, redis: redis, forms: Self.forms(workflow),
+                settings: workflow.http, desk: router, store: store, redis: redis,
                 logger: Logger(label: "switchboard.web"))
             services.append(.init(service: web))
         }
@@ -102,11 +102,6 @@ struct RouterCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await redis.close()
-    }
-
-    /// Per queue, the visitor details the widget asks for before a chat.
-    static func forms(_ workflow: Workflow) -> [String: (name: Bool, email: Bool)] {
-        [:]
     }
 
     /// Loads a workflow, or fails with every problem in it.

@@ -15,7 +15,16 @@ struct Received: Sendable, CustomStringConvertible {
 
     init?(_ text: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
-        fields = object.mapValues { "\($0)" }
+        // Nested objects are flattened: {"form": {"name": true}} gives form.name = 1.
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            if let nested = value as? [String: Any] {
+                for (inner, value) in nested { fields["\(key).\(inner)"] = "\(value)" }
+            } else {
+                fields[key] = "\(value)"
+            }
+        }
+        self.fields = fields
     }
 }
 

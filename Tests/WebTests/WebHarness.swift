@@ -49,7 +49,7 @@ final class WebHarness: Sendable {
                 let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
                 let (listening, listened) = AsyncStream.makeStream(of: Int.self)
                 let web = try WebService(
-                    settings: workflow.http, desk: router, store: store, redis: redis, forms: ["sales": (name: true, email: true)],
+                    settings: workflow.http, desk: router, store: store, redis: redis,
                     logger: logger, onListening: { listened.yield($0) })
                 let routerTask = Task { try await router.run() }
                 let webTask = Task { try await web.run() }

@@ -13,6 +13,10 @@ import XMPP
             skills: [support]
           - name: sales
             skills: [sales]
+          - name: billing
+            skills: [billing]
+            when_no_agents: close
+            web_form: [name, email]
         agents:
           - jid: alice@localhost
             name: Alice Agent
@@ -20,7 +24,7 @@ import XMPP
             max_chats: 2
           - jid: bob@localhost
             name: Bob
-            skills: { sales: 5 }
+            skills: { sales: 5, billing: 5 }
             max_chats: 1
         """
 
@@ -187,5 +191,50 @@ import XMPP
             }
         }
     }
-}
 
+    @Test func aReconnectingSocketGetsWhatItMissedAndNoMore() async throws {
+        try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
+            let (token, chat) = try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "sales"])
+                let token = try #require(try await socket.next("session")["token"])
+                var chat = ""
+                for index in 0..<3 {
+                    try await socket.send(["type": "message", "id": "s\(index)", "text": "line \(index)"])
+                    chat = try #require(try await socket.next("line \(index)") { $0["text"] == "line \(index)" }["chat"])
+                }
+                return (token, chat)
+            }
+            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "sales", "token": token, "chat": chat, "after": 1])
+                try await socket.next("session")
+                let line = try await socket.next("message")
+                #expect(line["seq"] == "2")
+                #expect(line["text"] == "line 2")
+                #expect(try await socket.next("queued")["position"] == "1")
+                #expect(socket.inbox.pending.isEmpty, "only the missed line and the state: \(socket.inbox.pending)")
+            }
+        }
+    }
+
+    @Test func aQueueNobodyCanServeOffersTheMessageFormAndKeepsTheMessageAsAChat() async throws {
+        try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
+            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "billing"])
+                let session = try await socket.next("session")
+                #expect(session["online"] == "0")
+                #expect(session["form.name"] == "1" && session["form.email"] == "1", "the queue's web_form: \(session)")
+                try await socket.send(["type": "offline", "name": "Ann", "email": "ann@example.com", "text": "Please call me back"])
+                #expect(try await socket.next("notice")["text"]?.contains("Thank you") == true)
+                try await socket.next("closed")
+            }
+            // The session remembers the chat the message opened.
+            let session = try #require(try await web.redis.send("KEYS", web.store.keys.webSession("*")).array?.first?.string)
+            let chat = try #require(try await web.redis.send("HGET", session, "chat").string)
+            let fields = try #require(try await web.store.chat(chat))
+            #expect(fields["channel"] == "web")
+            #expect(fields["state"] == "closed")
+            #expect(fields["name"] == "Ann <ann@example.com>")
+            #expect(try await web.store.transcript(chat).map(\.text) == ["Please call me back"])
+        }
+    }
+}

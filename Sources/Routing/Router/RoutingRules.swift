@@ -29,6 +29,9 @@ public struct RoutingRules: Sendable {
         public var closeWithoutAgents: Bool
         /// Whether the queue is open now; nil means always.
         public var isOpen: (@Sendable (Date) -> Bool)?
+        /// Whether the web widget asks for the visitor's name and e-mail address before the chat.
+        public var asksName = false
+        public var asksEmail = false
 
         public init(
             name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),

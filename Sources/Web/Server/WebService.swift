@@ -20,17 +20,16 @@ public struct WebService: Service {
     let onListening: @Sendable (Int) async -> Void
 
     /// - Parameters:
-    ///   - forms: per queue, whether the widget asks for a name and an e-mail address before the chat.
     ///   - onListening: called with the bound port once the server listens (port 0 picks a free one).
     public init(
         settings: HTTPSettings, desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits? = nil,
-        forms: [String: (name: Bool, email: Bool)] = [:], logger: Logger,
+        logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(WebServiceError) {
         self.settings = settings
         self.context = WebServiceContext(
             desk: desk, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
-            forms: forms.mapValues { ServerMessage.Form(name: $0.name, email: $0.email) }, logger: logger)
+            logger: logger)
         self.subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
         self.assets = try WidgetAssets.load()
         self.onListening = onListening

@@ -10,26 +10,25 @@ struct WebServiceContext: Sendable {
     let sessions: WebSessions
     let hub: VisitorHub
     let limits: WebLimits
-    let forms: [String: ServerMessage.Form]
     let connectionsPerAddress: FloodLimiter
     let framesPerAddress: FloodLimiter
     let logger: Logger
 
-    init(desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits, forms: [String: ServerMessage.Form], logger: Logger) {
+    init(desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits, logger: Logger) {
         self.desk = desk
         self.store = store
         self.sessions = WebSessions(redis: redis, keys: store.keys)
         self.hub = VisitorHub()
         self.limits = limits
-        self.forms = forms
         self.connectionsPerAddress = FloodLimiter(limit: limits.connectionsPerAddress, window: limits.window)
         self.framesPerAddress = FloodLimiter(limit: limits.framesPerAddress, window: limits.window)
         self.logger = logger
     }
 
-    /// The details a queue's widget asks for before the chat.
+    /// The details a queue's widget asks for before the chat (the workflow's `web_form`).
     func form(_ queue: String) -> ServerMessage.Form {
-        forms[queue] ?? ServerMessage.Form(name: false, email: false)
+        let queue = desk.rules.queue(queue)
+        return ServerMessage.Form(name: queue?.asksName ?? false, email: queue?.asksEmail ?? false)
     }
 
     /// Whether a chat in `queue` opened now would be served: false when it would be closed at once
