@@ -82,6 +82,15 @@ final class WebHarness: Sendable {
         return client
     }
 
+    /// An agent the router has taken note of as available (its /status answer): for when no chat
+    /// waits, since an offer arriving first would be skipped here.
+    func availableAgent(_ user: String) async throws -> XMPPClient {
+        let client = try await agent(user)
+        try await client.send(Message(to: try JID(domain: prosody.serviceDomain), body: "/status"))
+        _ = try await client.message("the status answer", startingWith: "You are available")
+        return client
+    }
+
     /// The ids of chats not yet closed.
     func openChats() async throws -> [String] {
         (try await redis.send("SMEMBERS", store.keys.openChats).array ?? []).compactMap(\.string)

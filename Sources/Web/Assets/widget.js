@@ -120,6 +120,7 @@
   var chat = null;         // the chat shown, and the last seq of it on screen
   var lastSeq = -1;
   var state = "none";      // none | queued | active | closed
+  var agentName = "The agent";
 
   function scroll() { log.scrollTop = log.scrollHeight; }
 
@@ -281,11 +282,12 @@
       break;
     case "assigned":
       state = "active";
-      status.textContent = "You are chatting with " + frame.agent + ".";
+      agentName = frame.agent || agentName;
+      status.textContent = "You are chatting with " + agentName + ".";
       systemLine(frame.text);
       break;
     case "typing":
-      typing.textContent = (status.textContent.indexOf("chatting with") >= 0 ? status.textContent.replace(/^You are chatting with (.*)\.$/, "$1") : "The agent") + " is typing\u2026";
+      typing.textContent = agentName + " is typing\u2026";
       typing.hidden = frame.state !== "composing";
       break;
     case "notice":

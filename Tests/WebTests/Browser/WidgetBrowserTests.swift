@@ -102,3 +102,60 @@ import XMPP
         }
     }
 }
+
+/// The widget's forms: the details a queue asks for, and the message form when nobody can answer.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WidgetFormBrowserTests {
+    static let workflow = """
+        queues:
+          - name: billing
+            title: Billing
+            skills: [billing]
+            when_no_agents: close
+            web_form: [name, email]
+        agents:
+          - jid: alice@localhost
+            name: Alice Agent
+            skills: { billing: 5 }
+            max_chats: 3
+        """
+
+    @Test func theMessageFormWhenNobodyCanAnswerAndTheDetailsFormBeforeAChat() async throws {
+        try await WebHarness.with(accounts: ["alice"], workflow: Self.workflow) { web in
+            try await WebDriver.with { driver in
+                try await driver.browser { visitor in
+                    try await visitor.open(web.url + "/?queue=billing")
+                    try await visitor.click("#sb-widget .sb-launcher")
+                    try await visitor.waitUntil("the message form") {
+                        try await visitor.run("return document.querySelector('#sb-widget .sb-offline').hidden") as? Bool == false
+                    }
+                    #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-composer').hidden") as? Bool == true)
+                    try await visitor.type("#sb-widget .sb-offline-name", "Ann")
+                    try await visitor.type("#sb-widget .sb-offline-email", "ann@example.com")
+                    try await visitor.type("#sb-widget .sb-offline-text", "Please call me <back>")
+                    try await visitor.click("#sb-widget .sb-offline-send")
+                    try await visitor.waitFor("#sb-widget .sb-system", containing: "your message is kept")
+                    try await visitor.waitFor("#sb-widget .sb-visitor", containing: "Please call me <back>")
+                }
+
+                let alice = try await web.availableAgent("alice")
+                try await driver.browser { visitor in
+                    try await visitor.open(web.url + "/?queue=billing")
+                    try await visitor.click("#sb-widget .sb-launcher")
+                    try await visitor.waitUntil("the details form") {
+                        try await visitor.run("return document.querySelector('#sb-widget .sb-details').hidden") as? Bool == false
+                    }
+                    try await visitor.type("#sb-widget .sb-name", "Bob Visitor")
+                    try await visitor.type("#sb-widget .sb-email", "bob@example.com")
+                    try await visitor.click("#sb-widget .sb-start")
+                    try await visitor.waitUntil("the chat to open") {
+                        try await visitor.run("return document.querySelector('#sb-widget .sb-composer').hidden") as? Bool == false
+                    }
+                    try await visitor.type("#sb-widget .sb-input", "About my invoice\u{E007}")
+                    let offer = try await alice.message("the offer", startingWith: "New chat")
+                    #expect(offer.body?.contains("from Bob Visitor <bob@example.com>") == true, "\(offer.body ?? "")")
+                    try await visitor.waitFor("#sb-widget .sb-status", containing: "chatting with Alice Agent")
+                }
+            }
+        }
+    }
+}
