@@ -131,6 +131,7 @@ let package = Package(
             name: "WebTests",
             dependencies: [
                 "Web", "Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

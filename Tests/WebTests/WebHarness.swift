@@ -1,6 +1,7 @@
 import Logging
 import Redis
 import Routing
+import ServiceLifecycle
 import SwitchboardTesting
 import Synchronization
 import Web
@@ -51,8 +52,8 @@ final class WebHarness: Sendable {
                 let web = try WebService(
                     settings: workflow.http, desk: router, store: store, redis: redis,
                     logger: logger, onListening: { listened.yield($0) })
-                let routerTask = Task { try await router.run() }
-                let webTask = Task { try await web.run() }
+                let group = ServiceGroup(services: [router, web], logger: logger)
+                let running = Task { try await group.run() }
                 let harness = WebHarness(prosody: prosody, store: store, redis: redis, port: port)
                 try await withCleanup {
                     try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
@@ -63,10 +64,8 @@ final class WebHarness: Sendable {
                     try await body(harness)
                 } cleanup: {
                     for client in harness.clients.withLock({ $0 }) { await client.close() }
-                    webTask.cancel()
-                    routerTask.cancel()
-                    _ = await webTask.result
-                    _ = await routerTask.result
+                    await group.triggerGracefulShutdown()
+                    _ = await running.result
                     await redis.close()
                 }
             }

@@ -29,10 +29,11 @@ extension Router {
     }
 
     /// A visitor's text, from either channel once its checks passed: open or find their chat,
-    /// keep the text (once per `messageID`), pass it on.
+    /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
+    /// if given, is the `{visitor}` of the welcome instead.
     func visitorSays(
-        _ body: String, visitor: String, name: String, channel: ChatChannel, messageID: String?, state: ChatState?,
-        queue: RoutingRules.Queue, rules: RoutingRules
+        _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
+        state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
     ) async throws -> Enqueued {
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
@@ -40,7 +41,7 @@ extension Router {
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { wakeTimers() }
-            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": name]
+            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": greeting ?? name]
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
             tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
             try await checkServed(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)

@@ -6,8 +6,9 @@ public protocol VisitorDesk: Sendable {
     /// The rules in force (queues, agents' display names, texts, limits).
     var rules: RoutingRules { get }
     /// Keeps the visitor's text (once per `messageID`) in their open chat in `queue`, opening one if
-    /// there is none, and passes it on.
-    func visitorSays(_ text: String, messageID: String, visitor: String, name: String, queue: String) async throws -> Enqueued
+    /// there is none, and passes it on. Agents see `name`; the welcome greets `greeting`.
+    func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
+        async throws -> Enqueued
     /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.
     func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws
     /// Ends the visitor's open chat in `queue`, if any.
@@ -21,13 +22,14 @@ public struct UnknownQueue: Error, CustomStringConvertible {
 }
 
 extension Router: VisitorDesk {
-    public func visitorSays(_ text: String, messageID: String, visitor: String, name: String, queue: String) async throws
-        -> Enqueued
+    public func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
+        async throws -> Enqueued
     {
         let rules = self.rules
         guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
         return try await visitorSays(
-            text, visitor: visitor, name: name, channel: .web, messageID: messageID, state: .active, queue: queue, rules: rules)
+            text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID, state: .active,
+            queue: queue, rules: rules)
     }
 
     public func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws {

@@ -42,6 +42,13 @@
     return node;
   }
 
+  function field(tag, className, placeholder, type) {
+    var node = element(tag, className);
+    node.placeholder = placeholder;
+    if (type) { node.type = type; }
+    return node;
+  }
+
   var root = element("div");
   root.id = "sb-widget";
   var launcher = element("button", "sb-launcher", "Chat with us");
@@ -72,11 +79,8 @@
   var detailsForm = element("form", "sb-details");
   detailsForm.hidden = true;
   detailsForm.appendChild(element("p", "sb-note", "Before we start, tell us who you are."));
-  var nameInput = element("input", "sb-name");
-  nameInput.placeholder = "Your name";
-  var emailInput = element("input", "sb-email");
-  emailInput.type = "email";
-  emailInput.placeholder = "Your e-mail";
+  var nameInput = field("input", "sb-name", "Your name");
+  var emailInput = field("input", "sb-email", "Your e-mail", "email");
   detailsForm.appendChild(nameInput);
   detailsForm.appendChild(emailInput);
   detailsForm.appendChild(element("button", "sb-start", "Start chat"));
@@ -84,13 +88,9 @@
   var offlineForm = element("form", "sb-offline");
   offlineForm.hidden = true;
   offlineForm.appendChild(element("p", "sb-note", "Nobody can answer right now. Leave us a message and we will get back to you."));
-  var offlineName = element("input", "sb-offline-name");
-  offlineName.placeholder = "Your name";
-  var offlineEmail = element("input", "sb-offline-email");
-  offlineEmail.type = "email";
-  offlineEmail.placeholder = "Your e-mail";
-  var offlineText = element("textarea", "sb-offline-text");
-  offlineText.placeholder = "Your message";
+  var offlineName = field("input", "sb-offline-name", "Your name");
+  var offlineEmail = field("input", "sb-offline-email", "Your e-mail", "email");
+  var offlineText = field("textarea", "sb-offline-text", "Your message");
   offlineForm.appendChild(offlineName);
   offlineForm.appendChild(offlineEmail);
   offlineForm.appendChild(offlineText);
@@ -98,8 +98,7 @@
 
   var composer = element("form", "sb-composer");
   var row = element("div", "sb-row");
-  var input = element("textarea", "sb-input");
-  input.placeholder = "Type your message\u2026";
+  var input = field("textarea", "sb-input", "Type your message\u2026");
   input.maxLength = 4000;
   var send = element("button", "sb-send", "Send");
   row.appendChild(input);

@@ -4,50 +4,35 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Answers `403 Forbidden` to a WebSocket upgrade from a page whose `Origin` is not allowed.
-/// Hummingbird answers every refused upgrade with 400, so this sits between the HTTP decoder and
-/// the upgrade handler and stops such a request before the upgrade is even considered.
+/// Keeps a page whose `Origin` is not allowed from upgrading to a WebSocket. Hummingbird answers
+/// every refused upgrade with 400, so this sits between the HTTP decoder and the upgrade handler
+/// and takes the upgrade out of such a request: it reaches the router as a plain `GET /ws`,
+/// which answers `403 Forbidden`.
 final class OriginGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
 
     private let allowed: @Sendable (String?) -> Bool
-    private var refusing = false
 
     init(allowed: @escaping @Sendable (String?) -> Bool) {
         self.allowed = allowed
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch part {
-        case .head(let head) where head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }:
-            if allowed(head.headers.first(name: "origin")) {
-                // From here on the connection is the upgrade's (or closed by it): step aside.
-                context.fireChannelRead(data)
-                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            } else {
-                refusing = true
-                refuse(context: context)
-            }
-        case .head:
-            refusing = false
+        guard case .head(var head) = unwrapInboundIn(data), head.headers.contains(name: "upgrade") else {
             context.fireChannelRead(data)
-        case .body, .end:
-            if !refusing { context.fireChannelRead(data) }
+            return
         }
-    }
-
-    private func refuse(context: ChannelHandlerContext) {
-        let body = ByteBuffer(string: "This origin may not open the chat.\n")
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-        headers.add(name: "Content-Length", value: String(body.readableBytes))
-        headers.add(name: "Connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .forbidden, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        if allowed(head.headers.first(name: "origin")) {
+            // From here on the connection is the upgrade's (or closed by it): step aside.
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        } else {
+            head.headers.remove(name: "upgrade")
+            head.headers.remove(name: "connection")
+            head.headers.add(name: "connection", value: "close")
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+        }
     }
 }
 

@@ -48,6 +48,7 @@ struct WebServiceContext: Sendable {
         session.name = name
         session.email = email
         let id = "offline-" + UUID().uuidString
-        return try await desk.visitorSays(text, messageID: id, visitor: session.visitor, name: session.displayName, queue: session.queue)
+        return try await desk.visitorSays(
+            text, messageID: id, visitor: session.visitor, name: session.displayName, greeting: name, queue: session.queue)
     }
 }

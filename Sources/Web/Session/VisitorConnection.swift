@@ -62,7 +62,8 @@ struct VisitorConnection: Sendable {
             case .say(let id, let text, let session):
                 do {
                     let chat = try await service.desk.visitorSays(
-                        text, messageID: id, visitor: session.visitor, name: session.displayName, queue: session.queue)
+                        text, messageID: id, visitor: session.visitor, name: session.displayName, greeting: session.name,
+                        queue: session.queue)
                     outbox.yield(.send(.received(id: id)))
                     try await follow(chat, session: session, machine: &machine, outbox: outbox)
                 } catch {
