@@ -237,4 +237,24 @@ import XMPP
             #expect(try await web.store.transcript(chat).map(\.text) == ["Please call me back"])
         }
     }
+
+    @Test func afterTheNoticeChannelDropsEverySocketCatchesUpFromRedis() async throws {
+        try await WebHarness.with(accounts: ["alice"], workflow: Self.workflow) { web in
+            _ = try await web.availableAgent("alice")
+            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "support"])
+                try await socket.next("session")
+                try await socket.send(["type": "message", "id": "1", "text": "hello"])
+                let chat = try #require(try await socket.next("message")["chat"])
+                try await socket.next("assigned")
+                // A line nobody announces (as if its notice was published while the subscription was down)...
+                let recorded = try await web.store.record(chat: chat, .agent, from: "alice@localhost", text: "missed notice")
+                #expect(recorded.status == .stored)
+                // ...arrives once the web service has subscribed again.
+                #expect(try await web.redis.send("CLIENT", "KILL", "TYPE", "pubsub").int == 1)
+                let line = try await socket.next("the missed line") { $0["text"] == "missed notice" }
+                #expect(line["from"] == "agent" && line["agent"] == "Alice Agent" && line["seq"] == "1")
+            }
+        }
+    }
 }

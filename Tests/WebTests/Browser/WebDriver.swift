@@ -106,6 +106,13 @@ struct Browser: Sendable {
         try await driver.request("POST", "/session/\(session)/url", ["url": url])
     }
 
+    /// Runs `script` in every page before the page's own scripts (Chrome DevTools protocol).
+    func beforeEveryPage(_ script: String) async throws {
+        try await driver.request("POST", "/session/\(session)/goog/cdp/execute", [
+            "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": ["source": script],
+        ])
+    }
+
     func reload() async throws {
         try await driver.request("POST", "/session/\(session)/refresh", [:])
     }

@@ -28,6 +28,20 @@ import XMPP
         try await WebHarness.with(accounts: ["alice"], workflow: Self.workflow) { web in
             try await WebDriver.with { driver in
                 try await driver.browser { visitor in
+                    // Keeps the page's WebSockets at hand, so the test can cut one as a network would.
+                    try await visitor.beforeEveryPage("""
+                        (function () {
+                          const Native = window.WebSocket;
+                          window.__sockets = [];
+                          window.WebSocket = function (url, protocols) {
+                            const socket = new Native(url, protocols);
+                            window.__sockets.push(socket);
+                            return socket;
+                          };
+                          window.WebSocket.prototype = Native.prototype;
+                          ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(k => { window.WebSocket[k] = Native[k]; });
+                        })();
+                        """)
                     try await visitor.open(web.url + "/?queue=support")
                     try await visitor.click("#sb-widget .sb-launcher")
                     try await visitor.waitFor("#sb-widget .sb-status", containing: "Ask us anything")
@@ -83,6 +97,14 @@ import XMPP
                     #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-badge').hidden") as? Bool == true,
                             "replayed lines are not unread")
                     let token = try await visitor.run("return localStorage.getItem(Object.keys(localStorage)[0])") as? String
+
+                    // The connection drops: what the visitor writes meanwhile is sent once it is back.
+                    try await visitor.run("window.__sockets[window.__sockets.length - 1].close()")
+                    try await visitor.waitFor("#sb-widget .sb-status", containing: "Reconnecting")
+                    try await visitor.type("#sb-widget .sb-input", "Written while offline\u{E007}")
+                    #expect(try await alice.message("the message written offline", startingWith: "Written while offline").from == chat)
+                    try await visitor.waitUntil("the message confirmed") { try await visitor.texts("#sb-widget .sb-pending").isEmpty }
+                    #expect(try await visitor.texts("#sb-widget .sb-visitor").filter { $0 == "Written while offline" }.count == 1)
 
                     // Another browser (another visitor, on a phone-sized screen) sees nothing of it.
                     try await driver.browser(width: 390, height: 800, mobile: true) { other in
