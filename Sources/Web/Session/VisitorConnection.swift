@@ -50,7 +50,11 @@ struct VisitorConnection: Sendable {
                     let outboxTask = VisitorOutbox(
                         store: service.store, desk: service.desk, visitor: session.visitor, queue: session.queue,
                         logger: service.logger)
-                    writer = Task { await outboxTask.run(events, write: write) }
+                    writer = Task {
+                        await outboxTask.run(events, write: write) {
+                            try? await outbound.close(.unexpectedServerError, reason: "please reconnect")
+                        }
+                    }
                     outbox.yield(.send(greeting))
                     if !session.chat.isEmpty {
                         outbox.yield(.follow(chat: session.chat, after: hello.chat == session.chat ? hello.after ?? -1 : -1))
@@ -71,7 +75,12 @@ struct VisitorConnection: Sendable {
                     outbox.yield(.send(.error(.unavailable)))
                 }
             case .typing(let state, let session):
-                try? await service.desk.visitorTyping(state == .composing ? .composing : .paused, visitor: session.visitor, queue: session.queue)
+                do {
+                    try await service.desk.visitorTyping(
+                        state == .composing ? .composing : .paused, visitor: session.visitor, queue: session.queue)
+                } catch {
+                    service.logger.warning("a web visitor's typing could not be passed on: \(error)")
+                }
             case .end(let session):
                 do {
                     try await service.desk.visitorEnds(visitor: session.visitor, queue: session.queue)

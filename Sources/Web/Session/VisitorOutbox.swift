@@ -11,8 +11,11 @@ struct VisitorOutbox: Sendable {
     let queue: String
     let logger: Logger
 
-    /// Sends what `events` asks through `write` until the events end or writing fails.
-    func run(_ events: AsyncStream<Outgoing>, write: @Sendable (String) async throws -> Void) async {
+    /// Sends what `events` asks through `write` until the events end. When writing or reading
+    /// Redis fails, `fail` is called (the connection closes, and the widget resumes on a new one).
+    func run(
+        _ events: AsyncStream<Outgoing>, write: @Sendable (String) async throws -> Void, fail: @Sendable () async -> Void
+    ) async {
         var chat: String?
         var lastSeq = -1
         do {
@@ -41,7 +44,8 @@ struct VisitorOutbox: Sendable {
                 }
             }
         } catch {
-            logger.debug("web visitor outbox ended: \(error)")
+            logger.info("closing a web visitor's connection: \(error)")
+            await fail()
         }
     }
 
