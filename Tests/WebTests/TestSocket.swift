@@ -162,6 +162,12 @@ final class TestSocket: Sendable {
         }
     }
 
+    /// Returns once the server has closed the socket (frames still unread stay in the inbox).
+    func closedByServer() async throws {
+        let inbox = self.inbox
+        try await within(.seconds(20), "the server to close the socket") { _ = await inbox.take { _ in false } }
+    }
+
     /// The next frame of `type`.
     @discardableResult
     func next(_ type: String) async throws -> Received {

@@ -257,4 +257,30 @@ import XMPP
             }
         }
     }
+
+    @Test func anAddressOpeningTooManyConnectionsAndAFrameBeyondAnyLimitAreCutOff() async throws {
+        try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
+            // 30 connections per 10 s from one address; the 31st is told and closed.
+            for _ in 0..<30 {
+                try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                    try await socket.send(["type": "hello", "queue": "support"])
+                    try await socket.next("session")
+                }
+            }
+            try await TestSocket.with(port: web.port, origin: web.origin) { (socket: TestSocket) async throws in
+                #expect(try await socket.next("error")["code"] == "rate-limited")
+                try await socket.closedByServer()
+            }
+            #expect(try await web.sessionCount() == 30)
+        }
+        try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
+            try await TestSocket.with(port: web.port, origin: web.origin) { (socket: TestSocket) async throws in
+                try await socket.send(["type": "hello", "queue": "support"])
+                try await socket.next("session")
+                try await socket.send(String(repeating: " ", count: 64 * 1024))
+                try await socket.closedByServer()
+                #expect(socket.inbox.pending.isEmpty, "no frame, the connection is cut (1009)")
+            }
+        }
+    }
 }
