@@ -56,7 +56,9 @@ struct VisitorConnection: Sendable {
                         }
                     }
                     outbox.yield(.send(greeting))
-                    if !session.chat.isEmpty {
+                    if session.chat.isEmpty {
+                        outbox.yield(.resync)  // an open chat the session did not get to remember, if any
+                    } else {
                         outbox.yield(.follow(chat: session.chat, after: hello.chat == session.chat ? hello.after ?? -1 : -1))
                     }
                 } catch {
