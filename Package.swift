@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Debian's C libraries, wrapped thinly (module.modulemap + shim.h).
@@ -69,6 +71,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The stats service: applies routing events to aggregates in Redis, serves the API, metrics and dashboard.
+        .target(
+            name: "Stats",
+            dependencies: [
+                "Redis", "Routing", "Workflow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The test kit: starts real redis-server and Prosody processes on free ports.
         .target(
             name: "SwitchboardTesting",
@@ -78,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing",
+                "XMPP", "Redis", "Workflow", "Routing", "Stats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,6 +121,11 @@ let package = Package(
         .testTarget(
             name: "RoutingTests",
             dependencies: ["Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StatsTests",
+            dependencies: ["Stats", "Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
