@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// instance) and re-reads its own pending ones; any of them already applied are only
 /// acknowledged. Several instances may share the group: entries are applied in stream order
 /// whoever receives them.
-public struct EventConsumer: Service {
+public struct EventConsumer: Service, CustomStringConvertible {
     let applier: EventApplier
     /// A connection of its own: a blocking read holds it.
     let redis: RedisClient
@@ -27,6 +27,8 @@ public struct EventConsumer: Service {
         logger[metadataKey: "consumer"] = "\(consumer)"
         self.logger = logger
     }
+
+    public var description: String { "EventConsumer(\(consumer))" }
 
     public func run() async throws {
         var failures = 0
