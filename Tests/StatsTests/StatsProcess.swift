@@ -72,10 +72,14 @@ final class StatsProcess: Sendable {
 }
 
 /// A workflow for the stats service: its Redis and queues sales (SLA 30 s) and support (60 s).
-func writeStatsWorkflow(redisURL: String, extra: String = "") throws -> String {
+/// `prosody` gives the XMPP section (else placeholders: the stats service does not use it).
+func writeStatsWorkflow(redisURL: String, prosody: ProsodyServer? = nil) throws -> String {
     let path = "\(try RunDirectory.make("stats-workflow"))/workflow.yml"
+    let xmpp = prosody.map {
+        "{ host: 127.0.0.1, port: \($0.componentPort), domain: \($0.serviceDomain), secret: \"\($0.componentSecret)\" }"
+    } ?? "{ host: 127.0.0.1, port: 5347, domain: support.localhost, secret: test-secret }"
     try """
-        xmpp: { host: 127.0.0.1, port: 5347, domain: support.localhost, secret: test-secret }
+        xmpp: \(xmpp)
         redis: { url: "\(redisURL)", prefix: sb }
         queues:
           - { name: sales, skills: [sales], sla: 30s }
@@ -84,7 +88,6 @@ func writeStatsWorkflow(redisURL: String, extra: String = "") throws -> String {
           - { jid: alice@localhost, name: Alice, skills: { sales: 5 } }
           - { jid: bob@localhost, name: Bob, skills: { sales: 5, support: 5 } }
           - { jid: carol@localhost, name: Carol, skills: { support: 5 }, role: supervisor }
-        \(extra)
         """.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
