@@ -29,9 +29,7 @@ struct DashboardPage {
         <h2>Agents</h2>
         \(table(id: "agents", TerminalTables.agentHeader, TerminalTables.agentRows(state, report)))
         <h2>Waiting now</h2>
-        \(table(id: "waiting", ["Chat", "Queue", "Visitor", "Waited"], state.waiting.map {
-            [$0.chat, $0.queue, $0.visitor, TerminalTables.duration($0.waited)]
-        }))
+        \(table(id: "waiting", TerminalTables.waitingHeader, TerminalTables.waitingRows(state)))
         <h2>Last \(hours) hours</h2>
         <div class="charts">
         \(chart("Wait (s)", \.wait))

@@ -22,7 +22,7 @@ struct SVGChart {
         func x(_ index: Int) -> Double { left + (count > 1 ? Double(index) / Double(count - 1) : 0.5) * plotWidth }
         func y(_ value: Double) -> Double { top + plotHeight - value / highest * plotHeight }
 
-        var out = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+        var out = "<svg class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
         out += "<text x=\"\(left)\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(HTMLText.escape(title))</text>"
         for step in 0...4 {
@@ -30,8 +30,10 @@ struct SVGChart {
             out += "<line x1=\"\(left)\" x2=\"\(left + plotWidth)\" y1=\"\(format(y(value)))\" y2=\"\(format(y(value)))\" stroke=\"#ddd\"/>"
             out += "<text x=\"\(left - 4)\" y=\"\(format(y(value) + 4))\" font-size=\"10\" text-anchor=\"end\">\(format(value))s</text>"
         }
-        for (index, label) in [(0, start), (count - 1, start + Int64(max(0, count - 1)) * 60)] where count > 0 {
-            out += "<text x=\"\(format(x(index)))\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"middle\">\(clock(label)) UTC</text>"
+        if count > 0 {
+            out += "<text x=\"\(left)\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"start\">\(clock(start)) UTC</text>"
+            let last = start + Int64(count - 1) * 60
+            out += "<text x=\"\(left + plotWidth)\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"end\">\(clock(last)) UTC</text>"
         }
         for (number, line) in lines.enumerated() {
             // Minutes without samples break the line instead of pretending a value.

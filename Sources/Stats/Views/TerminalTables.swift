@@ -25,6 +25,13 @@ enum TerminalTables {
         }
     }
 
+    static let waitingHeader = ["Chat", "Queue", "Visitor", "Waited"]
+
+    /// The front of each line; visitors' names are their own text (escape or clean it where shown).
+    static func waitingRows(_ state: LiveState) -> [[String]] {
+        state.waiting.map { [$0.chat, $0.queue, $0.visitor, duration($0.waited)] }
+    }
+
     /// `42s`, `3m05s`, `1h02m`; `-` for none.
     static func duration(_ seconds: Double?) -> String {
         guard let seconds else { return "-" }

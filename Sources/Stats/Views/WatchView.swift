@@ -14,6 +14,7 @@ public struct WatchView: Sendable {
     }
 
     public func run() async throws {
+        FileHandle.standardOutput.write(Data("\u{1B}[2J".utf8))  // a clean screen to draw in place on
         while !Task.isCancelled {
             let screen: String
             do {
@@ -27,7 +28,7 @@ public struct WatchView: Sendable {
         }
     }
 
-    /// One screen: a title line, the queue table and the agent table (figures since midnight UTC).
+    /// One screen: a title line, the queue, agent and waiting tables (figures since midnight UTC).
     public func frame() async throws -> String {
         let state = try await reader.read()
         let today = try StatsWindow(sinceMilliseconds: state.at - state.at % 86_400_000, untilMilliseconds: state.at + 1)
@@ -40,6 +41,9 @@ public struct WatchView: Sendable {
 
             AGENTS
             \(TerminalTables.render(TerminalTables.agentHeader, TerminalTables.agentRows(state, report)))
+
+            WAITING
+            \(TerminalTables.render(TerminalTables.waitingHeader, TerminalTables.waitingRows(state)))
 
             """
     }
