@@ -1,11 +1,8 @@
 import Foundation
-import Logging
 import Redis
-import Routing
 @testable import Stats
 import SwitchboardTesting
 import Testing
-import Workflow
 import XMPP
 
 /// Real Prosody, Redis, router and XMPP clients, and `switchboard stats` as a process: what the
@@ -18,16 +15,12 @@ import XMPP
         try await withProsodyServer(.init(accounts: accounts)) { prosody in
             try await withStatsRedis { redisServer, redis in
                 let path = try writeStatsWorkflow(redisURL: redisServer.url, prosody: prosody)
-                let workflow = try Workflow.load(path: path, environment: [:])
-                let routerRedis = RedisClient(configuration: redis.configuration, logger: quietLogger)
-                let store = RoutingStore(redis: routerRedis, prefix: "sb")
-                let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: quietLogger)
-                let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: quietLogger)
-                let routing = Task { try await router.run() }
+                // Processes of their own: the router's timing does not wait on this test process's threads.
+                let router = try SwitchboardProcess(["router", "--workflow", path], ready: "router ready")
                 let stats = try StatsProcess(workflow: path)
                 var clients: [XMPPClient] = []
                 try await withCleanup {
-                    try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
+                    try await router.start()
                     try await stats.start()
                     func connect(_ user: String) async throws -> XMPPClient {
                         let client = try await XMPPClient.connect(prosody.clientConfiguration(user), logger: quietLogger)
@@ -46,9 +39,7 @@ import XMPP
                 } cleanup: {
                     for client in clients { await client.close() }
                     await stats.stop()
-                    routing.cancel()
-                    _ = await routing.result
-                    await routerRedis.close()
+                    await router.stop()
                 }
             }
         }
@@ -64,6 +55,10 @@ import XMPP
 
     /// One visitor leaves before anyone answers; the other waits until alice comes online, and
     /// talks with her (one message, then a burst of three) until she closes.
+    ///
+    /// Every figure runs between two things the clients do (a visitor writes, alice comes online
+    /// and is given the chat at once, alice writes, alice closes), so the test times its own
+    /// actions: the moment it sends each. What it receives only tells it to go on.
     static func converse(domain: String, alice: XMPPClient, visitor: XMPPClient, leaver: XMPPClient) async throws -> Measured {
         let clock = ContinuousClock()
         let sales = try JID("sales@\(domain)")
@@ -81,9 +76,9 @@ import XMPP
         _ = try await leaver.message("the goodbye", startingWith: "This chat has ended")
         try await Task.sleep(for: .milliseconds(300))
 
+        let given = clock.now  // auto accept: the router gives her the waiting chat as she comes online
         try await alice.send(Presence(to: try JID(domain: domain)))
         let offer = try await alice.message("the chat given to alice", startingWith: "New chat")
-        let given = clock.now
         let chat = try #require(offer.from)
         _ = try await visitor.message("the agent's name", startingWith: "You are now chatting")
 

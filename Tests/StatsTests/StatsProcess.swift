@@ -1,74 +1,26 @@
 import Foundation
-import Synchronization
 import SwitchboardTesting
 
-/// `switchboard stats` as a process of its own, so a test can SIGKILL it like a crash would.
+/// `switchboard stats` on a free port, with the test token.
 final class StatsProcess: Sendable {
     static let token = "test-token-0123456789abcdef"
-    let workflow: String
-    let log: String
     let port: Int
-    let consumer: String
-    let extraArguments: [String]
-    private let process = Mutex<ChildProcess?>(nil)
-    private let starts = Mutex(0)
+    let process: SwitchboardProcess
 
-    /// `workflow` is a workflow file; the service listens on a free port.
     init(workflow: String, consumer: String = "stats-test", extraArguments: [String] = []) throws {
-        let directory = try RunDirectory.make("stats")
-        self.workflow = workflow
-        self.log = "\(directory)/stats.log"
-        self.port = try Ports.free()
-        self.consumer = consumer
-        self.extraArguments = extraArguments
+        port = try Ports.free()
+        process = try SwitchboardProcess(
+            ["stats", "--workflow", workflow, "--listen", "127.0.0.1:\(port)", "--consumer", consumer, "--log-level", "debug"]
+                + extraArguments,
+            environment: ["SB_STATS_TOKEN": Self.token], ready: "stats ready")
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the service and waits until it serves HTTP.
-    func start() async throws {
-        let count = try launch()
-        try await waitForLog("stats ready", count: count)
-    }
-
-    /// Starts the service without waiting; returns how many times it has been started.
-    @discardableResult
-    func launch() throws -> Int {
-        let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
-        let child = try ChildProcess(
-            binary,
-            ["stats", "--workflow", workflow, "--listen", "127.0.0.1:\(port)", "--consumer", consumer, "--log-level", "debug"]
-                + extraArguments,
-            environment: ["SB_STATS_TOKEN": Self.token], logFile: log)
-        process.withLock { $0 = child }
-        return starts.withLock { starts in
-            starts += 1
-            return starts
-        }
-    }
-
-    /// Waits until `text` stands `count` times in the log.
-    func waitForLog(_ text: String, count: Int = 1) async throws {
-        try await within(.seconds(60), "'\(text)' ×\(count) in the stats service's log") {
-            // A line in another process's log is no event this process can await: look every few ms.
-            while (try? String(contentsOfFile: self.log, encoding: .utf8))?.components(separatedBy: text).count ?? 0 <= count {
-                if let child = self.process.withLock({ $0 }), !child.isRunning {
-                    throw TestKitError.exited("switchboard stats", await child.waitForExit())
-                }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }
-    }
-
-    func kill() async {
-        guard let child = process.withLock({ $0 }) else { return }
-        child.signal(SIGKILL)
-        await child.waitForExit()
-    }
-
-    func stop() async {
-        await process.withLock { $0 }?.stop()
-    }
+    func start() async throws { try await process.start() }
+    @discardableResult func launch() throws -> Int { try process.launch() }
+    func kill() async { await process.kill() }
+    func stop() async { await process.stop() }
 }
 
 /// A workflow for the stats service: its Redis and queues sales (SLA 30 s) and support (60 s).

@@ -47,6 +47,8 @@ public struct EventConsumer: Service, CustomStringConvertible {
                 if !ids.isEmpty { try await apply(ids) }
                 failures = 0
             } catch {
+                // The stream (and its group) went away, e.g. FLUSHALL: make the group again.
+                if case RedisError.server(let message) = error, message.hasPrefix("NOGROUP") { started = false }
                 failures += 1
                 let delay = Duration.milliseconds(min(5_000, 100 << min(failures, 6)))
                 logger.warning("reading routing events failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
