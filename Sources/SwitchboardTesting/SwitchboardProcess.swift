@@ -1,19 +1,18 @@
 import Foundation
 import Synchronization
-import SwitchboardTesting
 
 /// `switchboard SUBCOMMAND …` as a process of its own (the built debug binary), so a test can
-/// SIGKILL it like a crash would, and wait for a line in its log.
-final class SwitchboardProcess: Sendable {
-    let arguments: [String]
-    let environment: [String: String]
-    let log: String
+/// SIGKILL it like a crash would, signal it, and wait for a line in its log.
+public final class SwitchboardProcess: Sendable {
+    public let arguments: [String]
+    public let environment: [String: String]
+    public let log: String
     /// The log line that says it is up.
-    let ready: String
+    public let ready: String
     private let process = Mutex<ChildProcess?>(nil)
     private let starts = Mutex(0)
 
-    init(_ arguments: [String], environment: [String: String] = [:], ready: String) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:], ready: String) throws {
         self.arguments = arguments
         self.environment = environment
         self.ready = ready
@@ -21,14 +20,14 @@ final class SwitchboardProcess: Sendable {
     }
 
     /// Starts it and waits until its log says it is ready.
-    func start() async throws {
+    public func start() async throws {
         let count = try launch()
         try await waitForLog(ready, count: count)
     }
 
     /// Starts it without waiting; returns how many times it has been started.
     @discardableResult
-    func launch() throws -> Int {
+    public func launch() throws -> Int {
         let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
         let child = try ChildProcess(binary, arguments, environment: environment, logFile: log)
         process.withLock { $0 = child }
@@ -39,7 +38,7 @@ final class SwitchboardProcess: Sendable {
     }
 
     /// Waits until `text` stands `count` times in the log.
-    func waitForLog(_ text: String, count: Int = 1) async throws {
+    public func waitForLog(_ text: String, count: Int = 1) async throws {
         try await within(.seconds(60), "'\(text)' ×\(count) in the log of switchboard \(arguments.first ?? "")") {
             // A line in another process's log is no event this process can await: look every few ms.
             while (try? String(contentsOfFile: self.log, encoding: .utf8))?.components(separatedBy: text).count ?? 0 <= count {
@@ -51,13 +50,17 @@ final class SwitchboardProcess: Sendable {
         }
     }
 
-    func kill() async {
+    public func kill() async {
         guard let child = process.withLock({ $0 }) else { return }
         child.signal(SIGKILL)
         await child.waitForExit()
     }
 
-    func stop() async {
+    public func signal(_ signal: Int32) {
+        process.withLock { $0 }?.signal(signal)
+    }
+
+    public func stop() async {
         await process.withLock { $0 }?.stop()
     }
 }
