@@ -56,6 +56,12 @@ public final class SwitchboardProcess: Sendable {
         await child.waitForExit()
     }
 
+    /// Waits for the process to end; its exit status, or nil if it was never started.
+    public func waitForExit() async -> Int32? {
+        guard let child = process.withLock({ $0 }) else { return nil }
+        return await child.waitForExit()
+    }
+
     public func signal(_ signal: Int32) {
         process.withLock { $0 }?.signal(signal)
     }

@@ -38,6 +38,26 @@ import Testing
         }
     }
 
+    @Test func refusesToServeWithoutAToken() async throws {
+        try await withStatsRedis { server, _ in
+            let process = try SwitchboardProcess(
+                ["stats", "--workflow", try writeStatsWorkflow(redisURL: server.url), "--token-env", "SB_TEST_NO_SUCH_TOKEN"],
+                ready: "stats ready")
+            try process.launch()
+            let status = try await within(.seconds(30), "the service to give up") { await process.waitForExit() }
+            #expect(status != 0)
+            #expect(try String(contentsOfFile: process.log, encoding: .utf8).contains("the stats API needs a bearer token"))
+        }
+    }
+
+    @Test func stopsGracefullyOnSIGTERM() async throws {
+        try await withService { service, _ in
+            service.process.signal(SIGTERM)
+            let status = try await within(.seconds(30), "the service to exit") { await service.process.waitForExit() }
+            #expect(status == 0)
+        }
+    }
+
     @Test func statsOverHTTPAreTheScriptedFigures() async throws {
         try await withService { service, redis in
             let keys = StatsKeys(prefix: "sb")
@@ -85,6 +105,7 @@ import Testing
             #expect(sales.agentsAvailable == 1 && sales.agentsAway == 1 && sales.agentsBusy == 0 && sales.agentsOffline == 0)
             let support = try #require(queues.queues.first { $0.name == "support" })
             #expect(support.waiting == 0 && support.oldestWait == nil && support.agentsAway == 1 && support.agentsOffline == 1)
+            #expect(try await httpGet(service.baseURL + "/api/v1/queues", token: StatsProcess.token).text.contains("\"oldest_wait\":null"))
             #expect(queues.waitingChats.map(\.visitor) == ["Visitor 2", "Visitor 3"])
 
             let agents = try JSONDecoder().decode(AgentsAnswer.self, from: try await httpGet(service.baseURL + "/api/v1/agents", token: StatsProcess.token).body)

@@ -21,6 +21,20 @@ public struct QueueNow: Sendable, Hashable, Codable {
         case agentsBusy = "agents_busy", agentsAway = "agents_away", agentsOffline = "agents_offline"
         case activeChats = "active_chats", offeredChats = "offered_chats"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(title, forKey: .title)
+        try container.encode(waiting, forKey: .waiting)
+        try container.encode(oldestWait, forKey: .oldestWait)  // null with nobody waiting, not left out
+        try container.encode(agentsAvailable, forKey: .agentsAvailable)
+        try container.encode(agentsBusy, forKey: .agentsBusy)
+        try container.encode(agentsAway, forKey: .agentsAway)
+        try container.encode(agentsOffline, forKey: .agentsOffline)
+        try container.encode(activeChats, forKey: .activeChats)
+        try container.encode(offeredChats, forKey: .offeredChats)
+    }
 }
 
 /// An agent as they are now (`GET /api/v1/agents`).
