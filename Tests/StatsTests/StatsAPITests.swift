@@ -81,6 +81,9 @@ import Testing
             #expect(overall["offered"] as? Int == 4 && overall["sla_percent"] as? Double == 100)
             let firstResponse = try #require(overall["first_response"] as? [String: Any])
             #expect(firstResponse["count"] as? Int == 1 && firstResponse["p99"] as? Double == 0.7)
+            let empty = try await httpGet(service.baseURL + "/api/v1/stats?queue=none&since=\(start)&until=\(start + 60)", token: StatsProcess.token)
+            #expect(empty.text.contains(#""wait":{"count":0,"max":null,"mean":null,"p50":null,"p90":null,"p99":null}"#))
+            #expect(empty.text.contains(#""sla_percent":null"#))
             #expect(try await httpGet(service.baseURL + "/api/v1/stats?since=yesterday", token: StatsProcess.token).status == 400)
             #expect(try await httpGet(service.baseURL + "/api/v1/stats?since=100&until=50", token: StatsProcess.token).status == 400)
         }

@@ -5,7 +5,7 @@ public struct QueueNow: Sendable, Hashable, Codable {
     /// Chats waiting in the queue.
     public var waiting: Int
     /// How long the longest-waiting of them has waited (since it entered this queue), in seconds.
-    public var oldestWait: Double?
+    @NullEncoded public var oldestWait: Double?
     /// Agents who could serve the queue, by state: available with room for a chat, available but
     /// full, away (away, dnd, xa), offline.
     public var agentsAvailable: Int
@@ -20,20 +20,6 @@ public struct QueueNow: Sendable, Hashable, Codable {
         case name, title, waiting, oldestWait = "oldest_wait", agentsAvailable = "agents_available"
         case agentsBusy = "agents_busy", agentsAway = "agents_away", agentsOffline = "agents_offline"
         case activeChats = "active_chats", offeredChats = "offered_chats"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(title, forKey: .title)
-        try container.encode(waiting, forKey: .waiting)
-        try container.encode(oldestWait, forKey: .oldestWait)  // null with nobody waiting, not left out
-        try container.encode(agentsAvailable, forKey: .agentsAvailable)
-        try container.encode(agentsBusy, forKey: .agentsBusy)
-        try container.encode(agentsAway, forKey: .agentsAway)
-        try container.encode(agentsOffline, forKey: .agentsOffline)
-        try container.encode(activeChats, forKey: .activeChats)
-        try container.encode(offeredChats, forKey: .offeredChats)
     }
 }
 
@@ -71,5 +57,5 @@ public struct WaitingChat: Sendable, Hashable, Codable {
     public var queue: String
     public var visitor: String
     /// Seconds since it entered the queue.
-    public var waited: Double?
+    @NullEncoded public var waited: Double?
 }

@@ -22,7 +22,7 @@ public struct ScopeStats: Sendable, Hashable, Codable {
     public var missedOffers = 0
     public var transferred = 0
     /// Answered within the SLA over answered plus abandoned after the SLA, in percent; nil with neither.
-    public var slaPercent: Double?
+    @NullEncoded public var slaPercent: Double?
     public var wait = TimingSummary(count: 0)
     public var firstResponse = TimingSummary(count: 0)
     public var response = TimingSummary(count: 0)
@@ -31,20 +31,6 @@ public struct ScopeStats: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case offered, answered, abandoned, missedOffers = "missed_offers", transferred, slaPercent = "sla_percent"
         case wait, firstResponse = "first_response", response, handle
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(offered, forKey: .offered)
-        try container.encode(answered, forKey: .answered)
-        try container.encode(abandoned, forKey: .abandoned)
-        try container.encode(missedOffers, forKey: .missedOffers)
-        try container.encode(transferred, forKey: .transferred)
-        try container.encode(slaPercent, forKey: .slaPercent)  // null, not left out
-        try container.encode(wait, forKey: .wait)
-        try container.encode(firstResponse, forKey: .firstResponse)
-        try container.encode(response, forKey: .response)
-        try container.encode(handle, forKey: .handle)
     }
 }
 
@@ -62,15 +48,8 @@ public struct MinutePoint: Sendable, Hashable, Codable {
 
     public struct Point: Sendable, Hashable, Codable {
         public var count: Int
-        public var mean: Double?
-        public var p90: Double?
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(count, forKey: .count)
-            try container.encode(mean, forKey: .mean)
-            try container.encode(p90, forKey: .p90)
-        }
+        @NullEncoded public var mean: Double?
+        @NullEncoded public var p90: Double?
 
         enum CodingKeys: String, CodingKey { case count, mean, p90 }
     }

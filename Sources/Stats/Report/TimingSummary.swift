@@ -8,22 +8,11 @@ import Histogram
 /// (under 0.1%) above it and never above the maximum.
 public struct TimingSummary: Sendable, Hashable, Codable {
     public var count: Int
-    public var mean: Double?
-    public var p50: Double?
-    public var p90: Double?
-    public var p99: Double?
-    public var max: Double?
-
-    // Written out as null, not left out, so a client sees every field of every timing.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(count, forKey: .count)
-        try container.encode(mean, forKey: .mean)
-        try container.encode(p50, forKey: .p50)
-        try container.encode(p90, forKey: .p90)
-        try container.encode(p99, forKey: .p99)
-        try container.encode(max, forKey: .max)
-    }
+    @NullEncoded public var mean: Double?
+    @NullEncoded public var p50: Double?
+    @NullEncoded public var p90: Double?
+    @NullEncoded public var p99: Double?
+    @NullEncoded public var max: Double?
 }
 
 /// Collects one timing's samples (ms) and summarises them.
