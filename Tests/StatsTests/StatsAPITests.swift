@@ -30,6 +30,12 @@ import Testing
                 #expect(try await httpGet(service.baseURL + path, token: StatsProcess.token).status == 200, "\(path) with the token")
             }
             #expect(try await httpGet(service.baseURL + "/dashboard?token=nope").status == 401)
+            // Opened with ?token=, the dashboard moves the token into an HttpOnly cookie and off its address.
+            let opened = try await httpGet(service.baseURL + "/dashboard?token=\(StatsProcess.token)&hours=2", followRedirects: false)
+            #expect(opened.status == 303 && opened.location == "/dashboard?hours=2")
+            #expect(opened.setCookie == "sb_stats_token=\(StatsProcess.token); Path=/; HttpOnly; SameSite=Strict")
+            #expect(try await httpGet(service.baseURL + "/dashboard", cookie: "sb_stats_token=\(StatsProcess.token)").status == 200)
+            #expect(try await httpGet(service.baseURL + "/dashboard", cookie: "sb_stats_token=nope").status == 401)
             #expect(try await httpGet(service.baseURL + "/api/v1/queues?token=\(StatsProcess.token)").status == 401, "query tokens only open the dashboard")
         }
         try await withService(extraArguments: ["--open-metrics"]) { (service: StatsProcess, _: RedisClient) async throws in

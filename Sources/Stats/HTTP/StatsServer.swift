@@ -78,20 +78,21 @@ public struct StatsServer: Sendable {
     }
 
     func dashboard(_ request: Request) async throws -> Response {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
         let hours = request.uri.queryParameters["hours"].flatMap { Int64($0) }.map { min(max($0, 1), 48) } ?? 3
+        if request.uri.queryParameters["token"] != nil {
+            // Opened with ?token= (checked already): a cookie carries the token from now on, and the
+            // page, which reloads itself, is served from an address without it.
+            let cookie = "\(BearerTokenMiddleware<BasicRequestContext>.cookieName)=\(configuration.token); Path=/; HttpOnly; SameSite=Strict"
+            return Response(status: .seeOther, headers: [.location: "/dashboard?hours=\(hours)", .setCookie: cookie])
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
         let window = try StatsWindow(sinceMilliseconds: now - hours * 3_600_000, untilMilliseconds: now)
         let page = DashboardPage(state: try await live.read(), report: try await reader.report(window), hours: Int(hours)).html
-        var headers: HTTPFields = [
+        let headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
             .cacheControl: "no-store",
         ]
-        if request.uri.queryParameters["token"] != nil {
-            // The page refreshes itself without the token in its address: a cookie carries it.
-            headers[.setCookie] =
-                "\(BearerTokenMiddleware<BasicRequestContext>.cookieName)=\(configuration.token); Path=/; HttpOnly; SameSite=Strict"
-        }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
 
