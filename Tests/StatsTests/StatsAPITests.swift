@@ -144,6 +144,8 @@ import Testing
             #expect(parsed.value("switchboard_wait_seconds_bucket", ["queue": "sales", "le": "5.0"]) == 4)
             #expect(parsed.value("switchboard_wait_seconds_bucket", ["queue": "sales", "le": "+Inf"]) == 6)
             #expect(parsed.value("switchboard_queue_waiting", ["queue": "support"]) == 0)
+            #expect(parsed.value("switchboard_agent_presence", ["agent": "alice@localhost", "presence": "offline"]) == 1)
+            #expect(parsed.value("switchboard_agent_presence", ["agent": "alice@localhost", "presence": "available"]) == 0)
         }
     }
 }

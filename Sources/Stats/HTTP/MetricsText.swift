@@ -1,5 +1,6 @@
 import Foundation
 import Redis
+import Routing
 
 /// `/metrics` in the Prometheus text format (0.0.4): all-time counters and timing histograms per
 /// queue from the totals the applying script keeps in Redis (so a restart of the service does not
@@ -67,7 +68,13 @@ struct MetricsText {
                 .map { ("queue=\"\(Self.label(queue.name))\",state=\"\($0.0)\"", String($0.1)) }
         })
         out += gauge("switchboard_agent_active_chats", "Chats the agent holds (accepted) now.", state.agents.map {
-            ("agent=\"\(Self.label($0.jid))\",presence=\"\(Self.label($0.presence))\"", String($0.activeChats))
+            ("agent=\"\(Self.label($0.jid))\"", String($0.activeChats))
+        })
+        // One series per presence, 1 for the agent's present one: series keep their identity as presence changes.
+        out += gauge("switchboard_agent_presence", "The agent's presence now (1 for the current one).", state.agents.flatMap { agent in
+            AgentPresence.allCases.map { presence in
+                ("agent=\"\(Self.label(agent.jid))\",presence=\"\(presence.rawValue)\"", agent.presence == presence.rawValue ? "1" : "0")
+            }
         })
         return out
     }
