@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "switchboard", targets: ["switchboard"]),
         .library(name: "XMPP", targets: ["XMPP"]),
         .library(name: "Redis", targets: ["Redis"]),
+        .library(name: "Routing", targets: ["Routing"]),
         .library(name: "SwitchboardTesting", targets: ["SwitchboardTesting"]),
     ],
     dependencies: [
@@ -89,11 +90,26 @@ let package = Package(
             dependencies: ["XMPP", "Reconnect"],
             swiftSettings: swiftSettings
         ),
+        // The load generator of `switchboard bench`: XMPP visitors and agents, the floor component, /proc readings.
+        .target(
+            name: "Bench",
+            dependencies: [
+                "XMPP", "Redis", "Routing", "SwitchboardTesting",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing", "Stats",
+                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -131,6 +147,11 @@ let package = Package(
         .testTarget(
             name: "WorkflowTests",
             dependencies: ["Workflow", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", "switchboard", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

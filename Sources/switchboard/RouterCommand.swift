@@ -61,6 +61,7 @@ struct RouterCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        EventLoopExecutor.install()
         let logger = logging.logger("switchboard.router")
         var workflow = try Self.load(self.workflow)
         if let xmppHost { workflow.xmpp.host = xmppHost }

@@ -18,6 +18,8 @@ public final class Router: Service, Sendable {
     let positionUpdates: FloodLimiter
     /// The timer loop's sleep, cut short when a timer may now be due sooner.
     let timerSleep = Mutex<(sleeper: Task<Void, Never>?, woken: Bool)>((nil, false))
+    /// Stanzas handled side by side, in order per sender.
+    let lanes = StanzaLanes(limit: 64)
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {
@@ -94,15 +96,20 @@ public final class Router: Service, Sendable {
             for waiter in waiters { waiter.resume() }
             await routeWaitingChats()
         case .stanza(let stanza):
-            do {
-                try await dispatch(stanza)
-            } catch {
-                // Redis unavailable or a script failed: the sender learns it, the state is unchanged.
-                logger.error("could not handle a stanza: \(error)", metadata: ["from": "\(stanza.element[attribute: "from"] ?? "")"])
-                reply(to: stanza, StanzaError(.internalServerError, text: "Routing is unavailable; please try again."))
-            }
+            // One lane per sender: its stanzas in order, other senders' alongside.
+            await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }
         case .disconnected:
             break
+        }
+    }
+
+    private func handle(_ stanza: Stanza) async {
+        do {
+            try await dispatch(stanza)
+        } catch {
+            // Redis unavailable or a script failed: the sender learns it, the state is unchanged.
+            logger.error("could not handle a stanza: \(error)", metadata: ["from": "\(stanza.element[attribute: "from"] ?? "")"])
+            reply(to: stanza, StanzaError(.internalServerError, text: "Routing is unavailable; please try again."))
         }
     }
 
