@@ -69,6 +69,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The agent console: a pure screen model, a terminal layer, key decoding, and the agent's XMPP session.
+        .target(
+            name: "Console",
+            dependencies: ["XMPP", "Reconnect", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The test kit: starts real redis-server and Prosody processes on free ports.
         .target(
             name: "SwitchboardTesting",
@@ -78,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing",
+                "XMPP", "Redis", "Workflow", "Routing", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,6 +118,11 @@ let package = Package(
         .testTarget(
             name: "WorkflowTests",
             dependencies: ["Workflow", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: ["Console", "XMPP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
