@@ -103,7 +103,8 @@ public struct ConsoleState: Sendable, Equatable {
         } else {
             chats.append(ChatView(id: id, visitor: visitor, queue: queue, state: state, sla: sla))
         }
-        if current == nil { select(id) }
+        // A new chat comes to the front when none is shown or the shown one is over.
+        if current == nil || currentIndex.map({ !chats[$0].isOpen }) == true { select(id) }
     }
 
     /// Shows a chat and marks it read.

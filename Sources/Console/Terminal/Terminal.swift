@@ -41,8 +41,9 @@ public final class Terminal: Sendable {
 
     /// Alternate screen, bracketed paste on, screen cleared.
     static let enter = "\u{1B}[?1049h\u{1B}[?2004h\u{1B}[H\u{1B}[2J"
-    /// Bracketed paste off, colours reset, cursor shown, main screen back.
-    static let leave = "\u{1B}[?2004l\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l"
+    /// Bracketed paste off, colours reset, main screen back, cursor shown (after the switch:
+    /// leaving the alternate screen restores the cursor state saved on entering it).
+    static let leave = "\u{1B}[?2004l\u{1B}[0m\u{1B}[?1049l\u{1B}[?25h"
 
     /// Columns and rows now.
     public var size: (width: Int, height: Int) {

@@ -44,6 +44,21 @@ import XMPP
         }
     }
 
+    /// A visitor writes to `queue`; Alice accepts the offer with M-a (manual queues) and sees the chat.
+    static func chatAccepted(
+        _ live: LiveRouter, _ pane: ConsolePane, visitor user: String, queue: String = "sales", first: String = "Hello"
+    ) async throws -> XMPPClient {
+        let visitor = try await live.connect(user)
+        try await visitor.send(Message(to: try live.address(queue), body: first))
+        if queue == "sales" {
+            try await pane.waitFor(text: "New chat")
+            try await pane.press("M-a")
+        }
+        try await pane.waitFor("the chat with \(user) active") { $0.contains { $0.contains("· \(user) · \(queue) · active") } }
+        _ = try await visitor.message("the assignment", startingWith: "You are now chatting with Alice")
+        return visitor
+    }
+
     @Test func anOfferIsAcceptedAnsweredAndClosed() async throws {
         try await Self.withConsole { live, pane in
             let visitor = try await live.connect("visitor1")

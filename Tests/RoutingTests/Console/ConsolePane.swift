@@ -19,10 +19,10 @@ final class ConsolePane: Sendable {
         directory = try RunDirectory.make("console-\(user)")
         socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
         let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
-        let console = ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
+        let console = "SB_PASSWORD=secret " + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
                         "--port", "\(live.prosody.c2sPort)", "--domain", live.domain, "--tls-ca", live.prosody.certificateFile,
                         "--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
-        let command = "SB_PASSWORD=secret " + shell.replacingOccurrences(of: "%@", with: console)
+        let command = shell.replacingOccurrences(of: "%@", with: console)
         try await tmuxCommand(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command])
         // A dead pane stays on screen, so a test can still read what a console that exited left.
         try await tmuxCommand(["set-option", "-g", "remain-on-exit", "on"])
