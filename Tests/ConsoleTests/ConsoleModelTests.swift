@@ -55,6 +55,7 @@ import XMPP
         #expect(state.queues == [QueueSummary(name: "sales", waiting: 2), QueueSummary(name: "support", waiting: 0)])
         state.readStatus("You are available with 1 of 3 chats: chat-5.")
         #expect(state.capacity == 3)
+        #expect(state.chats.map(\.id) == ["5"] && state.chats[0].state == .active, "a chat from before the console started")
         state.readAgents("Bob (bob@localhost): away, 1/2 chats")
         #expect(state.agents == [AgentRow(name: "Bob", jid: "bob@localhost", presence: "away", chats: "1/2 chats")])
     }
@@ -77,5 +78,26 @@ import XMPP
         #expect(Completion.candidates("/canned g", commands: commands, canned: ["greeting", "goodbye"], targets: []) == ["greeting", "goodbye"])
         #expect(Completion.complete("/transfer b", commands: commands, canned: [], targets: ["sales", "bob@localhost"]) == "/transfer bob@localhost")
         #expect(Completion.complete("hello", commands: commands, canned: [], targets: []) == nil)
+    }
+}
+
+/// Unread marks and chat switching.
+@Suite struct ChatListTests {
+    @Test func unreadMarksClearWhenAChatIsShown() {
+        var state = ConsoleState(account: "alice@localhost")
+        let now = Date()
+        state.chat("1", visitor: "Ann", queue: "sales", state: .active)
+        state.chat("2", visitor: "Ben", queue: "sales", state: .active)
+        #expect(state.current == "1")
+        _ = state.apply(.visitorSaid(chat: "2", name: "Ben", text: "hi"), at: now)
+        _ = state.apply(.visitorSaid(chat: "1", name: "Ann", text: "hi"), at: now)
+        #expect(state.chats.map(\.unread) == [0, 1])
+        state.cycle(by: 1)
+        #expect(state.current == "2" && state.chats[1].unread == 0)
+        state.cycle(by: 1)
+        #expect(state.current == "1", "round the list")
+        state.update("2") { $0.state = .closed("ended") }
+        state.forgetClosed()
+        #expect(state.chats.map(\.id) == ["1"])
     }
 }

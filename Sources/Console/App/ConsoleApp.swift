@@ -55,11 +55,26 @@ public enum ConsoleApp {
         }
     }
 
-    /// Lines of standard input, read on a thread of their own.
+    /// Lines of standard input, read on a thread of their own with `read(2)`: a thread blocked
+    /// in stdio's `readLine` holds stdin's lock, and `exit` would wait for it forever.
     static func standardInputLines() -> AsyncStream<String> {
         let (lines, continuation) = AsyncStream<String>.makeStream()
         Thread {
-            while let line = readLine() { continuation.yield(line) }
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                pending.append(contentsOf: buffer[0..<count])
+                while let end = pending.firstIndex(of: 0x0A) {
+                    var line = pending[..<end]
+                    if line.last == 0x0D { line = line.dropLast() }
+                    continuation.yield(String(decoding: line, as: UTF8.self))
+                    pending.removeSubrange(...end)
+                }
+            }
+            if !pending.isEmpty { continuation.yield(String(decoding: pending, as: UTF8.self)) }
             continuation.finish()
         }.start()
         return lines

@@ -35,6 +35,7 @@ extension ConsoleState {
             update(id) { $0.visitorTyping = state == .composing }
             return ("typing chat=\(id) state=\(state.rawValue)", false)
         case .notice(let id, let text, let ended):
+            adopt(id, ended: ended)
             update(id) { chat in
                 chat.add(.notice, who: "", text: text, at: now)
                 chat.visitorTyping = false
@@ -45,6 +46,7 @@ extension ConsoleState {
             }
             return ("\(ended ? "closed" : "notice") chat=\(id): \(Sanitizer.lines(text).joined(separator: " ⏎ "))", false)
         case .whisper(let id, let text):
+            adopt(id, ended: false)
             let current = self.current
             update(id) { chat in
                 chat.add(.whisper, who: "supervisor", text: text, at: now)
@@ -55,6 +57,14 @@ extension ConsoleState {
             status = Sanitizer.lines(text).joined(separator: " ")
             return ("service: \(status)", false)
         }
+    }
+
+    /// A chat the router writes about that the console does not know yet: a supervisor's
+    /// monitored chat (its transcript can come before the command's answer), or an agent's
+    /// chat from before the console started.
+    mutating func adopt(_ id: String, ended: Bool) {
+        guard index(of: id) == nil else { return }
+        chat(id, visitor: "", queue: "", state: ended ? .closed("ended") : isSupervisor ? .monitoring : .active)
     }
 
     /// What the agent wrote to a chat, shown in its transcript: the visitor no longer waits.
@@ -84,10 +94,15 @@ extension ConsoleState {
         }
     }
 
-    /// Reads `/status` ("You are available with 1 of 3 chats…") for the capacity.
+    /// Reads `/status` ("You are available with 1 of 3 chats: chat-5.") for the capacity, and
+    /// the agent's chats the console does not know (it started while they ran).
     public mutating func readStatus(_ text: String) {
         let words = text.split(separator: " ")
         if let of = words.firstIndex(of: "of"), of + 1 < words.count, let value = Int(words[of + 1]) { capacity = value }
+        for word in words where word.hasPrefix("chat-") {
+            let id = String(word.dropFirst(5).prefix { $0.isNumber })
+            if !id.isEmpty, index(of: id) == nil { chat(id, visitor: "", queue: "", state: .active) }
+        }
     }
 
     /// Reads `/agents` ("Name (jid): presence, 1/3 chats" lines) into the supervisor's table.

@@ -86,7 +86,8 @@ public struct Screen: Sendable {
             return
         }
         let chat = state.chats[index]
-        let title = "chat \(chat.id) · \(chat.visitor) · \(chat.queue) · \(Self.describe(chat.state))"
+        let title = (["chat \(chat.id)", chat.visitor, chat.queue, Self.describe(chat.state)]).filter { !$0.isEmpty }
+            .joined(separator: " · ")
         canvas.put(" " + title, row: area.row, column: area.column, style: .bold)
         var rows = transcriptRows(chat, width: area.width)
         if chat.visitorTyping { rows.append(("\(chat.visitor) is typing…", .dim)) }

@@ -77,7 +77,8 @@ import XMPP
         }
     }
 
-    @Test(arguments: ["TERM", "INT", "quit"])
+    /// `quit` is /quit; the others are signals: polite ones, and the crashes SIGABRT and SIGSEGV.
+    @Test(arguments: ["TERM", "INT", "quit", "ABRT", "SEGV"])
     func theTerminalIsRestored(_ how: String) async throws {
         try await ConsoleLiveTests.withRouter(accounts: ConsoleLiveTests.accounts(["alice"]), rules: ConsoleLiveTests.workflow(ConsoleLiveTests.yaml)) {
             (live: LiveRouter) in
@@ -93,7 +94,7 @@ import XMPP
                     let shell = try await pane.format("#{pane_pid}")
                     let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
                     let console = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
-                    kill(console, how == "TERM" ? SIGTERM : SIGINT)
+                    kill(console, ["TERM": SIGTERM, "INT": SIGINT, "ABRT": SIGABRT, "SEGV": SIGSEGV][how]!)
                 }
                 try await pane.waitFor(text: "console-ended")
                 #expect(try await pane.format("#{alternate_on}") == "0", "back on the main screen")

@@ -24,20 +24,27 @@ import XMPP
           - jid: bob@localhost
             name: Bob
             skills: { sales: 5, support: 5 }
+          - jid: carol@localhost
+            name: Carol
+            role: supervisor
+            skills: {}
         canned:
           greeting: "Hello {visitor}, I'm {agent}."
           goodbye: "Bye!"
         """
 
-    static let users = ["alice", "bob", "visitor1", "visitor2"]
+    static let users = ["alice", "bob", "carol", "visitor1", "visitor2"]
 
     /// Runs `body` with a router and Alice's console, once the router knows she is available.
-    static func withConsole(width: Int = 100, height: Int = 30, _ body: (LiveRouter, ConsolePane) async throws -> Void) async throws {
+    static func withConsole(
+        user: String = "alice", width: Int = 100, height: Int = 30, arguments: [String] = [],
+        _ body: (LiveRouter, ConsolePane) async throws -> Void
+    ) async throws {
         try await withRouter(accounts: accounts(users), rules: workflow(yaml)) { (live: LiveRouter) in
-            try await ConsolePane.with(live, user: "alice", width: width, height: height) { pane in
-                try await pane.waitFor(text: "waiting sales 0")
-                _ = try await live.event("Alice available") {
-                    $0["type"] == "presence" && $0["agent"] == "alice@localhost" && $0["presence"] == "available"
+            try await ConsolePane.with(live, user: user, width: width, height: height, arguments: arguments) { pane in
+                if !arguments.contains("--plain") { try await pane.waitFor(text: "waiting sales 0") }
+                _ = try await live.event("\(user) available") {
+                    $0["type"] == "presence" && $0["agent"] == "\(user)@localhost" && $0["presence"] == "available"
                 }
                 try await body(live, pane)
             }
@@ -64,8 +71,9 @@ import XMPP
             let visitor = try await live.connect("visitor1")
             let sales = try live.address("sales")
             try await visitor.send(Message(to: sales, body: "Do you ship to Mars?"))
-            try await pane.waitFor(text: "New chat")
-            try await pane.waitFor(text: "M-a accept")
+            try await pane.waitFor(text: "New chat 1 from visitor1")
+            try await pane.waitFor(text: "s left")  // the offer's countdown
+            #expect(try await pane.format("#{window_bell_flag}") == "1", "the offer rang the bell")
             try await pane.press("M-a")
             var screen = try await pane.waitFor(text: "sales · active")
             #expect(screen.contains { $0.contains("Do you ship to Mars?") }, "the visitor's message before the offer")
