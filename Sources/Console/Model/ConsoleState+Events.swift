@@ -70,7 +70,7 @@ extension ConsoleState {
     /// What the agent wrote to a chat, shown in its transcript: the visitor no longer waits.
     public mutating func said(_ text: String, in id: String, as kind: TranscriptLine.Kind = .agent, at now: Date) {
         update(id) { chat in
-            chat.add(kind, who: kind == .note ? "note" : "me", text: text, at: now)
+            chat.add(kind, who: "me", text: text, at: now)
             if kind == .agent { chat.waitingSince = nil }
             chat.scroll = 0
         }

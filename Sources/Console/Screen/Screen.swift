@@ -13,10 +13,10 @@ public struct Screen: Sendable {
         self.timeZone = timeZone
     }
 
-    /// The keys line at the bottom.
+    /// The keys line at the bottom, most used first (a narrow terminal shows the first ones; /help lists all).
     public static let keyHelp =
-        "M-a accept  M-d decline  M-c close  M-t transfer  M-n note  M-r canned  M-w who  M-p presence  "
-        + "^N/^P chats  PgUp/PgDn scroll  Tab complete  M-s supervise  ^C quit"
+        "M-a accept  M-d decline  M-c close  M-t transfer  M-r canned  M-n note  M-w who  M-p presence  "
+        + "^N/^P chats  ^C quit  PgUp/PgDn scroll  Tab complete  M-1..9 chat  M-s supervise  /help"
 
     /// The canvas and where the cursor goes.
     public func draw(_ state: ConsoleState) -> (canvas: Canvas, cursor: (row: Int, column: Int)) {

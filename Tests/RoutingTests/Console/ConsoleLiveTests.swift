@@ -103,7 +103,7 @@ import XMPP
             #expect(!screen.contains { $0.contains("visitor1 is typing") }, "a message ends the visitor's typing")
 
             try await pane.enter("/note wants Mars shipping")
-            try await pane.waitFor(text: "[note] note: wants Mars shipping")
+            try await pane.waitFor(text: "[note] me: wants Mars shipping")
 
             try await pane.press("M-c")
             try await pane.waitFor(text: "closed: closed by you")
