@@ -84,6 +84,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The agent console: a pure screen model, a terminal layer, key decoding, and the agent's XMPP session.
+        .target(
+            name: "Console",
+            dependencies: ["XMPP", "Reconnect", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The test kit: starts real redis-server and Prosody processes on free ports.
         .target(
             name: "SwitchboardTesting",
@@ -106,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench",
+                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,6 +158,11 @@ let package = Package(
         .testTarget(
             name: "BenchTests",
             dependencies: ["Bench", "switchboard", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: ["Console", "XMPP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -40,7 +40,7 @@ extension Router {
                 try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             }
         } else if chat.state == .active, chat.messageStored {
-            tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, rules: rules)
+            tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, detail: Self.nick(from.local ?? visitor), rules: rules)
         }
         if chat.messageStored {
             for supervisor in chat.monitors { tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
@@ -148,7 +148,8 @@ extension Router {
         let history = transcript.map { line in
             line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
         }
-        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), rules: rules)
+        let offer = Self.offerDetail(assignment, name: name, waited: max(waited, 0), rules: rules)
+        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer, rules: rules)
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
@@ -156,6 +157,23 @@ extension Router {
             tellAssigned(chat: chat, agent: assignment.agent, rules: rules)
         }
     }
+
+    /// The offer's summary for consoles: `<offer xmlns='urn:switchboard:offer' chat queue name
+    /// state waited [timeout] sla/>`, times in seconds.
+    static func offerDetail(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> XMLElement {
+        let queue = rules.queue(assignment.queue)
+        var attributes = [
+            XMLAttribute("chat", assignment.chat), XMLAttribute("queue", assignment.queue), XMLAttribute("name", name),
+            XMLAttribute("state", assignment.state.rawValue), XMLAttribute("waited", "\(waited)"),
+            XMLAttribute("sla", "\(queue?.sla.components.seconds ?? 60)"),
+        ]
+        if assignment.state == .offered, let timeout = queue?.plan.offerTimeout {
+            attributes.append(XMLAttribute("timeout", "\(timeout.components.seconds)"))
+        }
+        return XMLElement("offer", namespace: offerNamespace, attributes: attributes)
+    }
+
+    static let offerNamespace = "urn:switchboard:offer"
 
     func tellAssigned(chat: [String: String], agent: String, rules: RoutingRules) {
         guard let visitor = chat["visitor"], let queue = chat["queue"] else { return }

@@ -164,16 +164,24 @@ public final class Router: Service, Sendable {
         guard let to = try? JID(visitor) else { return }  // web visitors are served by the web channel
         var message = Message(to: to, from: queueAddress(queue, rules: rules), body: text)
         message.chatState = state
-        if let nick { message.element.append(.text("nick", namespace: "http://jabber.org/protocol/nick", nick)) }
+        if let nick { message.element.append(Self.nick(nick)) }
         component.send(message)
     }
 
-    /// A message to an agent, from the chat's own address.
-    func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, rules: RoutingRules) {
+    /// A message to an agent, from the chat's own address; `detail` is machine-readable
+    /// context for consoles (an offer's summary, the visitor's nick).
+    func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
+                   rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
         var message = Message(to: to, from: chatAddress(chat, rules: rules), body: text)
         message.chatState = state
+        if let detail { message.element.append(detail) }
         component.send(message)
+    }
+
+    /// A display name (XEP-0172): on what a visitor wrote, so a console tells it from the router's notices.
+    static func nick(_ name: String) -> XMLElement {
+        .text("nick", namespace: "http://jabber.org/protocol/nick", name)
     }
 
     /// Confirms a message is stored (XEP-0184) when its sender asked: a client that resends until

@@ -61,6 +61,6 @@ extension RoutingRules {
         return Queue(
             name: queue.name, title: queue.title, plan: plan, overflow: overflow, messages: messages,
             closeOutOfHours: queue.whenClosed == UnservedChatPolicy.close,
-            closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen)
+            closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen, sla: queue.sla)
     }
 }

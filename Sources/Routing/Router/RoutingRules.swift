@@ -29,10 +29,13 @@ public struct RoutingRules: Sendable {
         public var closeWithoutAgents: Bool
         /// Whether the queue is open now; nil means always.
         public var isOpen: (@Sendable (Date) -> Bool)?
+        /// How long a visitor may wait for an answer (agents' consoles highlight chats past it).
+        public var sla: Duration
 
         public init(
             name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
-            closeOutOfHours: Bool = false, closeWithoutAgents: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil
+            closeOutOfHours: Bool = false, closeWithoutAgents: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil,
+            sla: Duration = .seconds(60)
         ) {
             self.name = name
             self.title = title ?? name
@@ -42,6 +45,7 @@ public struct RoutingRules: Sendable {
             self.closeOutOfHours = closeOutOfHours
             self.closeWithoutAgents = closeWithoutAgents
             self.isOpen = isOpen
+            self.sla = sla
         }
     }
 
