@@ -45,10 +45,10 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "A file whose first line is the component secret (default: the workflow's xmpp.secret).")
     var secretFile: String?
 
-    @Option(help: "Port of the web service for the widget (default: the workflow's http.listen; 0 picks a free one).")
+    @Option(help: "Port of the web service for the widget (default: the workflow's http.listen, 8080 without one; 0 picks a free one).")
     var httpPort: Int?
 
-    @Flag(help: "Do not serve the web widget and its WebSocket.")
+    @Flag(help: "Do not serve the web widget and its WebSocket (served when the workflow has an http section or --http-port is given).")
     var noWeb = false
 
     @Option(help: "Seconds between checks of the component link (idle links are pinged).")
@@ -69,13 +69,18 @@ struct RouterCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        EventLoopExecutor.install()
         let logger = logging.logger("switchboard.router")
         var workflow = try Self.load(self.workflow)
         if let xmppHost { workflow.xmpp.host = xmppHost }
         if let xmppPort { workflow.xmpp.port = xmppPort }
         if let domain { workflow.xmpp.domain = domain }
         if let redisURL { workflow.redis.url = redisURL }
-        if let httpPort { workflow.http.port = httpPort }
+        if let httpPort {
+            var http = workflow.http ?? HTTPSettings()
+            http.port = httpPort
+            workflow.http = http
+        }
         let secret = try self.secret(workflow)
         if secret == Self.developmentSecret { logger.notice("using the local development secret") }
 
@@ -90,9 +95,9 @@ struct RouterCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
         let reloader = WorkflowReloader(path: self.workflow, overrides: workflow.xmpp, router: router, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router), .init(service: reloader)]
-        if !noWeb {
+        if !noWeb, let http = workflow.http {
             let web = try WebService(
-                settings: workflow.http, desk: router, store: store, redis: redis,
+                settings: http, desk: router, store: store, redis: redis,
                 logger: Logger(label: "switchboard.web"))
             services.append(.init(service: web))
         }

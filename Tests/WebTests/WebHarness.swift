@@ -50,7 +50,7 @@ final class WebHarness: Sendable {
                 let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
                 let (listening, listened) = AsyncStream.makeStream(of: Int.self)
                 let web = try WebService(
-                    settings: workflow.http, desk: router, store: store, redis: redis,
+                    settings: workflow.http ?? HTTPSettings(port: port), desk: router, store: store, redis: redis,
                     logger: logger, onListening: { listened.yield($0) })
                 let group = ServiceGroup(services: [router, web], logger: logger)
                 let running = Task { try await group.run() }

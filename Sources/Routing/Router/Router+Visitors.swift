@@ -30,7 +30,7 @@ extension Router {
 
     /// A visitor's text, from either channel once its checks passed: open or find their chat,
     /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
-    /// if given, is the `{visitor}` of the welcome instead.
+    /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead.
     func visitorSays(
         _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
         state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
@@ -44,10 +44,15 @@ extension Router {
             let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": greeting ?? name]
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
             tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
-            try await checkServed(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
-            await routeWaitingChats()
+            let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            // Routed first: a chat an agent took needs no look at who is online (a pipelined
+            // read of every candidate's presence, which cost more than the routing itself).
+            let assignments = await routeWaitingChats()
+            if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
+                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            }
         } else if chat.state == .active, chat.messageStored {
-            tellAgent(chat.agent, chat: chat.chat, body, state: state, rules: rules)
+            tellAgent(chat.agent, chat: chat.chat, body, state: state, detail: Self.nick(greeting ?? name), rules: rules)
         }
         if chat.messageStored {
             for supervisor in chat.monitors { tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
@@ -55,18 +60,24 @@ extension Router {
         return chat
     }
 
-    /// Out of hours, or with nobody available who could serve the queue, the visitor is told
-    /// so, and the chat closes if the queue says so (else it waits).
-    private func checkServed(
+    /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it
+    /// waits); returns whether it was out of hours. Closed first, told after: whoever reads the
+    /// state once the visitor has the notice sees it closed.
+    private func closeIfOutOfHours(
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+    ) async throws -> Bool {
+        guard let isOpen = queue.isOpen, !isOpen(Date()) else { return false }
+        if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
+        tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values),
+                    as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
+        return true
+    }
+
+    /// With nobody available who could serve the queue, the visitor is told so, and the chat
+    /// closes if the queue says so (else it waits).
+    private func checkAgents(
         chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
     ) async throws {
-        // Closed first, told after: whoever reads the state once the visitor has the notice sees it closed.
-        if let isOpen = queue.isOpen, !isOpen(Date()) {
-            if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
-            tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values),
-                        as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
-            return
-        }
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
         tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values),
@@ -111,11 +122,13 @@ extension Router {
         ])
     }
 
-    /// Runs a routing pass and tells everyone what it decided.
-    func routeWaitingChats() async {
+    /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
+    @discardableResult
+    func routeWaitingChats() async -> [Assignment] {
         let rules = self.rules
+        var assignments: [Assignment] = []
         do {
-            let assignments = try await store.route(rules.plan)
+            assignments = try await store.route(rules.plan)
             if assignments.contains(where: { $0.state == .offered }) { wakeTimers() }
             for assignment in assignments {
                 try await announce(assignment, rules: rules)
@@ -124,6 +137,7 @@ extension Router {
         } catch {
             logger.error("routing pass failed: \(error)")
         }
+        return assignments
     }
 
     /// The line moved: visitors still waiting hear their new place (each at most once per interval).
@@ -139,7 +153,7 @@ extension Router {
     /// Tells the agent about a chat given or offered to them, with its history; the visitor
     /// learns who answers once the chat is active.
     func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let chat = try await store.chat(assignment.chat) else { return }
+        guard let (chat, transcript) = try await store.chatWithTranscript(assignment.chat) else { return }
         let name = chat["name"] ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (Int64(chat["queued_at"] ?? "") ?? 0)) / 1000
         var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
@@ -147,10 +161,11 @@ extension Router {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
             summary += " Reply /accept or /decline\(timeout)."
         }
-        let history = try await store.transcript(assignment.chat).map { line in
+        let history = transcript.map { line in
             line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
         }
-        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), rules: rules)
+        let offer = Self.offerDetail(assignment, name: name, waited: max(waited, 0), rules: rules)
+        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer, rules: rules)
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
@@ -158,6 +173,23 @@ extension Router {
             tellAssigned(chat: chat, agent: assignment.agent, rules: rules)
         }
     }
+
+    /// The offer's summary for consoles: `<offer xmlns='urn:switchboard:offer' chat queue name
+    /// state waited [timeout] sla/>`, times in seconds.
+    static func offerDetail(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> XMLElement {
+        let queue = rules.queue(assignment.queue)
+        var attributes = [
+            XMLAttribute("chat", assignment.chat), XMLAttribute("queue", assignment.queue), XMLAttribute("name", name),
+            XMLAttribute("state", assignment.state.rawValue), XMLAttribute("waited", "\(waited)"),
+            XMLAttribute("sla", "\(queue?.sla.components.seconds ?? 60)"),
+        ]
+        if assignment.state == .offered, let timeout = queue?.plan.offerTimeout {
+            attributes.append(XMLAttribute("timeout", "\(timeout.components.seconds)"))
+        }
+        return XMLElement("offer", namespace: offerNamespace, attributes: attributes)
+    }
+
+    static let offerNamespace = "urn:switchboard:offer"
 
     func tellAssigned(chat: [String: String], agent: String, rules: RoutingRules) {
         guard let visitor = chat["visitor"], let queue = chat["queue"] else { return }

@@ -61,7 +61,7 @@ extension RoutingRules {
         var rules = Queue(
             name: queue.name, title: queue.title, plan: plan, overflow: overflow, messages: messages,
             closeOutOfHours: queue.whenClosed == UnservedChatPolicy.close,
-            closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen)
+            closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen, sla: queue.sla)
         rules.asksName = queue.webForm.contains(.name)
         rules.asksEmail = queue.webForm.contains(.email)
         return rules
