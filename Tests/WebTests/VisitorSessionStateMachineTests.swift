@@ -54,16 +54,14 @@ import Testing
         #expect(machine.received(frame) == .refuse(.tooLarge(limit: 1224)), "the whole frame is bounded too")
     }
 
-    @Test func aSessionSendingTooFastIsHeldBack() {
+    @Test func typingTooFastIsDroppedQuietly() {
         var machine = greeted()
         let start = ContinuousClock.now
-        for index in 0..<10 {
-            #expect(machine.received(#"{"type":"message","id":"\#(index)","text":"x"}"#, now: start) != .refuse(.rateLimited))
+        for _ in 0..<10 {
+            #expect(machine.received(#"{"type":"typing","state":"composing"}"#, now: start) == .typing(.composing, session: session))
         }
-        #expect(machine.received(#"{"type":"message","id":"10","text":"x"}"#, now: start) == .refuse(.rateLimited))
-        #expect(machine.received(#"{"type":"message","id":"11","text":"x"}"#, now: start + .seconds(11)) == .say(id: "11", text: "x", session: session))
-        for _ in 0..<10 { _ = machine.received(#"{"type":"typing","state":"composing"}"#, now: start) }
-        #expect(machine.received(#"{"type":"typing","state":"composing"}"#, now: start) == .ignore, "typing over its rate is dropped quietly")
+        #expect(machine.received(#"{"type":"typing","state":"composing"}"#, now: start) == .ignore)
+        #expect(machine.received(#"{"type":"typing","state":"paused"}"#, now: start + .seconds(11)) == .typing(.paused, session: session))
     }
 
     @Test func aNewChatIsFollowed() {

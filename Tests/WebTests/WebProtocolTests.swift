@@ -165,15 +165,27 @@ import XMPP
         }
     }
 
-    @Test func aSessionOverItsRateIsRefused() async throws {
+    @Test func aSessionOverItsRateIsRefusedWhateverConnectionItUses() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            let token = try await TestSocket.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "sales"])
+                let token = try #require(try await socket.next("session")["token"])
+                for index in 0..<6 {
+                    try await socket.send(["type": "message", "id": "a\(index)", "text": "flood \(index)"])
+                    try await socket.next("received")
+                }
+                return token
+            }
+            // A new connection does not start the count again.
+            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "sales", "token": token])
                 try await socket.next("session")
-                for index in 0..<12 { try await socket.send(["type": "message", "id": "r\(index)", "text": "flood \(index)"]) }
+                for index in 0..<6 { try await socket.send(["type": "message", "id": "b\(index)", "text": "flood \(index)"]) }
                 let refusal = try await socket.next("the rate limit") { $0.type == "error" }
                 #expect(refusal["code"] == "rate-limited")
             }
+            let chat = try #require(try await web.openChats().first)
+            #expect(try await web.store.transcript(chat).count == 10, "ten kept, the rest refused")
         }
     }
 

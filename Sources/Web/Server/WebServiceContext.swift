@@ -12,6 +12,8 @@ struct WebServiceContext: Sendable {
     let limits: WebLimits
     let connectionsPerAddress: FloodLimiter
     let framesPerAddress: FloodLimiter
+    /// Messages per session, whatever connection they come on (a reconnect does not reset it).
+    let messagesPerSession: FloodLimiter
     let logger: Logger
 
     init(desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits, logger: Logger) {
@@ -22,6 +24,7 @@ struct WebServiceContext: Sendable {
         self.limits = limits
         self.connectionsPerAddress = FloodLimiter(limit: limits.connectionsPerAddress, window: limits.window)
         self.framesPerAddress = FloodLimiter(limit: limits.framesPerAddress, window: limits.window)
+        self.messagesPerSession = FloodLimiter(limit: limits.messagesPerSession, window: limits.window)
         self.logger = logger
     }
 

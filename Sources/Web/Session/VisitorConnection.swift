@@ -36,6 +36,15 @@ struct VisitorConnection: Sendable {
                 if writer == nil { try await write(message.json) } else { outbox.yield(.send(message)) }
             }
             switch decision {
+            case .say(_, _, let session), .leaveMessage(_, _, _, let session):
+                guard service.messagesPerSession.allow(session.visitor) else {
+                    try await send(.error(.rateLimited))
+                    continue
+                }
+            default:
+                break
+            }
+            switch decision {
             case .refuse(let error):
                 try await send(.error(error))
             case .ignore:

@@ -26,7 +26,7 @@ struct VisitorSessionStateMachine: Sendable {
 
     private(set) var state = State.greeting
     let limits: WebLimits
-    private var messageTimes: [ContinuousClock.Instant] = []
+    /// Typing is throttled per connection; messages per session, across its connections, by the service.
     private var typingTimes: [ContinuousClock.Instant] = []
 
     init(limits: WebLimits) {
@@ -50,9 +50,6 @@ struct VisitorSessionStateMachine: Sendable {
         case (.open, .hello):
             return .refuse(.alreadyGreeted)
         case (.open(_, let session), .message(let id, let text)):
-            guard Self.allow(&messageTimes, limit: limits.messagesPerSession, window: limits.window, now: now) else {
-                return .refuse(.rateLimited)
-            }
             return .say(id: id, text: text, session: session)
         case (.open(_, let session), .typing(let typing)):
             guard Self.allow(&typingTimes, limit: limits.messagesPerSession, window: limits.window, now: now) else {
@@ -62,9 +59,6 @@ struct VisitorSessionStateMachine: Sendable {
         case (.open(_, let session), .end):
             return .end(session: session)
         case (.open(_, let session), .offline(let name, let email, let text)):
-            guard Self.allow(&messageTimes, limit: limits.messagesPerSession, window: limits.window, now: now) else {
-                return .refuse(.rateLimited)
-            }
             return .leaveMessage(name: name, email: email, text: text, session: session)
         }
     }
