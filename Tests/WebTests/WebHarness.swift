@@ -35,8 +35,11 @@ final class WebHarness: Sendable {
     }()
 
     /// A workflow's queues and agents (after an `xmpp` section for the test's domain) served by a
-    /// router with its web service, for `body`.
-    static func with(accounts: [String], workflow yaml: String, _ body: (WebHarness) async throws -> Void) async throws {
+    /// router with its web service, for `body`; `beside`: the web service runs on its own, as
+    /// `switchboard web` does, and reaches the router through Redis.
+    static func with(
+        accounts: [String], workflow yaml: String, beside: Bool = false, _ body: (WebHarness) async throws -> Void
+    ) async throws {
         try await withProsodyServer(.init(accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0, "secret") }))) { prosody in
             try await withRedisServer { redisServer in
                 let port = try Ports.free()
@@ -50,7 +53,8 @@ final class WebHarness: Sendable {
                 let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
                 let (listening, listened) = AsyncStream.makeStream(of: Int.self)
                 let web = try WebService(
-                    settings: workflow.http ?? HTTPSettings(port: port), desk: router, store: store, redis: redis,
+                    settings: workflow.http ?? HTTPSettings(port: port),
+                    desk: beside ? RelayedVisitorDesk(rules: RoutingRules(workflow), store: store) : router, store: store, redis: redis,
                     logger: logger, onListening: { listened.yield($0) })
                 let group = ServiceGroup(services: [router, web], logger: logger)
                 let running = Task { try await group.run() }

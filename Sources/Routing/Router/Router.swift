@@ -59,6 +59,7 @@ public final class Router: Service, Sendable {
             group.addTask { await self.component.run { await self.handle($0) } }
             group.addTask { await self.runTimers() }
             group.addTask { await self.visitorNotices.run(store: self.store, logger: self.logger) }
+            group.addTask { await self.serveRelayedVisitors() }
             await group.next()
             group.cancelAll()
         }

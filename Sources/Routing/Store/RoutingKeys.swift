@@ -22,6 +22,9 @@ public struct RoutingKeys: Sendable, Hashable {
 
     /// The pub/sub channel of notices for web visitors (agent replies, typing, position...).
     public var webNotices: String { base + "web:notices" }
+    /// Pub/sub channels of a web service beside the routers: visitors' input, and the routers' answers.
+    public var webRequests: String { base + "web:requests" }
+    public var webReplies: String { base + "web:replies" }
 
     public func chat(_ id: String) -> String { base + "chat:" + id }
     public func transcript(_ id: String) -> String { base + "chat:" + id + ":transcript" }

@@ -226,6 +226,14 @@ public struct RoutingStore: Sendable {
         try await redis.send("ZRANGE", keys.waiting(queue), "0", "-1").values().map { try $0.text() }
     }
 
+    /// Publishes `value` as JSON on `channel`.
+    public func publish(_ value: some Encodable, on channel: String) async throws {
+        try await redis.send("PUBLISH", channel, String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+    }
+
+    /// The connection settings of this store's Redis, for a subscription of its own.
+    public var redisConfiguration: RedisConfiguration { redis.configuration }
+
     /// Tells web services about a web visitor's notice (pub/sub: only those listening now hear it).
     public func publish(_ notice: VisitorNotice) async throws {
         let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)

@@ -36,19 +36,22 @@ public struct WebService: Service {
     }
 
     public func run() async throws {
-        let hub = context.hub, logger = context.logger, channel = context.store.keys.webNotices
-        let subscriber = self.subscriber
+        let hub = context.hub, logger = context.logger, keys = context.store.keys
+        let subscriber = self.subscriber, relay = context.desk as? RelayedVisitorDesk
+        let channels = relay == nil ? [keys.webNotices] : [keys.webNotices, keys.webReplies]
         let notices = Task {
-            await subscriber.run(channels: [channel]) { event in
-                switch event {
-                case .subscribed:
-                    hub.resyncAll()
-                case .message(_, let payload):
-                    do {
+            await subscriber.run(channels: channels) { event in
+                do {
+                    switch event {
+                    case .subscribed:
+                        hub.resyncAll()
+                    case .message(keys.webReplies, let payload):
+                        relay?.answered(try JSONDecoder().decode(VisitorReply.self, from: Data(payload)))
+                    case .message(_, let payload):
                         hub.deliver(try JSONDecoder().decode(VisitorNotice.self, from: Data(payload)))
-                    } catch {
-                        logger.warning("a web visitor notice could not be read: \(error)")
                     }
+                } catch {
+                    logger.warning("a message on the web channels could not be read: \(error)")
                 }
             }
         }
