@@ -112,11 +112,6 @@ public struct RoutingStore: Sendable {
         try Self.lines(try await redis.send("LRANGE", keys.transcript(id), String(max(first, 0)), "-1"))
     }
 
-    /// A waiting chat's place in `queue` (1 is next), or nil if it does not wait there.
-    public func position(chat: String, queue: String) async throws -> Int? {
-        try await redis.send("ZRANK", keys.waiting(queue), chat).int.map { $0 + 1 }
-    }
-
     /// The chat's fields (nil if there is no such chat) and its transcript, in one round trip:
     /// what an agent is told when a chat is offered or given to them.
     public func chatWithTranscript(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
@@ -139,6 +134,11 @@ public struct RoutingStore: Sendable {
 
     private static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
         try reply.values().map { line in try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8)) }
+    }
+
+    /// A waiting chat's place in `queue` (1 is next), or nil if it does not wait there.
+    public func position(chat: String, queue: String) async throws -> Int? {
+        try await redis.send("ZRANK", keys.waiting(queue), chat).int.map { $0 + 1 }
     }
 
     /// The visitor's open chat reached through `queue`'s address, with its fields, if any (a chat
