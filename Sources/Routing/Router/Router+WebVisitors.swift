@@ -1,0 +1,44 @@
+import XMPP
+
+/// What the web service asks of the router for a web visitor: the same chats, routing and events
+/// as an XMPP visitor's; only the transport differs (answers come back as `VisitorNotice`s).
+public protocol VisitorDesk: Sendable {
+    /// The rules in force (queues, agents' display names, texts, limits).
+    var rules: RoutingRules { get }
+    /// Keeps the visitor's text (once per `messageID`) in their open chat in `queue`, opening one if
+    /// there is none, and passes it on. Agents see `name`; the welcome greets `greeting`.
+    func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
+        async throws -> Enqueued
+    /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.
+    func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws
+    /// Ends the visitor's open chat in `queue`, if any.
+    func visitorEnds(visitor: String, queue: String) async throws
+}
+
+/// The web service has no queue the router does not know.
+public struct UnknownQueue: Error, CustomStringConvertible {
+    public let name: String
+    public var description: String { "there is no queue called \(name)" }
+}
+
+extension Router: VisitorDesk {
+    public func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
+        async throws -> Enqueued
+    {
+        let rules = self.rules
+        guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
+        return try await visitorSays(
+            text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID, state: .active,
+            queue: queue, rules: rules)
+    }
+
+    public func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws {
+        try await visitorChatState(state, visitor: visitor, queue: queue, rules: rules)
+    }
+
+    public func visitorEnds(visitor: String, queue: String) async throws {
+        let rules = self.rules
+        guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
+        try await visitorEnds(visitor, queue: queue, rules: rules)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Routing
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// The console's session end to end: plain line mode, logging in again after the server went
+/// away, and the supervisor's table, monitoring and whispers.
+@Suite(.serialized) struct ConsoleSessionTests: LiveRouterSuite {
+    @Test func plainModePrintsEventsAndReadsCommands() async throws {
+        try await ConsoleLiveTests.withConsole(arguments: ["--plain"]) { live, pane in
+            try await pane.waitFor(text: "link: online as alice@localhost available")
+            let visitor = try await live.connect("visitor1")
+            try await visitor.send(Message(to: try live.address("sales"), body: "Plain \u{9B}2J hello"))
+            try await pane.waitFor(text: "offer chat=1 queue=sales visitor=visitor1 waited=")
+            try await pane.waitFor(text: "history chat=1: visitor1: Plain �2J hello")
+            try await pane.enter("/accept")
+            try await pane.waitFor(text: "notice chat=1: Accepted.")
+            try await pane.enter("Hello from a script")
+            #expect(try await visitor.message("the reply", startingWith: "Hello from").body == "Hello from a script")
+            try await visitor.send(Message(to: try live.address("sales"), body: "Thanks\nbye"))
+            try await pane.waitFor(text: "message chat=1 from=visitor1: Thanks ⏎ bye")
+            try await pane.enter("/close")
+            try await pane.waitFor(text: "notice chat=1: Closed.")
+            try await pane.enter("/quit")
+            try await pane.waitFor(text: "Pane is dead (status 0")
+        }
+    }
+
+    @Test func theConsoleLogsInAgainWhenTheServerComesBack() async throws {
+        try await ConsoleLiveTests.withConsole { live, pane in
+            await live.prosody.kill()
+            try await pane.waitFor(text: "OFFLINE:")
+            try await live.prosody.restart()
+            try await pane.waitFor("the console online again") { screen in
+                screen[0].hasPrefix(" alice@localhost │ available") && !screen[0].contains("OFFLINE") && !screen[0].contains("connecting")
+            }
+            // The router, back as well, knows Alice is available: a new visitor's chat is offered to her.
+            let visitor = try await live.connect("visitor1")
+            try await visitor.send(Message(to: try live.address("sales"), body: "After the outage"))
+            try await pane.waitFor(text: "New chat")
+        }
+    }
+
+    @Test func supervisorsSeeTablesMonitorChatsAndWhisper() async throws {
+        try await ConsoleLiveTests.withConsole(user: "carol") { live, pane in
+            try await pane.waitFor(text: "│ supervisor")
+            let bob = try await live.agent("bob")
+            let visitor = try await live.connect("visitor1")
+            try await visitor.send(Message(to: try live.address("support"), body: "Help me"))
+            let offer = try await bob.offer("Bob's chat")
+            let chat = try #require(offer.from?.chatID)
+
+            try await pane.press("M-s")
+            try await pane.waitFor("the agent table") { screen in
+                screen.contains { $0.contains("Bob") && $0.contains("available") && $0.contains("1/3 chats") && $0.contains("bob@localhost") }
+                    && screen.contains { $0.contains("Alice") && $0.contains("offline") }
+            }
+
+            try await pane.enter("/monitor \(chat)")
+            try await pane.waitFor(text: "chat \(chat) · monitoring (read-only)")
+            try await pane.waitFor(text: "[visitor] visitor1@localhost: Help me")
+            try await visitor.send(Message(to: try live.address("support"), body: "Anyone?"))
+            try await pane.waitFor(text: "-- [visitor] Anyone?")
+
+            try await pane.enter("/whisper \(chat) offer a discount")
+            try await pane.waitFor(text: "Whispered to Bob.")
+            #expect(try await bob.message("the whisper", startingWith: "[whisper from Carol]").body == "[whisper from Carol] offer a discount")
+            try await pane.enter("You cannot write here")
+            try await pane.waitFor(text: "No active chat to write to")
+        }
+    }
+}
