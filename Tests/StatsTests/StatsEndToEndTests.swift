@@ -16,7 +16,7 @@ import XMPP
             try await withStatsRedis { redisServer, redis in
                 let path = try writeStatsWorkflow(redisURL: redisServer.url, prosody: prosody)
                 // Processes of their own: the router's timing does not wait on this test process's threads.
-                let router = try SwitchboardProcess(["router", "--workflow", path], ready: "router ready")
+                let router = try SwitchboardProcess(["router", "--workflow", path, "--http-port", "0"], ready: "router ready")
                 let stats = try StatsProcess(workflow: path)
                 var clients: [XMPPClient] = []
                 try await withCleanup {
