@@ -10,7 +10,6 @@ public final class SwitchboardProcess: Sendable {
     /// The log line that says it is up.
     public let ready: String
     private let process = Mutex<ChildProcess?>(nil)
-    private let starts = Mutex(0)
 
     public init(_ arguments: [String], environment: [String: String] = [:], ready: String) throws {
         self.arguments = arguments
@@ -19,29 +18,31 @@ public final class SwitchboardProcess: Sendable {
         log = "\(try RunDirectory.make(arguments.first ?? "switchboard"))/\(arguments.first ?? "switchboard").log"
     }
 
-    /// Starts it and waits until its log says it is ready.
+    /// Starts it and waits until its log says it is ready (once more than before: the log is
+    /// kept across restarts, and a run killed early may never have said so).
     public func start() async throws {
-        let count = try launch()
-        try await waitForLog(ready, count: count)
+        let before = occurrences(ready)
+        try launch()
+        try await waitForLog(ready, count: before + 1)
     }
 
-    /// Starts it without waiting; returns how many times it has been started.
-    @discardableResult
-    public func launch() throws -> Int {
+    /// Starts it without waiting.
+    public func launch() throws {
         let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
         let child = try ChildProcess(binary, arguments, environment: environment, logFile: log)
         process.withLock { $0 = child }
-        return starts.withLock { starts in
-            starts += 1
-            return starts
-        }
+    }
+
+    /// How many times `text` stands in the log now.
+    public func occurrences(_ text: String) -> Int {
+        ((try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: text).count ?? 1) - 1
     }
 
     /// Waits until `text` stands `count` times in the log.
     public func waitForLog(_ text: String, count: Int = 1) async throws {
         try await within(.seconds(60), "'\(text)' ×\(count) in the log of switchboard \(arguments.first ?? "")") {
             // A line in another process's log is no event this process can await: look every few ms.
-            while (try? String(contentsOfFile: self.log, encoding: .utf8))?.components(separatedBy: text).count ?? 0 <= count {
+            while self.occurrences(text) < count {
                 if let child = self.process.withLock({ $0 }), !child.isRunning {
                     throw TestKitError.exited("switchboard \(self.arguments.first ?? "")", await child.waitForExit(), log: self.log)
                 }

@@ -76,7 +76,7 @@ struct StatsCommand: AsyncParsableCommand {
         let applier = EventApplier(redis: redis, keys: keys, settings: StatsSettings(workflow: workflow))
         let consumer = EventConsumer(applier: applier, redis: reading, consumer: consumer, logger: logger)
         let server = StatsServer(
-            configuration: .init(host: host, port: port, token: token, openMetrics: openMetrics),
+            configuration: .init(host: host, port: port, token: Secret(token), openMetrics: openMetrics),
             redis: redis, keys: keys, workflow: workflow, logger: logger)
         let application = server.application { port in
             logger.info("stats ready", metadata: ["listen": "\(host):\(port)", "consumer": "\(self.consumer)"])

@@ -19,7 +19,9 @@ final class RouterProcess: Sendable {
             redis: { url: "\(redisURL)", prefix: sb }
 
             """
-        process = try SwitchboardProcess(["router", "--workflow", workflow, "--keepalive", "5"], ready: "router ready")
+        // The web side on a free port: routers of tests running at once never fight over 8080.
+        process = try SwitchboardProcess(
+            ["router", "--workflow", workflow, "--keepalive", "5", "--http-port", "0"], ready: "router ready")
         try write(routing)
     }
 

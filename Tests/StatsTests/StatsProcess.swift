@@ -18,7 +18,7 @@ final class StatsProcess: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     func start() async throws { try await process.start() }
-    @discardableResult func launch() throws -> Int { try process.launch() }
+    func launch() throws { try process.launch() }
     func kill() async { await process.kill() }
     func stop() async { await process.stop() }
 }

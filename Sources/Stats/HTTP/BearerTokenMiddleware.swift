@@ -1,10 +1,11 @@
 import Hummingbird
+import Workflow
 
 /// Lets a request through only with the stats token: `Authorization: Bearer TOKEN`, or the
 /// dashboard's cookie (set when the dashboard is opened with `?token=`, since a browser cannot
 /// send a header on navigation). Anything else gets 401 with a `WWW-Authenticate` challenge.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
+    let token: Secret
     static var cookieName: String { "sb_stats_token" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -19,12 +20,12 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func accepts(_ request: Request) -> Bool {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            Self.same(String(header.dropFirst("Bearer ".count)), token)
+            Self.same(String(header.dropFirst("Bearer ".count)), token.value)
         {
             return true
         }
-        if let cookie = request.cookies[Self.cookieName], Self.same(cookie.value, token) { return true }
-        if request.uri.path == "/dashboard", let query = request.uri.queryParameters["token"], Self.same(String(query), token) {
+        if let cookie = request.cookies[Self.cookieName], Self.same(cookie.value, token.value) { return true }
+        if request.uri.path == "/dashboard", let query = request.uri.queryParameters["token"], Self.same(String(query), token.value) {
             return true
         }
         return false

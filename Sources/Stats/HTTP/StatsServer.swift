@@ -10,12 +10,12 @@ public struct StatsServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
-        /// The bearer token the API and dashboard ask for.
-        public var token: String
+        /// The bearer token the API and dashboard ask for; it never shows in a description or log.
+        public var token: Secret
         /// Serve `/metrics` without the token (scrapers on a private network).
         public var openMetrics: Bool
 
-        public init(host: String = "127.0.0.1", port: Int = 8081, token: String, openMetrics: Bool = false) {
+        public init(host: String = "127.0.0.1", port: Int = 8081, token: Secret, openMetrics: Bool = false) {
             self.host = host
             self.port = port
             self.token = token
@@ -82,7 +82,7 @@ public struct StatsServer: Sendable {
         if request.uri.queryParameters["token"] != nil {
             // Opened with ?token= (checked already): a cookie carries the token from now on, and the
             // page, which reloads itself, is served from an address without it.
-            let cookie = "\(BearerTokenMiddleware<BasicRequestContext>.cookieName)=\(configuration.token); Path=/; HttpOnly; SameSite=Strict"
+            let cookie = "\(BearerTokenMiddleware<BasicRequestContext>.cookieName)=\(configuration.token.value); Path=/; HttpOnly; SameSite=Strict"
             return Response(status: .seeOther, headers: [.location: "/dashboard?hours=\(hours)", .setCookie: cookie])
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
