@@ -33,7 +33,7 @@ public final class AgentSession: Sendable {
     public let configuration: ClientConfiguration
     public let service: JID
     private let backoff: Backoff
-    private let logger: Logger
+    let logger: Logger
     private let client = Mutex<XMPPClient?>(nil)
     private let availability = Mutex(AgentAvailability.available)
 
@@ -59,10 +59,11 @@ public final class AgentSession: Sendable {
                 failures = 0
                 report(.online(isSupervisor: isSupervisor))
                 for try await stanza in connected.stanzas { report(.stanza(stanza)) }
+                if Task.isCancelled { break }  // quitting: logged out below
                 throw ClientError.closed
             } catch {
-                client.withLock { $0 = nil }
                 if Task.isCancelled { break }
+                client.withLock { $0 = nil }
                 failures += 1
                 let delay = backoff.delay(afterFailures: failures)
                 logger.warning("link lost: \(error)", metadata: ["retry": "\(delay)"])
@@ -75,9 +76,11 @@ public final class AgentSession: Sendable {
 
     /// Logs out: unavailable presence, then the stream closes.
     public func close() async {
-        guard let connected = client.withLock({ $0 }) else { return }
+        guard let connected = client.withLock({ value in defer { value = nil }; return value }) else { return }
+        logger.info("logging out")
         try? await connected.send(Presence(type: .unavailable))
         await connected.close()
+        logger.info("logged out")
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -44,12 +44,15 @@ import XMPP
 
     @Test func declineCannedRepliesAndVisitorDetails() async throws {
         try await ConsoleLiveTests.withConsole { live, pane in
+            // Bob takes what Alice declines (else the router offers it to her again).
+            let bob = try await live.agent("bob")
             let first = try await live.connect("visitor2")
             try await first.send(Message(to: try live.address("sales"), body: "Declined soon"))
             try await pane.waitFor(text: "New chat")
             try await pane.press("M-d")
             try await pane.waitFor(text: "closed: declined")
             _ = try await live.event("the decline") { $0["type"] == "declined" }
+            _ = try await bob.offer("the chat offered to Bob")
 
             let visitor = try await ConsoleLiveTests.chatAccepted(live, pane, visitor: "visitor1", queue: "support")
             try await pane.type("/canned gr")

@@ -23,7 +23,10 @@ import XMPP
             try await pane.enter("/close")
             try await pane.waitFor(text: "notice chat=1: Closed.")
             try await pane.enter("/quit")
-            try await pane.waitFor(text: "Pane is dead (status 0")
+            try await within(.seconds(30), "the console to exit") {
+                // tmux has no way to wait for a pane's end: look again shortly.
+                while try await pane.format("#{pane_dead} #{pane_dead_status}") != "1 0" { try await Task.sleep(for: .milliseconds(50)) }
+            }
         }
     }
 
