@@ -48,7 +48,7 @@ public actor ConsoleController {
             poll()
         case .offline(let reason, let retry):
             state.link = .offline(reason: Sanitizer.clean(reason), retry: retry)
-            display.announce("link: offline (\(Sanitizer.clean(reason))), retrying")
+            display.announce("link: offline (\(Sanitizer.clean(reason))), \(retry == nil ? "not retrying" : "retrying")")
         case .stanza(let stanza):
             guard let event = RouterEvent(stanza, domain: domain) else { break }
             let (line, bell) = state.apply(event, at: Date())

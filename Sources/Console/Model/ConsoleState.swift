@@ -15,8 +15,8 @@ public enum AgentAvailability: String, Sendable, CaseIterable {
 public enum LinkStatus: Sendable, Equatable {
     case connecting
     case online
-    /// Lost or refused; the next attempt is at `retry`.
-    case offline(reason: String, retry: Date)
+    /// Lost or refused; the next attempt is at `retry`, or never.
+    case offline(reason: String, retry: Date?)
 }
 
 /// One queue in the header's summary.

@@ -108,6 +108,26 @@ final class ConsolePane: Sendable {
         try await tmuxCommand(["display-message", "-p", "-t", "main", format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Waits (bounded) until the pane's program has ended: gone, or a zombie tmux has not reaped yet.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws {
+        let pid = try await format("#{pane_pid}")
+        do {
+            try await within(timeout, "the console (pid \(pid)) to exit") {
+                // A process's end in another process tree is no event we can await: look again shortly.
+                while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                    stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+                {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        } catch let error as TimedOut {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "gone"
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let stacks = threads.map { "\($0): " + ((try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/wchan", encoding: .utf8)) ?? "?") }
+            throw ConsolePaneError.timedOut(error.what, screen: status + "\n" + stacks.joined(separator: "\n"), log: directory)
+        }
+    }
+
     /// Stops the tmux server and everything in it.
     func stop() async {
         _ = try? await tmuxCommand(["kill-server"])

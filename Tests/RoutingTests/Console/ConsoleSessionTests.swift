@@ -23,10 +23,7 @@ import XMPP
             try await pane.enter("/close")
             try await pane.waitFor(text: "notice chat=1: Closed.")
             try await pane.enter("/quit")
-            try await within(.seconds(30), "the console to exit") {
-                // tmux has no way to wait for a pane's end: look again shortly.
-                while try await pane.format("#{pane_dead} #{pane_dead_status}") != "1 0" { try await Task.sleep(for: .milliseconds(50)) }
-            }
+            try await pane.waitForExit()
         }
     }
 
@@ -71,6 +68,32 @@ import XMPP
             #expect(try await bob.message("the whisper", startingWith: "[whisper from Carol]").body == "[whisper from Carol] offer a discount")
             try await pane.enter("You cannot write here")
             try await pane.waitFor(text: "No active chat to write to")
+        }
+    }
+}
+
+/// Logins that retrying cannot mend are not retried.
+@Suite(.serialized) struct ConsoleLoginTests: LiveRouterSuite {
+    @Test func aRefusedPasswordIsNotRetried() async throws {
+        try await Self.withRouter(accounts: Self.accounts(["alice"]), rules: Self.workflow(ConsoleLiveTests.yaml)) { (live: LiveRouter) in
+            let file = try RunDirectory.make("password") + "/password"
+            try "wrong\n".write(toFile: file, atomically: true, encoding: .utf8)
+            try await ConsolePane.with(live, user: "alice", width: 140, arguments: ["--password-file", file]) { pane in
+                try await pane.waitFor(text: "OFFLINE: the server refused the login (not-authorized) (not retrying; ^C quits)")
+                try await pane.press("C-c")
+                try await pane.waitForExit()
+            }
+        }
+    }
+
+    @Test func anotherLoginOfTheAccountTakesOverWithoutAFight() async throws {
+        try await ConsoleLiveTests.withConsole(width: 140) { live, pane in
+            var configuration = try live.prosody.clientConfiguration("alice")
+            configuration.jid = try JID("alice@localhost/console")
+            let other = try await XMPPClient.connect(configuration, logger: Self.logger)
+            try await pane.waitFor(text: "OFFLINE: replaced by another login of this account (not retrying; ^C quits)")
+            try await other.send(Presence())
+            await other.close()
         }
     }
 }
