@@ -67,4 +67,24 @@ import XMPP
             try await pane.waitFor(text: "Visitor visitor1 (visitor1@localhost), queue support")
         }
     }
+
+    @Test func chatsSwitchAndShowWhatIsUnread() async throws {
+        try await ConsoleLiveTests.withConsole { live, pane in
+            let first = try await ConsoleLiveTests.chatAccepted(live, pane, visitor: "visitor1", queue: "support")
+            let second = try await live.connect("visitor2")
+            try await second.send(Message(to: try live.address("support"), body: "Me too"))
+            try await pane.waitFor(text: "*2 visitor2 support")
+            try await pane.press("C-n")
+            var screen = try await pane.waitFor(text: "chat 2 · visitor2 · support · active")
+            #expect(screen.contains { $0.contains("(earlier) visitor2: Me too") })
+            #expect(screen.contains { $0.hasPrefix(" 2 visitor2 support") }, "read now")
+            try await first.send(Message(to: try live.address("support"), body: "Hello again"))
+            try await pane.waitFor(text: "*1 visitor1 support")
+            try await pane.press("M-1")
+            screen = try await pane.waitFor(text: "visitor1: Hello again")
+            #expect(screen[1].contains("chat 1 · visitor1"))
+            try await pane.enter("Answer to one")
+            #expect(try await first.message("the answer", startingWith: "Answer").body == "Answer to one")
+        }
+    }
 }
