@@ -9,8 +9,11 @@ public actor ConsoleController {
     let session: AgentSession
     let display: any ConsoleDisplay
     private let finish: @Sendable () -> Void
-    /// The chat the visitor was last told we type in (XEP-0085 `composing`).
+    /// The chat the visitor was last told we type in (XEP-0085 `composing`), and when the
+    /// input line last changed: typing that stops for a while becomes `paused`.
     var typingIn: String?
+    var lastEdit = Date()
+    static let pauseAfter: TimeInterval = 5
     private var ticks = 0
     private var optionsLoaded = false
 
@@ -62,6 +65,10 @@ public actor ConsoleController {
     /// Once a second: countdowns and waits move; every few seconds the queue summary is asked.
     public func tick() {
         ticks += 1
+        if let chat = typingIn, Date().timeIntervalSince(lastEdit) > Self.pauseAfter {
+            chatState(.paused, in: chat)
+            typingIn = nil
+        }
         if ticks % 5 == 0, state.link == .online { poll() }
         redraw()
     }

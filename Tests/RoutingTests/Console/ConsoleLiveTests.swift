@@ -92,6 +92,10 @@ import XMPP
                 if case .message(let message) = stanza, message.body == nil { message.chatState } else { nil }
             }
             #expect(composing == .composing)
+            let paused = try await visitor.next("Alice pausing") { stanza -> ChatState? in
+                if case .message(let message) = stanza, message.body == nil { message.chatState } else { nil }
+            }
+            #expect(paused == .paused, "typing that stops for 5 s is a pause")
             try await pane.type(", within three weeks.")
             try await pane.press("Enter")
             let reply = try await visitor.message("the reply", startingWith: "We do")

@@ -11,15 +11,17 @@ final class ConsolePane: Sendable {
     private let captures = Mutex(0)
 
     /// Starts the console as `user` against the live router's Prosody (STARTTLS with its certificate).
-    /// `shell` wraps the command line (`%@` is the console's command), e.g. to run `stty` after it.
-    init(_ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@")
-        async throws
-    {
+    /// `shell` wraps the command line (`%@` is the console's command), e.g. to run `stty` after it;
+    /// the password is in `$SB_PASSWORD` unless nil (then the console asks).
+    init(
+        _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
+        password: String? = "secret"
+    ) async throws {
         tmux = try ChildProcess.executable("tmux")
         directory = try RunDirectory.make("console-\(user)")
         socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
         let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
-        let console = "SB_PASSWORD=secret " + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
+        let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
                         "--port", "\(live.prosody.c2sPort)", "--domain", live.domain, "--tls-ca", live.prosody.certificateFile,
                         "--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
         let command = shell.replacingOccurrences(of: "%@", with: console)
@@ -85,7 +87,7 @@ final class ConsolePane: Sendable {
 
     /// Types text literally.
     func type(_ text: String) async throws {
-        try await tmuxCommand(["send-keys", "-t", "main", "-l", text])
+        try await tmuxCommand(["send-keys", "-t", "main", "-l", "--", text])
     }
 
     /// Presses keys by tmux name (`Enter`, `M-a`, `C-w`, `Left`, `Home`, …).
@@ -136,9 +138,10 @@ final class ConsolePane: Sendable {
     /// Runs `body` with a console pane, always stopping its tmux server.
     static func with(
         _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
-        _ body: (ConsolePane) async throws -> Void
+        password: String? = "secret", _ body: (ConsolePane) async throws -> Void
     ) async throws {
-        let pane = try await ConsolePane(live, user: user, width: width, height: height, arguments: arguments, shell: shell)
+        let pane = try await ConsolePane(
+            live, user: user, width: width, height: height, arguments: arguments, shell: shell, password: password)
         try await withCleanup {
             try await body(pane)
         } cleanup: {

@@ -86,6 +86,22 @@ import XMPP
         }
     }
 
+    @Test func thePasswordPromptDoesNotEcho() async throws {
+        try await Self.withRouter(accounts: Self.accounts(["alice"]), rules: Self.workflow(ConsoleLiveTests.yaml)) { (live: LiveRouter) in
+            try await ConsolePane.with(live, user: "alice", password: nil) { pane in
+                try await pane.waitFor(text: "Password for alice@localhost:")
+                try await pane.type("secret")
+                // What was typed is not on screen (the prompt reads with echo off).
+                try await pane.type("-marker")
+                try await pane.press("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+                let screen = try await pane.screen()
+                #expect(!screen.joined().contains("secret") && !screen.joined().contains("marker"))
+                try await pane.press("Enter")
+                try await pane.waitFor(text: "alice@localhost │ available")
+            }
+        }
+    }
+
     @Test func anotherLoginOfTheAccountTakesOverWithoutAFight() async throws {
         try await ConsoleLiveTests.withConsole(width: 140) { live, pane in
             var configuration = try live.prosody.clientConfiguration("alice")
