@@ -46,4 +46,16 @@ import Testing
         canvas.put("x", row: -1, column: 0)
         #expect(canvas.lines == [""])
     }
+
+    @Test func sequencesWiderThanTwoColumns() {
+        var canvas = Canvas(width: 8, height: 1)
+        canvas.put("a👍🏽b", row: 0, column: 0)
+        #expect(canvas.lines == ["a👍🏽b"])
+        #expect((2...4).allSatisfy { canvas.cells[0][$0].isContinuation } && !canvas.cells[0][5].isContinuation)
+        canvas.put("x", row: 0, column: 3)
+        #expect(canvas.lines == ["a  x b"], "overwriting the middle blanks the whole character")
+        var narrow = Canvas(width: 3, height: 1)
+        narrow.put("a👍🏽", row: 0, column: 0)
+        #expect(narrow.lines == ["a"] && narrow.cells[0].allSatisfy { !$0.isContinuation })
+    }
 }

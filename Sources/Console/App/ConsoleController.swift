@@ -78,9 +78,23 @@ public actor ConsoleController {
         let session = self.session, service = session.service, isSupervisor = state.isSupervisor
         Task {
             if let text = try? await session.execute("queues", at: service) { self.update { $0.readQueues(text) } }
-            if let text = try? await session.execute("status", at: service) { self.update { $0.readStatus(text) } }
+            if let text = try? await session.execute("status", at: service) { await self.status(text) }
             if isSupervisor, let text = try? await session.execute("agents", at: service) { self.update { $0.readAgents(text) } }
         }
+    }
+
+    /// The router's idea of the agent's presence wins (it sets agents who miss offers away);
+    /// one that lost it altogether (it rejoined the server after the console did) is told again.
+    func status(_ text: String) async {
+        let presence = state.readStatus(text)
+        if presence == "offline", state.link == .online {
+            let session = self.session, availability = state.availability
+            Task { try? await session.setAvailability(availability) }
+        } else if let presence, let value = AgentAvailability(routerPresence: presence), value != state.availability {
+            state.availability = value
+            display.announce("presence: \(value.rawValue) (set by the router)")
+        }
+        redraw()
     }
 
     /// Learns the canned replies and transfer targets (from the forms of those commands) once per login.

@@ -71,6 +71,12 @@ import XMPP
             try await pane.press("PageDown")
             try await pane.waitFor(text: "line 8 日本")
 
+            // Emoji sequences take what tmux gives them (👍🏽 four columns, ❤️ one): wrapped rows still fit.
+            try await visitor.send(Message(to: try live.address("sales"), body: String(repeating: "👍🏽", count: 20) + " ❤️🇫🇷 end"))
+            screen = try await pane.waitFor(text: "❤️🇫🇷 end")
+            #expect(Self.fits(screen, width: 80))
+            #expect(screen[1...12].allSatisfy { DisplayWidthProbe.columns(String($0.prefix { $0 != "│" })) == 26 })
+
             try await pane.type("日本語 ok 😀")
             try await pane.press("Left", "C-w", "Enter")
             #expect(try await visitor.message("the reply", startingWith: "日本語").body == "日本語 😀")
