@@ -15,7 +15,10 @@ public enum ConsoleApp {
         resize.resume()
         defer { resize.cancel() }
         await run(session: session, controller: controller, quit: quit) { group in
-            group.addTask { for await keys in terminal.keys() { await controller.keys(keys) } }
+            group.addTask {
+                for await keys in terminal.keys() { await controller.keys(keys) }
+                quitting.finish()  // the terminal went away
+            }
         }
     }
 

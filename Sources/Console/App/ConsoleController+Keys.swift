@@ -34,6 +34,7 @@ extension ConsoleController {
         case .control("n"): state.cycle(by: 1)
         case .control("p"), .backTab: state.cycle(by: -1)
         case .control("c"), .alt("q"): quit()
+        case .control("l"): display.invalidate()
         case .control("d") where state.input.text.isEmpty: quit()
         case .alt("a"): run(.accept)
         case .alt("d"): run(.decline)

@@ -108,8 +108,19 @@ public struct Canvas: Sendable, Equatable {
 
     /// Terminal output that draws the whole canvas: each row from its first column, styles as SGR.
     public func ansi() -> String {
+        ansi(rows: 0..<height)
+    }
+
+    /// Terminal output that draws only what changed since `previous` (everything when the size changed).
+    public func ansi(since previous: Canvas?) -> String {
+        guard let previous, previous.width == width, previous.height == height else { return ansi() }
+        return ansi(rows: (0..<height).filter { cells[$0] != previous.cells[$0] })
+    }
+
+    /// Terminal output that draws some rows, each whole.
+    public func ansi(rows: some Sequence<Int>) -> String {
         var out = "\u{1B}[?25l"
-        for row in 0..<height {
+        for row in rows {
             out += "\u{1B}[\(row + 1);1H"
             var current: Style? = nil
             for cell in cells[row] where !cell.isContinuation {
