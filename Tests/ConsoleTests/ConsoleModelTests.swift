@@ -28,6 +28,11 @@ import XMPP
         #expect(RouterEvent(try message(from: "chat-5", "The visitor ended the chat.", state: .gone), domain: domain)
             == .notice(chat: "5", text: "The visitor ended the chat.", ended: true))
         #expect(RouterEvent(try message(from: nil, "You missed 3 offers"), domain: domain) == .service("You missed 3 offers"))
+        let refused = Message(to: try JID("alice@localhost"), body: "hi")
+            .errorReply(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
+        var fromChat = refused
+        fromChat.from = try JID("chat-5@\(domain)")
+        #expect(RouterEvent(.message(fromChat), domain: domain) == .refused(chat: "5", text: "This chat is not yours, or not accepted yet."))
         // Not from the service: ignored.
         let stranger = Message(to: try JID("alice@localhost"), from: try JID("chat-5@evil.example"), body: "hi")
         #expect(RouterEvent(.message(stranger), domain: domain) == nil)

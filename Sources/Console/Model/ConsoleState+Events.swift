@@ -53,6 +53,9 @@ extension ConsoleState {
                 if chat.id != current { chat.unread += 1 }
             }
             return ("whisper chat=\(id): \(Sanitizer.clean(text))", false)
+        case .refused(let id, let text):
+            update(id) { $0.add(.notice, who: "", text: "Not delivered: \(text)", at: now) }
+            return ("refused chat=\(id): \(Sanitizer.clean(text))", false)
         case .service(let text):
             status = Sanitizer.lines(text).joined(separator: " ")
             return ("service: \(status)", false)

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardTesting
 import Synchronization
+import Testing
 
 /// `switchboard console` running in a tmux pane of a fixed size, on a tmux server of its own
 /// (`tmux -L`): the test types with `send-keys` and reads the screen with `capture-pane`.
@@ -161,3 +162,7 @@ enum ConsolePaneError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// The console's end-to-end suites, one at a time: each runs real servers and a terminal,
+/// and a loaded machine serves one console better than five.
+@Suite(.serialized) enum ConsoleEndToEnd {}
