@@ -71,8 +71,9 @@ final class ConsolePane: Sendable {
                     let screen = try await self.screen()
                     last.withLock { $0 = screen }
                     if condition(screen) { return screen }
-                    // capture-pane has no way to wait for a change: look again shortly.
-                    try await Task.sleep(for: .milliseconds(50))
+                    // capture-pane has no way to wait for a change: look again shortly (each look
+                    // starts a tmux process, so not too often on a shared 2-core machine).
+                    try await Task.sleep(for: .milliseconds(150))
                 }
             }
         } catch let error as TimedOut {
@@ -120,7 +121,7 @@ final class ConsolePane: Sendable {
                 while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                     stat.split(separator: ")").last?.split(separator: " ").first != "Z"
                 {
-                    try await Task.sleep(for: .milliseconds(50))
+                    try await Task.sleep(for: .milliseconds(100))
                 }
             }
         } catch let error as TimedOut {
