@@ -132,9 +132,11 @@ final class ConsolePane: Sendable {
         }
     }
 
-    /// Stops the tmux server and everything in it.
+    /// Stops the tmux server and everything in it, and removes its socket (kill-server leaves it).
     func stop() async {
         _ = try? await tmuxCommand(["kill-server"])
+        let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(folder)/tmux-\(getuid())/\(socket)")
     }
 
     /// Runs `body` with a console pane, always stopping its tmux server.
