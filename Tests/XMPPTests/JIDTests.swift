@@ -25,7 +25,7 @@ import XMPP
         "a<b@localhost", "a:b@localhost", "a&b@localhost", "alice@local host", "alice@-bad.example",
         "alice@bad..example", "alice@[zz]", "alice@localhost/\u{7}", "a\u{0}b@localhost",
         String(repeating: "a", count: 1024) + "@localhost", "a@" + String(repeating: "b", count: 64) + ".com",
-        "a@localhost/" + String(repeating: "r", count: 1024),
+        "a@localhost/" + String(repeating: "r", count: 1024), "a\u{7F}b@localhost", "a@localhost/r\u{7F}", "a@lo\u{7F}calhost",
     ])
     func refusesInvalidAddresses(text: String) {
         #expect(throws: JIDError.self) { try JID(text) }

@@ -6,9 +6,12 @@ import NIOPosix
 /// (`RedisClient` replaces it when it closes).
 final class RedisConnection: Sendable {
     let channel: any Channel
+    /// Whether a flush is already scheduled for this event loop tick.
+    private let flushScheduled: NIOLoopBoundBox<Bool>
 
     private init(channel: any Channel) {
         self.channel = channel
+        self.flushScheduled = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -69,18 +72,29 @@ final class RedisConnection: Sendable {
         }
     }
 
-    /// Writes and flushes one command.
+    /// Writes one command; it is flushed at the end of this event loop tick.
     func send(_ command: RedisCommand) -> EventLoopFuture<RESPValue> {
         let reply = write(command)
-        channel.flush()
+        scheduleFlush()
         return reply
     }
 
     /// Writes all commands, then flushes once, so they reach Redis in as few packets as possible.
     func send(batch commands: [RedisCommand]) -> [EventLoopFuture<RESPValue>] {
         let replies = commands.map(write)
-        channel.flush()
+        scheduleFlush()
         return replies
+    }
+
+    /// One flush for every command written in this tick of the event loop: commands of tasks
+    /// running side by side (the router's lanes) leave in one write system call, not one each.
+    private func scheduleFlush() {
+        guard !flushScheduled.value else { return }
+        flushScheduled.value = true
+        eventLoop.execute { [self] in
+            flushScheduled.value = false
+            channel.flush()
+        }
     }
 
     // Called on the event loop only, so the channel cannot close between the check and the write.

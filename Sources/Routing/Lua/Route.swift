@@ -38,7 +38,19 @@ extension RoutingScript {
           -- skills not yet dropped) are stepped over, a bounded number of them.
           local skipped = 0
           local forgotten = nil
-          while count < limit and skipped < 20 do
+          -- Each candidate's presence and load, read once per queue and pass (not once per
+          -- waiting chat) and kept up to date as chats are given; with nobody free the queue's
+          -- waiting chats are not looked at at all.
+          local agents, free = {}, 0
+          if redis.call('ZCARD', waiting) > 0 then
+            for index, c in ipairs(q.candidates) do
+              local a = redis.call('HMGET', K.agent(c.jid), 'presence', 'load', 'last_routed')
+              local load = tonumber(a[2] or '0')
+              agents[index] = {free = a[1] == 'available' and load < c.max, load = load, last = tonumber(a[3] or '0')}
+              if agents[index].free then free = free + 1 end
+            end
+          end
+          while count < limit and skipped < 20 and free > 0 do
             local head = redis.call('ZRANGE', waiting, skipped, skipped)[1]
             if not head then break end
             local dropped = tonumber(redis.call('HGET', K.chat(head), 'dropped') or '0')
@@ -46,11 +58,11 @@ extension RoutingScript {
             local declinedOnly = false
             for index, c in ipairs(q.candidates) do
               if c.needs <= dropped then
-                local a = redis.call('HMGET', K.agent(c.jid), 'presence', 'load', 'last_routed')
-                local load = tonumber(a[2] or '0')
-                if a[1] == 'available' and load < c.max then
+                local a = agents[index]
+                local load = a.load
+                if a.free then
                   if redis.call('SISMEMBER', K.declined(head), c.jid) == 0 then
-                    local r = rank(q.strategy, c, index, pointer, n, load, tonumber(a[3] or '0'))
+                    local r = rank(q.strategy, c, index, pointer, n, load, a.last)
                     if better(r, bestRank) then best, bestRank, bestIndex = c, r, index end
                   else
                     declinedOnly = true
@@ -66,6 +78,9 @@ extension RoutingScript {
             elseif best then
               redis.call('ZREM', waiting, head)
               local state = give(head, q.queue, best.jid, q.offer_ms)
+              local a = agents[bestIndex]
+              a.load, a.last = a.load + 1, now
+              if a.load >= best.max then a.free, free = false, free - 1 end
               if q.strategy == 'round-robin' then
                 pointer = bestIndex
                 redis.call('SET', K.roundRobin(q.queue), pointer)

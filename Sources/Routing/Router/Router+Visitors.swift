@@ -22,46 +22,72 @@ extension Router {
             try await visitorEnds(visitor, queue: queue, rules: rules)
             return
         }
-        let chat = try await store.enqueue(
-            queue: queue.name, visitor: visitor, name: from.local ?? visitor, channel: .xmpp,
-            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: message.id)
+        _ = try await visitorSays(
+            body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
+            state: message.chatState, queue: queue, rules: rules)
         acknowledge(message)
+    }
+
+    /// A visitor's text, from either channel once its checks passed: open or find their chat,
+    /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
+    /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead.
+    func visitorSays(
+        _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
+        state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
+    ) async throws -> Enqueued {
+        let chat = try await store.enqueue(
+            queue: queue.name, visitor: visitor, name: name, channel: channel,
+            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: messageID)
         if chat.created {
-            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
+            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { wakeTimers() }
-            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": from.local ?? ""]
+            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": greeting ?? name]
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
-            tellVisitor(visitor, queue: queue.name, text, rules: rules)
-            try await checkServed(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
-            await routeWaitingChats()
+            tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
+            let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            // Routed first: a chat an agent took needs no look at who is online (a pipelined
+            // read of every candidate's presence, which cost more than the routing itself).
+            let assignments = await routeWaitingChats()
+            if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
+                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            }
         } else if chat.state == .active, chat.messageStored {
-            tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, detail: Self.nick(from.local ?? visitor), rules: rules)
+            tellAgent(chat.agent, chat: chat.chat, body, state: state, detail: Self.nick(greeting ?? name), rules: rules)
         }
         if chat.messageStored {
             for supervisor in chat.monitors { tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
         }
+        return chat
     }
 
-    /// Out of hours, or with nobody available who could serve the queue, the visitor is told
-    /// so, and the chat closes if the queue says so (else it waits).
-    private func checkServed(
+    /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it
+    /// waits); returns whether it was out of hours. Closed first, told after: whoever reads the
+    /// state once the visitor has the notice sees it closed.
+    private func closeIfOutOfHours(
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+    ) async throws -> Bool {
+        guard let isOpen = queue.isOpen, !isOpen(Date()) else { return false }
+        if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
+        tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values),
+                    as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
+        return true
+    }
+
+    /// With nobody available who could serve the queue, the visitor is told so, and the chat
+    /// closes if the queue says so (else it waits).
+    private func checkAgents(
         chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
     ) async throws {
-        // Closed first, told after: whoever reads the state once the visitor has the notice sees it closed.
-        if let isOpen = queue.isOpen, !isOpen(Date()) {
-            if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
-            tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
-            return
-        }
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
-        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values), rules: rules)
+        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values),
+                    as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)
     }
 
     /// Typing and other chat states go to the agent of an active chat. `gone` (many clients send
     /// it when a window closes) does not end the chat at once: the agent is told, and the chat
     /// closes after the gone timeout unless the visitor writes again.
-    private func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
+    func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
         guard let (id, chat) = try await store.openChat(queue: queue, visitor: visitor) else { return }
         if state == .gone {
             try await store.setTimer(chat: id, "gone", after: rules.settings.goneTimeout)
@@ -72,14 +98,14 @@ extension Router {
                   state: state, rules: rules)
     }
 
-    private func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+    func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
         guard let (id, chat) = try await store.openChat(queue: queue.name, visitor: visitor) else {
             tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
             return
         }
         let agent = chat["agent"] ?? ""
         guard try await store.close(chat: id, by: .visitor).succeeded else { return }
-        tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), rules: rules)
+        tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), as: .closed, rules: rules)
         if !agent.isEmpty {
             tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, rules: rules)
             await routeWaitingChats()
@@ -96,11 +122,13 @@ extension Router {
         ])
     }
 
-    /// Runs a routing pass and tells everyone what it decided.
-    func routeWaitingChats() async {
+    /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
+    @discardableResult
+    func routeWaitingChats() async -> [Assignment] {
         let rules = self.rules
+        var assignments: [Assignment] = []
         do {
-            let assignments = try await store.route(rules.plan)
+            assignments = try await store.route(rules.plan)
             if assignments.contains(where: { $0.state == .offered }) { wakeTimers() }
             for assignment in assignments {
                 try await announce(assignment, rules: rules)
@@ -109,6 +137,7 @@ extension Router {
         } catch {
             logger.error("routing pass failed: \(error)")
         }
+        return assignments
     }
 
     /// The line moved: visitors still waiting hear their new place (each at most once per interval).
@@ -116,14 +145,15 @@ extension Router {
         guard let queue = rules.queue(name) else { return }
         for (index, waiting) in try await store.waitingVisitors(name).enumerated() where positionUpdates.allow(waiting.chat) {
             let values = ["position": "\(index + 1)", "eta": "a few minutes", "queue": queue.title]
-            tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), rules: rules)
+            tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), as: .queued, position: index + 1,
+                        rules: rules)
         }
     }
 
     /// Tells the agent about a chat given or offered to them, with its history; the visitor
     /// learns who answers once the chat is active.
     func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let chat = try await store.chat(assignment.chat) else { return }
+        guard let (chat, transcript) = try await store.chatWithTranscript(assignment.chat) else { return }
         let name = chat["name"] ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (Int64(chat["queued_at"] ?? "") ?? 0)) / 1000
         var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
@@ -131,7 +161,7 @@ extension Router {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
             summary += " Reply /accept or /decline\(timeout)."
         }
-        let history = try await store.transcript(assignment.chat).map { line in
+        let history = transcript.map { line in
             line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
         }
         let offer = Self.offerDetail(assignment, name: name, waited: max(waited, 0), rules: rules)
@@ -166,6 +196,6 @@ extension Router {
         let name = rules.agents[agent]?.name ?? "an agent"
         let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned
             .filling(["agent": name, "queue": rules.queue(queue)?.title ?? queue])
-        tellVisitor(visitor, queue: queue, text, nick: name, rules: rules)
+        tellVisitor(visitor, queue: queue, text, nick: name, as: .assigned, rules: rules)
     }
 }

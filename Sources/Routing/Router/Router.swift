@@ -16,8 +16,12 @@ public final class Router: Service, Sendable {
     let flood: FloodLimiter
     /// One position update per chat per interval.
     let positionUpdates: FloodLimiter
+    /// Notices for web visitors, published through Redis to the web service holding their socket.
+    let visitorNotices = VisitorNoticePublisher()
     /// The timer loop's sleep, cut short when a timer may now be due sooner.
     let timerSleep = Mutex<(sleeper: Task<Void, Never>?, woken: Bool)>((nil, false))
+    /// Stanzas handled side by side, in order per sender.
+    let lanes = StanzaLanes(limit: 64)
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger) {
@@ -54,6 +58,8 @@ public final class Router: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.component.run { await self.handle($0) } }
             group.addTask { await self.runTimers() }
+            group.addTask { await self.visitorNotices.run(store: self.store, logger: self.logger) }
+            group.addTask { await self.serveRelayedVisitors() }
             await group.next()
             group.cancelAll()
         }
@@ -94,15 +100,20 @@ public final class Router: Service, Sendable {
             for waiter in waiters { waiter.resume() }
             await routeWaitingChats()
         case .stanza(let stanza):
-            do {
-                try await dispatch(stanza)
-            } catch {
-                // Redis unavailable or a script failed: the sender learns it, the state is unchanged.
-                logger.error("could not handle a stanza: \(error)", metadata: ["from": "\(stanza.element[attribute: "from"] ?? "")"])
-                reply(to: stanza, StanzaError(.internalServerError, text: "Routing is unavailable; please try again."))
-            }
+            // One lane per sender: its stanzas in order, other senders' alongside.
+            await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }
         case .disconnected:
             break
+        }
+    }
+
+    private func handle(_ stanza: Stanza) async {
+        do {
+            try await dispatch(stanza)
+        } catch {
+            // Redis unavailable or a script failed: the sender learns it, the state is unchanged.
+            logger.error("could not handle a stanza: \(error)", metadata: ["from": "\(stanza.element[attribute: "from"] ?? "")"])
+            reply(to: stanza, StanzaError(.internalServerError, text: "Routing is unavailable; please try again."))
         }
     }
 
@@ -151,10 +162,17 @@ public final class Router: Service, Sendable {
         try? JID(local: "chat-\(chat)", domain: rules.domain)
     }
 
-    /// A message to a visitor, from the queue's address, signed with a display name (XEP-0172).
+    /// A message to a visitor, from the queue's address, signed with a display name (XEP-0172);
+    /// a web visitor gets it as a notice of `kind` (a message without text is a chat state).
     func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
-                     rules: RoutingRules) {
-        guard let to = try? JID(visitor) else { return }  // web visitors are served by the web channel
+                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, rules: RoutingRules) {
+        if WebVisitor.isWebVisitor(visitor) {
+            visitorNotices.publish(VisitorNotice(
+                visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position,
+                state: state?.rawValue))
+            return
+        }
+        guard let to = try? JID(visitor) else { return }
         var message = Message(to: to, from: queueAddress(queue, rules: rules), body: text)
         message.chatState = state
         if let nick { message.element.append(Self.nick(nick)) }

@@ -6,6 +6,7 @@ import Redis
 public struct RoutingStore: Sendable {
     public let keys: RoutingKeys
     let redis: RedisClient
+    private let planEncoding = PlanEncoding()
 
     public init(redis: RedisClient, prefix: String) {
         self.redis = redis
@@ -30,7 +31,7 @@ public struct RoutingStore: Sendable {
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
-        let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        let json = try planEncoding.json(plan)
         let values = try await run(.route, [json, String(limit)]).values()
         return try stride(from: 0, to: values.count - 3, by: 4).map { index in
             Assignment(
@@ -99,7 +100,30 @@ public struct RoutingStore: Sendable {
 
     /// The chat's fields, or nil if there is no such chat.
     public func chat(_ id: String) async throws -> [String: String]? {
-        let values = try await redis.send("HGETALL", keys.chat(id)).values()
+        try Self.fields(try await redis.send("HGETALL", keys.chat(id)))
+    }
+
+    public func transcript(_ id: String) async throws -> [TranscriptLine] {
+        try await transcript(id, from: 0)
+    }
+
+    /// The transcript's lines from index `first` (0-based) on.
+    public func transcript(_ id: String, from first: Int) async throws -> [TranscriptLine] {
+        try Self.lines(try await redis.send("LRANGE", keys.transcript(id), String(max(first, 0)), "-1"))
+    }
+
+    /// The chat's fields (nil if there is no such chat) and its transcript, in one round trip:
+    /// what an agent is told when a chat is offered or given to them.
+    public func chatWithTranscript(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
+        let replies = try await redis.pipeline([
+            RedisCommand("HGETALL", [keys.chat(id)]), RedisCommand("LRANGE", [keys.transcript(id), "0", "-1"]),
+        ])
+        guard let fields = try Self.fields(replies[0]) else { return nil }
+        return (fields, try Self.lines(replies[1]))
+    }
+
+    private static func fields(_ reply: RESPValue) throws -> [String: String]? {
+        let values = try reply.values()
         guard !values.isEmpty else { return nil }
         var fields: [String: String] = [:]
         for index in stride(from: 0, to: values.count - 1, by: 2) {
@@ -108,10 +132,13 @@ public struct RoutingStore: Sendable {
         return fields
     }
 
-    public func transcript(_ id: String) async throws -> [TranscriptLine] {
-        try await redis.send("LRANGE", keys.transcript(id), "0", "-1").values().map { line in
-            try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8))
-        }
+    private static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
+        try reply.values().map { line in try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8)) }
+    }
+
+    /// A waiting chat's place in `queue` (1 is next), or nil if it does not wait there.
+    public func position(chat: String, queue: String) async throws -> Int? {
+        try await redis.send("ZRANK", keys.waiting(queue), chat).int.map { $0 + 1 }
     }
 
     /// The visitor's open chat reached through `queue`'s address, with its fields, if any (a chat
@@ -197,6 +224,20 @@ public struct RoutingStore: Sendable {
     /// Chat ids waiting in `queue`, front first.
     public func waiting(_ queue: String) async throws -> [String] {
         try await redis.send("ZRANGE", keys.waiting(queue), "0", "-1").values().map { try $0.text() }
+    }
+
+    /// Publishes `value` as JSON on `channel`.
+    public func publish(_ value: some Encodable, on channel: String) async throws {
+        try await redis.send("PUBLISH", channel, String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+    }
+
+    /// The connection settings of this store's Redis, for a subscription of its own.
+    public var redisConfiguration: RedisConfiguration { redis.configuration }
+
+    /// Tells web services about a web visitor's notice (pub/sub: only those listening now hear it).
+    public func publish(_ notice: VisitorNotice) async throws {
+        let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
+        try await redis.send("PUBLISH", keys.webNotices, payload)
     }
 
     private func run(_ script: RoutingScript, _ arguments: [String]) async throws -> RESPValue {

@@ -21,6 +21,8 @@ public final class XMPPComponent: Sendable {
         var queued: [XMLElement] = []
         var shuttingDown = false
         var pings = 0
+        /// Links with a flush scheduled on their event loop (a link dropped meanwhile keeps its own).
+        var flushScheduled: Set<ObjectIdentifier> = []
         let limit: Int
     }
 
@@ -51,9 +53,25 @@ public final class XMPPComponent: Sendable {
             if state.channel == nil { Self.enqueue(element, in: &state, logger: logger) }
             return state.channel
         }
-        // A link dying under the write keeps the stanza for the next one.
-        channel?.writeAndFlush(XMLStreamOutput.element(element)).whenFailure { [self] _ in
-            state.withLockedValue { Self.enqueue(element, in: &$0, logger: logger) }
+        guard let channel else { return }
+        // On the channel's loop, so that the flush below follows every write of this tick.
+        channel.eventLoop.execute { [self] in
+            // A link dying under the write keeps the stanza for the next one.
+            channel.write(XMLStreamOutput.element(element)).whenFailure { [self] _ in
+                state.withLockedValue { Self.enqueue(element, in: &$0, logger: logger) }
+            }
+            scheduleFlush(channel)
+        }
+    }
+
+    /// One flush for every stanza written in this tick of the channel's event loop: stanzas of
+    /// tasks running side by side leave in one write system call, not one each. On the loop only.
+    private func scheduleFlush(_ channel: any Channel) {
+        let link = ObjectIdentifier(channel)
+        guard state.withLockedValue({ $0.flushScheduled.insert(link).inserted }) else { return }
+        channel.eventLoop.execute { [state] in
+            state.withLockedValue { _ = $0.flushScheduled.remove(link) }
+            channel.flush()
         }
     }
 

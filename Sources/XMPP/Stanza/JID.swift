@@ -63,15 +63,20 @@ public struct JID: Sendable, Hashable, CustomStringConvertible, Comparable {
         self.resource = resource
     }
 
+    // Every stanza's addresses are parsed: plain ASCII (nearly every address) is checked byte by
+    // byte, without Unicode property look-ups or allocations; anything else takes the full path.
+
     private static func validateLocal(_ local: String) throws(JIDError) {
         try validateLength(local, part: .local)
-        // RFC 7622 §3.3.1: these may not appear in a localpart.
-        let forbidden: Set<Unicode.Scalar> = ["\"", "&", "'", "/", ":", "<", ">", "@"]
+        if local.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !forbiddenInLocal.contains($0) }) { return }
         for scalar in local.unicodeScalars
-        where forbidden.contains(scalar) || scalar.properties.isWhitespace || isControl(scalar) {
+        where scalar.isASCII && forbiddenInLocal.contains(UInt8(scalar.value)) || scalar.properties.isWhitespace || isControl(scalar) {
             throw JIDError(.invalidCharacter(scalar), part: .local)
         }
     }
+
+    /// RFC 7622 §3.3.1: these may not appear in a localpart.
+    private static let forbiddenInLocal: [UInt8] = Array("\"&'/:<>@".utf8)
 
     private static func validateDomain(_ domain: String) throws(JIDError) {
         try validateLength(domain, part: .domain)
@@ -85,6 +90,7 @@ public struct JID: Sendable, Hashable, CustomStringConvertible, Comparable {
             guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else {
                 throw JIDError(.invalidDomain, part: .domain)
             }
+            if label.utf8.allSatisfy(isASCIIHostByte) { continue }
             for scalar in label.unicodeScalars {
                 let allowed = scalar.isASCII
                     ? (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
@@ -94,8 +100,19 @@ public struct JID: Sendable, Hashable, CustomStringConvertible, Comparable {
         }
     }
 
+    private static func isASCIIHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
+    }
+
     private static func validateResource(_ resource: String) throws(JIDError) {
         try validateLength(resource, part: .resource)
+        if resource.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return }
         for scalar in resource.unicodeScalars where isControl(scalar) {
             throw JIDError(.invalidCharacter(scalar), part: .resource)
         }

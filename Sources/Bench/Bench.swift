@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import SwitchboardTesting
+
+/// How to run the bench.
+public struct BenchSettings: Sendable {
+    public var scenario: Scenario
+    /// The phases, in order: the same traffic through each.
+    public var targets: [BenchTarget]
+    /// The `switchboard` executable that runs the router and the floor component.
+    public var switchboardExecutable: String
+    /// The router's `--log-level` (info, as it runs in production).
+    public var routerLogLevel: String
+    /// Receives a progress line about once a second.
+    public var progress: @Sendable (String) -> Void
+
+    public init(
+        scenario: Scenario, targets: [BenchTarget], switchboardExecutable: String, routerLogLevel: String = "info",
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.scenario = scenario
+        self.targets = targets
+        self.switchboardExecutable = switchboardExecutable
+        self.routerLogLevel = routerLogLevel
+        self.progress = progress
+    }
+}
+
+/// The load generator: starts Prosody (and Redis, for the router), creates the accounts, signs
+/// in every visitor and agent, and runs the scenario through each target in turn.
+public enum Bench {
+    public static func run(_ settings: BenchSettings, logger: Logger) async throws -> BenchReport {
+        if let problem = settings.scenario.problem { throw BenchError.scenario(problem) }
+        let machine = Machine.current()
+        let scenario = settings.scenario
+        var options = ProsodyServer.Options(limits: false, accounts: BenchAccounts.all(scenario))
+        options.serviceDomain = "support.localhost"
+        settings.progress("starting Prosody with \(scenario.visitors + scenario.agents) accounts")
+        return try await withProsodyServer(options) { prosody in
+            let redis = settings.targets.contains(.switchboard) ? try await RedisServer.start() : nil
+            return try await withCleanup {
+                settings.progress("signing in \(scenario.visitors) visitors and \(scenario.agents) agents")
+                let participants = try await BenchParticipants.connect(prosody, scenario, logger: logger)
+                return try await withCleanup {
+                    let driver = PhaseDriver(settings: settings, participants: participants, prosody: prosody, redis: redis)
+                    var phases: [PhaseResult] = []
+                    for target in settings.targets { phases.append(try await driver.run(target)) }
+                    return BenchReport(scenario: scenario, machine: machine, phases: phases)
+                } cleanup: {
+                    await participants.close()
+                }
+            } cleanup: {
+                await redis?.stop()
+            }
+        }
+    }
+}
+
+/// Where the bench ran: the numbers mean little without it.
+public struct Machine: Sendable, Codable, Equatable {
+    public var cores: Int
+    public var cpu: String
+    public var kernel: String
+    /// The 1-minute load average when the run started: other work on the machine skews the numbers.
+    public var loadAverage: Double
+
+    static func current() -> Machine {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown"
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
+        return Machine(
+            cores: ProcessInfo.processInfo.activeProcessorCount, cpu: model,
+            kernel: ProcessInfo.processInfo.operatingSystemVersionString, loadAverage: load ?? 0)
+    }
+}

@@ -1,0 +1,81 @@
+import Logging
+import Synchronization
+import SwitchboardTesting
+import XMPP
+
+/// Every visitor and agent session of a run, connected once and reused by every phase. Each
+/// session's stanzas go to the phase in progress; between phases they are dropped.
+final class BenchParticipants: Sendable {
+    let visitors: [BenchVisitor]
+    let agents: [BenchAgent]
+    private let current = Mutex<PhaseRun?>(nil)
+    private let readers = Mutex<[Task<Void, Never>]>([])
+
+    private init(visitors: [BenchVisitor], agents: [BenchAgent]) {
+        self.visitors = visitors
+        self.agents = agents
+    }
+
+    /// Signs everyone in (a few at a time: each login costs Prosody a SCRAM hash) with initial presence.
+    static func connect(_ prosody: ProsodyServer, _ scenario: Scenario, logger: Logger) async throws -> BenchParticipants {
+        let users = (0..<scenario.visitors).map { (BenchAccounts.visitor($0), true, $0) }
+            + (0..<scenario.agents).map { (BenchAccounts.agent($0), false, $0) }
+        var visitors: [Int: BenchVisitor] = [:], agents: [Int: BenchAgent] = [:]
+        try await withThrowingTaskGroup(of: (Bool, Int, XMPPClient).self) { group in
+            var waiting = users[...]
+            func startNext() {
+                guard let (user, isVisitor, index) = waiting.popFirst() else { return }
+                group.addTask {
+                    let configuration = try prosody.clientConfiguration(user, password: BenchAccounts.password)
+                    let client = try await XMPPClient.connect(configuration, logger: logger)
+                    try await client.send(Presence())
+                    return (isVisitor, index, client)
+                }
+            }
+            for _ in 0..<8 { startNext() }
+            while let (isVisitor, index, client) = try await group.next() {
+                if isVisitor { visitors[index] = BenchVisitor(index: index, client: client) } else {
+                    agents[index] = BenchAgent(index: index, client: client)
+                }
+                startNext()
+            }
+        }
+        let participants = BenchParticipants(
+            visitors: (0..<scenario.visitors).compactMap { visitors[$0] }, agents: (0..<scenario.agents).compactMap { agents[$0] })
+        participants.startReading()
+        return participants
+    }
+
+    /// The phase whose traffic arrives from now on (nil: none).
+    func begin(_ run: PhaseRun?) {
+        current.withLock { $0 = run }
+    }
+
+    private func startReading() {
+        var tasks: [Task<Void, Never>] = []
+        for visitor in visitors {
+            tasks.append(Task { await self.read(visitor.client, "visitor \(visitor.index)") { await visitor.receive($0, in: $1) } })
+        }
+        for agent in agents {
+            tasks.append(Task { await self.read(agent.client, "agent \(agent.index)") { await agent.receive($0, in: $1) } })
+        }
+        readers.withLock { $0 = tasks }
+    }
+
+    private func read(_ client: XMPPClient, _ who: String, _ handle: (Stanza, PhaseRun) async -> Void) async {
+        do {
+            for try await stanza in client.stanzas {
+                if let run = current.withLock({ $0 }) { await handle(stanza, run) }
+            }
+        } catch {
+            current.withLock { $0 }?.measurements.error("\(who)'s session ended: \(error)")
+        }
+    }
+
+    func close() async {
+        current.withLock { $0 = nil }
+        for visitor in visitors { await visitor.client.close() }
+        for agent in agents { await agent.client.close() }
+        for reader in readers.withLock({ $0 }) { await reader.value }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// The outcome of a bench run: the scenario, the machine, and one result per target.
+public struct BenchReport: Sendable, Codable, Equatable {
+    public var scenario: Scenario
+    public var machine: Machine
+    public var phases: [PhaseResult]
+
+    public func phase(_ target: BenchTarget) -> PhaseResult? {
+        phases.first { $0.target == target }
+    }
+
+    /// Whether every phase counted no error and lost nothing.
+    public var isClean: Bool { phases.allSatisfy(\.isClean) }
+
+    /// Switchboard's value divided by the floor's for `value`, nil when either is missing or zero.
+    public func ratio(to floor: BenchTarget, _ value: (PhaseResult) -> Double?) -> Double? {
+        guard let ours = phase(.switchboard).flatMap(value), let theirs = self.phase(floor).flatMap(value), theirs > 0 else {
+            return nil
+        }
+        return ours / theirs
+    }
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The report as a text table, Switchboard / floor ratios beside the absolute numbers.
+    public var table: String {
+        let s = scenario
+        var lines = [
+            "Scenario: \(s.visitors) visitors, \(s.agents) agents × \(s.capacity) chats, \(s.queues) queues, "
+                + "\(format(s.arrivalRate, decimals: 0)) new chats/s for \(format(s.durationSeconds, decimals: 0)) s, \(s.messagesPerChat) messages per chat, "
+                + "answers after \(s.replyDelayMilliseconds) ms" + (s.openChats > 0 ? ", \(s.openChats) chats open throughout" : ""),
+            "Machine: \(machine.cores) cores, \(machine.cpu), load average \(format(machine.loadAverage)) at the start",
+            "",
+        ]
+        let floors = [BenchTarget.floorComponent, .direct].filter { phase($0) != nil && phase(.switchboard) != nil }
+        let header = ["", ] + phases.map(\.target.title) + floors.map { "sb / \($0 == .direct ? "direct" : "floor")" }
+        var rows: [[String]] = [header]
+        for row in Self.rows {
+            if row.value == nil {
+                rows.append([row.label])
+                continue
+            }
+            let values = phases.map { row.value!($0) }
+            guard values.contains(where: { $0 != nil }) else { continue }
+            var cells = [row.label] + values.map { $0.map { format($0, decimals: row.decimals) } ?? "–" }
+            for floor in floors {
+                cells.append(row.ratio ? ratio(to: floor, row.value!).map { format($0, decimals: 2) + "×" } ?? "–" : "")
+            }
+            rows.append(cells)
+        }
+        let widths = (0..<header.count).map { column in rows.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
+        for row in rows {
+            guard row.count > 1 else {
+                lines.append(row[0])
+                continue
+            }
+            var line = row[0].padding(toLength: widths[0], withPad: " ", startingAt: 0)
+            for (column, cell) in row.enumerated().dropFirst() {
+                line += "  " + String(repeating: " ", count: max(0, widths[column] - cell.count)) + cell
+            }
+            lines.append(line)
+        }
+        if let sb = phase(.switchboard), let router = sb.relay, let prosody = sb.process(ProcessName.prosody),
+            prosody.cpuMicrosecondsPerMessage > 0
+        {
+            lines.append("")
+            lines.append("Router CPU per relayed message ÷ Prosody's: \(format(router.cpuMicrosecondsPerMessage / prosody.cpuMicrosecondsPerMessage, decimals: 2))")
+        }
+        for phase in phases where !phase.errorSamples.isEmpty {
+            lines.append("")
+            lines.append("Errors in \(phase.target.title):")
+            lines += phase.errorSamples.map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private struct Row: Sendable {
+        let label: String
+        let value: (@Sendable (PhaseResult) -> Double?)?
+        var decimals = 2
+        var ratio = true
+    }
+
+    private static func latency(_ label: String, _ summary: @escaping @Sendable (PhaseResult) -> LatencySummary) -> [Row] {
+        [Row(label: label, value: nil)] + [("p50", 50.0), ("p90", 90), ("p99", 99), ("max", 100)].map { name, percentile in
+            Row(label: "  \(name) (ms)", value: { phase in summary(phase).value(percentile) })
+        }
+    }
+
+    private static func usage(_ name: String, _ value: @escaping @Sendable (ProcessUsage) -> Double, decimals: Int = 2) -> Row {
+        Row(label: "  \(name)", value: { phase in (name == "relay" ? phase.relay : phase.process(name)).map(value) }, decimals: decimals)
+    }
+
+    private static let rows: [Row] =
+        [
+            Row(label: "chats offered", value: { Double($0.chatsOffered) }, decimals: 0, ratio: false),
+            Row(label: "arrivals skipped (all visitors busy)", value: { Double($0.arrivalsSkipped) }, decimals: 0, ratio: false),
+        ]
+        + latency("time to offer", \.timeToOffer)
+        + latency("relay visitor → agent", \.visitorToAgent)
+        + latency("relay agent → visitor", \.agentToVisitor)
+        + [
+            Row(label: "throughput", value: nil),
+            Row(label: "  chats assigned/s", value: { $0.chatsPerSecond }, decimals: 1),
+            Row(label: "  messages relayed/s", value: { $0.messagesPerSecond }, decimals: 0),
+            Row(label: "errors", value: { Double($0.errors) }, decimals: 0, ratio: false),
+            Row(label: "lost messages", value: { Double($0.lost) }, decimals: 0, ratio: false),
+            Row(label: "CPU seconds", value: nil),
+            usage("relay", \.cpuSeconds), usage(ProcessName.prosody, \.cpuSeconds), usage(ProcessName.redis, \.cpuSeconds),
+            usage(ProcessName.loadGenerator, \.cpuSeconds),
+            Row(label: "CPU µs per relayed message", value: nil),
+            usage("relay", \.cpuMicrosecondsPerMessage, decimals: 1), usage(ProcessName.prosody, \.cpuMicrosecondsPerMessage, decimals: 1),
+            usage(ProcessName.redis, \.cpuMicrosecondsPerMessage, decimals: 1),
+            Row(label: "peak RSS (MB)", value: nil),
+            usage("relay", \.peakRSSMegabytes, decimals: 1), usage(ProcessName.prosody, \.peakRSSMegabytes, decimals: 1),
+            usage(ProcessName.redis, \.peakRSSMegabytes, decimals: 1),
+        ]
+
+    private func format(_ value: Double, decimals: Int = 1) -> String {
+        decimals == 0 ? String(Int(value.rounded())) : String(format: "%.\(decimals)f", value)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import SwitchboardTesting
+
+/// Runs one phase: starts what relays it, lets chats arrive for the scenario's duration, waits
+/// for the open ones to finish, and reads what every process spent.
+struct PhaseDriver {
+    let settings: BenchSettings
+    let participants: BenchParticipants
+    let prosody: ProsodyServer
+    let redis: RedisServer?
+
+    func run(_ target: BenchTarget) async throws -> PhaseResult {
+        let scenario = settings.scenario
+        let run = PhaseRun(target: target, scenario: scenario, serviceDomain: prosody.serviceDomain, userDomain: prosody.domain)
+        let relay: RelayProcess?
+        switch target {
+        case .switchboard:
+            guard let redis else { throw BenchError.setup("the switchboard phase needs Redis") }
+            if scenario.openChats > 0 {
+                settings.progress("opening \(scenario.openChats) chats that stay open")
+                try await OpenChats.open(scenario.openChats, redisURL: redis.url)
+            }
+            relay = try await .router(
+                executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody, redisURL: redis.url,
+                logLevel: settings.routerLogLevel)
+        case .floorComponent:
+            relay = try await .floor(executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody)
+        case .direct:
+            relay = nil
+        }
+        return try await withCleanup {
+            participants.begin(run)
+            if target == .switchboard { try await announceAgents(run) }
+            var watches = [ProcessWatch(name: ProcessName.loadGenerator, pid: getpid())]
+            if let relay { watches.append(ProcessWatch(name: target == .switchboard ? ProcessName.router : ProcessName.floor, pid: relay.process.pid)) }
+            if let pid = prosody.pid { watches.append(ProcessWatch(name: ProcessName.prosody, pid: pid)) }
+            if target == .switchboard, let pid = redis?.currentProcess?.pid { watches.append(ProcessWatch(name: ProcessName.redis, pid: pid)) }
+            let start = BenchClock.now()
+            let monitor = Task { await watch(run, watches, since: start) }
+            await arrive(run)
+            await drain(run)
+            monitor.cancel()
+            _ = await monitor.value
+            participants.begin(nil)
+            return result(run, watches, since: start)
+        } cleanup: {
+            participants.begin(nil)
+            await relay?.stop()
+        }
+    }
+
+    /// Agents come online; the router confirms each (its /status answer).
+    private func announceAgents(_ run: PhaseRun) async throws {
+        for agent in participants.agents { try await agent.announce(in: run) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while run.agentsReady.load(ordering: .relaxed) < participants.agents.count {
+            guard ContinuousClock.now < deadline else {
+                throw BenchError.setup("the router confirmed \(run.agentsReady.load(ordering: .relaxed)) of \(participants.agents.count) agents")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// New chats at the scenario's rate, on a fixed schedule (late ones start at once, so the
+    /// rate holds on average), until the duration is over.
+    private func arrive(_ run: PhaseRun) async {
+        let scenario = settings.scenario
+        let begin = ContinuousClock.now
+        let interval = 1.0 / scenario.arrivalRate
+        var number = 0
+        while true {
+            let offset = Double(number) * interval
+            guard offset < scenario.durationSeconds else { return }
+            try? await Task.sleep(until: begin + .seconds(offset), clock: .continuous)
+            if let visitor = run.takeIdleVisitor() {
+                await participants.visitors[visitor].start(chat: number, in: run)
+            } else {
+                run.measurements.arrivalsSkipped.add(1, ordering: .relaxed)
+            }
+            number += 1
+        }
+    }
+
+    /// Waits for every chat started to finish, at most the drain time.
+    private func drain(_ run: PhaseRun) async {
+        let deadline = ContinuousClock.now + .seconds(settings.scenario.drainSeconds)
+        let measurements = run.measurements
+        while ContinuousClock.now < deadline {
+            let finished = measurements.chatsFinished.load(ordering: .relaxed) == measurements.chatsStarted.load(ordering: .relaxed)
+            if finished && measurements.missing == 0 { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Samples the processes four times a second and reports progress once a second.
+    private func watch(_ run: PhaseRun, _ watches: [ProcessWatch], since start: UInt64) async {
+        var tick = 0
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(250))
+            for watch in watches { watch.sample() }
+            tick += 1
+            if tick % 4 == 0 { settings.progress(progressLine(run, since: start)) }
+        }
+    }
+
+    private func progressLine(_ run: PhaseRun, since start: UInt64) -> String {
+        let m = run.measurements
+        let seconds = Double(BenchClock.now() - start) / 1e9
+        let relayed = m.relayed
+        return "[\(run.target.title)] \(String(format: "%5.1f", seconds)) s  chats \(m.chatsStarted.load(ordering: .relaxed)) started "
+            + "\(m.chatsOffered.load(ordering: .relaxed)) offered \(m.chatsFinished.load(ordering: .relaxed)) done  "
+            + "messages \(relayed) (\(Int(Double(relayed) / max(seconds, 0.001)))/s)  errors \(m.errors.load(ordering: .relaxed))"
+    }
+
+    private func result(_ run: PhaseRun, _ watches: [ProcessWatch], since start: UInt64) -> PhaseResult {
+        let m = run.measurements
+        let last = m.lastArrival.load(ordering: .relaxed)
+        let elapsed = last > start ? Double(last - start) / 1e9 : 0
+        let relayed = m.relayed
+        return PhaseResult(
+            target: run.target, elapsedSeconds: elapsed,
+            chatsStarted: m.chatsStarted.load(ordering: .relaxed), chatsOffered: m.chatsOffered.load(ordering: .relaxed),
+            chatsFinished: m.chatsFinished.load(ordering: .relaxed), arrivalsSkipped: m.arrivalsSkipped.load(ordering: .relaxed),
+            messagesRelayed: relayed,
+            chatsPerSecond: elapsed > 0 ? Double(m.chatsOffered.load(ordering: .relaxed)) / elapsed : 0,
+            messagesPerSecond: elapsed > 0 ? Double(relayed) / elapsed : 0,
+            timeToOffer: m.timeToOffer.summary, visitorToAgent: m.visitorToAgent.summary, agentToVisitor: m.agentToVisitor.summary,
+            errors: m.errors.load(ordering: .relaxed), lost: m.missing, errorSamples: m.samples,
+            processes: watches.map { $0.usage(relayedMessages: relayed) })
+    }
+}
+
+/// Why a bench run could not be made.
+public enum BenchError: Error, CustomStringConvertible {
+    case setup(String)
+    case scenario(String)
+
+    public var description: String {
+        switch self {
+        case .setup(let what): "bench set-up failed: \(what)"
+        case .scenario(let what): "bench scenario: \(what)"
+        }
+    }
+}

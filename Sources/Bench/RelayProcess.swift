@@ -1,0 +1,87 @@
+import Foundation
+import SwitchboardTesting
+
+/// The process that relays a phase's traffic: `switchboard router` with a workflow written for
+/// the scenario, or the floor component (`switchboard bench-floor`). A process of its own, so
+/// its CPU and memory are read from /proc apart from the load generator's.
+struct RelayProcess: Sendable {
+    let process: ChildProcess
+    let log: String
+
+    /// Starts the router on `prosody` and `redisURL` and waits until it has joined Prosody.
+    static func router(
+        executable: String, scenario: Scenario, prosody: ProsodyServer, redisURL: String, logLevel: String
+    ) async throws -> RelayProcess {
+        let directory = try RunDirectory.make("bench-router")
+        let workflow = "\(directory)/workflow.yml"
+        try BenchWorkflow.yaml(scenario, prosody: prosody, redisURL: redisURL).write(toFile: workflow, atomically: true, encoding: .utf8)
+        return try await start(
+            executable, ["router", "--workflow", workflow, "--log-level", logLevel], secret: prosody.componentSecret,
+            log: "\(directory)/router.log", ready: "router ready")
+    }
+
+    /// Starts the floor component on `prosody` and waits until it has joined.
+    static func floor(executable: String, scenario: Scenario, prosody: ProsodyServer) async throws -> RelayProcess {
+        let directory = try RunDirectory.make("bench-floor")
+        return try await start(
+            executable,
+            ["bench-floor", "--port", String(prosody.componentPort), "--domain", prosody.serviceDomain,
+             "--agents", String(scenario.agents), "--user-domain", prosody.domain],
+            secret: prosody.componentSecret, log: "\(directory)/floor.log", ready: "floor ready")
+    }
+
+    private static func start(_ executable: String, _ arguments: [String], secret: String, log: String, ready: String)
+        async throws -> RelayProcess
+    {
+        // The secret goes through the environment: a command line is visible to every user.
+        let process = try ChildProcess(executable, arguments, environment: ["SB_COMPONENT_SECRET": secret], logFile: log)
+        do {
+            try await ServerLog(log).waitUntilReady(process, timeout: .seconds(30)) { $0.contains(ready) }
+        } catch {
+            await process.stop()
+            throw error
+        }
+        return RelayProcess(process: process, log: log)
+    }
+
+    func stop() async {
+        await process.stop()
+    }
+}
+
+/// The workflow the bench's router runs: queues `q0…`, each needing its own skill, and the
+/// agents with two skills each; limits loose enough that the bench's pace is never refused.
+enum BenchWorkflow {
+    /// The router's key prefix in Redis.
+    static let prefix = "sb"
+
+    static func yaml(_ scenario: Scenario, prosody: ProsodyServer, redisURL: String) -> String {
+        var lines = [
+            "xmpp: { host: 127.0.0.1, port: \(prosody.componentPort), domain: \(prosody.serviceDomain), secret: \"${SB_COMPONENT_SECRET}\" }",
+            "redis: { url: \"\(redisURL)\", prefix: \(prefix) }",
+            "limits:",
+            "  flood: { messages: 1000000, per: 1s }",
+            "queues:",
+        ]
+        for queue in 0..<scenario.queues {
+            lines += ["  - name: q\(queue)", "    title: Queue \(queue)", "    skills: [s\(queue)]", "    strategy: longest-idle"]
+            if queue == 0 { lines.append("    default: true") }
+        }
+        if scenario.openChats > 0 {
+            lines += ["  - name: \(OpenChats.queue)", "    title: Open chats nobody serves", "    skills: [\(OpenChats.queue)]"]
+        }
+        lines.append("agents:")
+        for agent in 0..<scenario.agents {
+            let skills = scenario.skills(ofAgent: agent).map { "s\($0): 5" }.joined(separator: ", ")
+            lines += [
+                "  - jid: \(BenchAccounts.agent(agent))@\(prosody.domain)", "    name: Agent \(agent)",
+                "    skills: { \(skills) }", "    max_chats: \(scenario.capacity)",
+            ]
+        }
+        if scenario.openChats > 0 {
+            // The workflow wants an agent for every skill: one who never comes online.
+            lines += ["  - jid: \(OpenChats.queue)@\(prosody.domain)", "    name: Nobody", "    skills: { \(OpenChats.queue): 1 }"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

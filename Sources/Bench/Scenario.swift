@@ -1,0 +1,66 @@
+/// The traffic of one bench run: who takes part, how fast chats arrive, what each chat says.
+///
+/// Every chat is a ping-pong: the visitor's first message opens it (and is what the agent is
+/// offered), the agent answers each visitor message after `replyDelay`, the visitor sends the
+/// next on receiving the answer, and after `messagesPerChat` answers the visitor ends the chat
+/// and is free to open another one.
+public struct Scenario: Sendable, Codable, Equatable {
+    /// Visitor accounts; one open chat each at a time.
+    public var visitors: Int
+    /// Agent accounts.
+    public var agents: Int
+    /// Chats an agent holds at once (`max_chats`).
+    public var capacity: Int
+    /// Queues, each needing a skill; every agent has the skills of two of them.
+    public var queues: Int
+    /// New chats per second, spread evenly.
+    public var arrivalRate: Double
+    /// Visitor messages per chat, each answered by the agent.
+    public var messagesPerChat: Int
+    /// How long an agent takes to answer, in milliseconds.
+    public var replyDelayMilliseconds: Int
+    /// How long new chats arrive, in seconds; chats still open then are finished (drained).
+    public var durationSeconds: Double
+    /// How long to wait for chats still open after the arrivals stop before counting what is missing as lost.
+    public var drainSeconds: Double
+    /// Chats opened before the router starts, in a queue no agent serves, that stay open the
+    /// whole run: the router's memory and speed with many open chats.
+    public var openChats: Int
+
+    public init(
+        visitors: Int = 200, agents: Int = 20, capacity: Int = 10, queues: Int = 2, arrivalRate: Double = 50,
+        messagesPerChat: Int = 5, replyDelayMilliseconds: Int = 0, durationSeconds: Double = 15, drainSeconds: Double = 20,
+        openChats: Int = 0
+    ) {
+        self.visitors = visitors
+        self.agents = agents
+        self.capacity = capacity
+        self.queues = queues
+        self.arrivalRate = arrivalRate
+        self.messagesPerChat = messagesPerChat
+        self.replyDelayMilliseconds = replyDelayMilliseconds
+        self.durationSeconds = durationSeconds
+        self.drainSeconds = drainSeconds
+        self.openChats = openChats
+    }
+
+    /// What makes no sense to run, in words; nil when the scenario is runnable.
+    public var problem: String? {
+        if visitors < 1 || agents < 1 || capacity < 1 || queues < 1 { return "visitors, agents, capacity and queues must be at least 1" }
+        if queues > agents { return "every queue needs an agent: at most \(agents) queues for \(agents) agents" }
+        if !(arrivalRate > 0) { return "the arrival rate must be positive" }
+        if messagesPerChat < 1 { return "a chat has at least one message" }
+        if replyDelayMilliseconds < 0 { return "the reply delay cannot be negative" }
+        if openChats < 0 { return "the open chats cannot be negative" }
+        if !(durationSeconds > 0) || !(drainSeconds >= 0) { return "the duration must be positive and the drain time not negative" }
+        return nil
+    }
+
+    /// The queue a chat goes to, by its number.
+    func queue(ofChat number: Int) -> Int { number % queues }
+
+    /// The queues agent `index` has skills for.
+    func skills(ofAgent index: Int) -> [Int] {
+        queues == 1 ? [0] : [index % queues, (index + 1) % queues]
+    }
+}

@@ -1,0 +1,68 @@
+import Synchronization
+
+/// Runs the router's stanzas concurrently, one lane per sender: a sender's stanzas are handled
+/// one after another in the order they came, different senders' side by side, so their Redis
+/// round trips overlap on the pipelined connection instead of queueing behind each other. At
+/// most `limit` stanzas are in hand at once; beyond that `submit` waits, and the component link
+/// reads no further (the back-pressure a serial handler had).
+final class StanzaLanes: Sendable {
+    private struct State {
+        /// Work waiting behind the running stanza of each busy lane.
+        var lanes: [String: [@Sendable () async -> Void]] = [:]
+        var inHand = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) {
+        precondition(limit > 0, "a lane needs room for one stanza")
+        self.limit = limit
+    }
+
+    /// Starts `work` in the lane `key` once there is room; returns without waiting for it to finish.
+    func submit(_ key: String, _ work: @escaping @Sendable () async -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let admitted = state.withLock { state in
+                guard state.inHand < limit else {
+                    state.waiters.append(continuation)  // a finishing stanza hands over its place
+                    return false
+                }
+                state.inHand += 1
+                return true
+            }
+            if admitted { continuation.resume() }
+        }
+        let start = state.withLock { state in
+            guard state.lanes[key] == nil else {
+                state.lanes[key]!.append(work)
+                return false
+            }
+            state.lanes[key] = []
+            return true
+        }
+        if start { Task { await self.drain(key, first: work) } }
+    }
+
+    /// Runs a lane's work until it is empty.
+    private func drain(_ key: String, first: @escaping @Sendable () async -> Void) async {
+        var next: (@Sendable () async -> Void)? = first
+        while let work = next {
+            await work()
+            let waiter: CheckedContinuation<Void, Never>?
+            (next, waiter) = state.withLock { state in
+                let waiter = state.waiters.isEmpty ? nil : state.waiters.removeFirst()
+                if waiter == nil { state.inHand -= 1 }
+                guard var queued = state.lanes[key], !queued.isEmpty else {
+                    state.lanes[key] = nil
+                    return (nil, waiter)
+                }
+                let work = queued.removeFirst()
+                state.lanes[key] = queued
+                return (work, waiter)
+            }
+            waiter?.resume()
+        }
+    }
+}

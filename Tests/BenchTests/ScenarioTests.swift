@@ -1,0 +1,20 @@
+@testable import Bench
+import Testing
+
+/// The scenario's shape: what it refuses, and how chats and skills spread over queues.
+@Suite struct ScenarioTests {
+    @Test func nonsenseIsRefused() {
+        #expect(Scenario().problem == nil)
+        #expect(Scenario(visitors: 0).problem != nil)
+        #expect(Scenario(agents: 2, queues: 3).problem != nil)
+        #expect(Scenario(arrivalRate: 0).problem != nil)
+        #expect(Scenario(messagesPerChat: 0).problem != nil)
+    }
+
+    @Test func everyQueueHasAgentsWithItsSkill() {
+        let scenario = Scenario(agents: 5, queues: 3)
+        let covered = Set((0..<scenario.agents).flatMap(scenario.skills(ofAgent:)))
+        #expect(covered == [0, 1, 2])
+        #expect((0..<6).map(scenario.queue(ofChat:)) == [0, 1, 2, 0, 1, 2])
+    }
+}
