@@ -20,7 +20,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     private static let environment = ProcessInfo.processInfo.environment
 
     @Option(help: "The agent's JID, e.g. alice@localhost ($SB_AGENT_JID).")
-    var jid: String? = environment["SB_AGENT_JID"]
+    var jid: String?
+
+    private var jidText: String? { jid ?? Self.environment["SB_AGENT_JID"] }
 
     @Option(help: "A file whose first line is the password.")
     var passwordFile: String?
@@ -47,14 +49,14 @@ struct ConsoleCommand: AsyncParsableCommand {
     var logFile: String?
 
     func validate() throws {
-        guard jid != nil else { throw ValidationError("--jid is required (or $SB_AGENT_JID)") }
+        guard jidText != nil else { throw ValidationError("--jid is required (or $SB_AGENT_JID)") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         if tlsCA != nil, insecureTLS { throw ValidationError("--tls-ca and --insecure-tls exclude each other") }
     }
 
     func run() async throws {
         let account: JID
-        do { account = try JID(jid ?? "") } catch { throw ValidationError("--jid: \(error)") }
+        do { account = try JID(jidText ?? "") } catch { throw ValidationError("--jid: \(error)") }
         let service: JID
         do { service = try JID(domain: domain) } catch { throw ValidationError("--domain: \(error)") }
         let verification: TLSConfiguration.PeerVerification =

@@ -46,4 +46,27 @@ import Testing
         canvas.put("x", row: -1, column: 0)
         #expect(canvas.lines == [""])
     }
+
+    @Test func sequencesWiderThanTwoColumns() {
+        var canvas = Canvas(width: 8, height: 1)
+        canvas.put("a👍🏽b", row: 0, column: 0)
+        #expect(canvas.lines == ["a👍🏽b"])
+        #expect((2...4).allSatisfy { canvas.cells[0][$0].isContinuation } && !canvas.cells[0][5].isContinuation)
+        canvas.put("x", row: 0, column: 3)
+        #expect(canvas.lines == ["a  x b"], "overwriting the middle blanks the whole character")
+        var narrow = Canvas(width: 3, height: 1)
+        narrow.put("a👍🏽", row: 0, column: 0)
+        #expect(narrow.lines == ["a"] && narrow.cells[0].allSatisfy { !$0.isContinuation })
+    }
+
+    @Test func onlyChangedRowsAreRedrawn() {
+        var before = Canvas(width: 4, height: 3)
+        before.put("one", row: 0, column: 0)
+        var after = before
+        after.put("two", row: 2, column: 0)
+        let update = after.ansi(since: before)
+        #expect(update.contains("\u{1B}[3;1H") && !update.contains("\u{1B}[1;1H") && !update.contains("\u{1B}[2;1H"))
+        #expect(after.ansi(since: Canvas(width: 5, height: 3)) == after.ansi(), "a new size draws everything")
+        #expect(after.ansi(since: nil) == after.ansi())
+    }
 }

@@ -28,6 +28,11 @@ import XMPP
         #expect(RouterEvent(try message(from: "chat-5", "The visitor ended the chat.", state: .gone), domain: domain)
             == .notice(chat: "5", text: "The visitor ended the chat.", ended: true))
         #expect(RouterEvent(try message(from: nil, "You missed 3 offers"), domain: domain) == .service("You missed 3 offers"))
+        let refused = Message(to: try JID("alice@localhost"), body: "hi")
+            .errorReply(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
+        var fromChat = refused
+        fromChat.from = try JID("chat-5@\(domain)")
+        #expect(RouterEvent(.message(fromChat), domain: domain) == .refused(chat: "5", text: "This chat is not yours, or not accepted yet."))
         // Not from the service: ignored.
         let stranger = Message(to: try JID("alice@localhost"), from: try JID("chat-5@evil.example"), body: "hi")
         #expect(RouterEvent(.message(stranger), domain: domain) == nil)
@@ -53,7 +58,8 @@ import XMPP
         var state = ConsoleState(account: "carol@localhost")
         state.readQueues("sales: 2 waiting\nsupport: 0 waiting")
         #expect(state.queues == [QueueSummary(name: "sales", waiting: 2), QueueSummary(name: "support", waiting: 0)])
-        state.readStatus("You are available with 1 of 3 chats: chat-5.")
+        #expect(state.readStatus("You are available with 1 of 3 chats: chat-5.") == "available")
+        #expect(AgentAvailability(routerPresence: "xa") == .away && AgentAvailability(routerPresence: "offline") == nil)
         #expect(state.capacity == 3)
         #expect(state.chats.map(\.id) == ["5"] && state.chats[0].state == .active, "a chat from before the console started")
         state.readAgents("Bob (bob@localhost): away, 1/2 chats")

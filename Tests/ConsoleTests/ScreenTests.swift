@@ -92,6 +92,8 @@ import Testing
         var state = state()
         state.link = .offline(reason: "connection refused", retry: start.addingTimeInterval(8))
         #expect(draw(state)[0].contains("OFFLINE: connection refused (retry in 3 s)"))
+        state.link = .offline(reason: "replaced by another login of this account", retry: nil)
+        #expect(draw(state, width: 120)[0].contains("OFFLINE: replaced by another login of this account (not retrying; ^C quits)"))
     }
 
     @Test func supervisorsSeeQueuesAndAgents() {

@@ -15,7 +15,10 @@ public enum ConsoleApp {
         resize.resume()
         defer { resize.cancel() }
         await run(session: session, controller: controller, quit: quit) { group in
-            group.addTask { for await keys in terminal.keys() { await controller.keys(keys) } }
+            group.addTask {
+                for await keys in terminal.keys() { await controller.keys(keys) }
+                quitting.finish()  // the terminal went away
+            }
         }
     }
 
@@ -37,6 +40,15 @@ public enum ConsoleApp {
     ) async {
         // Session events in order, through one stream.
         let (events, reporting) = AsyncStream<SessionEvent>.makeStream()
+        // Logging out waits for the server at most a few seconds once the agent asked to leave.
+        let (left, leaving) = AsyncStream<Void>.makeStream()
+        let watchdog = Task.detached {
+            for await _ in left {}
+            try? await Task.sleep(for: .seconds(3))
+            guard !Task.isCancelled else { return }
+            session.logger.warning("logging out took too long; leaving anyway")
+            exit(0)
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await session.run { reporting.yield($0) }
@@ -51,8 +63,11 @@ public enum ConsoleApp {
             }
             input(&group)
             for await _ in quit {}
+            session.logger.info("quitting")
+            leaving.finish()
             group.cancelAll()
         }
+        watchdog.cancel()
     }
 
     /// Lines of standard input, read on a thread of their own with `read(2)`: a thread blocked

@@ -25,8 +25,12 @@ extension ConsoleController {
                 state.select(chat)
             }
         case .decline:
-            guard let chat = state.pendingOffer?.id else { return tell("No offer to decline.", chat: nil) }
-            onChat(chat, "decline") { state, _ in state.update(chat) { $0.state = .closed("declined") } }
+            guard let offer = state.pendingOffer else { return tell("No offer to decline.", chat: nil) }
+            let chat = offer.id, declined = offer.state
+            onChat(chat, "decline") { state, _ in
+                // Unless the router offered it again meanwhile (nobody else could take it).
+                state.update(chat) { if $0.state == declined { $0.state = .closed("declined") } }
+            }
         case .close:
             guard let chat = state.current else { return tell("No chat to close.", chat: nil) }
             onChat(chat, "close") { state, _ in

@@ -4,7 +4,9 @@ import XMPP
 extension ConsoleController {
     /// Keys from the terminal: editing, history, completion, and single-key actions (Alt-letter).
     public func keys(_ keys: [Key]) {
+        let before = state.input.text
         for key in keys { press(key) }
+        if state.input.text != before { lastEdit = Date() }
         typingChanged()
         redraw()
     }
@@ -32,6 +34,7 @@ extension ConsoleController {
         case .control("n"): state.cycle(by: 1)
         case .control("p"), .backTab: state.cycle(by: -1)
         case .control("c"), .alt("q"): quit()
+        case .control("l"): display.invalidate()
         case .control("d") where state.input.text.isEmpty: quit()
         case .alt("a"): run(.accept)
         case .alt("d"): run(.decline)
@@ -71,13 +74,14 @@ extension ConsoleController {
         let typing = !text.isEmpty && !(text.hasPrefix("/") && !text.hasPrefix("//"))
         let chat = state.currentIndex.flatMap { state.chats[$0].state == .active ? state.chats[$0].id : nil }
         let wanted = typing ? chat : nil
-        guard wanted != typingIn else { return }
+        // After a pause, typing again says so again.
+        guard wanted != typingIn, Date().timeIntervalSince(lastEdit) <= Self.pauseAfter || wanted == nil else { return }
         if let previous = typingIn { chatState(.active, in: previous) }
         if let wanted { chatState(.composing, in: wanted) }
         typingIn = wanted
     }
 
-    private func chatState(_ chatState: ChatState, in chat: String) {
+    func chatState(_ chatState: ChatState, in chat: String) {
         guard let to = address(chat) else { return }
         var message = Message(to: to)
         message.chatState = chatState

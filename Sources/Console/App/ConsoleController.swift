@@ -9,8 +9,11 @@ public actor ConsoleController {
     let session: AgentSession
     let display: any ConsoleDisplay
     private let finish: @Sendable () -> Void
-    /// The chat the visitor was last told we type in (XEP-0085 `composing`).
+    /// The chat the visitor was last told we type in (XEP-0085 `composing`), and when the
+    /// input line last changed: typing that stops for a while becomes `paused`.
     var typingIn: String?
+    var lastEdit = Date()
+    static let pauseAfter: TimeInterval = 5
     private var ticks = 0
     private var optionsLoaded = false
 
@@ -48,7 +51,7 @@ public actor ConsoleController {
             poll()
         case .offline(let reason, let retry):
             state.link = .offline(reason: Sanitizer.clean(reason), retry: retry)
-            display.announce("link: offline (\(Sanitizer.clean(reason))), retrying")
+            display.announce("link: offline (\(Sanitizer.clean(reason))), \(retry == nil ? "not retrying" : "retrying")")
         case .stanza(let stanza):
             guard let event = RouterEvent(stanza, domain: domain) else { break }
             let (line, bell) = state.apply(event, at: Date())
@@ -62,6 +65,10 @@ public actor ConsoleController {
     /// Once a second: countdowns and waits move; every few seconds the queue summary is asked.
     public func tick() {
         ticks += 1
+        if let chat = typingIn, Date().timeIntervalSince(lastEdit) > Self.pauseAfter {
+            chatState(.paused, in: chat)
+            typingIn = nil
+        }
         if ticks % 5 == 0, state.link == .online { poll() }
         redraw()
     }
@@ -71,9 +78,23 @@ public actor ConsoleController {
         let session = self.session, service = session.service, isSupervisor = state.isSupervisor
         Task {
             if let text = try? await session.execute("queues", at: service) { self.update { $0.readQueues(text) } }
-            if let text = try? await session.execute("status", at: service) { self.update { $0.readStatus(text) } }
+            if let text = try? await session.execute("status", at: service) { await self.status(text) }
             if isSupervisor, let text = try? await session.execute("agents", at: service) { self.update { $0.readAgents(text) } }
         }
+    }
+
+    /// The router's idea of the agent's presence wins (it sets agents who miss offers away);
+    /// one that lost it altogether (it rejoined the server after the console did) is told again.
+    func status(_ text: String) async {
+        let presence = state.readStatus(text)
+        if presence == "offline", state.link == .online {
+            let session = self.session, availability = state.availability
+            Task { try? await session.setAvailability(availability) }
+        } else if let presence, let value = AgentAvailability(routerPresence: presence), value != state.availability {
+            state.availability = value
+            display.announce("presence: \(value.rawValue) (set by the router)")
+        }
+        redraw()
     }
 
     /// Learns the canned replies and transfer targets (from the forms of those commands) once per login.

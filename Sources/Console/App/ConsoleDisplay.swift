@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the console shows things: the full screen redraws the state; plain mode prints lines.
 public protocol ConsoleDisplay: Sendable {
@@ -6,11 +7,18 @@ public protocol ConsoleDisplay: Sendable {
     /// A line saying what happened (plain mode prints it; the full screen has it in the state).
     func announce(_ line: String)
     func bell()
+    /// Forgets what is on screen: the next frame is drawn whole (Ctrl-L).
+    func invalidate()
 }
 
-/// The full-screen display on a raw terminal.
-public struct FullScreenDisplay: ConsoleDisplay {
+extension ConsoleDisplay {
+    public func invalidate() {}
+}
+
+/// The full-screen display on a raw terminal: each frame writes only the rows that changed.
+public final class FullScreenDisplay: ConsoleDisplay {
     let terminal: Terminal
+    private let shown = Mutex<Canvas?>(nil)
 
     public init(terminal: Terminal) {
         self.terminal = terminal
@@ -19,7 +27,15 @@ public struct FullScreenDisplay: ConsoleDisplay {
     public func render(_ state: ConsoleState, now: Date) {
         let size = terminal.size
         let (canvas, cursor) = Screen(width: size.width, height: size.height, now: now).draw(state)
-        terminal.show(canvas, cursor: cursor)
+        let previous = shown.withLock { shown in
+            defer { shown = canvas }
+            return shown
+        }
+        terminal.write(canvas.ansi(since: previous) + "\u{1B}[\(cursor.row + 1);\(cursor.column + 1)H\u{1B}[?25h")
+    }
+
+    public func invalidate() {
+        shown.withLock { $0 = nil }
     }
 
     public func announce(_ line: String) {}

@@ -53,6 +53,9 @@ extension ConsoleState {
                 if chat.id != current { chat.unread += 1 }
             }
             return ("whisper chat=\(id): \(Sanitizer.clean(text))", false)
+        case .refused(let id, let text):
+            update(id) { $0.add(.notice, who: "", text: "Not delivered: \(text)", at: now) }
+            return ("refused chat=\(id): \(Sanitizer.clean(text))", false)
         case .service(let text):
             status = Sanitizer.lines(text).joined(separator: " ")
             return ("service: \(status)", false)
@@ -95,14 +98,17 @@ extension ConsoleState {
     }
 
     /// Reads `/status` ("You are available with 1 of 3 chats: chat-5.") for the capacity, and
-    /// the agent's chats the console does not know (it started while they ran).
-    public mutating func readStatus(_ text: String) {
+    /// the agent's chats the console does not know (it started while they ran); returns the
+    /// presence the router has for the agent.
+    @discardableResult
+    public mutating func readStatus(_ text: String) -> String? {
         let words = text.split(separator: " ")
         if let of = words.firstIndex(of: "of"), of + 1 < words.count, let value = Int(words[of + 1]) { capacity = value }
         for word in words where word.hasPrefix("chat-") {
             let id = String(word.dropFirst(5).prefix { $0.isNumber })
             if !id.isEmpty, index(of: id) == nil { chat(id, visitor: "", queue: "", state: .active) }
         }
+        return words.count > 2 && words[0] == "You" && words[1] == "are" ? String(words[2]) : nil
     }
 
     /// Reads `/agents` ("Name (jid): presence, 1/3 chats" lines) into the supervisor's table.

@@ -4,6 +4,16 @@ import Foundation
 public enum AgentAvailability: String, Sendable, CaseIterable {
     case available, away, dnd
 
+    /// The console's name for a presence the router reports (`xa` counts as away); nil for `offline`.
+    public init?(routerPresence: String) {
+        switch routerPresence {
+        case "available": self = .available
+        case "away", "xa": self = .away
+        case "dnd": self = .dnd
+        default: return nil
+        }
+    }
+
     /// The next one, for the key that cycles through them.
     var next: AgentAvailability {
         let all = Self.allCases
@@ -15,8 +25,8 @@ public enum AgentAvailability: String, Sendable, CaseIterable {
 public enum LinkStatus: Sendable, Equatable {
     case connecting
     case online
-    /// Lost or refused; the next attempt is at `retry`.
-    case offline(reason: String, retry: Date)
+    /// Lost or refused; the next attempt is at `retry`, or never.
+    case offline(reason: String, retry: Date?)
 }
 
 /// One queue in the header's summary.

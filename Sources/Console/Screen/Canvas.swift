@@ -18,7 +18,8 @@ public enum Style: Sendable, Equatable {
 }
 
 /// A screen's worth of cells: what the terminal should show, built without a terminal. A wide
-/// character fills its cell and marks the next as its continuation.
+/// character (2 columns, or more for an emoji sequence) fills its cell and marks the next ones
+/// as its continuation.
 public struct Canvas: Sendable, Equatable {
     public struct Cell: Sendable, Equatable {
         public var character: Character
@@ -51,12 +52,13 @@ public struct Canvas: Sendable, Equatable {
             let columns = DisplayWidth.of(character)
             if columns == 0 { continue }  // marks and format characters alone are not drawn
             if x + columns > end {
-                if x < end, columns == 2 { cells[row][x] = Cell(character: " ", style: style, isContinuation: false) }
+                // The rest of the row stays blank rather than half a character.
+                for blank in x..<end { put(blankIn: style, row: row, column: blank) }
                 return end
             }
             clearWideNeighbours(row: row, column: x, columns: columns)
             cells[row][x] = Cell(character: character, style: style, isContinuation: false)
-            if columns == 2 { cells[row][x + 1] = Cell(character: " ", style: style, isContinuation: true) }
+            for next in (x + 1)..<(x + columns) { cells[row][next] = Cell(character: " ", style: style, isContinuation: true) }
             x += columns
         }
         return x
@@ -65,18 +67,28 @@ public struct Canvas: Sendable, Equatable {
     /// Fills a row's columns with spaces in a style (a bar's background).
     public mutating func fill(row: Int, from column: Int = 0, to end: Int? = nil, style: Style) {
         guard (0..<height).contains(row) else { return }
-        for x in max(column, 0)..<min(end ?? width, width) {
-            clearWideNeighbours(row: row, column: x, columns: 1)
-            cells[row][x] = Cell(character: " ", style: style, isContinuation: false)
-        }
+        for x in max(column, 0)..<min(end ?? width, width) { put(blankIn: style, row: row, column: x) }
     }
 
-    /// Overwriting half of a wide character blanks its other half.
+    private mutating func put(blankIn style: Style, row: Int, column: Int) {
+        clearWideNeighbours(row: row, column: column, columns: 1)
+        cells[row][column] = Cell(character: " ", style: style, isContinuation: false)
+    }
+
+    /// Overwriting part of a wide character blanks the rest of it.
     private mutating func clearWideNeighbours(row: Int, column: Int, columns: Int) {
-        if cells[row][column].isContinuation, column > 0 { cells[row][column - 1].character = " " }
-        let after = column + columns
-        if after < width, cells[row][after].isContinuation {
+        // A character begun to the left loses its cells from here on.
+        var start = column
+        while start > 0, cells[row][start].isContinuation { start -= 1 }
+        if start < column {
+            cells[row][start].character = " "
+            for cell in (start + 1)..<column { cells[row][cell].isContinuation = false }
+        }
+        // Continuations to the right of what is written lose their head.
+        var after = column + columns
+        while after < width, cells[row][after].isContinuation {
             cells[row][after] = Cell(character: " ", style: cells[row][after].style, isContinuation: false)
+            after += 1
         }
     }
 
@@ -96,8 +108,19 @@ public struct Canvas: Sendable, Equatable {
 
     /// Terminal output that draws the whole canvas: each row from its first column, styles as SGR.
     public func ansi() -> String {
+        ansi(rows: 0..<height)
+    }
+
+    /// Terminal output that draws only what changed since `previous` (everything when the size changed).
+    public func ansi(since previous: Canvas?) -> String {
+        guard let previous, previous.width == width, previous.height == height else { return ansi() }
+        return ansi(rows: (0..<height).filter { cells[$0] != previous.cells[$0] })
+    }
+
+    /// Terminal output that draws some rows, each whole.
+    public func ansi(rows: some Sequence<Int>) -> String {
         var out = "\u{1B}[?25l"
-        for row in 0..<height {
+        for row in rows {
             out += "\u{1B}[\(row + 1);1H"
             var current: Style? = nil
             for cell in cells[row] where !cell.isContinuation {

@@ -1,16 +1,15 @@
 /// How many terminal columns text takes: 2 for East Asian wide and fullwidth characters and
 /// emoji shown as pictures, 0 for combining marks and invisible format characters, 1 otherwise.
 /// A compact table of Unicode 15 `EastAsianWidth` W/F ranges (no library here has one).
+///
+/// Terminals that lay out code point by code point (glibc's `wcwidth`: tmux, xterm, VTE) are
+/// what the console must agree with, or every column after an emoji shifts: so a character's
+/// width is the sum of its scalars' widths (👍🏽 is 4 columns there, ❤️ 1, 🇫🇷 2), not what a
+/// grapheme-aware terminal would show.
 public enum DisplayWidth {
-    /// The columns of one character (a grapheme cluster): its widest scalar, so a base letter
-    /// with combining marks takes one column and an emoji with a modifier or selector two.
+    /// The columns of one character (a grapheme cluster): the sum of its scalars' widths.
     public static func of(_ character: Character) -> Int {
-        var width = 0
-        for scalar in character.unicodeScalars {
-            if scalar.value == 0xFE0F, width == 1 { width = 2 }  // emoji presentation selector
-            width = max(width, of(scalar))
-        }
-        return width
+        character.unicodeScalars.reduce(0) { $0 + of($1) }
     }
 
     /// The columns of a whole string.
@@ -27,6 +26,7 @@ public enum DisplayWidth {
         default: break
         }
         if (0x1160...0x11FF).contains(value) { return 0 }  // Hangul medial vowels and final consonants join
+        if (0x1F1E6...0x1F1FF).contains(value) { return 1 }  // regional indicators: a flag is two of them
         if scalar.properties.isEmojiPresentation { return 2 }
         return isWide(value) ? 2 : 1
     }

@@ -46,11 +46,13 @@ public struct Screen: Sendable {
         switch state.link {
         case .online: break
         case .connecting: x = canvas.put("connecting… │ ", row: row, column: x, style: .alert)
-        case .offline(let reason, let retry):
+        case .offline(let reason, let retry?):
             let seconds = max(Int(retry.timeIntervalSince(now).rounded(.up)), 0)
             x = canvas.put("OFFLINE: \(reason) (retry in \(seconds) s)", row: row, column: x, style: .alert)
-            x = canvas.put(" │ ", row: row, column: x, style: .reverse)
+        case .offline(let reason, nil):
+            x = canvas.put("OFFLINE: \(reason) (not retrying; ^C quits)", row: row, column: x, style: .alert)
         }
+        if case .offline = state.link { x = canvas.put(" │ ", row: row, column: x, style: .reverse) }
         var parts = [state.availability.rawValue, "chats \(state.activeCount)/\(state.capacity.map(String.init) ?? "?")"]
         if !state.queues.isEmpty {
             parts.append("waiting " + state.queues.map { "\($0.name) \($0.waiting)" }.joined(separator: " · "))

@@ -9,7 +9,9 @@ public enum SessionEvent: Sendable {
     case connecting
     /// Logged in and presence sent; `isSupervisor` from the router's command list.
     case online(isSupervisor: Bool)
-    case offline(reason: String, retry: Date)
+    /// Lost or refused; the next attempt is at `retry`, or never when retrying cannot help
+    /// (the password was refused, or another login replaced this one).
+    case offline(reason: String, retry: Date?)
     case stanza(Stanza)
 }
 
@@ -33,7 +35,7 @@ public final class AgentSession: Sendable {
     public let configuration: ClientConfiguration
     public let service: JID
     private let backoff: Backoff
-    private let logger: Logger
+    let logger: Logger
     private let client = Mutex<XMPPClient?>(nil)
     private let availability = Mutex(AgentAvailability.available)
 
@@ -59,10 +61,16 @@ public final class AgentSession: Sendable {
                 failures = 0
                 report(.online(isSupervisor: isSupervisor))
                 for try await stanza in connected.stanzas { report(.stanza(stanza)) }
+                if Task.isCancelled { break }  // quitting: logged out below
                 throw ClientError.closed
             } catch {
-                client.withLock { $0 = nil }
                 if Task.isCancelled { break }
+                client.withLock { $0 = nil }
+                if Self.isFinal(error) {
+                    logger.error("not logging in again: \(error)")
+                    report(.offline(reason: Self.reason(error), retry: nil))
+                    break
+                }
                 failures += 1
                 let delay = backoff.delay(afterFailures: failures)
                 logger.warning("link lost: \(error)", metadata: ["retry": "\(delay)"])
@@ -75,15 +83,29 @@ public final class AgentSession: Sendable {
 
     /// Logs out: unavailable presence, then the stream closes.
     public func close() async {
-        guard let connected = client.withLock({ $0 }) else { return }
+        guard let connected = client.withLock({ value in defer { value = nil }; return value }) else { return }
+        logger.info("logging out")
         try? await connected.send(Presence(type: .unavailable))
         await connected.close()
+        logger.info("logged out")
     }
 
     private static func reason(_ error: any Error) -> String {
         switch error {
         case ClientError.closed: "the server closed the connection"
+        case ClientError.streamError(let error) where error.condition == .conflict: "replaced by another login of this account"
+        case ClientError.authenticationFailed(let condition, _): "the server refused the login (\(condition))"
         default: "\(error)"
+        }
+    }
+
+    /// Errors that the same attempt would meet again: a refused password, another login that
+    /// took over (two consoles would take turns throwing each other out).
+    private static func isFinal(_ error: any Error) -> Bool {
+        switch error {
+        case ClientError.authenticationFailed, ClientError.noAcceptableMechanism: true
+        case ClientError.streamError(let error): error.condition == .conflict
+        default: false
         }
     }
 

@@ -12,6 +12,8 @@ public enum RouterEvent: Sendable, Equatable {
     /// A notice from the router about a chat; `ended` when it says the chat is over.
     case notice(chat: String, text: String, ended: Bool)
     case whisper(chat: String, text: String)
+    /// The router refused what the agent sent to a chat (a message error).
+    case refused(chat: String, text: String)
     /// A message from the service domain.
     case service(String)
 
@@ -42,9 +44,14 @@ public enum RouterEvent: Sendable, Equatable {
 
     /// The event a stanza carries, or nil when it is nothing for the console (or not from the service).
     public init?(_ stanza: Stanza, domain: String) {
-        guard case .message(let message) = stanza, message.type != .error, let from = message.from, from.domain == domain,
-            from.resource == nil
+        guard case .message(let message) = stanza, let from = message.from, from.domain == domain, from.resource == nil
         else { return nil }
+        if message.type == .error {
+            guard let local = from.local, local.hasPrefix("chat-"), local.count > 5 else { return nil }
+            let error = message.error
+            self = .refused(chat: String(local.dropFirst(5)), text: error.map { $0.text ?? $0.condition.rawValue } ?? "refused")
+            return
+        }
         guard let local = from.local else {
             guard let body = message.body else { return nil }
             self = .service(body)

@@ -64,11 +64,6 @@ public final class Terminal: Sendable {
         }
     }
 
-    /// Draws a frame and places the cursor.
-    public func show(_ canvas: Canvas, cursor: (row: Int, column: Int)) {
-        write(canvas.ansi() + "\u{1B}[\(cursor.row + 1);\(cursor.column + 1)H\u{1B}[?25h")
-    }
-
     /// Rings the bell (a new offer).
     public func bell() { write("\u{07}") }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardTesting
 import Synchronization
+import Testing
 
 /// `switchboard console` running in a tmux pane of a fixed size, on a tmux server of its own
 /// (`tmux -L`): the test types with `send-keys` and reads the screen with `capture-pane`.
@@ -11,15 +12,17 @@ final class ConsolePane: Sendable {
     private let captures = Mutex(0)
 
     /// Starts the console as `user` against the live router's Prosody (STARTTLS with its certificate).
-    /// `shell` wraps the command line (`%@` is the console's command), e.g. to run `stty` after it.
-    init(_ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@")
-        async throws
-    {
+    /// `shell` wraps the command line (`%@` is the console's command), e.g. to run `stty` after it;
+    /// the password is in `$SB_PASSWORD` unless nil (then the console asks).
+    init(
+        _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
+        password: String? = "secret"
+    ) async throws {
         tmux = try ChildProcess.executable("tmux")
         directory = try RunDirectory.make("console-\(user)")
         socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
         let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
-        let console = "SB_PASSWORD=secret " + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
+        let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
                         "--port", "\(live.prosody.c2sPort)", "--domain", live.domain, "--tls-ca", live.prosody.certificateFile,
                         "--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
         let command = shell.replacingOccurrences(of: "%@", with: console)
@@ -68,8 +71,9 @@ final class ConsolePane: Sendable {
                     let screen = try await self.screen()
                     last.withLock { $0 = screen }
                     if condition(screen) { return screen }
-                    // capture-pane has no way to wait for a change: look again shortly.
-                    try await Task.sleep(for: .milliseconds(50))
+                    // capture-pane has no way to wait for a change: look again shortly (each look
+                    // starts a tmux process, so not too often on a shared 2-core machine).
+                    try await Task.sleep(for: .milliseconds(150))
                 }
             }
         } catch let error as TimedOut {
@@ -85,7 +89,7 @@ final class ConsolePane: Sendable {
 
     /// Types text literally.
     func type(_ text: String) async throws {
-        try await tmuxCommand(["send-keys", "-t", "main", "-l", text])
+        try await tmuxCommand(["send-keys", "-t", "main", "-l", "--", text])
     }
 
     /// Presses keys by tmux name (`Enter`, `M-a`, `C-w`, `Left`, `Home`, …).
@@ -108,17 +112,40 @@ final class ConsolePane: Sendable {
         try await tmuxCommand(["display-message", "-p", "-t", "main", format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Stops the tmux server and everything in it.
+    /// Waits (bounded) until the pane's program has ended: gone, or a zombie tmux has not reaped yet.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws {
+        let pid = try await format("#{pane_pid}")
+        do {
+            try await within(timeout, "the console (pid \(pid)) to exit") {
+                // A process's end in another process tree is no event we can await: look again shortly.
+                while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                    stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+                {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        } catch let error as TimedOut {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "gone"
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let stacks = threads.map { "\($0): " + ((try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/wchan", encoding: .utf8)) ?? "?") }
+            throw ConsolePaneError.timedOut(error.what, screen: status + "\n" + stacks.joined(separator: "\n"), log: directory)
+        }
+    }
+
+    /// Stops the tmux server and everything in it, and removes its socket (kill-server leaves it).
     func stop() async {
         _ = try? await tmuxCommand(["kill-server"])
+        let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(folder)/tmux-\(getuid())/\(socket)")
     }
 
     /// Runs `body` with a console pane, always stopping its tmux server.
     static func with(
         _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
-        _ body: (ConsolePane) async throws -> Void
+        password: String? = "secret", _ body: (ConsolePane) async throws -> Void
     ) async throws {
-        let pane = try await ConsolePane(live, user: user, width: width, height: height, arguments: arguments, shell: shell)
+        let pane = try await ConsolePane(
+            live, user: user, width: width, height: height, arguments: arguments, shell: shell, password: password)
         try await withCleanup {
             try await body(pane)
         } cleanup: {
@@ -138,3 +165,7 @@ enum ConsolePaneError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// The console's end-to-end suites, one at a time: each runs real servers and a terminal,
+/// and a loaded machine serves one console better than five.
+@Suite(.serialized) enum ConsoleEndToEnd {}
