@@ -34,4 +34,11 @@ extension XMPPClient {
             throw TimedOut(what: "\(what) (the session ended)")
         }
     }
+
+    /// The next message with a body starting with `prefix`.
+    public func message(_ what: String, startingWith prefix: String) async throws -> Message {
+        try await next(what) { stanza in
+            if case .message(let message) = stanza, message.body?.hasPrefix(prefix) == true { message } else { nil }
+        }
+    }
 }

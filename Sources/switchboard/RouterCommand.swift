@@ -5,6 +5,7 @@ import Redis
 import Routing
 import ServiceLifecycle
 import UnixSignals
+import Web
 import Workflow
 import XMPP
 
@@ -44,6 +45,12 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "A file whose first line is the component secret (default: the workflow's xmpp.secret).")
     var secretFile: String?
 
+    @Option(help: "Port of the web service for the widget (default: the workflow's http.listen, 8080 without one; 0 picks a free one).")
+    var httpPort: Int?
+
+    @Flag(help: "Do not serve the web widget and its WebSocket (served when the workflow has an http section or --http-port is given).")
+    var noWeb = false
+
     @Option(help: "Seconds between checks of the component link (idle links are pinged).")
     var keepalive: Int = 30
 
@@ -51,6 +58,7 @@ struct RouterCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let xmppPort, !(1...65535).contains(xmppPort) { throw ValidationError("--xmpp-port must be 1 to 65535") }
+        if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0 to 65535") }
         if let domain, (try? JID(domain))?.local != nil || (try? JID(domain))?.isBare != true {
             throw ValidationError("--domain '\(domain)' is not a domain name")
         }
@@ -68,6 +76,11 @@ struct RouterCommand: AsyncParsableCommand {
         if let xmppPort { workflow.xmpp.port = xmppPort }
         if let domain { workflow.xmpp.domain = domain }
         if let redisURL { workflow.redis.url = redisURL }
+        if let httpPort {
+            var http = workflow.http ?? HTTPSettings()
+            http.port = httpPort
+            workflow.http = http
+        }
         let secret = try self.secret(workflow)
         if secret == Self.developmentSecret { logger.notice("using the local development secret") }
 
@@ -77,14 +90,20 @@ struct RouterCommand: AsyncParsableCommand {
                 host: workflow.xmpp.host, port: workflow.xmpp.port, domain: workflow.xmpp.domain, secret: secret,
                 keepaliveInterval: .seconds(keepalive)),
             logger: logger)
-        let router = Router(
-            rules: RoutingRules(workflow), component: component,
-            store: RoutingStore(redis: redis, prefix: workflow.redis.prefix), logger: logger)
+        let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
+        let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
         logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
         let reloader = WorkflowReloader(path: self.workflow, overrides: workflow.xmpp, router: router, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router), .init(service: reloader)]
+        if !noWeb, let http = workflow.http {
+            let web = try WebService(
+                settings: http, desk: router, store: store, redis: redis,
+                logger: Logger(label: "switchboard.web"))
+            services.append(.init(service: web))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: router), .init(service: reloader)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await redis.close()

@@ -6,6 +6,9 @@ struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Customer-support live-chat routing over XMPP and Redis.",
-        subcommands: [RouterCommand.self, CheckCommand.self, BenchCommand.self, BenchFloorCommand.self]
+        subcommands: [
+            RouterCommand.self, WebCommand.self, ConsoleCommand.self, StatsCommand.self, CheckCommand.self, BenchCommand.self,
+            BenchFloorCommand.self,
+        ]
     )
 }

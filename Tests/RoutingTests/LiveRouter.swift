@@ -161,13 +161,6 @@ extension LiveRouterSuite {
 }
 
 extension XMPPClient {
-    /// The next message with a body starting with `prefix`.
-    func message(_ what: String, startingWith prefix: String) async throws -> Message {
-        try await next(what) { stanza in
-            if case .message(let message) = stanza, message.body?.hasPrefix(prefix) == true { message } else { nil }
-        }
-    }
-
     /// The next chat offered or given to this agent ("New chat …", from the chat's address).
     func offer(_ what: String) async throws -> Message {
         try await message(what, startingWith: "New chat")

@@ -185,4 +185,23 @@ import Workflow
                 (8, "a queue has no 'name'"),
             ])
     }
+
+    @Test func webForms() {
+        expectProblems(in: """
+            xmpp: { secret: s }
+            agents:
+              - jid: alice@localhost
+                skills: { sales: 5 }
+            queues:
+              - name: sales
+                skills: [sales]
+                web_form: [name, phone, name]
+              - name: support
+                web_form: email
+            """, [
+                (8, "web_form: 'phone' is not one of: name, email"),
+                (8, "'name' is listed twice"),
+                (10, "web_form"),
+            ])
+    }
 }

@@ -83,7 +83,7 @@ import XMPP
         #expect(loaded.xmpp.port == 5347)
         #expect(loaded.xmpp.domain == "support.localhost")
         #expect(loaded.redis == RedisSettings(url: "redis://127.0.0.1:6379", prefix: "sb"))
-        #expect(loaded.http == HTTPSettings(host: "127.0.0.1", port: 8080, allowedOrigins: []))
+        #expect(loaded.http == nil, "no http section, no web service")
         #expect(loaded.limits == Limits())
         #expect(loaded.limits.bodyBytes == 4096)
         #expect(loaded.limits.offlineGrace == .seconds(60))

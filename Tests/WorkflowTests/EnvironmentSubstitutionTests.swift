@@ -23,7 +23,7 @@ import Workflow
         #expect(loaded.xmpp.port == 15347)  // a number after substitution
         #expect(loaded.xmpp.domain == "help.example.com")
         #expect(loaded.xmpp.secret.value == "s")
-        #expect(loaded.http.port == 8080)
+        #expect(loaded.http?.port == 8080)
         #expect(loaded.agents.map(\.jid.description) == ["alice@localhost"])
         #expect(loaded.queues[0].title == "Price $5, ${KEPT}")
     }

@@ -7,21 +7,24 @@ import XMPP
 
 /// The component notices a server that hangs without closing TCP, and leaves a quiet one alone.
 @Suite(.serialized) struct ComponentLivenessTests {
-    static func configuration(_ server: ProsodyServer) -> ComponentConfiguration {
+    /// `interval` must be long enough that a loaded machine's scheduling delays (Prosody's
+    /// answer to a ping included) stay well inside one interval.
+    static func configuration(_ server: ProsodyServer, interval: Duration = .milliseconds(500)) -> ComponentConfiguration {
         var configuration = server.componentConfiguration()
-        // Long enough that a loaded machine's scheduling delays stay well inside one interval.
-        configuration.keepaliveInterval = .milliseconds(500)
-        configuration.handshakeTimeout = .milliseconds(500)
+        configuration.keepaliveInterval = interval
+        configuration.handshakeTimeout = interval
         return configuration
     }
 
     @Test func anIdleLinkStaysUpOnItsOwnPings() async throws {
         try await withProsodyServer { server in
-            let running = RunningComponent(Self.configuration(server))
+            // A full test run loads both cores (browsers, tmux, many servers): Prosody's answer
+            // to a ping took over a second there, so this link checks every 2 s.
+            let running = RunningComponent(Self.configuration(server, interval: .seconds(2)))
             try await withCleanup {
                 try await running.connected()
-                // Nothing to await here: the point is that nothing happens for six check intervals.
-                try await Task.sleep(for: .seconds(3))
+                // Nothing to await here: the point is that nothing happens for five check intervals.
+                try await Task.sleep(for: .seconds(10))
                 running.component.send(IQ(type: .get, id: "probe", to: try JID(server.serviceDomain),
                                           from: try JID(server.serviceDomain), payload: XMLElement("ping", namespace: Namespace.ping),
                                           namespace: Namespace.component))

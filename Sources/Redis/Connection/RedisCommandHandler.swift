@@ -9,7 +9,7 @@ struct RedisRequest: Sendable {
 
 /// Matches replies to commands in the order the commands were written: Redis answers each
 /// connection strictly in order, so a FIFO of promises is all the bookkeeping pipelining needs.
-final class RedisCommandHandler: ChannelDuplexHandler {
+final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = RESPValue
     typealias OutboundIn = RedisRequest
     typealias OutboundOut = ByteBuffer

@@ -39,7 +39,8 @@ extension Router {
         if recorded.status != .notHolder, let message { acknowledge(message) }
         switch recorded.status {
         case .stored:
-            tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active, rules: rules)
+            tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active,
+                        as: .message, rules: rules)
             for supervisor in recorded.monitors { tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
         case .notHolder:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
@@ -81,7 +82,7 @@ extension Router {
             }
             tell("Closed.")
             if let fields, let visitor = fields["visitor"], let queue = fields["queue"] {
-                tellVisitor(visitor, queue: queue, goodbye(fields, rules: rules), state: .gone, rules: rules)
+                tellVisitor(visitor, queue: queue, goodbye(fields, rules: rules), state: .gone, as: .closed, rules: rules)
             }
             await routeWaitingChats()
         case .transfer(let target):

@@ -89,7 +89,7 @@ extension Router {
             tellAgent(agent, chat: chat, "The visitor left; the chat is closed.", state: .gone, rules: rules)
         }
         if let visitor = fields["visitor"], let queue = fields["queue"].flatMap({ rules.queue($0) }) {
-            tellVisitor(visitor, queue: queue.name, goodbye(fields, rules: rules), rules: rules)
+            tellVisitor(visitor, queue: queue.name, goodbye(fields, rules: rules), as: .closed, rules: rules)
         }
     }
 

@@ -22,16 +22,28 @@ extension Router {
             try await visitorEnds(visitor, queue: queue, rules: rules)
             return
         }
-        let chat = try await store.enqueue(
-            queue: queue.name, visitor: visitor, name: from.local ?? visitor, channel: .xmpp,
-            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: message.id)
+        _ = try await visitorSays(
+            body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
+            state: message.chatState, queue: queue, rules: rules)
         acknowledge(message)
+    }
+
+    /// A visitor's text, from either channel once its checks passed: open or find their chat,
+    /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
+    /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead.
+    func visitorSays(
+        _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
+        state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
+    ) async throws -> Enqueued {
+        let chat = try await store.enqueue(
+            queue: queue.name, visitor: visitor, name: name, channel: channel,
+            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: messageID)
         if chat.created {
-            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"])
+            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { wakeTimers() }
-            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": from.local ?? ""]
+            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": greeting ?? name]
             let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
-            tellVisitor(visitor, queue: queue.name, text, rules: rules)
+            tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
             let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             // Routed first: a chat an agent took needs no look at who is online (a pipelined
             // read of every candidate's presence, which cost more than the routing itself).
@@ -40,11 +52,12 @@ extension Router {
                 try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             }
         } else if chat.state == .active, chat.messageStored {
-            tellAgent(chat.agent, chat: chat.chat, body, state: message.chatState, rules: rules)
+            tellAgent(chat.agent, chat: chat.chat, body, state: state, detail: Self.nick(greeting ?? name), rules: rules)
         }
         if chat.messageStored {
             for supervisor in chat.monitors { tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
         }
+        return chat
     }
 
     /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it
@@ -55,7 +68,8 @@ extension Router {
     ) async throws -> Bool {
         guard let isOpen = queue.isOpen, !isOpen(Date()) else { return false }
         if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
-        tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values), rules: rules)
+        tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values),
+                    as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
         return true
     }
 
@@ -66,13 +80,14 @@ extension Router {
     ) async throws {
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
-        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values), rules: rules)
+        tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values),
+                    as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)
     }
 
     /// Typing and other chat states go to the agent of an active chat. `gone` (many clients send
     /// it when a window closes) does not end the chat at once: the agent is told, and the chat
     /// closes after the gone timeout unless the visitor writes again.
-    private func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
+    func visitorChatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
         guard let (id, chat) = try await store.openChat(queue: queue, visitor: visitor) else { return }
         if state == .gone {
             try await store.setTimer(chat: id, "gone", after: rules.settings.goneTimeout)
@@ -83,14 +98,14 @@ extension Router {
                   state: state, rules: rules)
     }
 
-    private func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+    func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
         guard let (id, chat) = try await store.openChat(queue: queue.name, visitor: visitor) else {
             tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
             return
         }
         let agent = chat["agent"] ?? ""
         guard try await store.close(chat: id, by: .visitor).succeeded else { return }
-        tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), rules: rules)
+        tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), as: .closed, rules: rules)
         if !agent.isEmpty {
             tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, rules: rules)
             await routeWaitingChats()
@@ -133,8 +148,10 @@ extension Router {
         let due = try await store.waitingChats(name).enumerated().filter { positionUpdates.allow($0.element) }
         let positions = Dictionary(uniqueKeysWithValues: due.map { ($0.element, $0.offset + 1) })
         for waiting in try await store.visitors(of: due.map(\.element)) {
-            let values = ["position": "\(positions[waiting.chat] ?? 0)", "eta": "a few minutes", "queue": queue.title]
-            tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), rules: rules)
+            let position = positions[waiting.chat] ?? 0
+            let values = ["position": "\(position)", "eta": "a few minutes", "queue": queue.title]
+            tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), as: .queued, position: position,
+                        rules: rules)
         }
     }
 
@@ -152,7 +169,8 @@ extension Router {
         let history = transcript.map { line in
             line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
         }
-        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), rules: rules)
+        let offer = Self.offerDetail(assignment, name: name, waited: max(waited, 0), rules: rules)
+        tellAgent(assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer, rules: rules)
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
@@ -161,11 +179,28 @@ extension Router {
         }
     }
 
+    /// The offer's summary for consoles: `<offer xmlns='urn:switchboard:offer' chat queue name
+    /// state waited [timeout] sla/>`, times in seconds.
+    static func offerDetail(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> XMLElement {
+        let queue = rules.queue(assignment.queue)
+        var attributes = [
+            XMLAttribute("chat", assignment.chat), XMLAttribute("queue", assignment.queue), XMLAttribute("name", name),
+            XMLAttribute("state", assignment.state.rawValue), XMLAttribute("waited", "\(waited)"),
+            XMLAttribute("sla", "\(queue?.sla.components.seconds ?? 60)"),
+        ]
+        if assignment.state == .offered, let timeout = queue?.plan.offerTimeout {
+            attributes.append(XMLAttribute("timeout", "\(timeout.components.seconds)"))
+        }
+        return XMLElement("offer", namespace: offerNamespace, attributes: attributes)
+    }
+
+    static let offerNamespace = "urn:switchboard:offer"
+
     func tellAssigned(chat: [String: String], agent: String, rules: RoutingRules) {
         guard let visitor = chat["visitor"], let queue = chat["queue"] else { return }
         let name = rules.agents[agent]?.name ?? "an agent"
         let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned
             .filling(["agent": name, "queue": rules.queue(queue)?.title ?? queue])
-        tellVisitor(visitor, queue: queue, text, nick: name, rules: rules)
+        tellVisitor(visitor, queue: queue, text, nick: name, as: .assigned, rules: rules)
     }
 }

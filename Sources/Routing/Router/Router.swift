@@ -16,6 +16,8 @@ public final class Router: Service, Sendable {
     let flood: FloodLimiter
     /// One position update per chat per interval.
     let positionUpdates: FloodLimiter
+    /// Notices for web visitors, published through Redis to the web service holding their socket.
+    let visitorNotices = VisitorNoticePublisher()
     /// The timer loop's sleep, cut short when a timer may now be due sooner.
     let timerSleep = Mutex<(sleeper: Task<Void, Never>?, woken: Bool)>((nil, false))
     /// Stanzas handled side by side, in order per sender.
@@ -56,6 +58,8 @@ public final class Router: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.component.run { await self.handle($0) } }
             group.addTask { await self.runTimers() }
+            group.addTask { await self.visitorNotices.run(store: self.store, logger: self.logger) }
+            group.addTask { await self.serveRelayedVisitors() }
             await group.next()
             group.cancelAll()
         }
@@ -158,22 +162,37 @@ public final class Router: Service, Sendable {
         try? JID(local: "chat-\(chat)", domain: rules.domain)
     }
 
-    /// A message to a visitor, from the queue's address, signed with a display name (XEP-0172).
+    /// A message to a visitor, from the queue's address, signed with a display name (XEP-0172);
+    /// a web visitor gets it as a notice of `kind` (a message without text is a chat state).
     func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
-                     rules: RoutingRules) {
-        guard let to = try? JID(visitor) else { return }  // web visitors are served by the web channel
+                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, rules: RoutingRules) {
+        if WebVisitor.isWebVisitor(visitor) {
+            visitorNotices.publish(VisitorNotice(
+                visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position,
+                state: state?.rawValue))
+            return
+        }
+        guard let to = try? JID(visitor) else { return }
         var message = Message(to: to, from: queueAddress(queue, rules: rules), body: text)
         message.chatState = state
-        if let nick { message.element.append(.text("nick", namespace: "http://jabber.org/protocol/nick", nick)) }
+        if let nick { message.element.append(Self.nick(nick)) }
         component.send(message)
     }
 
-    /// A message to an agent, from the chat's own address.
-    func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, rules: RoutingRules) {
+    /// A message to an agent, from the chat's own address; `detail` is machine-readable
+    /// context for consoles (an offer's summary, the visitor's nick).
+    func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
+                   rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
         var message = Message(to: to, from: chatAddress(chat, rules: rules), body: text)
         message.chatState = state
+        if let detail { message.element.append(detail) }
         component.send(message)
+    }
+
+    /// A display name (XEP-0172): on what a visitor wrote, so a console tells it from the router's notices.
+    static func nick(_ name: String) -> XMLElement {
+        .text("nick", namespace: "http://jabber.org/protocol/nick", name)
     }
 
     /// Confirms a message is stored (XEP-0184) when its sender asked: a client that resends until

@@ -29,10 +29,16 @@ public struct RoutingRules: Sendable {
         public var closeWithoutAgents: Bool
         /// Whether the queue is open now; nil means always.
         public var isOpen: (@Sendable (Date) -> Bool)?
+        /// How long a visitor may wait for an answer (agents' consoles highlight chats past it).
+        public var sla: Duration
+        /// Whether the web widget asks for the visitor's name and e-mail address before the chat.
+        public var asksName = false
+        public var asksEmail = false
 
         public init(
             name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
-            closeOutOfHours: Bool = false, closeWithoutAgents: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil
+            closeOutOfHours: Bool = false, closeWithoutAgents: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil,
+            sla: Duration = .seconds(60)
         ) {
             self.name = name
             self.title = title ?? name
@@ -42,6 +48,7 @@ public struct RoutingRules: Sendable {
             self.closeOutOfHours = closeOutOfHours
             self.closeWithoutAgents = closeWithoutAgents
             self.isOpen = isOpen
+            self.sla = sla
         }
     }
 
@@ -124,7 +131,7 @@ extension String {
     /// Fills `{name}` placeholders as `MessageTemplate` renders them: `{{` and `}}` are literal
     /// braces, a placeholder without a value renders as nothing. One pass, so a value that looks
     /// like a placeholder (a visitor called `{queue}`) is left as it is.
-    func filling(_ values: [String: String]) -> String {
+    public func filling(_ values: [String: String]) -> String {
         var text = ""
         var rest = Substring(self)
         while let character = rest.first {

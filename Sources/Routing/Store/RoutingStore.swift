@@ -104,7 +104,12 @@ public struct RoutingStore: Sendable {
     }
 
     public func transcript(_ id: String) async throws -> [TranscriptLine] {
-        try Self.lines(try await redis.send("LRANGE", keys.transcript(id), "0", "-1"))
+        try await transcript(id, from: 0)
+    }
+
+    /// The transcript's lines from index `first` (0-based) on.
+    public func transcript(_ id: String, from first: Int) async throws -> [TranscriptLine] {
+        try Self.lines(try await redis.send("LRANGE", keys.transcript(id), String(max(first, 0)), "-1"))
     }
 
     /// The chat's fields (nil if there is no such chat) and its transcript, in one round trip:
@@ -129,6 +134,11 @@ public struct RoutingStore: Sendable {
 
     private static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
         try reply.values().map { line in try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8)) }
+    }
+
+    /// A waiting chat's place in `queue` (1 is next), or nil if it does not wait there.
+    public func position(chat: String, queue: String) async throws -> Int? {
+        try await redis.send("ZRANK", keys.waiting(queue), chat).int.map { $0 + 1 }
     }
 
     /// The visitor's open chat reached through `queue`'s address, with its fields, if any (a chat
@@ -223,6 +233,20 @@ public struct RoutingStore: Sendable {
     /// Chat ids waiting in `queue`, front first.
     public func waiting(_ queue: String) async throws -> [String] {
         try await redis.send("ZRANGE", keys.waiting(queue), "0", "-1").values().map { try $0.text() }
+    }
+
+    /// Publishes `value` as JSON on `channel`.
+    public func publish(_ value: some Encodable, on channel: String) async throws {
+        try await redis.send("PUBLISH", channel, String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+    }
+
+    /// The connection settings of this store's Redis, for a subscription of its own.
+    public var redisConfiguration: RedisConfiguration { redis.configuration }
+
+    /// Tells web services about a web visitor's notice (pub/sub: only those listening now hear it).
+    public func publish(_ notice: VisitorNotice) async throws {
+        let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
+        try await redis.send("PUBLISH", keys.webNotices, payload)
     }
 
     private func run(_ script: RoutingScript, _ arguments: [String]) async throws -> RESPValue {

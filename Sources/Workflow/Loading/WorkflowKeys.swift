@@ -11,7 +11,7 @@ enum WorkflowKeys {
     static let flood = ["messages", "per"]
     static let queue = [
         "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
-        "overflow", "messages", "when_no_agents", "hours", "when_closed",
+        "overflow", "messages", "when_no_agents", "hours", "when_closed", "web_form",
     ]
     static let overflowStep = ["after", "drop_skill", "move_to"]
     static let messages = QueueMessages.Kind.allCases.map(\.rawValue)

@@ -72,11 +72,22 @@ extension WorkflowReader {
         if let node = fields["messages"] { queue.messages = messages(node) }
         if let node = fields["when_no_agents"] { queue.whenNoAgents = choice(node, "when_no_agents") ?? .queue }
         if let node = fields["hours"] { queue.hours = businessHours(node) }
+        if let node = fields["web_form"] { queue.webForm = webForm(node) }
         if let node = fields["when_closed"] {
             queue.whenClosed = choice(node, "when_closed") ?? .close
             if !fields.has("hours") { note("when_closed applies only to a queue with hours", at: fields.entry("when_closed")!.keyNode) }
         }
         return queue
+    }
+
+    private func webForm(_ node: Node) -> [VisitorDetail] {
+        guard let items = list(node, "web_form") else { return [] }
+        var details: [VisitorDetail] = []
+        for item in items {
+            guard let detail = choice(item, "web_form", of: VisitorDetail.self) else { continue }
+            if details.contains(detail) { note("'\(detail.rawValue)' is listed twice", at: item) } else { details.append(detail) }
+        }
+        return details
     }
 
     private func requiredSkills(_ node: Node, _ context: QueueContext) -> [String] {

@@ -7,7 +7,7 @@ extension WorkflowReader {
         guard let fields = fields(root, "the workflow", allowed: WorkflowKeys.workflow, ignoring: "x-") else { return nil }
         let xmpp = xmppSettings(fields["xmpp"], root: fields)
         let redis = redisSettings(fields["redis"])
-        let http = httpSettings(fields["http"])
+        let http = fields["http"].map { httpSettings($0) }
         let limits = limits(fields["limits"])
         // Agents come first whatever the file's order: queues are checked against their skills.
         var agents: [Agent] = []

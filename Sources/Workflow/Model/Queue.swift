@@ -24,6 +24,8 @@ public struct Queue: Sendable, Hashable {
     public var hours: BusinessHours?
     /// What happens to chats outside `hours`.
     public var whenClosed: UnservedChatPolicy
+    /// What the web widget asks a visitor before the chat (`web_form: [name, email]`); none by default.
+    public var webForm: [VisitorDetail] = []
 
     public static let defaultSLA: Duration = .seconds(60)
 

@@ -5,7 +5,8 @@ import XMPP
 public struct Workflow: Sendable, Hashable {
     public var xmpp: XMPPSettings
     public var redis: RedisSettings
-    public var http: HTTPSettings
+    /// Where the web widget is served; nil when the file has no `http` section (no web service).
+    public var http: HTTPSettings?
     public var limits: Limits
     /// In the order of the file.
     public var queues: [Queue]
@@ -17,7 +18,7 @@ public struct Workflow: Sendable, Hashable {
     public init(
         xmpp: XMPPSettings,
         redis: RedisSettings = RedisSettings(),
-        http: HTTPSettings = HTTPSettings(),
+        http: HTTPSettings? = nil,
         limits: Limits = Limits(),
         queues: [Queue],
         agents: [Agent],

@@ -1,0 +1,377 @@
+/*
+ * Switchboard chat widget: one tag on any page.
+ *
+ *   <script src="http://HOST:PORT/widget.js" data-queue="sales" data-server="http://HOST:PORT"></script>
+ *
+ * It speaks the JSON protocol of docs/web-protocol.md over a WebSocket to data-server's /ws.
+ * The session token is kept in localStorage, so a reload, a closed tab or a dropped connection
+ * resumes the same chat; messages not yet confirmed are kept too and sent again (the server keeps
+ * each message id once). Visitor and agent text is only ever put on the page as textContent.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.__switchboardWidget) { return; }
+  window.__switchboardWidget = true;
+
+  var queue = script.getAttribute("data-queue") || "";
+  var server = (script.getAttribute("data-server") || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  var socketURL = server.replace(/^http/, "ws") + "/ws";
+  var storageKey = "switchboard:" + server + ":" + queue;
+
+  // --- Stored state: token, visitor details, messages not yet confirmed -------------------------
+  function load() {
+    try { return JSON.parse(localStorage.getItem(storageKey)) || {}; } catch (e) { return {}; }
+  }
+  var stored = load();
+  stored.pending = stored.pending || [];
+  function save() {
+    try { localStorage.setItem(storageKey, JSON.stringify(stored)); } catch (e) { /* private mode: the chat still works until reload */ }
+  }
+
+  // --- DOM ------------------------------------------------------------------------------------
+  var link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = server + "/widget.css";
+  document.head.appendChild(link);
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function field(tag, className, placeholder, type) {
+    var node = element(tag, className);
+    node.placeholder = placeholder;
+    if (type) { node.type = type; }
+    return node;
+  }
+
+  var root = element("div");
+  root.id = "sb-widget";
+  var launcher = element("button", "sb-launcher", "Chat with us");
+  launcher.type = "button";
+  var badge = element("span", "sb-badge", "0");
+  badge.hidden = true;
+  launcher.appendChild(badge);
+
+  var panel = element("div", "sb-panel");
+  panel.hidden = true;
+  var header = element("div", "sb-header");
+  var title = element("span", "sb-title", "Chat");
+  var endButton = element("button", "sb-end", "End chat");
+  endButton.type = "button";
+  var minimise = element("button", "sb-minimise", "\u2013");
+  minimise.type = "button";
+  minimise.setAttribute("aria-label", "Minimise chat");
+  header.appendChild(title);
+  header.appendChild(endButton);
+  header.appendChild(minimise);
+  var status = element("div", "sb-status", "Connecting\u2026");
+  status.setAttribute("role", "status");
+  var log = element("div", "sb-log");
+  log.setAttribute("aria-live", "polite");
+  var typing = element("div", "sb-typing");
+  typing.hidden = true;
+
+  var detailsForm = element("form", "sb-details");
+  detailsForm.hidden = true;
+  detailsForm.appendChild(element("p", "sb-note", "Before we start, tell us who you are."));
+  var nameInput = field("input", "sb-name", "Your name");
+  var emailInput = field("input", "sb-email", "Your e-mail", "email");
+  detailsForm.appendChild(nameInput);
+  detailsForm.appendChild(emailInput);
+  detailsForm.appendChild(element("button", "sb-start", "Start chat"));
+
+  var offlineForm = element("form", "sb-offline");
+  offlineForm.hidden = true;
+  offlineForm.appendChild(element("p", "sb-note", "Nobody can answer right now. Leave us a message and we will get back to you."));
+  var offlineName = field("input", "sb-offline-name", "Your name");
+  var offlineEmail = field("input", "sb-offline-email", "Your e-mail", "email");
+  var offlineText = field("textarea", "sb-offline-text", "Your message");
+  offlineForm.appendChild(offlineName);
+  offlineForm.appendChild(offlineEmail);
+  offlineForm.appendChild(offlineText);
+  offlineForm.appendChild(element("button", "sb-offline-send", "Leave a message"));
+
+  var composer = element("form", "sb-composer");
+  var row = element("div", "sb-row");
+  var input = field("textarea", "sb-input", "Type your message\u2026");
+  input.maxLength = 4000;
+  var send = element("button", "sb-send", "Send");
+  row.appendChild(input);
+  row.appendChild(send);
+  composer.appendChild(row);
+
+  [header, status, log, typing, detailsForm, offlineForm, composer].forEach(function (n) { panel.appendChild(n); });
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function attach() { document.body.appendChild(root); }
+  if (document.body) { attach(); } else { document.addEventListener("DOMContentLoaded", attach); }
+
+  // --- Showing things -------------------------------------------------------------------------
+  var open = false;
+  var unread = 0;
+  var session = null;      // the server's "session" frame
+  var chat = null;         // the chat shown, and the last seq of it on screen
+  var lastSeq = -1;
+  var state = "none";      // none | queued | active | closed
+  var agentName = "The agent";
+
+  function scroll() { log.scrollTop = log.scrollHeight; }
+
+  function systemLine(text) {
+    if (!text) { return; }
+    log.appendChild(element("div", "sb-line sb-system", text));
+    scroll();
+  }
+
+  function setOpen(value) {
+    open = value;
+    panel.hidden = !open;
+    launcher.hidden = open;
+    root.classList.toggle("sb-open", open);
+    if (open) { unread = 0; badge.hidden = true; input.focus(); scroll(); }
+  }
+  launcher.addEventListener("click", function () { setOpen(true); });
+  minimise.addEventListener("click", function () { setOpen(false); });
+
+  function chime() {
+    header.classList.remove("sb-flash");
+    void header.offsetWidth;  // restart the animation
+    header.classList.add("sb-flash");
+    try {
+      var Audio = window.AudioContext || window.webkitAudioContext;
+      if (!Audio) { return; }
+      var context = chime.context || (chime.context = new Audio());
+      var tone = context.createOscillator();
+      var gain = context.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.08, context.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.0001, context.currentTime + 0.3);
+      tone.connect(gain);
+      gain.connect(context.destination);
+      tone.start();
+      tone.stop(context.currentTime + 0.3);
+    } catch (e) { /* no sound allowed yet: the flash and the badge remain */ }
+  }
+
+  function agentReplied() {
+    if (!open) {
+      unread += 1;
+      badge.textContent = String(unread);
+      badge.hidden = false;
+    }
+    chime();
+  }
+
+  function showLine(frame) {
+    if (frame.chat !== chat) {
+      if (chat !== null) { systemLine("A new chat begins."); }
+      chat = frame.chat;
+      lastSeq = -1;
+    }
+    if (frame.seq <= lastSeq) { return; }
+    lastSeq = frame.seq;
+    var line = element("div", "sb-line " + (frame.from === "agent" ? "sb-agent" : "sb-visitor"));
+    line.setAttribute("data-seq", String(frame.seq));
+    if (frame.from === "agent") {
+      line.appendChild(element("span", "sb-who", frame.agent || "Agent"));
+      typing.hidden = true;
+    }
+    line.appendChild(document.createTextNode(frame.text));
+    log.appendChild(line);
+    scroll();
+    if (frame.from === "agent" && !frame.replay) { agentReplied(); }
+  }
+
+  function showPending() {
+    Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) { n.remove(); });
+    stored.pending.forEach(function (message) {
+      log.appendChild(element("div", "sb-line sb-visitor sb-pending", message.text));
+    });
+    scroll();
+  }
+
+  function minutes(seconds) {
+    var m = Math.max(1, Math.round(seconds / 60));
+    return m === 1 ? "about a minute" : "about " + m + " minutes";
+  }
+
+  function showForms() {
+    var needDetails = session && (session.form.name && !stored.name || session.form.email && !stored.email);
+    var offline = session && !session.online && (state === "none" || state === "closed") && stored.pending.length === 0;
+    detailsForm.hidden = !needDetails || offline;
+    offlineForm.hidden = !offline || stored.leftMessage === true;
+    composer.hidden = !detailsForm.hidden || !offlineForm.hidden;
+    endButton.hidden = state !== "queued" && state !== "active";
+  }
+
+  // --- The connection -------------------------------------------------------------------------
+  var socket = null;
+  var retries = 0;
+
+  function sendFrame(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN && session) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function flushPending() {
+    stored.pending.forEach(function (message) { sendFrame({ type: "message", id: message.id, text: message.text }); });
+  }
+
+  function connect() {
+    session = null;
+    socket = new WebSocket(socketURL);
+    socket.onopen = function () {
+      var hello = { type: "hello", queue: queue };
+      if (stored.token) { hello.token = stored.token; }
+      if (chat !== null) { hello.chat = chat; hello.after = lastSeq; }
+      if (stored.name) { hello.name = stored.name; }
+      if (stored.email) { hello.email = stored.email; }
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      receive(frame);
+    };
+    socket.onclose = function () {
+      socket = null;
+      session = null;
+      status.textContent = "Reconnecting\u2026";
+      var delay = Math.min(10000, 500 * Math.pow(2, retries));
+      retries += 1;
+      setTimeout(connect, delay);
+    };
+  }
+
+  function receive(frame) {
+    switch (frame.type) {
+    case "session":
+      retries = 0;
+      session = frame;
+      stored.token = frame.token;
+      save();
+      title.textContent = frame.title || "Chat";
+      if (state === "none") { status.textContent = frame.online ? "Ask us anything." : "We are away right now."; }
+      flushPending();
+      break;
+    case "message":
+      showLine(frame);
+      showPending();
+      break;
+    case "received":
+      stored.pending = stored.pending.filter(function (m) { return m.id !== frame.id; });
+      save();
+      showPending();
+      break;
+    case "queued":
+      state = "queued";
+      status.textContent = frame.position <= 1
+        ? "You are next in line (" + minutes(frame.eta) + ")."
+        : "You are number " + frame.position + " in line (" + minutes(frame.eta) + ").";
+      systemLine(frame.text);
+      break;
+    case "assigned":
+      state = "active";
+      agentName = frame.agent || agentName;
+      status.textContent = "You are chatting with " + agentName + ".";
+      systemLine(frame.text);
+      break;
+    case "typing":
+      typing.textContent = agentName + " is typing\u2026";
+      typing.hidden = frame.state !== "composing";
+      break;
+    case "notice":
+      systemLine(frame.text);
+      break;
+    case "closed":
+      var wasOpen = state !== "closed";
+      state = "closed";
+      typing.hidden = true;
+      status.textContent = "This chat has ended. Write again to start a new one.";
+      if (wasOpen) { systemLine(frame.text); }
+      break;
+    case "error":
+      if (frame.code === "invalid-token") {
+        delete stored.token;
+        save();
+        chat = null;
+        lastSeq = -1;
+        if (socket) { socket.close(); }
+      } else {
+        systemLine("\u26a0 " + frame.message);
+      }
+      break;
+    }
+    showForms();
+  }
+
+  // --- Visitor input --------------------------------------------------------------------------
+  var typingSent = 0;
+  var pauseTimer = null;
+
+  input.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - typingSent > 3000) {
+      typingSent = now;
+      sendFrame({ type: "typing", state: "composing" });
+    }
+    clearTimeout(pauseTimer);
+    pauseTimer = setTimeout(function () { typingSent = 0; sendFrame({ type: "typing", state: "paused" }); }, 4000);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      composer.requestSubmit ? composer.requestSubmit() : submit();
+    }
+  });
+
+  function submit() {
+    var text = input.value.trim();
+    if (!text) { return; }
+    input.value = "";
+    clearTimeout(pauseTimer);
+    typingSent = 0;
+    var message = { id: "m-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10), text: text };
+    stored.pending.push(message);
+    save();
+    showPending();
+    sendFrame({ type: "message", id: message.id, text: message.text });
+  }
+  composer.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+
+  detailsForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    stored.name = nameInput.value.trim();
+    stored.email = emailInput.value.trim();
+    save();
+    showForms();
+    if (socket) { socket.close(); }  // say hello again with the details
+  });
+
+  offlineForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = offlineText.value.trim();
+    if (!text) { return; }
+    if (sendFrame({ type: "offline", name: offlineName.value.trim(), email: offlineEmail.value.trim(), text: text })) {
+      stored.leftMessage = true;
+      save();
+      offlineText.value = "";
+      showForms();
+    }
+  });
+
+  endButton.addEventListener("click", function () { sendFrame({ type: "end" }); });
+
+  showPending();
+  connect();
+})();

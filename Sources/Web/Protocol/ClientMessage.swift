@@ -1,0 +1,91 @@
+import Foundation
+
+/// What a widget sends over `/ws`: one JSON object per text frame, told apart by `type`
+/// (see docs/web-protocol.md).
+enum ClientMessage: Sendable, Hashable {
+    /// The first frame: which queue, and the token of a session to resume (none for a new one),
+    /// with the last transcript `seq` the widget has (replay starts after it).
+    case hello(Hello)
+    /// The visitor's text; `id` is the widget's own, so a resend after a reconnect is stored once.
+    case message(id: String, text: String)
+    case typing(TypingState)
+    case end
+    /// The offline form: a message left when nobody can answer now.
+    case offline(name: String, email: String, text: String)
+
+    struct Hello: Sendable, Hashable {
+        var queue: String
+        var token: String?
+        /// The chat and the last line of it the widget shows; the replay starts after it.
+        var chat: String?
+        var after: Int?
+        var name: String?
+        var email: String?
+    }
+
+    enum TypingState: String, Sendable, Hashable, Codable {
+        case composing, paused
+    }
+
+    /// Reads one frame's text; what is wrong with it is a `ProtocolError` the widget is told.
+    static func decode(_ text: String, limits: WebLimits) throws(ProtocolError) -> ClientMessage {
+        guard text.utf8.count <= limits.frameBytes else { throw .tooLarge(limit: limits.frameBytes) }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw ProtocolError.badJSON("expected a JSON object")
+            }
+            object = parsed
+        } catch let error as ProtocolError {
+            throw error
+        } catch {
+            throw .badJSON("not valid JSON")
+        }
+        guard let type = object["type"] as? String else { throw .badRequest("a message needs a \"type\"") }
+        func string(_ key: String, required: Bool = true, limit: Int) throws(ProtocolError) -> String? {
+            guard let value = object[key] else {
+                if required { throw .badRequest("\(type) needs \"\(key)\"") }
+                return nil
+            }
+            guard let text = value as? String else { throw .badRequest("\"\(key)\" must be a string") }
+            guard text.utf8.count <= limit else { throw .tooLarge(limit: limit) }
+            return text
+        }
+        switch type {
+        case "hello":
+            var after: Int?
+            if let value = object["after"] {
+                guard let number = value as? Int, number >= -1 else { throw .badRequest("\"after\" must be a number") }
+                after = number
+            }
+            guard let queue = try string("queue", limit: 64) else { throw .badRequest("hello needs \"queue\"") }
+            return .hello(Hello(
+                queue: queue, token: try string("token", required: false, limit: 128),
+                chat: try string("chat", required: false, limit: 32), after: after,
+                name: try string("name", required: false, limit: limits.nameBytes),
+                email: try string("email", required: false, limit: limits.nameBytes)))
+        case "message":
+            guard let id = try string("id", limit: 64), !id.isEmpty else { throw .badRequest("message needs an \"id\"") }
+            guard let text = try string("text", limit: limits.textBytes),
+                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else { throw .badRequest("message needs a non-empty \"text\"") }
+            return .message(id: id, text: text)
+        case "typing":
+            guard let state = try string("state", limit: 16).flatMap(TypingState.init(rawValue:)) else {
+                throw .badRequest("typing \"state\" is composing or paused")
+            }
+            return .typing(state)
+        case "end":
+            return .end
+        case "offline":
+            guard let text = try string("text", limit: limits.textBytes),
+                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else { throw .badRequest("offline needs a non-empty \"text\"") }
+            return .offline(
+                name: try string("name", required: false, limit: limits.nameBytes) ?? "",
+                email: try string("email", required: false, limit: limits.nameBytes) ?? "", text: text)
+        default:
+            throw .unknownType(type)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What the web service sends over `/ws`: one JSON object per text frame, told apart by `type`
+/// (see docs/web-protocol.md). Absent fields are left out.
+struct ServerMessage: Encodable, Sendable, Hashable {
+    /// Which visitor details a queue's widget asks for before the chat.
+    struct Form: Encodable, Sendable, Hashable {
+        var name: Bool
+        var email: Bool
+    }
+
+    var type: String
+    var token: String?
+    var queue: String?
+    var title: String?
+    var form: Form?
+    /// Whether an agent could answer now (in hours, someone available); if not, the widget offers
+    /// the offline form.
+    var online: Bool?
+    var position: Int?
+    /// A rough wait estimate in seconds.
+    var eta: Int?
+    /// The chat a transcript line belongs to: a visitor who writes after a chat closed starts a new one.
+    var chat: String?
+    var seq: Int?
+    /// A transcript line sent again on (re)connecting, not new: no badge or sound for it.
+    var replay: Bool?
+    var from: String?
+    var agent: String?
+    var text: String?
+    var time: Int64?
+    var id: String?
+    var state: String?
+    var code: String?
+    var message: String?
+
+    init(type: String) {
+        self.type = type
+    }
+
+    static func session(token: String, queue: String, title: String, form: Form, online: Bool) -> ServerMessage {
+        var message = ServerMessage(type: "session")
+        message.token = token
+        message.queue = queue
+        message.title = title
+        message.form = form
+        message.online = online
+        return message
+    }
+
+    static func queued(position: Int, text: String?) -> ServerMessage {
+        var message = ServerMessage(type: "queued")
+        message.position = position
+        message.eta = max(position, 1) * 60
+        message.text = text
+        return message
+    }
+
+    static func assigned(agent: String, text: String?) -> ServerMessage {
+        var message = ServerMessage(type: "assigned")
+        message.agent = agent
+        message.text = text
+        return message
+    }
+
+    /// A transcript line: `from` is `visitor` or `agent` (with the agent's display name).
+    static func line(chat: String, seq: Int, from: String, agent: String?, text: String, time: Int64, replay: Bool)
+        -> ServerMessage
+    {
+        var message = ServerMessage(type: "message")
+        message.chat = chat
+        message.replay = replay ? true : nil
+        message.seq = seq
+        message.from = from
+        message.agent = agent
+        message.text = text
+        message.time = time
+        return message
+    }
+
+    /// The visitor's message `id` is stored (or was already): the widget stops resending it.
+    static func received(id: String) -> ServerMessage {
+        var message = ServerMessage(type: "received")
+        message.id = id
+        return message
+    }
+
+    static func typing(_ state: String) -> ServerMessage {
+        var message = ServerMessage(type: "typing")
+        message.state = state
+        return message
+    }
+
+    static func notice(_ text: String) -> ServerMessage {
+        var message = ServerMessage(type: "notice")
+        message.text = text
+        return message
+    }
+
+    static func closed(_ text: String?) -> ServerMessage {
+        var message = ServerMessage(type: "closed")
+        message.text = text
+        return message
+    }
+
+    static func error(_ error: ProtocolError) -> ServerMessage {
+        var message = ServerMessage(type: "error")
+        message.code = error.code
+        message.message = error.description
+        return message
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding strings and numbers cannot fail.
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"type":"error"}"#
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Redis
+import Routing
+import ServiceLifecycle
+import Workflow
+
+/// The web side of the router: the demo page at `/`, the widget at `/widget.js` (and its
+/// stylesheet), and the visitors' WebSocket at `/ws` (docs/web-protocol.md). Notices the router
+/// publishes through Redis reach the visitor's socket whichever router made them.
+public struct WebService: Service {
+    let settings: HTTPSettings
+    let context: WebServiceContext
+    let subscriber: RedisSubscriber
+    let assets: WidgetAssets
+    let onListening: @Sendable (Int) async -> Void
+
+    /// - Parameters:
+    ///   - onListening: called with the bound port once the server listens (port 0 picks a free one).
+    public init(
+        settings: HTTPSettings, desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits? = nil,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws(WebServiceError) {
+        self.settings = settings
+        self.context = WebServiceContext(
+            desk: desk, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
+            logger: logger)
+        self.subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
+        self.assets = try WidgetAssets.load()
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let hub = context.hub, logger = context.logger, keys = context.store.keys
+        let subscriber = self.subscriber, relay = context.desk as? RelayedVisitorDesk
+        let channels = relay == nil ? [keys.webNotices] : [keys.webNotices, keys.webReplies]
+        let notices = Task {
+            await subscriber.run(channels: channels) { event in
+                do {
+                    switch event {
+                    case .subscribed:
+                        hub.resyncAll()
+                    case .message(keys.webReplies, let payload):
+                        relay?.answered(try JSONDecoder().decode(VisitorReply.self, from: Data(payload)))
+                    case .message(_, let payload):
+                        hub.deliver(try JSONDecoder().decode(VisitorNotice.self, from: Data(payload)))
+                    }
+                } catch {
+                    logger.warning("a message on the web channels could not be read: \(error)")
+                }
+            }
+        }
+        defer { notices.cancel() }
+        let application = Application(
+            router: makeRouter(),
+            server: HTTPServerBuilder { [context, settings] responder in
+                let upgrade = HTTP1WebSocketUpgradeChannel(
+                    responder: responder,
+                    configuration: .init(ws: .init(maxFrameSize: context.limits.frameBytes + 1, autoPing: .enabled(timePeriod: .seconds(20)))),
+                    shouldUpgrade: { request, channel, _ in
+                        // OriginGuard has already refused foreign origins with 403.
+                        guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
+                        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                        return .upgrade([:]) { inbound, outbound, _ in
+                            guard context.connectionsPerAddress.allow(address) else {
+                                try await outbound.write(.text(ServerMessage.error(.rateLimited).json))
+                                try await outbound.close(.policyViolation, reason: "rate limited")
+                                return
+                            }
+                            try await VisitorConnection(service: context, address: address).run(inbound: inbound, outbound: outbound)
+                        }
+                    })
+                return OriginCheckedUpgradeChannel(inner: upgrade) { Self.allowed(origin: $0, settings: settings) }
+            },
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { [onListening, logger, settings] channel in
+                let port = channel.localAddress?.port ?? settings.port
+                logger.info("web service listening", metadata: ["address": "\(settings.host):\(port)"])
+                await onListening(port)
+            },
+            logger: logger)
+        try await application.run()
+    }
+
+    static func allowed(origin: String?, settings: HTTPSettings) -> Bool {
+        guard let origin = origin?.lowercased() else { return false }
+        return settings.allowedOrigins.contains(origin)
+    }
+
+    private func makeRouter() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router()
+        let assets = self.assets, settings = self.settings, desk = context.desk
+        router.get("/") { request, _ -> Response in
+            let queues = desk.rules.queues.map(\.name)
+            let queue = request.uri.queryParameters.get("queue").flatMap { queues.contains($0) ? $0 : nil } ?? queues.first ?? ""
+            return assets.response(.page(queue: queue))
+        }
+        router.get("/widget.js") { _, _ in assets.response(.script) }
+        router.get("/widget.css") { _, _ in assets.response(.stylesheet) }
+        router.get("/ws") { request, _ -> Response in
+            guard Self.allowed(origin: request.headers[.origin], settings: settings) else {
+                return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "This origin may not open the chat.\n")))
+            }
+            return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "WebSocket upgrade required.\n")))
+        }
+        return router
+    }
+}
+
+/// Why the web service cannot start.
+public enum WebServiceError: Error, CustomStringConvertible {
+    case missingAsset(String)
+
+    public var description: String {
+        switch self {
+        case .missingAsset(let name): "the widget's file \(name) is missing from the web service's resources"
+        }
+    }
+}

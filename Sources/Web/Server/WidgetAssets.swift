@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The widget's files (Assets/ in this target, shipped as the target's resources): read once at
+/// start, served from memory.
+struct WidgetAssets: Sendable {
+    enum Asset: Sendable {
+        case page(queue: String)
+        case script
+        case stylesheet
+    }
+
+    let page: String
+    let script: ByteBuffer
+    let stylesheet: ByteBuffer
+
+    static func load() throws(WebServiceError) -> WidgetAssets {
+        func read(_ name: String) throws(WebServiceError) -> String {
+            guard let url = Bundle.module.resourceURL?.appendingPathComponent("Assets/\(name)"),
+                let text = try? String(contentsOf: url, encoding: .utf8)
+            else { throw .missingAsset(name) }
+            return text
+        }
+        return WidgetAssets(
+            page: try read("demo.html"), script: ByteBuffer(string: try read("widget.js")),
+            stylesheet: ByteBuffer(string: try read("widget.css")))
+    }
+
+    func response(_ asset: Asset) -> Response {
+        var headers: HTTPFields = [.xContentTypeOptions: "nosniff", .cacheControl: "no-cache"]
+        let body: ByteBuffer
+        switch asset {
+        case .page(let queue):
+            headers[.contentType] = "text/html; charset=utf-8"
+            headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'"
+            body = ByteBuffer(string: page.replacingOccurrences(of: "{{queue}}", with: HTMLText.escape(queue)))
+        case .script:
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            body = script
+        case .stylesheet:
+            headers[.contentType] = "text/css; charset=utf-8"
+            body = stylesheet
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+}
+
+/// Text put into HTML by the server is escaped; the widget itself only ever sets `textContent`.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

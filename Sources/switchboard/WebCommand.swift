@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Redis
+import Routing
+import ServiceLifecycle
+import Web
+import Workflow
+
+/// `switchboard web`: the web widget's service on its own, beside the routers.
+struct WebCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "web",
+        abstract: "Serve the web widget and the visitors' WebSocket beside the routers (switchboard router serves them itself).",
+        discussion: """
+            The visitors' input reaches a router through Redis, and the routers' notices come back the same way, \
+            so this process needs only Redis and the workflow's http section. With no router running, visitors' \
+            messages wait in their widget until one answers.
+            """
+    )
+
+    @Option(help: "The workflow file ($SB_WORKFLOW, else Workflows/default.yml).")
+    var workflow: String = ProcessInfo.processInfo.environment["SB_WORKFLOW"] ?? "Workflows/default.yml"
+
+    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
+    var redisURL: String?
+
+    @Option(help: "Port to listen on (default: the workflow's http.listen; 0 picks a free one).")
+    var httpPort: Int?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0 to 65535") }
+        if let redisURL {
+            do throws(RedisURLError) { _ = try RedisURL(redisURL) } catch { throw ValidationError("--redis-url: \(error)") }
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.logger("switchboard.web")
+        var workflow = try RouterCommand.load(self.workflow)
+        if let redisURL { workflow.redis.url = redisURL }
+        var http = workflow.http ?? HTTPSettings()
+        if let httpPort { http.port = httpPort }
+        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
+        let web = try WebService(
+            settings: http, desk: RelayedVisitorDesk(rules: RoutingRules(workflow), store: store), store: store, redis: redis,
+            logger: logger)
+        logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)", "http": "\(http)"])
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: web)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await redis.close()
+    }
+}

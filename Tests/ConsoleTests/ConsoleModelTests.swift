@@ -1,0 +1,109 @@
+import Console
+import Foundation
+import Testing
+import XMPP
+
+/// Router stanzas to events, events to state, and what the agent types to actions.
+@Suite struct ConsoleModelTests {
+    let domain = "support.localhost"
+
+    func message(from local: String?, _ body: String?, _ extra: XMLElement? = nil, state: ChatState? = nil) throws -> Stanza {
+        var message = Message(to: try JID("alice@localhost"), from: try JID(local: local, domain: domain), body: body)
+        message.chatState = state
+        if let extra { message.element.append(extra) }
+        return .message(message)
+    }
+
+    @Test func routerStanzas() throws {
+        let offer = XMLElement("offer", namespace: "urn:switchboard:offer", attributes: [
+            XMLAttribute("chat", "5"), XMLAttribute("queue", "sales"), XMLAttribute("name", "Zoë"),
+            XMLAttribute("state", "offered"), XMLAttribute("waited", "3"), XMLAttribute("timeout", "30"), XMLAttribute("sla", "60"),
+        ])
+        let event = RouterEvent(try message(from: "chat-5", "New chat 5 …\nZoë: hi", offer), domain: domain)
+        #expect(event == .offer(.init(chat: "5", queue: "sales", name: "Zoë", isOffered: true, waited: 3, timeout: 30, sla: 60),
+                                history: ["Zoë: hi"]))
+        let nick = XMLElement.text("nick", namespace: "http://jabber.org/protocol/nick", "Zoë")
+        #expect(RouterEvent(try message(from: "chat-5", "hi", nick), domain: domain) == .visitorSaid(chat: "5", name: "Zoë", text: "hi"))
+        #expect(RouterEvent(try message(from: "chat-5", nil, state: .composing), domain: domain) == .visitorState(chat: "5", .composing))
+        #expect(RouterEvent(try message(from: "chat-5", "The visitor ended the chat.", state: .gone), domain: domain)
+            == .notice(chat: "5", text: "The visitor ended the chat.", ended: true))
+        #expect(RouterEvent(try message(from: nil, "You missed 3 offers"), domain: domain) == .service("You missed 3 offers"))
+        let refused = Message(to: try JID("alice@localhost"), body: "hi")
+            .errorReply(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
+        var fromChat = refused
+        fromChat.from = try JID("chat-5@\(domain)")
+        #expect(RouterEvent(.message(fromChat), domain: domain) == .refused(chat: "5", text: "This chat is not yours, or not accepted yet."))
+        // Not from the service: ignored.
+        let stranger = Message(to: try JID("alice@localhost"), from: try JID("chat-5@evil.example"), body: "hi")
+        #expect(RouterEvent(.message(stranger), domain: domain) == nil)
+    }
+
+    @Test func eventsChangeTheState() {
+        var state = ConsoleState(account: "alice@localhost")
+        let now = Date()
+        let offer = RouterEvent.Offer(chat: "5", queue: "sales", name: "Zoë", isOffered: true, waited: 3, timeout: 30, sla: 60)
+        let (line, bell) = state.apply(.offer(offer, history: ["Zoë: hi"]), at: now)
+        #expect(bell && line.hasPrefix("offer chat=5 queue=sales visitor=Zoë waited=3s timeout=30s"))
+        #expect(state.pendingOffer?.id == "5" && state.current == "5")
+        #expect(state.chats[0].waited(at: now) == 3)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "hello\u{1B}[2J"), at: now)
+        #expect(state.chats[0].lines.last?.text == "hello␛[2J")
+        state.said("hi!", in: "5", at: now)
+        #expect(state.chats[0].waitingSince == nil, "answered")
+        _ = state.apply(.notice(chat: "5", text: "The visitor ended the chat.", ended: true), at: now)
+        #expect(state.chats[0].state == .closed("ended"))
+    }
+
+    @Test func routerAnswersFillTheHeaderAndTables() {
+        var state = ConsoleState(account: "carol@localhost")
+        state.readQueues("sales: 2 waiting\nsupport: 0 waiting")
+        #expect(state.queues == [QueueSummary(name: "sales", waiting: 2), QueueSummary(name: "support", waiting: 0)])
+        #expect(state.readStatus("You are available with 1 of 3 chats: chat-5.") == "available")
+        #expect(AgentAvailability(routerPresence: "xa") == .away && AgentAvailability(routerPresence: "offline") == nil)
+        #expect(state.capacity == 3)
+        #expect(state.chats.map(\.id) == ["5"] && state.chats[0].state == .active, "a chat from before the console started")
+        state.readAgents("Bob (bob@localhost): away, 1/2 chats")
+        #expect(state.agents == [AgentRow(name: "Bob", jid: "bob@localhost", presence: "away", chats: "1/2 chats")])
+    }
+
+    @Test func typedLines() {
+        #expect(AgentAction("hello") == .say("hello"))
+        #expect(AgentAction("//shrug") == .say("/shrug"))
+        #expect(AgentAction("/transfer support") == .transfer("support"))
+        #expect(AgentAction("/transfer") == .invalid("unknown or incomplete command /transfer"))
+        #expect(AgentAction("/away") == .availability(.away))
+        #expect(AgentAction("/whisper chat-5 be nice") == .whisper(chat: "5", text: "be nice"))
+        #expect(AgentAction("/monitor 5@support.localhost") == .monitor("5"))
+    }
+
+    @Test func completion() {
+        let commands = AgentAction.names
+        #expect(Completion.complete("/tr", commands: commands, canned: [], targets: []) == "/transfer ")
+        #expect(Completion.complete("/canned gr", commands: commands, canned: ["greeting", "goodbye"], targets: []) == "/canned greeting")
+        #expect(Completion.complete("/canned g", commands: commands, canned: ["greeting", "goodbye"], targets: []) == "/canned g")
+        #expect(Completion.candidates("/canned g", commands: commands, canned: ["greeting", "goodbye"], targets: []) == ["greeting", "goodbye"])
+        #expect(Completion.complete("/transfer b", commands: commands, canned: [], targets: ["sales", "bob@localhost"]) == "/transfer bob@localhost")
+        #expect(Completion.complete("hello", commands: commands, canned: [], targets: []) == nil)
+    }
+}
+
+/// Unread marks and chat switching.
+@Suite struct ChatListTests {
+    @Test func unreadMarksClearWhenAChatIsShown() {
+        var state = ConsoleState(account: "alice@localhost")
+        let now = Date()
+        state.chat("1", visitor: "Ann", queue: "sales", state: .active)
+        state.chat("2", visitor: "Ben", queue: "sales", state: .active)
+        #expect(state.current == "1")
+        _ = state.apply(.visitorSaid(chat: "2", name: "Ben", text: "hi"), at: now)
+        _ = state.apply(.visitorSaid(chat: "1", name: "Ann", text: "hi"), at: now)
+        #expect(state.chats.map(\.unread) == [0, 1])
+        state.cycle(by: 1)
+        #expect(state.current == "2" && state.chats[1].unread == 0)
+        state.cycle(by: 1)
+        #expect(state.current == "1", "round the list")
+        state.update("2") { $0.state = .closed("ended") }
+        state.forgetClosed()
+        #expect(state.chats.map(\.id) == ["1"])
+    }
+}
