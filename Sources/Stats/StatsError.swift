@@ -11,7 +11,7 @@ public enum StatsError: Error, CustomStringConvertible, Sendable {
         case .badWindow(let why): "bad time window: \(why)"
         case .badListenAddress(let text): "'\(text)' is not an address to listen on: write it like 127.0.0.1:8081 or [::1]:8081"
         case .missingToken:
-            "the stats API needs a bearer token: set SB_STATS_TOKEN (or pass --token-env NAME) to a long random string"
+            "the stats API needs a bearer token: set SB_STATS_TOKEN (or pass --token-env NAME), or the workflow's stats.token, to a long random string"
         }
     }
 }

@@ -14,9 +14,9 @@ struct StatsCommand: AsyncParsableCommand {
         commandName: "stats",
         abstract: "Measure wait and response times from the routing events; serve them over HTTP, or --watch them.",
         discussion: """
-            Queue SLAs and the Redis connection come from the workflow file. The API and dashboard ask for a \
-            bearer token, read from the environment variable named by --token-env (SB_STATS_TOKEN); it is \
-            never logged. SIGTERM or SIGINT stops gracefully; a SIGKILL loses and doubles nothing.
+            Queue SLAs, the Redis connection and the stats section (listen, token, open_metrics) come from the \
+            workflow file. The API and dashboard ask for a bearer token: the workflow's stats.token, else the \
+            environment variable named by --token-env (SB_STATS_TOKEN); it is never logged. SIGTERM or SIGINT stops gracefully; a SIGKILL loses and doubles nothing.
             """
     )
 
@@ -28,13 +28,13 @@ struct StatsCommand: AsyncParsableCommand {
     @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
     var redisURL: String?
 
-    @Option(help: "Address to serve HTTP on.")
-    var listen: String = "127.0.0.1:8081"
+    @Option(help: "Address to serve HTTP on (default: the workflow's stats.listen, else 127.0.0.1:8081).")
+    var listen: String?
 
-    @Option(help: "The environment variable holding the bearer token.")
+    @Option(help: "The environment variable holding the bearer token when the workflow names none.")
     var tokenEnv: String = "SB_STATS_TOKEN"
 
-    @Flag(help: "Serve /metrics without the token (for a scraper on a private network).")
+    @Flag(help: "Serve /metrics without the token (for a scraper on a private network; or stats.open_metrics).")
     var openMetrics = false
 
     @Option(help: "This instance's name in the consumer group (keep it across restarts).")
@@ -53,7 +53,7 @@ struct StatsCommand: AsyncParsableCommand {
             do throws(RedisURLError) { _ = try RedisURL(redisURL) } catch { throw ValidationError("--redis-url: \(error)") }
         }
         guard interval >= 0.2 else { throw ValidationError("--interval must be at least 0.2 seconds") }
-        _ = try listenAddress()
+        if let listen { _ = try Self.listenAddress(listen) }
     }
 
     func run() async throws {
@@ -68,10 +68,12 @@ struct StatsCommand: AsyncParsableCommand {
             await redis.close()
             return
         }
-        guard let token = Self.environment[tokenEnv], !token.isEmpty else {
+        let settings = workflow.stats ?? StatsServiceSettings()
+        guard let token = settings.token?.value ?? Self.environment[tokenEnv], !token.isEmpty else {
             throw ValidationError(StatsError.missingToken.description)
         }
-        let (host, port) = try listenAddress()
+        let (host, port) = try listen.map { try Self.listenAddress($0) } ?? (settings.host, settings.port)
+        let openMetrics = self.openMetrics || settings.openMetrics
         let reading = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
         let applier = EventApplier(redis: redis, keys: keys, settings: StatsSettings(workflow: workflow))
         let consumer = EventConsumer(applier: applier, redis: reading, consumer: consumer, logger: logger)
@@ -92,7 +94,7 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     /// `host:port` or `[v6]:port`.
-    private func listenAddress() throws -> (String, Int) {
+    private static func listenAddress(_ listen: String) throws -> (String, Int) {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port)
         else { throw ValidationError(StatsError.badListenAddress(listen).description) }
         var host = String(listen[..<colon])

@@ -56,6 +56,28 @@ import Testing
         }
     }
 
+    @Test func theWorkflowGivesAddressTokenAndOpenMetrics() async throws {
+        try await withStatsRedis { server, _ in
+            let port = try Ports.free()
+            let workflow = try writeStatsWorkflow(
+                redisURL: server.url,
+                sections: "stats: { listen: \"127.0.0.1:\(port)\", token: \"${SB_TEST_WORKFLOW_TOKEN}\", open_metrics: true }")
+            let process = try SwitchboardProcess(
+                ["stats", "--workflow", workflow, "--token-env", "SB_TEST_NO_SUCH_TOKEN"],
+                environment: ["SB_TEST_WORKFLOW_TOKEN": "workflow-token-0123456789"], ready: "stats ready")
+            try await withCleanup {
+                try await process.start()
+                let base = "http://127.0.0.1:\(port)"
+                #expect(try await httpGet(base + "/api/v1/queues").status == 401)
+                #expect(try await httpGet(base + "/api/v1/queues", token: "workflow-token-0123456789").status == 200)
+                #expect(try await httpGet(base + "/metrics").status == 200, "open_metrics: true")
+                #expect(try !String(contentsOfFile: process.log, encoding: .utf8).contains("workflow-token-0123456789"))
+            } cleanup: {
+                await process.stop()
+            }
+        }
+    }
+
     @Test func stopsGracefullyOnSIGTERM() async throws {
         try await withService { service, _ in
             service.process.signal(SIGTERM)

@@ -24,8 +24,9 @@ final class StatsProcess: Sendable {
 }
 
 /// A workflow for the stats service: its Redis and queues sales (SLA 30 s) and support (60 s).
-/// `prosody` gives the XMPP section (else placeholders: the stats service does not use it).
-func writeStatsWorkflow(redisURL: String, prosody: ProsodyServer? = nil) throws -> String {
+/// `prosody` gives the XMPP section (else placeholders: the stats service does not use it);
+/// `sections` is more YAML at the top level.
+func writeStatsWorkflow(redisURL: String, prosody: ProsodyServer? = nil, sections: String = "") throws -> String {
     let path = "\(try RunDirectory.make("stats-workflow"))/workflow.yml"
     let xmpp = prosody.map {
         "{ host: 127.0.0.1, port: \($0.componentPort), domain: \($0.serviceDomain), secret: \"\($0.componentSecret)\" }"
@@ -40,6 +41,7 @@ func writeStatsWorkflow(redisURL: String, prosody: ProsodyServer? = nil) throws 
           - { jid: alice@localhost, name: Alice, skills: { sales: 5 } }
           - { jid: bob@localhost, name: Bob, skills: { sales: 5, support: 5 } }
           - { jid: carol@localhost, name: Carol, skills: { support: 5 }, role: supervisor }
+        \(sections)
         """.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }

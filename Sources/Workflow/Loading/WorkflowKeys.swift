@@ -1,10 +1,11 @@
 /// Every key a workflow file may use, per mapping: one list for the reader's checks of unknown
 /// keys and for the test that the examples document them all.
 enum WorkflowKeys {
-    static let workflow = ["xmpp", "redis", "http", "limits", "queues", "agents", "canned"]
+    static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned"]
     static let xmpp = ["host", "port", "domain", "secret"]
     static let redis = ["url", "prefix"]
     static let http = ["listen", "allowed_origins"]
+    static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
         "body_bytes", "flood", "offline_grace", "gone_timeout", "missed_offers_before_away", "position_update_interval",
     ]
@@ -19,5 +20,5 @@ enum WorkflowKeys {
     static let hours = ["timezone"]
     static let agent = ["jid", "name", "skills", "max_chats", "role"]
 
-    static let all = [workflow, xmpp, redis, http, limits, flood, queue, overflowStep, messages, hours, agent].flatMap { $0 }
+    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent].flatMap { $0 }
 }

@@ -70,6 +70,22 @@ extension WorkflowReader {
         return settings
     }
 
+    func statsSettings(_ node: Node) -> StatsServiceSettings {
+        var settings = StatsServiceSettings()
+        guard let fields = fields(node, "stats", allowed: WorkflowKeys.stats) else { return settings }
+        if let node = fields["listen"], let (host, port) = listenAddress(node) {
+            settings.host = host
+            settings.port = port
+        }
+        // Like the component secret, the token's text is never repeated in a problem.
+        if let node = fields["token"], let token = text(node, "token") {
+            if token.isEmpty { note("token: the stats token is empty (write token: ${SB_STATS_TOKEN})", at: node) }
+            else { settings.token = Secret(token) }
+        }
+        if let node = fields["open_metrics"] { settings.openMetrics = bool(node, "open_metrics") ?? settings.openMetrics }
+        return settings
+    }
+
     func limits(_ node: Node?) -> Limits {
         var limits = Limits()
         guard let node, let fields = fields(node, "limits", allowed: WorkflowKeys.limits) else { return limits }

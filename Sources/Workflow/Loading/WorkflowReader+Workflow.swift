@@ -8,6 +8,7 @@ extension WorkflowReader {
         let xmpp = xmppSettings(fields["xmpp"], root: fields)
         let redis = redisSettings(fields["redis"])
         let http = fields["http"].map { httpSettings($0) }
+        let stats = fields["stats"].map { statsSettings($0) }
         let limits = limits(fields["limits"])
         // Agents come first whatever the file's order: queues are checked against their skills.
         var agents: [Agent] = []
@@ -21,7 +22,7 @@ extension WorkflowReader {
         }
         let canned = cannedReplies(fields["canned"])
         guard problems.isEmpty, let xmpp else { return nil }
-        return Workflow(xmpp: xmpp, redis: redis, http: http, limits: limits, queues: queues, agents: agents, canned: canned)
+        return Workflow(xmpp: xmpp, redis: redis, http: http, stats: stats, limits: limits, queues: queues, agents: agents, canned: canned)
     }
 
     /// The value of a section that must list something, noting `absent` when it is missing or empty.

@@ -7,6 +7,8 @@ public struct Workflow: Sendable, Hashable {
     public var redis: RedisSettings
     /// Where the web widget is served; nil when the file has no `http` section (no web service).
     public var http: HTTPSettings?
+    /// The stats service's address and token; nil when the file has no `stats` section.
+    public var stats: StatsServiceSettings?
     public var limits: Limits
     /// In the order of the file.
     public var queues: [Queue]
@@ -19,6 +21,7 @@ public struct Workflow: Sendable, Hashable {
         xmpp: XMPPSettings,
         redis: RedisSettings = RedisSettings(),
         http: HTTPSettings? = nil,
+        stats: StatsServiceSettings? = nil,
         limits: Limits = Limits(),
         queues: [Queue],
         agents: [Agent],
@@ -27,6 +30,7 @@ public struct Workflow: Sendable, Hashable {
         self.xmpp = xmpp
         self.redis = redis
         self.http = http
+        self.stats = stats
         self.limits = limits
         self.queues = queues
         self.agents = agents
