@@ -38,11 +38,3 @@ for s in sockets:
     print(s.getsockname()[1])
 PYTHON
 }
-
-# Whether the switchboard executable $1 has the `router` subcommand yet. (An
-# unknown subcommand followed by --help prints the top-level help and exits 0.)
-router_exists() {
-    local help
-    help="$("$1" router --help 2>&1)" || return 1
-    [[ "$help" == *"USAGE: switchboard router"* ]]
-}
