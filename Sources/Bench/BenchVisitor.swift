@@ -53,7 +53,7 @@ final class BenchVisitor: Sendable {
                 chat.withLock { $0?.next += 1 }
                 try await send(BenchText(sender: .visitor, chat: current.number, sequence: current.next), to: current.address, in: run)
             } else {
-                if run.endsChats { try await link.send("/end", to: current.address) }
+                if run.endsChats { try await link.end(chatAt: current.address, from: self, in: run) }
                 run.measurements.chatsFinished.add(1, ordering: .relaxed)
                 release(in: run)
             }
@@ -64,7 +64,7 @@ final class BenchVisitor: Sendable {
 
     private func send(_ text: BenchText, to address: JID, in run: PhaseRun) async throws {
         run.measurements.visitorSent.add(1, ordering: .relaxed)
-        try await link.send(text.body, to: address)
+        try await link.send(text.body, to: address, from: self, in: run)
     }
 
     private func release(in run: PhaseRun) {
