@@ -13,11 +13,13 @@ final class BenchVisitor: Sendable {
         self.link = link
     }
 
-    /// Opens chat `number` in `run` with its first message.
+    /// Opens chat `number` in `run` with its first message, once the channel is ready for it (a web
+    /// visitor's page has its session): time to offer runs from that message, as the visitor types it.
     func start(chat number: Int, in run: PhaseRun) async {
         do {
             let address = try run.address(visitor: index, chat: number)
             chat.withLock { $0 = (number, 1, address) }
+            try await link.prepare(chatAt: address, from: self, in: run)
             run.measurements.chatsStarted.add(1, ordering: .relaxed)
             try await send(BenchText(sender: .visitor, chat: number, sequence: 0), to: address, in: run)
         } catch {

@@ -5,6 +5,8 @@ import XMPP
 /// visitors speak the widget's protocol over a WebSocket (`WebVisitorLink`). Either hands what
 /// reaches the visitor to `BenchVisitor.received(body:in:)`.
 protocol VisitorLink: Sendable {
+    /// Makes ready for `visitor`'s next chat at `address`, before its first message is written.
+    func prepare(chatAt address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws
     /// Sends `visitor`'s text to `address` (the queue on the router and the floor component,
     /// the agent on the direct path).
     func send(_ body: String, to address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws
@@ -17,6 +19,9 @@ protocol VisitorLink: Sendable {
 /// A visitor signed in to Prosody with Switchboard's XMPP client.
 struct XMPPVisitorLink: VisitorLink {
     let client: XMPPClient
+
+    /// Nothing to do: the session is signed in already.
+    func prepare(chatAt address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {}
 
     func send(_ body: String, to address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {
         try await client.send(Message(to: address, type: .chat, body: body))

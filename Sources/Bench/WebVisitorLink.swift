@@ -3,8 +3,10 @@ import SwitchboardTesting
 import XMPP
 
 /// A visitor on the web widget's WebSocket (docs/web-protocol.md): each chat is a new page
-/// visit, as on a real site: a socket of its own, a `hello` for the queue (a new session), the
-/// visitor's `message` frames, `end`; the socket closes when the service answers `closed`.
+/// visit, as on a real site: a socket of its own and a `hello` for the queue (a new session),
+/// answered by `session` before the visitor writes (so time to offer leaves the page's set-up
+/// out, as a visitor types after the widget is open); then the visitor's `message` frames and
+/// `end`; the socket closes when the service answers `closed`.
 ///
 /// The web service limits each address (30 connections and 120 frames per 10 s): every bench
 /// web visitor connects from an address of its own on loopback (127.1.x.y), as every real
@@ -29,13 +31,12 @@ final class WebVisitorLink: VisitorLink {
         localAddress = "127.1.\(index / 250).\(index % 250 + 1)"
     }
 
+    func prepare(chatAt address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {
+        try await connect(queue: address.local ?? "", for: visitor, in: run)
+    }
+
     func send(_ body: String, to address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {
-        let socket: WebSocketClient
-        if let existing = current.withLock({ $0 }) {
-            socket = existing
-        } else {
-            socket = try await connect(queue: address.local ?? "", for: visitor, in: run)
-        }
+        guard let socket = current.withLock({ $0 }) else { throw BenchError.setup("web visitor \(index) has no open chat") }
         let id = messageNumber.add(1, ordering: .relaxed).newValue
         try await socket.send(["type": "message", "id": "m\(id)", "text": body])
     }
@@ -50,21 +51,30 @@ final class WebVisitorLink: VisitorLink {
         for socket in open.withLock({ $0.values }) { await socket.close() }
     }
 
-    /// A new page visit: the socket, the `hello` for `queue`, and a task that hands the agent's
-    /// lines to `visitor` until the chat is closed.
-    private func connect(queue: String, for visitor: BenchVisitor, in run: PhaseRun) async throws -> WebSocketClient {
+    /// A new page visit: the socket, the `hello` for `queue` and its `session` answer, and a task
+    /// that hands the agent's lines to `visitor` until the chat is closed.
+    private func connect(queue: String, for visitor: BenchVisitor, in run: PhaseRun) async throws {
         guard let port = run.webPort else { throw BenchError.setup("no web service to connect web visitors to") }
         let socket = try await WebSocketClient.connect(port: port, origin: Self.origin, localAddress: localAddress)
         let key = ObjectIdentifier(socket)
         open.withLock { $0[key] = socket }
+        do {
+            try await socket.send(["type": "hello", "queue": queue, "name": "web\(index)"])
+            let answer = try await socket.next("the session") { $0.type == "session" || $0.type == "error" }
+            guard answer.type == "session" else {
+                throw BenchError.setup("the web service refused the hello: \(answer["code"] ?? "?"): \(answer["message"] ?? "")")
+            }
+        } catch {
+            open.withLock { $0[key] = nil }
+            await socket.close()
+            throw error
+        }
         current.withLock { $0 = socket }
-        try await socket.send(["type": "hello", "queue": queue, "name": "web\(index)"])
         Task {
             await read(socket, for: visitor, in: run)
             open.withLock { $0[key] = nil }
             await socket.close()
         }
-        return socket
     }
 
     private func read(_ socket: WebSocketClient, for visitor: BenchVisitor, in run: PhaseRun) async {
