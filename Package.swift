@@ -107,10 +107,16 @@ let package = Package(
             resources: [.copy("Assets")],
             swiftSettings: swiftSettings
         ),
-        // The test kit: starts real redis-server and Prosody processes on free ports.
+        // The test kit: starts real redis-server and Prosody processes on free ports; a WebSocket client for the widget's protocol.
         .target(
             name: "SwitchboardTesting",
-            dependencies: ["XMPP", "Reconnect"],
+            dependencies: [
+                "XMPP", "Reconnect",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The load generator of `switchboard bench`: XMPP visitors and agents, the floor component, /proc readings.

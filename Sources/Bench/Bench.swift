@@ -31,15 +31,18 @@ public struct BenchSettings: Sendable {
 public enum Bench {
     public static func run(_ settings: BenchSettings, logger: Logger) async throws -> BenchReport {
         if let problem = settings.scenario.problem { throw BenchError.scenario(problem) }
+        if settings.scenario.visitorChannel.hasWebVisitors, settings.targets != [.switchboard] {
+            throw BenchError.scenario(BenchTarget.noFloorForWebVisitors)
+        }
         let machine = Machine.current()
         let scenario = settings.scenario
         var options = ProsodyServer.Options(limits: false, accounts: BenchAccounts.all(scenario))
         options.serviceDomain = "support.localhost"
-        settings.progress("starting Prosody with \(scenario.visitors + scenario.agents) accounts")
+        settings.progress("starting Prosody with \(options.accounts.count) accounts")
         return try await withProsodyServer(options) { prosody in
             let redis = settings.targets.contains(.switchboard) ? try await RedisServer.start() : nil
             return try await withCleanup {
-                settings.progress("signing in \(scenario.visitors) visitors and \(scenario.agents) agents")
+                settings.progress("signing in \(options.accounts.count - scenario.agents) visitors and \(scenario.agents) agents")
                 let participants = try await BenchParticipants.connect(prosody, scenario, logger: logger)
                 return try await withCleanup {
                     let driver = PhaseDriver(settings: settings, participants: participants, prosody: prosody, redis: redis)

@@ -8,7 +8,7 @@ import XMPP
 final class BenchParticipants: Sendable {
     let visitors: [BenchVisitor]
     let agents: [BenchAgent]
-    /// Every XMPP session, visitors' and agents', closed at the end.
+    /// The agents' XMPP sessions, closed at the end (with the visitors' links).
     private let sessions: [XMPPClient]
     private let current = Mutex<PhaseRun?>(nil)
     private let readers = Mutex<[Task<Void, Never>]>([])
@@ -19,11 +19,16 @@ final class BenchParticipants: Sendable {
         self.sessions = sessions
     }
 
-    /// Signs everyone in (a few at a time: each login costs Prosody a SCRAM hash) with initial presence.
+    /// Signs everyone in (a few at a time: each login costs Prosody a SCRAM hash) with initial
+    /// presence; web visitors connect only when they open a chat.
     static func connect(_ prosody: ProsodyServer, _ scenario: Scenario, logger: Logger) async throws -> BenchParticipants {
-        let users = (0..<scenario.visitors).map { (BenchAccounts.visitor($0), true, $0) }
+        let xmppVisitors = (0..<scenario.visitors).filter { !scenario.visitorChannel.isWeb(visitor: $0) }
+        let users = xmppVisitors.map { (BenchAccounts.visitor($0), true, $0) }
             + (0..<scenario.agents).map { (BenchAccounts.agent($0), false, $0) }
-        var visitors: [Int: (BenchVisitor, XMPPClient)] = [:], agents: [Int: BenchAgent] = [:]
+        var visitors: [Int: (BenchVisitor, XMPPClient?)] = [:], agents: [Int: BenchAgent] = [:]
+        for index in 0..<scenario.visitors where scenario.visitorChannel.isWeb(visitor: index) {
+            visitors[index] = (BenchVisitor(index: index, link: WebVisitorLink(index: index)), nil)
+        }
         try await withThrowingTaskGroup(of: (Bool, Int, XMPPClient).self) { group in
             var waiting = users[...]
             func startNext() {
@@ -47,7 +52,7 @@ final class BenchParticipants: Sendable {
         let agentList = (0..<scenario.agents).compactMap { agents[$0] }
         let participants = BenchParticipants(
             visitors: visitorSessions.map(\.0), agents: agentList,
-            sessions: visitorSessions.map(\.1) + agentList.map(\.client))
+            sessions: agentList.map(\.client))
         participants.startReading(visitorSessions)
         return participants
     }
@@ -57,9 +62,9 @@ final class BenchParticipants: Sendable {
         current.withLock { $0 = run }
     }
 
-    private func startReading(_ visitors: [(BenchVisitor, XMPPClient)]) {
+    private func startReading(_ visitors: [(BenchVisitor, XMPPClient?)]) {
         var tasks: [Task<Void, Never>] = []
-        for (visitor, client) in visitors {
+        for case (let visitor, let client?) in visitors {
             tasks.append(Task { await self.read(client, "visitor \(visitor.index)") { await visitor.receive($0, in: $1) } })
         }
         for agent in agents {
@@ -80,6 +85,7 @@ final class BenchParticipants: Sendable {
 
     func close() async {
         current.withLock { $0 = nil }
+        for visitor in visitors { await visitor.link.close() }
         for session in sessions { await session.close() }
         for reader in readers.withLock({ $0 }) { await reader.value }
     }

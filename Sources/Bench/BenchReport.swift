@@ -33,7 +33,8 @@ public struct BenchReport: Sendable, Codable, Equatable {
         var lines = [
             "Scenario: \(s.visitors) visitors, \(s.agents) agents × \(s.capacity) chats, \(s.queues) queues, "
                 + "\(format(s.arrivalRate, decimals: 0)) new chats/s for \(format(s.durationSeconds, decimals: 0)) s, \(s.messagesPerChat) messages per chat, "
-                + "answers after \(s.replyDelayMilliseconds) ms" + (s.openChats > 0 ? ", \(s.openChats) chats open throughout" : ""),
+                + "answers after \(s.replyDelayMilliseconds) ms" + (s.openChats > 0 ? ", \(s.openChats) chats open throughout" : "")
+                + (s.visitorChannel == .xmpp ? "" : ", visitors over \(s.visitorChannel == .web ? "the web widget's WebSocket" : "XMPP and WebSocket, half each")"),
             "Machine: \(machine.cores) cores, \(machine.cpu), load average \(format(machine.loadAverage)) at the start",
             "",
         ]
@@ -65,11 +66,16 @@ public struct BenchReport: Sendable, Codable, Equatable {
             }
             lines.append(line)
         }
-        if let sb = phase(.switchboard), let router = sb.relay, let prosody = sb.process(ProcessName.prosody),
-            prosody.cpuMicrosecondsPerMessage > 0
+        // With web visitors Prosody carries the agents' side only: the two do not compare.
+        if !s.visitorChannel.hasWebVisitors, let sb = phase(.switchboard), let router = sb.relay,
+            let prosody = sb.process(ProcessName.prosody), prosody.cpuMicrosecondsPerMessage > 0
         {
             lines.append("")
             lines.append("Router CPU per relayed message ÷ Prosody's: \(format(router.cpuMicrosecondsPerMessage / prosody.cpuMicrosecondsPerMessage, decimals: 2))")
+        }
+        if s.visitorChannel.hasWebVisitors {
+            lines.append("")
+            lines.append("No floor ratios: \(BenchTarget.noFloorForWebVisitors).")
         }
         for phase in phases where !phase.errorSamples.isEmpty {
             lines.append("")

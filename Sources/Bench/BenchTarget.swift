@@ -8,6 +8,11 @@ public enum BenchTarget: String, Sendable, Codable, CaseIterable {
     /// Clients writing straight to each other on the same Prosody: half the hops, the XMPP floor.
     case direct
 
+    /// Why web visitors run through Switchboard alone.
+    public static let noFloorForWebVisitors =
+        "web visitors reach Switchboard only: the floor component and direct c2s are XMPP paths with no WebSocket "
+        + "to compare with, so there is no floor for them (run XMPP visitors for the floor comparison)"
+
     /// The name in tables and progress lines.
     public var title: String {
         switch self {

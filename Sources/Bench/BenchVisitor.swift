@@ -13,11 +13,13 @@ final class BenchVisitor: Sendable {
         self.link = link
     }
 
-    /// Opens chat `number` in `run` with its first message.
+    /// Opens chat `number` in `run` with its first message, once the channel is ready for it (a web
+    /// visitor's page has its session): time to offer runs from that message, as the visitor types it.
     func start(chat number: Int, in run: PhaseRun) async {
         do {
             let address = try run.address(visitor: index, chat: number)
             chat.withLock { $0 = (number, 1, address) }
+            try await link.prepare(chatAt: address, from: self, in: run)
             run.measurements.chatsStarted.add(1, ordering: .relaxed)
             try await send(BenchText(sender: .visitor, chat: number, sequence: 0), to: address, in: run)
         } catch {
@@ -53,7 +55,7 @@ final class BenchVisitor: Sendable {
                 chat.withLock { $0?.next += 1 }
                 try await send(BenchText(sender: .visitor, chat: current.number, sequence: current.next), to: current.address, in: run)
             } else {
-                if run.endsChats { try await link.send("/end", to: current.address) }
+                if run.endsChats { try await link.end(chatAt: current.address, from: self, in: run) }
                 run.measurements.chatsFinished.add(1, ordering: .relaxed)
                 release(in: run)
             }
@@ -64,7 +66,7 @@ final class BenchVisitor: Sendable {
 
     private func send(_ text: BenchText, to address: JID, in run: PhaseRun) async throws {
         run.measurements.visitorSent.add(1, ordering: .relaxed)
-        try await link.send(text.body, to: address)
+        try await link.send(text.body, to: address, from: self, in: run)
     }
 
     private func release(in run: PhaseRun) {

@@ -11,7 +11,6 @@ struct PhaseDriver {
 
     func run(_ target: BenchTarget) async throws -> PhaseResult {
         let scenario = settings.scenario
-        let run = PhaseRun(target: target, scenario: scenario, serviceDomain: prosody.serviceDomain, userDomain: prosody.domain)
         let relay: RelayProcess?
         switch target {
         case .switchboard:
@@ -28,6 +27,9 @@ struct PhaseDriver {
         case .direct:
             relay = nil
         }
+        let run = PhaseRun(
+            target: target, scenario: scenario, serviceDomain: prosody.serviceDomain, userDomain: prosody.domain,
+            webPort: relay?.webPort)
         return try await withCleanup {
             participants.begin(run)
             if target == .switchboard { try await announceAgents(run) }

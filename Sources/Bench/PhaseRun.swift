@@ -7,12 +7,15 @@ final class PhaseRun: Sendable {
     let scenario: Scenario
     let serviceDomain: String
     let userDomain: String
+    /// The port of the router's web service, for web visitors (switchboard only).
+    let webPort: Int?
     let measurements = PhaseMeasurements()
     /// Agents the router has confirmed available (switchboard only).
     let agentsReady = Atomic<Int>(0)
     private let idleVisitors: Mutex<[Int]>
 
-    init(target: BenchTarget, scenario: Scenario, serviceDomain: String, userDomain: String) {
+    init(target: BenchTarget, scenario: Scenario, serviceDomain: String, userDomain: String, webPort: Int? = nil) {
+        self.webPort = webPort
         self.target = target
         self.scenario = scenario
         self.serviceDomain = serviceDomain

@@ -7,18 +7,38 @@ import SwitchboardTesting
 struct RelayProcess: Sendable {
     let process: ChildProcess
     let log: String
+    /// The port of the router's web service, when the scenario has web visitors.
+    var webPort: Int?
 
-    /// Starts the router on `prosody` and `redisURL` and waits until it has joined Prosody.
+    /// Starts the router on `prosody` and `redisURL` and waits until it has joined Prosody (and,
+    /// for web visitors, until its web service listens, on a free port: `--http-port 0`).
     static func router(
         executable: String, scenario: Scenario, prosody: ProsodyServer, redisURL: String, logLevel: String
     ) async throws -> RelayProcess {
         let directory = try RunDirectory.make("bench-router")
         let workflow = "\(directory)/workflow.yml"
         try BenchWorkflow.yaml(scenario, prosody: prosody, redisURL: redisURL).write(toFile: workflow, atomically: true, encoding: .utf8)
-        return try await start(
-            executable, ["router", "--workflow", workflow, "--log-level", logLevel], secret: prosody.componentSecret,
-            log: "\(directory)/router.log", ready: "router ready")
+        let web = scenario.visitorChannel.hasWebVisitors
+        var relay = try await start(
+            executable, ["router", "--workflow", workflow, "--log-level", logLevel] + (web ? ["--http-port", "0"] : []),
+            secret: prosody.componentSecret, log: "\(directory)/router.log", ready: web ? ["router ready", webListening] : ["router ready"])
+        if web {
+            // The log is the run's own (a new directory): its whole text is this start's.
+            let text = (try? String(contentsOfFile: relay.log, encoding: .utf8)) ?? ""
+            let line = text.split(separator: "\n").first { $0.contains(webListening) }
+            relay.webPort = line.flatMap { line in
+                line.firstRange(of: "127.0.0.1:").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+            }
+            if relay.webPort == nil {
+                await relay.stop()
+                throw BenchError.setup("the router's web service did not say its port (log: \(relay.log))")
+            }
+        }
+        return relay
     }
+
+    /// What the router logs when its web service listens (`… 127.0.0.1:PORT`).
+    private static let webListening = "web service listening"
 
     /// Starts the floor component on `prosody` and waits until it has joined.
     static func floor(executable: String, scenario: Scenario, prosody: ProsodyServer) async throws -> RelayProcess {
@@ -27,16 +47,17 @@ struct RelayProcess: Sendable {
             executable,
             ["bench-floor", "--port", String(prosody.componentPort), "--domain", prosody.serviceDomain,
              "--agents", String(scenario.agents), "--user-domain", prosody.domain],
-            secret: prosody.componentSecret, log: "\(directory)/floor.log", ready: "floor ready")
+            secret: prosody.componentSecret, log: "\(directory)/floor.log", ready: ["floor ready"])
     }
 
-    private static func start(_ executable: String, _ arguments: [String], secret: String, log: String, ready: String)
+    /// Starts `executable` and waits until its log holds every line of `ready`.
+    private static func start(_ executable: String, _ arguments: [String], secret: String, log: String, ready: [String])
         async throws -> RelayProcess
     {
         // The secret goes through the environment: a command line is visible to every user.
         let process = try ChildProcess(executable, arguments, environment: ["SB_COMPONENT_SECRET": secret], logFile: log)
         do {
-            try await ServerLog(log).waitUntilReady(process, timeout: .seconds(30)) { $0.contains(ready) }
+            try await ServerLog(log).waitUntilReady(process, timeout: .seconds(30)) { text in ready.allSatisfy { text.contains($0) } }
         } catch {
             await process.stop()
             throw error
@@ -61,6 +82,12 @@ enum BenchWorkflow {
             "redis: { url: \"\(redisURL)\", prefix: \(prefix) }",
             "limits:",
             "  flood: { messages: 1000000, per: 1s }",
+        ]
+        if scenario.visitorChannel.hasWebVisitors {
+            // The port comes from `--http-port 0`; the widget's origin is the bench's.
+            lines += ["http:", "  listen: 127.0.0.1:8080", "  allowed_origins: [\"\(WebVisitorLink.origin)\"]"]
+        }
+        lines += [
             "queues:",
         ]
         for queue in 0..<scenario.queues {

@@ -26,11 +26,13 @@ public struct Scenario: Sendable, Codable, Equatable {
     /// Chats opened before the router starts, in a queue no agent serves, that stay open the
     /// whole run: the router's memory and speed with many open chats.
     public var openChats: Int
+    /// How the visitors come: XMPP, the web widget's WebSocket, or both.
+    public var visitorChannel: VisitorChannel
 
     public init(
         visitors: Int = 200, agents: Int = 20, capacity: Int = 10, queues: Int = 2, arrivalRate: Double = 50,
         messagesPerChat: Int = 5, replyDelayMilliseconds: Int = 0, durationSeconds: Double = 15, drainSeconds: Double = 20,
-        openChats: Int = 0
+        openChats: Int = 0, visitorChannel: VisitorChannel = .xmpp
     ) {
         self.visitors = visitors
         self.agents = agents
@@ -42,6 +44,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         self.durationSeconds = durationSeconds
         self.drainSeconds = drainSeconds
         self.openChats = openChats
+        self.visitorChannel = visitorChannel
     }
 
     /// What makes no sense to run, in words; nil when the scenario is runnable.
@@ -53,6 +56,10 @@ public struct Scenario: Sendable, Codable, Equatable {
         if replyDelayMilliseconds < 0 { return "the reply delay cannot be negative" }
         if openChats < 0 { return "the open chats cannot be negative" }
         if !(durationSeconds > 0) || !(drainSeconds >= 0) { return "the duration must be positive and the drain time not negative" }
+        if visitorChannel.hasWebVisitors, messagesPerChat > WebVisitorLink.messagesPerSession {
+            return "the web service takes at most \(WebVisitorLink.messagesPerSession) messages per visitor session in 10 s: "
+                + "at most \(WebVisitorLink.messagesPerSession) messages per chat with web visitors"
+        }
         return nil
     }
 

@@ -40,7 +40,9 @@ struct BenchCommand: AsyncParsableCommand {
     var drain: Double = 20
     @Option(help: "Chats opened before the router starts that stay open (a backlog no agent serves).")
     var openChats = 0
-    @Flag(inversion: .prefixedNo, help: "Also run the traffic through the floor component and directly client to client.")
+    @Option(help: "How visitors come: xmpp (c2s clients), web (the widget's WebSocket, through the router's web service), or mixed (half each). Web visitors run through Switchboard only: the floor is XMPP.")
+    var visitorsVia: VisitorChannel = .xmpp
+    @Flag(inversion: .prefixedNo, help: "Also run the traffic through the floor component and directly client to client (XMPP visitors only).")
     var baseline = true
     @Flag(help: "Print the report as JSON on standard output (the progress still goes to standard error).")
     var json = false
@@ -55,7 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
         Scenario(
             visitors: visitors, agents: agents, capacity: capacity, queues: queues, arrivalRate: rate,
             messagesPerChat: messages, replyDelayMilliseconds: replyDelay, durationSeconds: duration, drainSeconds: drain,
-            openChats: openChats)
+            openChats: openChats, visitorChannel: visitorsVia)
     }
 
     func run() async throws {
@@ -64,7 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let progress = ProgressLine()
         let settings = BenchSettings(
-            scenario: scenario, targets: baseline ? BenchTarget.allCases : [.switchboard],
+            scenario: scenario, targets: baseline && visitorsVia == .xmpp ? BenchTarget.allCases : [.switchboard],
             switchboardExecutable: try Self.executable(), routerLogLevel: routerLogLevel.rawValue,
             progress: { progress.show($0) })
         let report = try await Bench.run(settings, logger: logger)
@@ -79,6 +81,8 @@ struct BenchCommand: AsyncParsableCommand {
         return path
     }
 }
+
+extension VisitorChannel: ExpressibleByArgument {}
 
 /// One line on standard error, rewritten in place on a terminal, printed line by line otherwise.
 final class ProgressLine: Sendable {

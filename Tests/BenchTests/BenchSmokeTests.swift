@@ -6,17 +6,17 @@ import Testing
 /// A few seconds of `switchboard bench` through every target, so the load generator cannot rot.
 /// It checks correctness only (nothing lost, no error, every chat through): never timings.
 @Suite struct BenchSmokeTests {
-    @Test func aShortRunThroughEveryTargetLosesNothing() async throws {
+    static let scenario = Scenario(
+        visitors: 12, agents: 3, capacity: 4, queues: 2, arrivalRate: 8, messagesPerChat: 3,
+        replyDelayMilliseconds: 5, durationSeconds: 2, drainSeconds: 30)
+
+    static func run(_ scenario: Scenario, through targets: [BenchTarget]) async throws -> BenchReport {
         var logger = Logger(label: "bench-smoke")
         logger.logLevel = .warning
-        let scenario = Scenario(
-            visitors: 12, agents: 3, capacity: 4, queues: 2, arrivalRate: 8, messagesPerChat: 3,
-            replyDelayMilliseconds: 5, durationSeconds: 2, drainSeconds: 30)
         let settings = BenchSettings(
-            scenario: scenario, targets: BenchTarget.allCases,
-            switchboardExecutable: "\(RunDirectory.repositoryRoot)/.build/debug/switchboard")
+            scenario: scenario, targets: targets, switchboardExecutable: "\(RunDirectory.repositoryRoot)/.build/debug/switchboard")
         let report = try await Bench.run(settings, logger: logger)
-        #expect(report.phases.map(\.target) == BenchTarget.allCases)
+        #expect(report.phases.map(\.target) == targets)
         for phase in report.phases {
             #expect(phase.errors == 0, "\(phase.target.title): \(phase.errorSamples)")
             #expect(phase.lost == 0, "\(phase.target.title)")
@@ -24,7 +24,29 @@ import Testing
             #expect(phase.chatsOffered == phase.chatsStarted, "\(phase.target.title)")
             #expect(phase.messagesRelayed == phase.chatsStarted * scenario.messagesPerChat * 2, "\(phase.target.title)")
         }
+        return report
+    }
+
+    @Test func aShortRunThroughEveryTargetLosesNothing() async throws {
+        let report = try await Self.run(Self.scenario, through: BenchTarget.allCases)
         #expect(report.table.contains("sb / floor"))
         #expect(try report.json().contains("\"timeToOffer\""))
+    }
+
+    /// Web visitors (and half and half) over the widget's WebSocket, through the router's web service.
+    @Test(arguments: [VisitorChannel.web, .mixed])
+    func webVisitorsLoseNothing(_ channel: VisitorChannel) async throws {
+        var scenario = Self.scenario
+        scenario.visitorChannel = channel
+        let report = try await Self.run(scenario, through: [.switchboard])
+        #expect(report.table.contains("No floor ratios"))
+        #expect(!report.table.contains("sb / floor"))
+    }
+
+    @Test func webVisitorsHaveNoFloor() async throws {
+        var scenario = Self.scenario
+        scenario.visitorChannel = .web
+        let settings = BenchSettings(scenario: scenario, targets: BenchTarget.allCases, switchboardExecutable: "/nonexistent")
+        await #expect(throws: BenchError.self) { try await Bench.run(settings, logger: Logger(label: "bench-smoke")) }
     }
 }

@@ -9,6 +9,15 @@ import Testing
         #expect(Scenario(agents: 2, queues: 3).problem != nil)
         #expect(Scenario(arrivalRate: 0).problem != nil)
         #expect(Scenario(messagesPerChat: 0).problem != nil)
+        // The web service takes 10 messages per session in 10 s: a longer chat would be refused.
+        #expect(Scenario(messagesPerChat: 10, visitorChannel: .web).problem == nil)
+        #expect(Scenario(messagesPerChat: 11, visitorChannel: .mixed).problem != nil)
+        #expect(Scenario(messagesPerChat: 11).problem == nil)
+    }
+
+    @Test func mixedVisitorsAreHalfOnTheWeb() {
+        #expect((0..<4).map(VisitorChannel.mixed.isWeb(visitor:)) == [false, true, false, true])
+        #expect(!VisitorChannel.xmpp.isWeb(visitor: 1) && VisitorChannel.web.isWeb(visitor: 0))
     }
 
     @Test func everyQueueHasAgentsWithItsSkill() {

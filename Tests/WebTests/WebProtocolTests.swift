@@ -38,8 +38,8 @@ import XMPP
             #expect(none.status == 403, "no Origin at all is refused too")
             let allowed = try await PlainHTTP.get(port: web.port, path: "/ws", headers: upgrade + [("Origin", web.origin)])
             #expect(allowed.status == 101)
-            await #expect(throws: TestSocket.Failure.self) {
-                try await TestSocket.with(port: web.port, origin: "http://evil.example") { _ in }
+            await #expect(throws: WebSocketClient.Failure.self) {
+                try await WebSocketClient.with(port: web.port, origin: "http://evil.example") { _ in }
             }
             #expect(try await web.sessionCount() == 0)
         }
@@ -47,7 +47,7 @@ import XMPP
 
     @Test func badFramesGetClearErrorsAndChangeNothing() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send("{not json")
                 #expect(try await socket.next("error")["code"] == "bad-json")
                 try await socket.send(#"["an", "array"]"#)
@@ -91,7 +91,7 @@ import XMPP
     @Test(arguments: [false, true])
     func aWebChatIsQueuedAssignedAndChatsWithAnXMPPAgent(besideTheRouter: Bool) async throws {
         try await WebHarness.with(accounts: ["alice"], workflow: Self.workflow, beside: besideTheRouter) { web in
-            let token = try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            let token = try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "support"])
                 let token = try #require(try await socket.next("session")["token"])
                 try await socket.send(["type": "message", "id": "m1", "text": "Hello, I need help <b>now</b>"])
@@ -136,10 +136,10 @@ import XMPP
             }
 
             // Another connection with the token resumes the chat: the transcript, then where it stands.
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "support", "token": token])
                 #expect(try await socket.next("session")["token"] == token)
-                var lines: [Received] = []
+                var lines: [JSONFrame] = []
                 for _ in 0..<3 { lines.append(try await socket.next("message")) }
                 #expect(lines.map { $0["text"] ?? "" } == ["Hello, I need help <b>now</b>", "Hi! I am Alice.", "Thanks"])
                 #expect(lines.allSatisfy { $0["replay"] == "1" })
@@ -153,7 +153,7 @@ import XMPP
             #expect(try await web.store.transcript(chat).count == 3)
 
             // A second visitor with a token of their own sees nothing of the first chat.
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "support"])
                 let other = try await socket.next("session")
                 #expect(other["token"] != token)
@@ -169,7 +169,7 @@ import XMPP
 
     @Test func aSessionOverItsRateIsRefusedWhateverConnectionItUses() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            let token = try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            let token = try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "sales"])
                 let token = try #require(try await socket.next("session")["token"])
                 for index in 0..<6 {
@@ -179,7 +179,7 @@ import XMPP
                 return token
             }
             // A new connection does not start the count again.
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "sales", "token": token])
                 try await socket.next("session")
                 for index in 0..<6 { try await socket.send(["type": "message", "id": "b\(index)", "text": "flood \(index)"]) }
@@ -193,7 +193,7 @@ import XMPP
 
     @Test func theVisitorEndsTheChat() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "support"])
                 try await socket.next("session")
                 try await socket.send(["type": "message", "id": "a", "text": "anyone?"])
@@ -208,7 +208,7 @@ import XMPP
 
     @Test func aReconnectingSocketGetsWhatItMissedAndNoMore() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            let (token, chat) = try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            let (token, chat) = try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "sales"])
                 let token = try #require(try await socket.next("session")["token"])
                 var chat = ""
@@ -218,7 +218,7 @@ import XMPP
                 }
                 return (token, chat)
             }
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "sales", "token": token, "chat": chat, "after": 1])
                 try await socket.next("session")
                 let line = try await socket.next("message")
@@ -232,7 +232,7 @@ import XMPP
 
     @Test func aQueueNobodyCanServeOffersTheMessageFormAndKeepsTheMessageAsAChat() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "billing"])
                 let session = try await socket.next("session")
                 #expect(session["online"] == "0")
@@ -255,7 +255,7 @@ import XMPP
     @Test func afterTheNoticeChannelDropsEverySocketCatchesUpFromRedis() async throws {
         try await WebHarness.with(accounts: ["alice"], workflow: Self.workflow) { web in
             _ = try await web.availableAgent("alice")
-            try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                 try await socket.send(["type": "hello", "queue": "support"])
                 try await socket.next("session")
                 try await socket.send(["type": "message", "id": "1", "text": "hello"])
@@ -276,12 +276,12 @@ import XMPP
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
             // 30 connections per 10 s from one address; the 31st is told and closed.
             for _ in 0..<30 {
-                try await TestSocket.with(port: web.port, origin: web.origin) { socket in
+                try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                     try await socket.send(["type": "hello", "queue": "support"])
                     try await socket.next("session")
                 }
             }
-            try await TestSocket.with(port: web.port, origin: web.origin) { (socket: TestSocket) async throws in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { (socket: WebSocketClient) async throws in
                 try? await socket.send(["type": "hello", "queue": "support"])  // it may be closed already
                 try await socket.closedByServer()
                 // The server speaks first here, and this test client may miss a frame that arrives with
@@ -291,7 +291,7 @@ import XMPP
             #expect(try await web.sessionCount() == 30)
         }
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
-            try await TestSocket.with(port: web.port, origin: web.origin) { (socket: TestSocket) async throws in
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { (socket: WebSocketClient) async throws in
                 try await socket.send(["type": "hello", "queue": "support"])
                 try await socket.next("session")
                 try await socket.send(String(repeating: " ", count: 64 * 1024))
