@@ -73,11 +73,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HTML escaping, shared by the web widget's server and the stats dashboard.
+        .target(name: "HTML", swiftSettings: swiftSettings),
         // The stats service: applies routing events to aggregates in Redis, serves the API, metrics and dashboard.
         .target(
             name: "Stats",
             dependencies: [
-                "Redis", "Routing", "Workflow",
+                "Redis", "Routing", "Workflow", "HTML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +97,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Routing", "Redis", "Workflow", "XMPP",
+                "Routing", "Redis", "Workflow", "XMPP", "HTML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

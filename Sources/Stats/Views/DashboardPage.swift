@@ -1,3 +1,4 @@
+import HTML
 /// The supervisors' dashboard (`GET /dashboard`): the live queue and agent tables, the front of each
 /// line, and charts of wait and response times over the last hours, as one page with inline SVG
 /// that reloads itself; no script, nothing from elsewhere. Every text is escaped.

@@ -1,3 +1,4 @@
+import HTML
 /// A line chart as inline SVG: one line per series over the minutes of a report, no script.
 struct SVGChart {
     struct Line {

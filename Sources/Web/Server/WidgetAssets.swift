@@ -1,4 +1,5 @@
 import Foundation
+import HTML
 import Hummingbird
 import NIOCore
 
@@ -43,23 +44,5 @@ struct WidgetAssets: Sendable {
             body = stylesheet
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
-    }
-}
-
-/// Text put into HTML by the server is escaped; the widget itself only ever sets `textContent`.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }

@@ -1,6 +1,7 @@
-/// Text made safe to put in HTML, between tags or in a quoted attribute.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
+/// Text made safe to put in HTML, between tags or in a quoted attribute: what the web widget's
+/// server and the stats dashboard write of visitors' and agents' text goes through it.
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
