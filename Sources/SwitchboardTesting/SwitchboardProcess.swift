@@ -40,14 +40,13 @@ public final class SwitchboardProcess: Sendable {
 
     /// Waits until `text` stands `count` times in the log.
     public func waitForLog(_ text: String, count: Int = 1) async throws {
-        try await within(.seconds(60), "'\(text)' ×\(count) in the log of switchboard \(arguments.first ?? "")") {
-            // A line in another process's log is no event this process can await: look every few ms.
-            while self.occurrences(text) < count {
-                if let child = self.process.withLock({ $0 }), !child.isRunning {
-                    throw TestKitError.exited("switchboard \(self.arguments.first ?? "")", await child.waitForExit(), log: self.log)
-                }
-                try await Task.sleep(for: .milliseconds(10))
+        // A line in another process's log is no event this process can await.
+        try await poll(.seconds(60), "'\(text)' ×\(count) in the log of switchboard \(arguments.first ?? "")", every: .milliseconds(10)) {
+            if self.occurrences(text) >= count { return true }
+            if let child = self.process.withLock({ $0 }), !child.isRunning {
+                throw TestKitError.exited("switchboard \(self.arguments.first ?? "")", await child.waitForExit(), log: self.log)
             }
+            return false
         }
     }
 

@@ -23,6 +23,30 @@ public func within<T: Sendable>(
     }
 }
 
+/// Looks at state that gives no event to await (a terminal's screen, a key another process
+/// writes in Redis, a page in a browser, a process in another tree) every `interval` until
+/// `check` returns a value, failing with `TimedOut` after `limit`. Where an event exists, await
+/// it instead.
+public func poll<T: Sendable>(
+    _ limit: Duration = .seconds(20), _ what: String, every interval: Duration,
+    _ check: @escaping @Sendable () async throws -> T?
+) async throws -> T {
+    try await within(limit, what) {
+        while true {
+            if let value = try await check() { return value }
+            try await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// `poll` for a condition.
+public func poll(
+    _ limit: Duration = .seconds(20), _ what: String, every interval: Duration,
+    until condition: @escaping @Sendable () async throws -> Bool
+) async throws {
+    try await poll(limit, what, every: interval) { try await condition() ? () : nil }
+}
+
 extension XMPPClient {
     /// The next incoming stanza `matching` returns a value for.
     public func next<T: Sendable>(_ what: String, _ matching: @escaping @Sendable (Stanza) -> T?) async throws -> T {

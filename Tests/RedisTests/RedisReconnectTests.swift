@@ -62,8 +62,8 @@ import Testing
         let blocked = Task { try await client.send("BLPOP", "never-filled", "0") }
         // Nothing outside the server signals that the BLPOP has arrived, so poll INFO on a second connection.
         try await withClient(server.url) { observer in
-            while try await observer.send("INFO", "clients").string?.contains("blocked_clients:1") != true {
-                try await Task.sleep(for: .milliseconds(5))
+            try await poll(.seconds(20), "the BLPOP to block", every: .milliseconds(5)) {
+                try await observer.send("INFO", "clients").string?.contains("blocked_clients:1") == true
             }
         }
         await server.kill()

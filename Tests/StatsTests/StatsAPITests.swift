@@ -178,8 +178,9 @@ func waitUntilApplied(_ redis: RedisClient, _ keys: StatsKeys, last: String? = n
     if let last { target = last } else {
         target = try await redis.send("XREVRANGE", keys.events, "+", "-", "COUNT", "1").array?.first?.array?.first?.string ?? "0-0"
     }
-    try await within(.seconds(60), "the stats service to apply up to \(target)") {
-        while try await redis.send("GET", keys.applied).string != target { try await Task.sleep(for: .milliseconds(10)) }
+    // The cursor is written by another process: there is no event to await.
+    try await poll(.seconds(60), "the stats service to apply up to \(target)", every: .milliseconds(10)) {
+        try await redis.send("GET", keys.applied).string == target
     }
 }
 

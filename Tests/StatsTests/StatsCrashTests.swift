@@ -23,8 +23,8 @@ import Testing
             /// Kills `process` as soon as the applied cursor moves from `mark` (only the cursor is
             /// polled, cheaply), and notes how far it was.
             func killMidStream(_ process: StatsProcess, from mark: String?, written: Int) async throws {
-                try await within(.seconds(60), "the service to apply some events") {
-                    while try await redis.send("GET", keys.applied).string == mark { try await Task.sleep(for: .milliseconds(1)) }
+                try await poll(.seconds(60), "the service to apply some events", every: .milliseconds(1)) {
+                    try await redis.send("GET", keys.applied).string != mark
                 }
                 await process.kill()
                 cursorsAtKills.append((try await appliedCount(redis, keys), written))
@@ -54,13 +54,10 @@ import Testing
                 try await b.start()  // b re-reads what it was given before the kill
                 try await write(5)
                 let last = try #require(try await redis.send("XREVRANGE", keys.events, "+", "-", "COUNT", "1").array?.first?.array?.first?.string)
-                try await within(.seconds(120), "every event applied and acknowledged") {
-                    while true {
-                        let cursor = try await redis.send("GET", keys.applied).string
-                        let pending = try await redis.send("XPENDING", keys.events, "stats").array?.first?.int
-                        if cursor == last && pending == 0 { return }
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
+                try await poll(.seconds(120), "every event applied and acknowledged", every: .milliseconds(20)) {
+                    let cursor = try await redis.send("GET", keys.applied).string
+                    let pending = try await redis.send("XPENDING", keys.events, "stats").array?.first?.int
+                    return cursor == last && pending == 0
                 }
             } cleanup: {
                 await a.stop()

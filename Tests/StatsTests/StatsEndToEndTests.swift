@@ -102,7 +102,8 @@ import XMPP
 
         let asked = try await say(visitor, "Hello, is anyone there?", to: sales, also: [Self.body("")])  // and the welcome
         _ = try await say(leaver, "Quick question", to: sales, also: [Self.body("")])
-        try await Task.sleep(for: .milliseconds(200))  // a wait of some length, not a synchronisation
+        // The waits below give the figures lengths to measure; they synchronise nothing.
+        try await Task.sleep(for: .milliseconds(200))
         try await leaver.send(Message(to: sales, body: "/end"))
         _ = try await Self.awaitAll(leaver, "the goodbye", [Self.body("This chat has ended")])
         try await Task.sleep(for: .milliseconds(300))

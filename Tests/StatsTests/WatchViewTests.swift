@@ -51,14 +51,11 @@ final class Terminal: Sendable {
         try await tmux(["new-session", "-d", "-s", "watch", "-x", "160", "-y", "40", command])
     }
 
-    /// The screen once `ready` accepts it (read every 100 ms: a terminal is no event to await).
+    /// The screen once `ready` accepts it (a terminal is no event to await).
     func screen(_ what: String, _ ready: @escaping @Sendable (String) -> Bool) async throws -> String {
-        try await within(.seconds(30), what) {
-            while true {
-                let text = try await self.tmux(["capture-pane", "-p", "-t", "watch"])
-                if ready(text) { return text }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+        try await poll(.seconds(30), what, every: .milliseconds(100)) {
+            let text = try await self.tmux(["capture-pane", "-p", "-t", "watch"])
+            return ready(text) ? text : nil
         }
     }
 

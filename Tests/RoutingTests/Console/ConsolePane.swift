@@ -66,15 +66,11 @@ final class ConsolePane: Sendable {
     {
         let last = Mutex<[String]>([])
         do {
-            return try await within(timeout, what) {
-                while true {
-                    let screen = try await self.screen()
-                    last.withLock { $0 = screen }
-                    if condition(screen) { return screen }
-                    // capture-pane has no way to wait for a change: look again shortly (each look
-                    // starts a tmux process, so not too often on a shared 2-core machine).
-                    try await Task.sleep(for: .milliseconds(150))
-                }
+            // Each look starts a tmux process: not too often on a shared 2-core machine.
+            return try await poll(timeout, what, every: .milliseconds(150)) {
+                let screen = try await self.screen()
+                last.withLock { $0 = screen }
+                return condition(screen) ? screen : nil
             }
         } catch let error as TimedOut {
             throw ConsolePaneError.timedOut(error.what, screen: last.withLock { $0 }.joined(separator: "\n"), log: directory)
@@ -116,13 +112,10 @@ final class ConsolePane: Sendable {
     func waitForExit(timeout: Duration = .seconds(30)) async throws {
         let pid = try await format("#{pane_pid}")
         do {
-            try await within(timeout, "the console (pid \(pid)) to exit") {
-                // A process's end in another process tree is no event we can await: look again shortly.
-                while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                    stat.split(separator: ")").last?.split(separator: " ").first != "Z"
-                {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+            // The console runs in tmux's process tree: its end is no event this process gets.
+            try await poll(timeout, "the console (pid \(pid)) to exit", every: .milliseconds(100)) {
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+                return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
             }
         } catch let error as TimedOut {
             let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "gone"

@@ -38,14 +38,10 @@ extension ConsoleEndToEnd {
                 }
                 // The router, back as well, knows Alice is available: a new visitor's chat is offered to her.
                 let visitor = try await live.connect("visitor1")
-                try await within(.seconds(30), "the router to take the visitor's message") {
-                    // Until the router has rejoined the server, a message to a queue bounces.
-                    while true {
-                        try await visitor.send(Message(to: try live.address("sales"), body: "After the outage"))
-                        let answer = try await visitor.answer("the router's answer")
-                        if answer.error == nil { return }
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
+                // Until the router has rejoined the server, a message to a queue bounces: send again.
+                try await poll(.seconds(30), "the router to take the visitor's message", every: .milliseconds(100)) {
+                    try await visitor.send(Message(to: try live.address("sales"), body: "After the outage"))
+                    return try await visitor.answer("the router's answer").error == nil
                 }
                 try await pane.waitFor(text: "New chat")
             }

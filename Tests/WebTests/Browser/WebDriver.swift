@@ -26,11 +26,9 @@ final class WebDriver: Sendable {
             try ChildProcess.executable("chromedriver"), ["--port=\(port)", "--allowed-ips=127.0.0.1"], logFile: log)
         let driver = WebDriver(port: port, process: process)
         return try await withCleanup {
-            try await within(.seconds(30), "chromedriver to listen") { [process] in
-                while !Ports.accepts(port) {
-                    guard process.isRunning else { throw Failure(description: "chromedriver exited; see \(log)") }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+            try await poll(.seconds(30), "chromedriver to listen", every: .milliseconds(50)) { [process] in
+                guard process.isRunning else { throw Failure(description: "chromedriver exited; see \(log)") }
+                return Ports.accepts(port)
             }
             return try await body(driver)
         } cleanup: {
@@ -162,9 +160,7 @@ struct Browser: Sendable {
     func waitUntil(_ what: String, _ limit: Duration = .seconds(20), _ condition: @escaping @Sendable () async throws -> Bool)
         async throws
     {
-        try await within(limit, what) {
-            while try await !condition() { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        try await poll(limit, what, every: .milliseconds(100), until: condition)
     }
 
     /// Waits until some element matching `selector` has text containing `text`.
