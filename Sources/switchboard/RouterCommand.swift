@@ -23,11 +23,9 @@ struct RouterCommand: AsyncParsableCommand {
             """
     )
 
-    private static let environment = ProcessInfo.processInfo.environment
     static let developmentSecret = "switchboard-dev-secret"
 
-    @Option(help: "The workflow file ($SB_WORKFLOW, else Workflows/default.yml).")
-    var workflow: String = environment["SB_WORKFLOW"] ?? "Workflows/default.yml"
+    @OptionGroup var workflowOptions: WorkflowOptions
 
     @Option(help: "Host of the XMPP server's component port (default: the workflow's xmpp.host).")
     var xmppHost: String?
@@ -37,10 +35,6 @@ struct RouterCommand: AsyncParsableCommand {
 
     @Option(help: "The service domain (default: the workflow's xmpp.domain).")
     var domain: String?
-
-    // A URL may hold a password: it is never a default shown by --help.
-    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
-    var redisURL: String?
 
     @Option(help: "A file whose first line is the component secret (default: the workflow's xmpp.secret).")
     var secretFile: String?
@@ -63,19 +57,15 @@ struct RouterCommand: AsyncParsableCommand {
             throw ValidationError("--domain '\(domain)' is not a domain name")
         }
         guard keepalive > 0 else { throw ValidationError("--keepalive must be positive") }
-        if let redisURL {
-            do throws(RedisURLError) { _ = try RedisURL(redisURL) } catch { throw ValidationError("--redis-url: \(error)") }
-        }
     }
 
     func run() async throws {
         EventLoopExecutor.install()
         let logger = logging.logger("switchboard.router")
-        var workflow = try Self.load(self.workflow)
+        var workflow = try workflowOptions.load()
         if let xmppHost { workflow.xmpp.host = xmppHost }
         if let xmppPort { workflow.xmpp.port = xmppPort }
         if let domain { workflow.xmpp.domain = domain }
-        if let redisURL { workflow.redis.url = redisURL }
         if let httpPort {
             var http = workflow.http ?? HTTPSettings()
             http.port = httpPort
@@ -92,8 +82,8 @@ struct RouterCommand: AsyncParsableCommand {
             logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
         let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
-        logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
-        let reloader = WorkflowReloader(path: self.workflow, overrides: workflow.xmpp, router: router, logger: logger)
+        logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
+        let reloader = WorkflowReloader(path: workflowOptions.workflow, overrides: workflow.xmpp, router: router, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router), .init(service: reloader)]
         if !noWeb, let http = workflow.http {
             let web = try WebService(
@@ -110,14 +100,6 @@ struct RouterCommand: AsyncParsableCommand {
     }
 
     /// Loads a workflow, or fails with every problem in it.
-    static func load(_ path: String) throws -> Workflow {
-        do throws(WorkflowErrors) {
-            return try Workflow.load(path: path, environment: environment)
-        } catch {
-            throw ValidationError("\(path) is not a valid workflow:\n\(error)")
-        }
-    }
-
     private func secret(_ workflow: Workflow) throws -> String {
         var secret = workflow.xmpp.secret.value
         if let secretFile {

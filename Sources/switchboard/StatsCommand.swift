@@ -22,11 +22,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     private static let environment = ProcessInfo.processInfo.environment
 
-    @Option(help: "The workflow file ($SB_WORKFLOW, else Workflows/default.yml).")
-    var workflow: String = environment["SB_WORKFLOW"] ?? "Workflows/default.yml"
-
-    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
-    var redisURL: String?
+    @OptionGroup var workflowOptions: WorkflowOptions
 
     @Option(help: "Address to serve HTTP on (default: the workflow's stats.listen, else 127.0.0.1:8081).")
     var listen: String?
@@ -49,17 +45,13 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        if let redisURL {
-            do throws(RedisURLError) { _ = try RedisURL(redisURL) } catch { throw ValidationError("--redis-url: \(error)") }
-        }
         guard interval >= 0.2 else { throw ValidationError("--interval must be at least 0.2 seconds") }
         if let listen { _ = try Self.listenAddress(listen) }
     }
 
     func run() async throws {
         let logger = logging.logger("switchboard.stats")
-        var workflow = try RouterCommand.load(self.workflow)
-        if let redisURL { workflow.redis.url = redisURL }
+        let workflow = try workflowOptions.load()
         let keys = StatsKeys(prefix: workflow.redis.prefix)
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
         if watch {
@@ -83,7 +75,7 @@ struct StatsCommand: AsyncParsableCommand {
         let application = server.application { port in
             logger.info("stats ready", metadata: ["listen": "\(host):\(port)", "consumer": "\(self.consumer)"])
         }
-        logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)"])
+        logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)"])
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: consumer), .init(service: application)],

@@ -19,11 +19,7 @@ struct WebCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The workflow file ($SB_WORKFLOW, else Workflows/default.yml).")
-    var workflow: String = ProcessInfo.processInfo.environment["SB_WORKFLOW"] ?? "Workflows/default.yml"
-
-    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
-    var redisURL: String?
+    @OptionGroup var workflowOptions: WorkflowOptions
 
     @Option(help: "Port to listen on (default: the workflow's http.listen; 0 picks a free one).")
     var httpPort: Int?
@@ -32,15 +28,11 @@ struct WebCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0 to 65535") }
-        if let redisURL {
-            do throws(RedisURLError) { _ = try RedisURL(redisURL) } catch { throw ValidationError("--redis-url: \(error)") }
-        }
     }
 
     func run() async throws {
         let logger = logging.logger("switchboard.web")
-        var workflow = try RouterCommand.load(self.workflow)
-        if let redisURL { workflow.redis.url = redisURL }
+        let workflow = try workflowOptions.load()
         var http = workflow.http ?? HTTPSettings()
         if let httpPort { http.port = httpPort }
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
@@ -48,7 +40,7 @@ struct WebCommand: AsyncParsableCommand {
         let web = try WebService(
             settings: http, desk: RelayedVisitorDesk(rules: RoutingRules(workflow), store: store), store: store, redis: redis,
             logger: logger)
-        logger.info("starting", metadata: ["workflow": "\(self.workflow)", "redis": "\(workflow.redis)", "http": "\(http)"])
+        logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)", "http": "\(http)"])
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: web)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
