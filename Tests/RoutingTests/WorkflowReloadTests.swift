@@ -40,6 +40,13 @@ import XMPP
                     #expect(try await answer(billing, "hello?") == "error item-not-found")
                     #expect(try await answer(try JID("help@\(prosody.serviceDomain)"), "hi").hasPrefix("Welcome") == true)
 
+                    // A duration whose parts overflow 64 bits together: refused like any other
+                    // mistake (it used to stop the router on SIGHUP).
+                    try router.write("queues:\n  - { name: help, offer_timeout: 1h153722867280912m }\n\(Self.agents)")
+                    router.signal(SIGHUP)
+                    try await router.waitForLog("keeping the workflow in force", count: 2)
+                    #expect(try await answer(billing, "still there?") == "error item-not-found")
+
                     // A valid one with a new queue: it is served at once.
                     try router.write("""
                         queues:

@@ -117,6 +117,22 @@ import Testing
         }
     }
 
+    /// Times at the edges of what a number can hold are refused with 400; the service stays up.
+    @Test func timesBeyondAnyCalendarAreRefusedAndTheServiceStays() async throws {
+        try await withService { (service: StatsProcess, _: RedisClient) async throws in
+            for query in [
+                "since=1e300", "until=1e300", "since=-1e300", "until=9223372036854775807",
+                "since=-9223372036854775808&until=9223372036854775807", "since=-9223372036854775&until=9223372036854775",
+                "since=9223372036854775&until=9223372036854776", "until=-9223372036854775",
+            ] {
+                let answer = try await httpGet(service.baseURL + "/api/v1/stats?" + query, token: StatsProcess.token)
+                #expect(answer.status == 400, "\(query): \(answer.status) \(answer.text)")
+            }
+            #expect(try await httpGet(service.baseURL + "/dashboard?hours=9223372036854775807", token: StatsProcess.token).status == 200)
+            #expect(try await httpGet(service.baseURL + "/api/v1/stats", token: StatsProcess.token).status == 200, "still serving")
+        }
+    }
+
     @Test func liveTablesComeFromTheRoutingState() async throws {
         try await withService { service, redis in
             let store = RoutingStore(redis: redis, prefix: "sb")

@@ -230,6 +230,32 @@ import XMPP
         }
     }
 
+    /// One anonymous visitor used to stop the router: `after` near Int.max made the replay's
+    /// `seq + 1` overflow. Now it is refused where it enters, and the router serves on.
+    @Test func aHelloAfterBeyondAnyTranscriptIsRefusedAndTheRouterServesOn() async throws {
+        try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
+            let (token, chat) = try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "sales"])
+                let token = try #require(try await socket.next("session")["token"])
+                try await socket.send(["type": "message", "id": "m0", "text": "hello there"])
+                let chat = try #require(try await socket.next("line") { $0["text"] == "hello there" }["chat"])
+                return (token, chat)
+            }
+            for after in ["9223372036854775807", "9223372036854775806", "1e300", "-2"] {
+                try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
+                    try await socket.send(#"{"type":"hello","queue":"sales","token":"\#(token)","chat":"\#(chat)","after":\#(after)}"#)
+                    let refused = try await socket.next("error")
+                    #expect(refused["code"] == "bad-request", "after \(after): \(refused)")
+                }
+            }
+            try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
+                try await socket.send(["type": "hello", "queue": "sales", "token": token, "chat": chat, "after": 0])
+                try await socket.next("session")
+                #expect(try await socket.next("queued")["position"] == "1", "the same router still serves the chat")
+            }
+        }
+    }
+
     @Test func aQueueNobodyCanServeOffersTheMessageFormAndKeepsTheMessageAsAChat() async throws {
         try await WebHarness.with(accounts: [], workflow: Self.workflow) { web in
             try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in

@@ -96,10 +96,21 @@ public struct StatsServer: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
 
+    /// A request's time in milliseconds since 1970, within `StatsWindow.times` (converting a
+    /// larger Double to Int64 would stop the process).
     static func time(_ text: String, _ name: String) throws -> Int64 {
-        if let seconds = Double(text), seconds.isFinite { return Int64(seconds * 1000) }
-        if let date = try? Date(text, strategy: .iso8601) { return Int64(date.timeIntervalSince1970 * 1000) }
-        throw HTTPError(.badRequest, message: "\(name): '\(text)' is neither seconds since 1970 nor an ISO 8601 time")
+        let milliseconds: Double
+        if let seconds = Double(text), seconds.isFinite {
+            milliseconds = seconds * 1000
+        } else if let date = try? Date(text, strategy: .iso8601) {
+            milliseconds = date.timeIntervalSince1970 * 1000
+        } else {
+            throw HTTPError(.badRequest, message: "\(name): '\(text)' is neither seconds since 1970 nor an ISO 8601 time")
+        }
+        guard milliseconds >= Double(StatsWindow.times.lowerBound), milliseconds <= Double(StatsWindow.times.upperBound) else {
+            throw HTTPError(.badRequest, message: "\(name): '\(text)' lies outside the years 1 to 9999")
+        }
+        return Int64(milliseconds)
     }
 
     static func json(_ value: some Encodable) throws -> Response {

@@ -9,7 +9,14 @@ public struct StatsWindow: Sendable, Hashable {
     /// Long windows are read minute by minute; a bound keeps one request from reading months.
     public static let maximumMinutes: Int64 = 31 * 24 * 60
 
+    /// Times a window may name: years 1 to 9999, as ISO 8601 writes them. Anything further is a
+    /// mistake, and the bound keeps the minute arithmetic below far from overflowing.
+    public static let times: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
     public init(sinceMilliseconds since: Int64, untilMilliseconds until: Int64) throws(StatsError) {
+        guard Self.times.contains(since), Self.times.contains(until) else {
+            throw .badWindow("times must lie between the years 1 and 9999")
+        }
         guard since < until else { throw .badWindow("since must be before until") }
         firstMinute = since.floorDiv(60_000)
         endMinute = (until + 59_999).floorDiv(60_000)

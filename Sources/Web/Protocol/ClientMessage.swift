@@ -20,6 +20,9 @@ enum ClientMessage: Sendable, Hashable {
         var chat: String?
         var after: Int?
         var name: String?
+
+        /// Far beyond any transcript (the flood limits keep chats much shorter).
+        static let afterRange = -1...Int(Int32.max)
         var email: String?
     }
 
@@ -55,7 +58,10 @@ enum ClientMessage: Sendable, Hashable {
         case "hello":
             var after: Int?
             if let value = object["after"] {
-                guard let number = value as? Int, number >= -1 else { throw .badRequest("\"after\" must be a number") }
+                // The replay counts on from `after`: bounded here, it can never overflow there.
+                guard let number = value as? Int, Hello.afterRange.contains(number) else {
+                    throw .badRequest("\"after\" must be a line number from -1 to \(Hello.afterRange.upperBound)")
+                }
                 after = number
             }
             guard let queue = try string("queue", limit: 64) else { throw .badRequest("hello needs \"queue\"") }

@@ -69,11 +69,12 @@ extension Duration {
                 throw WorkflowValueError("'\(text)': units must go from largest to smallest, each once (like 1h30m)")
             }
             lastUnit = unit
+            // Each part is checked before it is added: parts that fit alone may not fit together.
             let (product, overflow) = number.multipliedReportingOverflow(by: units[unit].1)
-            total += product
-            guard !overflow, total <= maximumMilliseconds else {
+            guard !overflow, product <= maximumMilliseconds - total else {
                 throw WorkflowValueError("the duration '\(text)' is too long")
             }
+            total += product
         }
         return .milliseconds(total)
     }
