@@ -41,9 +41,11 @@ public final class WebSocketClient: Sendable {
     }
 
     /// Opens `path` on `host:port` with `origin`; `localAddress`: the address to connect from
-    /// (any of 127.0.0.0/8 on loopback), the system's choice when nil. Close it with `close()`.
+    /// (any of 127.0.0.0/8 on loopback), the system's choice when nil; `headers`: more request
+    /// headers (`X-Forwarded-For`, as a proxy would add). Close it with `close()`.
     public static func connect(
-        host: String = "127.0.0.1", port: Int, path: String = "/ws", origin: String, localAddress: String? = nil
+        host: String = "127.0.0.1", port: Int, path: String = "/ws", origin: String, localAddress: String? = nil,
+        headers extra: [(String, String)] = []
     ) async throws -> WebSocketClient {
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         if let localAddress { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localAddress, port: 0)) }
@@ -58,6 +60,7 @@ public final class WebSocketClient: Sendable {
                 headers.add(name: "Host", value: "\(host):\(port)")
                 headers.add(name: "Origin", value: origin)
                 headers.add(name: "Content-Length", value: "0")
+                for (name, value) in extra { headers.add(name: name, value: value) }
                 let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
                 return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
                     configuration: .init(upgradeConfiguration: .init(

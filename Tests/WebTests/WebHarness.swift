@@ -38,13 +38,15 @@ final class WebHarness: Sendable {
     /// router with its web service, for `body`; `beside`: the web service runs on its own, as
     /// `switchboard web` does, and reaches the router through Redis.
     static func with(
-        accounts: [String], workflow yaml: String, beside: Bool = false, _ body: (WebHarness) async throws -> Void
+        accounts: [String], workflow yaml: String, beside: Bool = false, trustedProxies: [String] = [],
+        _ body: (WebHarness) async throws -> Void
     ) async throws {
         try await withProsodyServer(.init(accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0, "secret") }))) { prosody in
             try await withRedisServer { redisServer in
                 let port = try Ports.free()
                 let xmpp = "xmpp:\n  domain: ${DOMAIN}\n  secret: not-used-by-the-test\n"
-                let http = "http:\n  listen: 127.0.0.1:\(port)\n  allowed_origins: [\"http://127.0.0.1:\(port)\"]\n"
+                var http = "http:\n  listen: 127.0.0.1:\(port)\n  allowed_origins: [\"http://127.0.0.1:\(port)\"]\n"
+                if !trustedProxies.isEmpty { http += "  trusted_proxies: [\(trustedProxies.map { "\"\($0)\"" }.joined(separator: ", "))]\n" }
                 let workflow = try Workflow.parse(
                     yaml: xmpp + http + yaml, file: "test.yml", environment: ["DOMAIN": prosody.serviceDomain])
                 let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)

@@ -59,13 +59,14 @@ public struct WebService: Service {
         let application = Application(
             router: makeRouter(),
             server: HTTPServerBuilder { [context, settings] responder in
+                let clients = ClientAddress(trustedProxies: settings.trustedProxies)
                 let upgrade = HTTP1WebSocketUpgradeChannel(
                     responder: responder,
                     configuration: .init(ws: .init(maxFrameSize: context.limits.frameBytes + 1, autoPing: .enabled(timePeriod: .seconds(20)))),
                     shouldUpgrade: { request, channel, _ in
                         // OriginGuard has already refused foreign origins with 403.
                         guard request.path?.split(separator: "?").first == "/ws" else { return .dontUpgrade }
-                        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                        let address = clients.limitKey(peer: channel.remoteAddress?.ipAddress, headers: request.headerFields)
                         return .upgrade([:]) { inbound, outbound, _ in
                             guard context.connectionsPerAddress.allow(address) else {
                                 try await outbound.write(.text(ServerMessage.error(.rateLimited).json))

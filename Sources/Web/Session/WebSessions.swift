@@ -24,8 +24,11 @@ struct WebSession: Sendable, Hashable {
 struct WebSessions: Sendable {
     let redis: RedisClient
     let keys: RoutingKeys
-    /// A session unused this long is forgotten.
+    /// A session with a chat, unused this long, is forgotten.
     var lifetime: Duration = .seconds(30 * 24 * 3600)
+    /// A session that never opened a chat is forgotten this long after its last use: anyone may
+    /// open sessions, and one that said nothing is worth keeping only while its page is open.
+    var silentLifetime: Duration = .seconds(10 * 60)
 
     /// A new session for `queue`, and its token.
     func create(queue: String, name: String, email: String) async throws -> (token: String, session: WebSession) {
@@ -36,7 +39,7 @@ struct WebSessions: Sendable {
         let key = keys.webSession(Self.digest(token))
         _ = try await redis.pipeline([
             RedisCommand("HSET", [key, "visitor", session.visitor, "queue", queue, "name", name, "email", email, "chat", ""]),
-            RedisCommand("EXPIRE", [key, String(lifetime.components.seconds)]),
+            RedisCommand("EXPIRE", [key, String(silentLifetime.components.seconds)]),
         ])
         return (token, session)
     }
@@ -45,18 +48,19 @@ struct WebSessions: Sendable {
     func find(_ token: String) async throws -> WebSession? {
         guard token.utf8.count == 64, token.utf8.allSatisfy({ Self.hexDigits.contains($0) }) else { return nil }
         let key = keys.webSession(Self.digest(token))
-        let replies = try await redis.pipeline([
-            RedisCommand("HMGET", [key, "visitor", "queue", "name", "email", "chat"]),
-            RedisCommand("EXPIRE", [key, String(lifetime.components.seconds)]),
-        ])
-        let fields = (replies[0].array ?? []).map(\.string)
+        let fields = (try await redis.send("HMGET", key, "visitor", "queue", "name", "email", "chat").array ?? []).map(\.string)
         guard fields.count == 5, let visitor = fields[0], let queue = fields[1] else { return nil }
-        return WebSession(visitor: visitor, queue: queue, name: fields[2] ?? "", email: fields[3] ?? "", chat: fields[4] ?? "")
+        let session = WebSession(visitor: visitor, queue: queue, name: fields[2] ?? "", email: fields[3] ?? "", chat: fields[4] ?? "")
+        try await redis.send("EXPIRE", key, String((session.chat.isEmpty ? silentLifetime : lifetime).components.seconds))
+        return session
     }
 
     /// Notes the session's latest chat (a new one starts when the visitor writes after a close).
     func remember(chat: String, token: String) async throws {
-        try await redis.send("HSET", keys.webSession(Self.digest(token)), "chat", chat)
+        let key = keys.webSession(Self.digest(token))
+        _ = try await redis.pipeline([
+            RedisCommand("HSET", [key, "chat", chat]), RedisCommand("EXPIRE", [key, String(lifetime.components.seconds)]),
+        ])
     }
 
     /// Updates the details a visitor gave in the form.

@@ -4,7 +4,7 @@ enum WorkflowKeys {
     static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned"]
     static let xmpp = ["host", "port", "domain", "secret"]
     static let redis = ["url", "prefix"]
-    static let http = ["listen", "allowed_origins"]
+    static let http = ["listen", "allowed_origins", "trusted_proxies"]
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
         "body_bytes", "flood", "offline_grace", "gone_timeout", "missed_offers_before_away", "position_update_interval",

@@ -67,6 +67,11 @@ extension WorkflowReader {
         if let node = fields["allowed_origins"], let items = list(node, "allowed_origins") {
             settings.allowedOrigins = items.compactMap { origin($0) }
         }
+        if let node = fields["trusted_proxies"], let items = list(node, "trusted_proxies") {
+            settings.trustedProxies = items.compactMap { item in
+                value(item, "trusted_proxies") { text throws(WorkflowValueError) in try IPNetwork(text) }
+            }
+        }
         return settings
     }
 

@@ -6,14 +6,18 @@ public struct HTTPSettings: Sendable, Hashable, CustomStringConvertible {
     /// Origins (`https://shop.example.com`) of pages allowed to embed the widget, lowercased,
     /// without a trailing slash.
     public var allowedOrigins: [String]
+    /// Reverse proxies (CIDR blocks) whose `Forwarded` / `X-Forwarded-For` headers name the client
+    /// the per-address limits count; from anyone else those headers are ignored.
+    public var trustedProxies: [IPNetwork]
 
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 8080
 
-    public init(host: String = defaultHost, port: Int = defaultPort, allowedOrigins: [String] = []) {
+    public init(host: String = defaultHost, port: Int = defaultPort, allowedOrigins: [String] = [], trustedProxies: [IPNetwork] = []) {
         self.host = host
         self.port = port
         self.allowedOrigins = allowedOrigins
+        self.trustedProxies = trustedProxies
     }
 
     /// `host:port`, with brackets around an IPv6 address.
