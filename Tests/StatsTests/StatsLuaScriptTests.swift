@@ -1,0 +1,40 @@
+import Foundation
+@testable import Routing
+@testable import Stats
+import SwitchboardTesting
+import Testing
+
+/// The stats script as a file (luacheck), and the event types both sides spell in Lua agree with
+/// `RoutingEvent`, the schema Routing and Stats share.
+@Suite struct StatsLuaScriptTests {
+    @Test func theApplyingScriptPassesLuacheck() async throws {
+        let scripts = StatsLua.all.map { (name: $0.script.name, source: $0.script.source) }
+        #expect(scripts.map(\.name) == ["applyEvents-3"])
+        let folder = try LuaScripts.write(scripts, folder: "luacheck-stats")
+        let (status, report) = try await LuaScripts.lint(folder)
+        #expect(status == 0, "\(report)")
+    }
+
+    @Test func everyEventTypeInTheScriptsIsARoutingEvent() throws {
+        let known = Set(RoutingEvent.allCases.map(\.rawValue))
+        var emitted: Set<String> = []
+        for (script, _) in RoutingLua.all {
+            emitted.formUnion(try Self.matches(of: #"emit\('([a-z_]+)'"#, in: script.source))
+        }
+        // `kind .. '_message'` in record: the two kinds it passes.
+        emitted.formUnion(["visitor_message", "agent_message"])
+        let handled = try Self.matches(of: #"handlers\.([a-z_]+) ="#, in: StatsLua.applyEvents.source)
+        #expect(emitted.subtracting(known).isEmpty, "emitted but not a RoutingEvent: \(emitted.subtracting(known))")
+        #expect(handled.subtracting(known).isEmpty, "handled but not a RoutingEvent: \(handled.subtracting(known))")
+        #expect(known.subtracting(emitted).isEmpty, "a RoutingEvent no script emits: \(known.subtracting(emitted))")
+        #expect(handled.isSubset(of: emitted))
+    }
+
+    static func matches(of pattern: String, in text: String) throws -> Set<String> {
+        let regex = try NSRegularExpression(pattern: pattern)
+        let range = NSRange(text.startIndex..., in: text)
+        return Set(regex.matches(in: text, range: range).compactMap { match in
+            Range(match.range(at: 1), in: text).map { String(text[$0]) }
+        })
+    }
+}
