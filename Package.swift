@@ -207,6 +207,7 @@ let package = Package(
             dependencies: ["Bench", "switchboard", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "LuaAssemblerTests", dependencies: ["LuaAssembler"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConsoleTests",
             dependencies: ["Console", "XMPP"],
