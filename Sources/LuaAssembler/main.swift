@@ -5,7 +5,7 @@ import Foundation
 //   and writes them as `RedisScript` constants of `enum ENUM_NAME` in OUTPUT.swift.
 // LuaAssembler --lua LUA_FOLDER OUTPUT_FOLDER
 //   Writes the assembled scripts as `.lua` files, to read or run by hand:
-//   `swift run LuaAssembler --lua Sources/Routing/Lua /tmp/lua && redis-cli --eval /tmp/lua/accept-3.lua …`
+//   `swift run LuaAssembler --lua Sources/Routing/Lua /tmp/lua && redis-cli --eval /tmp/lua/monitor-3.lua …`
 let arguments = CommandLine.arguments
 let usage = "usage: LuaAssembler LUA_FOLDER OUTPUT.swift ENUM_NAME | LuaAssembler --lua LUA_FOLDER OUTPUT_FOLDER\n"
 guard arguments.count == 4 else {

@@ -66,20 +66,21 @@ import Testing
                 + #""candidates":[{"jid":"a","max":2,"level":0,"needs":0}]}]"#
             let chatKeys = [k.events, k.chat("1")]
             let agentKeys = [k.events, k.agent("a"), k.agentChats("a"), k.timers]
+            let chatTimers = [k.timers, k.chatTimers("1")]
             let runs: [(script: String, keys: [String], arguments: [String], expected: String)] = [
-                ("enqueue-5",
-                 [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats],
+                ("enqueue-6",
+                 [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats, k.timers],
                  ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1"], "\"1\""),
                 ("presence-4", agentKeys, ["a", "available", "60000"], "1)"),
-                ("route-1", [k.events], [plan, "10"], "\"offered\""),
-                ("accept-3", [k.events, k.chat("1"), k.agent("a")], ["1", "a"], "\"active\""),
+                ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
+                ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
                 ("record-5", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1")], ["1", "agent", "a", "hi", "m2"], "\"v1\""),
                 ("monitor-3", chatKeys + [k.monitors("1")], ["1", "boss"], "\"a\""),
-                ("setTimer-2", chatKeys, ["1", "gone", "60000"], "1"),
+                ("setTimer-4", chatKeys + chatTimers, ["1", "gone", "60000"], "1"),
                 ("dueTimers-1", [k.timers], ["10"], "1)"),
-                ("transfer-3", chatKeys + [k.declined("1")], ["1", "a", "queue", "billing", "0", "0"], "\"queued\""),
-                ("overflow-2", chatKeys, ["1", "1", "drop", "none"], "\"billing\""),
-                ("decline-4", chatKeys + [k.agent("a"), k.declined("1")], ["1", "a", "declined", "3"], "\"queued\""),
+                ("transfer-7", chatKeys + [k.declined("1"), k.agent("a"), k.agentChats("a")] + chatTimers, ["1", "a", "queue", "billing", "0", "0"], "\"queued\""),
+                ("overflow-4", chatKeys + chatTimers, ["1", "1", "drop", "none"], "\"billing\""),
+                ("decline-7", chatKeys + [k.agent("a"), k.declined("1"), k.agentChats("a")] + chatTimers, ["1", "a", "declined", "3"], "\"queued\""),
                 ("expireGrace-4", agentKeys, ["a"], "(empty"),
                 ("close-8",
                  chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats],

@@ -14,8 +14,8 @@ local chats = redis.call('SMEMBERS', KEYS[3])
 table.sort(chats, function(a, b) return tonumber(a) > tonumber(b) end)  -- oldest ends up first
 for _, id in ipairs(chats) do
   local queue = redis.call('HGET', K.chat(id), 'queue')
-  release(id, agent)
-  requeueFront(id, queue)
+  release(id, agent, {agent = KEYS[2], agentChats = KEYS[3]})
+  requeueFront(id, queue, {timers = KEYS[4]})
   emit('requeued', id, queue, agent, 'reason', 'agent-offline')
 end
 return chats

@@ -40,7 +40,7 @@ extension Recorded: ScriptReply {
     }
 }
 
-/// `route-1`: the chats given, four elements per assignment.
+/// `route-2`: the chats given, four elements per assignment.
 struct Assignments: ScriptReply {
     let assignments: [Assignment]
 
@@ -92,7 +92,7 @@ struct DueTimers: ScriptReply {
     }
 }
 
-/// `setTimer-2`: whether the timer was set or cleared (false: the chat is closed or unknown).
+/// `setTimer-4`: whether the timer was set or cleared (false: the chat is closed or unknown).
 struct TimerChange: ScriptReply {
     let done: Bool
 

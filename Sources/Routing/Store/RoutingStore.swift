@@ -24,25 +24,34 @@ public struct RoutingStore: Sendable {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
             RoutingLua.enqueue,
-            keys: [keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence, keys.openChats],
+            keys: [
+                keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
+                keys.openChats, keys.timers,
+            ],
             [queue, visitor, name, channel.rawValue, delays, message ?? "", messageID ?? ""])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
         let json = try planEncoding.json(plan)
-        let made: Assignments = try await run(RoutingLua.route, keys: [keys.events], [json, String(limit)])
+        let made: Assignments = try await run(RoutingLua.route, keys: [keys.events, keys.timers], [json, String(limit)])
         return made.assignments
     }
 
     public func accept(chat: String, agent: String) async throws -> Outcome {
-        try await run(RoutingLua.accept, keys: [keys.events, keys.chat(chat), keys.agent(agent)], [chat, agent])
+        try await run(
+            RoutingLua.accept, keys: [keys.events, keys.chat(chat), keys.agent(agent), keys.timers, keys.chatTimers(chat)],
+            [chat, agent])
     }
 
     /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
     public func decline(chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3) async throws -> Outcome {
         try await run(
-            RoutingLua.decline, keys: [keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat)],
+            RoutingLua.decline,
+            keys: [
+                keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat), keys.agentChats(agent), keys.timers,
+                keys.chatTimers(chat),
+            ],
             [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit)])
     }
 
@@ -75,7 +84,8 @@ public struct RoutingStore: Sendable {
     /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`.
     public func overflow(chat: String, step: Int, moveTo queue: String?) async throws -> Outcome {
         try await run(
-            RoutingLua.overflow, keys: [keys.events, keys.chat(chat)], [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
+            RoutingLua.overflow, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
+            [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
     }
 
     public func transfer(chat: String, from agent: String, to target: TransferTarget) async throws -> Outcome {
@@ -84,7 +94,13 @@ public struct RoutingStore: Sendable {
         case .agent(let jid, let capacity, let offerTimeout):
             [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)]
         }
-        return try await run(RoutingLua.transfer, keys: [keys.events, keys.chat(chat), keys.declined(chat)], arguments)
+        return try await run(
+            RoutingLua.transfer,
+            keys: [
+                keys.events, keys.chat(chat), keys.declined(chat), keys.agent(agent), keys.agentChats(agent), keys.timers,
+                keys.chatTimers(chat),
+            ],
+            arguments)
     }
 
     /// Appends to the transcript; `.duplicate` for a message id already stored or a closed chat,
@@ -175,7 +191,8 @@ public struct RoutingStore: Sendable {
     @discardableResult
     public func setTimer(chat: String, _ kind: String, after delay: Duration?) async throws -> Bool {
         let change: TimerChange = try await run(
-            RoutingLua.setTimer, keys: [keys.events, keys.chat(chat)], [chat, kind, String(delay?.milliseconds ?? -1)])
+            RoutingLua.setTimer, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
+            [chat, kind, String(delay?.milliseconds ?? -1)])
         return change.done
     }
 

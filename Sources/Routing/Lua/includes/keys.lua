@@ -1,8 +1,9 @@
 -- The routing key names, as `RoutingKeys` (Swift) builds them: a test compares the two.
 -- KEYS[1] is always the event stream; its name without `events` is the prefix, with the hash tag,
 -- of every other key, so all keys a script touches are in one Cluster slot. Scripts take the keys
--- they know up front in KEYS; the ones found as they run (a chat's queue or agent, a new chat's
--- id) and the ones the shared steps touch are named here.
+-- they know up front in KEYS, and hand them to the shared steps as `known` (by name: chat,
+-- chatTimers, timers, agent, agentChats); keys found as a script runs (a chat's queue or agent, a
+-- new chat's id) are named here.
 local P = string.sub(KEYS[1], 1, -7)
 local K = {
   timers = P .. 'timers', open = P .. 'open', seq = P .. 'seq',

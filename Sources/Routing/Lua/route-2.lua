@@ -1,5 +1,5 @@
 -- Assigns waiting chats to agents, queue by queue in priority order, until nothing more fits.
--- KEYS[1] event stream
+-- KEYS[1] event stream   KEYS[2] timers
 -- ARGV[1] the plan, JSON, queues in priority order:
 --   [{"queue": name, "strategy": "longest-idle" | "least-busy" | "round-robin" | "skills-weighted",
 --     "offer_ms": 0 for auto accept, else the offer timeout,
@@ -14,6 +14,7 @@ local plan = cjson.decode(ARGV[1])
 local limit = tonumber(ARGV[2])
 local made = {}
 local count = 0
+local known = {timers = KEYS[2]}
 
 -- Strategy keys compare element by element; the smallest wins.
 local function rank(strategy, candidate, index, pointer, n, load, lastRouted)
@@ -79,7 +80,7 @@ for _, q in ipairs(plan) do
       forgotten = head
     elseif best then
       redis.call('ZREM', waiting, head)
-      local state = give(head, q.queue, best.jid, q.offer_ms)
+      local state = give(head, q.queue, best.jid, q.offer_ms, known)
       local a = agents[bestIndex]
       a.load, a.last = a.load + 1, now
       if a.load >= best.max then a.free, free = false, free - 1 end

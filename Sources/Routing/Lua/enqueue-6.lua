@@ -1,7 +1,7 @@
 -- A visitor's message to a queue: opens a chat unless the visitor has one open there, and
 -- keeps the message in its transcript (once, by message id), in one step.
 -- KEYS[1] event stream   KEYS[2] the visitor's open chat in the queue (its id)   KEYS[3] the queue's waiting chats
--- KEYS[4] the chat id counter   KEYS[5] open chats
+-- KEYS[4] the chat id counter   KEYS[5] open chats   KEYS[6] timers
 -- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
 -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
@@ -17,7 +17,7 @@ local queue, visitor = ARGV[1], ARGV[2]
 local function store(id, chatQueue, agent)
   if ARGV[6] == '' then return 0 end
   if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
-  clearTimer(id, 'gone|' .. id)  -- the visitor is back
+  clearTimer(id, 'gone|' .. id, {timers = KEYS[6]})  -- the visitor is back
   redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
   emit('visitor_message', id, chatQueue, agent)
   return 1
@@ -41,7 +41,7 @@ redis.call('ZADD', KEYS[3], now, id)
 local step = 0
 for delay in string.gmatch(ARGV[5], '%d+') do
   step = step + 1
-  setTimer(id, 'overflow|' .. id .. '|' .. step, now + tonumber(delay))
+  setTimer(id, 'overflow|' .. id .. '|' .. step, now + tonumber(delay), {timers = KEYS[6]})
 end
 emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
