@@ -1,4 +1,5 @@
 import Foundation
+import Redis
 @testable import Routing
 @testable import Stats
 import SwitchboardTesting
@@ -13,6 +14,18 @@ import Testing
         let folder = try LuaScripts.write(scripts, folder: "luacheck-stats")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
+    }
+
+    /// `includes/keys.lua` builds, from the event stream's name, the same names as `StatsKeys`.
+    @Test func luaKeyNamesAreThoseOfStatsKeys() async throws {
+        let keysLua = try String(
+            contentsOfFile: RunDirectory.repositoryRoot + "/Sources/Stats/Lua/includes/keys.lua", encoding: .utf8)
+        let probe = keysLua + "\nreturn {K.applied, K.totals, K.facts(29000000), K.chat('7')}"
+        try await withStatsRedis { _, redis in
+            let keys = StatsKeys(prefix: "sb")
+            let names = try await redis.send("EVAL", probe, "1", keys.events).array?.compactMap(\.string)
+            #expect(names == [keys.applied, keys.totals, keys.facts(minute: 29_000_000), keys.chat("7")])
+        }
     }
 
     @Test func everyEventTypeInTheScriptsIsARoutingEvent() throws {

@@ -4,7 +4,7 @@
 -- and acknowledged together: no event is lost or counted twice. Entries are applied from the
 -- stream itself, in order from the cursor, whoever they were delivered to.
 -- KEYS[1] event stream ({prefix}:events)   KEYS[2] the applied cursor   KEYS[3] all-time totals
---   (other stats keys share the stream's prefix: {prefix}:stats:...)
+--   (the facts of each minute and each open chat's state are named by includes/keys.lua)
 -- ARGV[1] consumer group   ARGV[2] most entries to apply in this call
 -- ARGV[3] queue SLAs in ms, JSON {"queue": ms}   ARGV[4] SLA in ms of a queue not listed
 -- ARGV[5] seconds to keep each minute's facts (0: for ever)
@@ -12,8 +12,8 @@
 -- ARGV[7...] ids delivered to the caller: entries up to the highest are applied; every
 --            delivered id at or below the cursor afterwards is acknowledged. None: apply up to the end.
 -- Returns {entries applied now, the applied cursor, 1 if there may be more to apply up to the highest id}
-local P = string.sub(KEYS[1], 1, -7)
-local S = P .. 'stats:'
+--- @include "includes/keys"
+
 local group, limit = ARGV[1], tonumber(ARGV[2])
 local slas = cjson.decode(ARGV[3])
 local defaultSla, keep = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -41,7 +41,7 @@ local function sla(queue) return tonumber(slas[queue] or defaultSla) end
 -- A fact: one count or timing sample (ms) with its queue and agent, kept in the list of
 -- the minute it happened in; all-time totals per queue for /metrics beside it.
 local function fact(ts, kind, queue, agent, value)
-  local key = S .. 'facts:' .. math.floor(ts / 60000)
+  local key = K.facts(math.floor(ts / 60000))
   redis.call('RPUSH', key, kind .. '\t' .. queue .. '\t' .. agent .. '\t' .. (value or 1))
   if keep > 0 then redis.call('EXPIRE', key, keep) end
   local totals = KEYS[3]
@@ -58,7 +58,6 @@ local function fact(ts, kind, queue, agent, value)
   redis.call('HINCRBY', totals, kind .. '|' .. queue .. '|le|' .. bucket, 1)
 end
 
-local function chatKey(id) return S .. 'chat:' .. id end
 
 -- A wait starts: the chat (again) enters a queue and counts as offered to it.
 local function startWait(c, queue, ts)
@@ -135,7 +134,7 @@ for _, entry in ipairs(entries) do
   for i = 1, #fields, 2 do e[fields[i]] = fields[i + 1] end
   local handler = handlers[e.type]
   local ts = tonumber(e.ts)
-  if handler and ts and e.chat and e.chat ~= '' then handler(e, chatKey(e.chat), ts) end
+  if handler and ts and e.chat and e.chat ~= '' then handler(e, K.chat(e.chat), ts) end
   cursor = entry[1]
   redis.call('XACK', KEYS[1], group, cursor)
 end
