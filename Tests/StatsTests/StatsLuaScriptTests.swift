@@ -16,6 +16,23 @@ import Testing
         #expect(status == 0, "\(report)")
     }
 
+    /// The assembled script runs on its own with `redis-cli --eval`: one queued event is applied.
+    @Test func theApplyingScriptRunsWithRedisCLIEval() async throws {
+        let script = StatsLua.applyEvents
+        let folder = try LuaScripts.write([(script.name, script.source)], folder: "redis-cli-eval-stats")
+        try await withStatsRedis { server, redis in
+            let keys = StatsKeys(prefix: "sb")
+            try await redis.send("XGROUP", "CREATE", keys.events, "stats", "0", "MKSTREAM")
+            try await redis.send(
+                "XADD", keys.events, "*", "type", "queued", "chat", "1", "queue", "sales", "agent", "", "ts", "60000")
+            let (status, output) = try await LuaScripts.evalWithRedisCLI(
+                "\(folder)/\(script.name).lua", port: server.port, keys: [keys.events, keys.applied, keys.totals],
+                arguments: ["stats", "10", "{}", "60000", "0", "1000,5000"])
+            #expect(status == 0 && !output.contains("ERR") && output.hasPrefix("1) (integer) 1"), "\(output)")
+            #expect(try await redis.send("HGET", keys.totals, "offered|sales").string == "1")
+        }
+    }
+
     /// `includes/keys.lua` builds, from the event stream's name, the same names as `StatsKeys`.
     @Test func luaKeyNamesAreThoseOfStatsKeys() async throws {
         let keysLua = try String(
