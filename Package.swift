@@ -63,15 +63,23 @@ let package = Package(
             dependencies: ["XMPP", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        // The routing engine: chats, queues and agents in Redis, changed only by atomic Lua scripts.
+        // Turns a target's `Lua/*.lua` scripts (includes inlined) into Swift constants at build time,
+        // so the binary carries them with no resource folder beside it.
+        .executableTarget(name: "LuaAssembler"),
+        .plugin(name: "EmbedLuaScripts", capability: .buildTool(), dependencies: ["LuaAssembler"]),
+        // The routing key schema, chat states and event types, shared by the router and the stats service.
+        .target(name: "RoutingSchema", swiftSettings: swiftSettings),
+        // The routing engine: chats, queues and agents in Redis, changed only by atomic Lua scripts (`Lua/`).
         .target(
             name: "Routing",
             dependencies: [
-                "Redis", "XMPP", "Workflow",
+                "Redis", "XMPP", "Workflow", "RoutingSchema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["Lua"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedLuaScripts"]
         ),
         // HTML escaping, shared by the web widget's server and the stats dashboard.
         .target(name: "HTML", swiftSettings: swiftSettings),
@@ -79,13 +87,15 @@ let package = Package(
         .target(
             name: "Stats",
             dependencies: [
-                "Redis", "Routing", "Workflow", "HTML",
+                "Redis", "RoutingSchema", "Workflow", "HTML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["Lua"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedLuaScripts"]
         ),
         // The agent console: a pure screen model, a terminal layer, key decoding, and the agent's XMPP session.
         .target(
@@ -197,6 +207,7 @@ let package = Package(
             dependencies: ["Bench", "switchboard", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "LuaAssemblerTests", dependencies: ["LuaAssembler"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConsoleTests",
             dependencies: ["Console", "XMPP"],

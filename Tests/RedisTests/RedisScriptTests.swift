@@ -6,7 +6,7 @@ import Testing
     // KEYS[1]: a counter; ARGV[1]: the increment. Returns the new value.
     private static let incrementBy = RedisScript(
         name: "incrementBy",
-        source: "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+        source: "return redis.pcall('INCRBY', KEYS[1], ARGV[1])"
     )
 
     @Test func firstRunLoadsTheScriptThenEVALSHAIsUsed() async throws {
@@ -45,7 +45,7 @@ import Testing
 
     @Test func scriptErrorsAreThrown() async throws {
         try await withServerAndClient { _, client in
-            let broken = RedisScript(name: "broken", source: "return redis.call('NOSUCHCOMMAND')")
+            let broken = RedisScript(name: "broken", source: "return redis.pcall('NOSUCHCOMMAND')")
             let error = await #expect(throws: RedisError.self) { try await client.evalScript(broken) }
             guard case .server(let message) = error else {
                 Issue.record("expected a server error, got \(String(describing: error))")

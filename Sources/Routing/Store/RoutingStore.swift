@@ -1,8 +1,10 @@
 import Foundation
 import Redis
 
-/// The routing state in Redis. Every change goes through one atomic script, so routers
-/// sharing a Redis (or one restarted after a crash) never see a half-made change.
+/// The routing state in Redis. Every change goes through one atomic script (`Lua/verbNoun-N.lua`,
+/// embedded at build time as `RoutingLua`), so routers sharing a Redis (or one restarted after a
+/// crash) never see a half-made change. Each call passes the keys it knows up front as KEYS, the
+/// event stream first, and decodes the reply into the script's `ScriptReply` type.
 public struct RoutingStore: Sendable {
     public let keys: RoutingKeys
     let redis: RedisClient
@@ -20,64 +22,85 @@ public struct RoutingStore: Sendable {
         message: String? = nil, messageID: String? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
-        let reply = try await run(
-            .enqueue, [queue, visitor, name, channel.rawValue, delays, message ?? "", messageID ?? ""])
-        let parts = try reply.values(6)
-        return Enqueued(
-            chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
-            state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1, monitors: try parts.dropFirst(6).map { try $0.text() })
+        return try await run(
+            RoutingLua.enqueue,
+            keys: [
+                keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
+                keys.openChats, keys.timers,
+            ],
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", messageID ?? ""])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
         let json = try planEncoding.json(plan)
-        let values = try await run(.route, [json, String(limit)]).values()
-        return try stride(from: 0, to: values.count - 3, by: 4).map { index in
-            Assignment(
-                chat: try values[index].text(), agent: try values[index + 1].text(),
-                queue: try values[index + 2].text(), state: ChatStatus(rawValue: try values[index + 3].text()) ?? .active)
-        }
+        let made: Assignments = try await run(RoutingLua.route, keys: [keys.events, keys.timers], [json, String(limit)])
+        return made.assignments
     }
 
     public func accept(chat: String, agent: String) async throws -> Outcome {
-        try await outcome(.accept, [chat, agent])
+        try await run(
+            RoutingLua.accept, keys: [keys.events, keys.chat(chat), keys.agent(agent), keys.timers, keys.chatTimers(chat)],
+            [chat, agent])
     }
 
     /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
     public func decline(chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3) async throws -> Outcome {
-        try await outcome(.decline, [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit)])
+        try await run(
+            RoutingLua.decline,
+            keys: [
+                keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat), keys.agentChats(agent), keys.timers,
+                keys.chatTimers(chat),
+            ],
+            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit)])
     }
 
     public func close(chat: String, by closer: Closer, agent: String? = nil) async throws -> Outcome {
-        try await outcome(.close, [chat, closer.rawValue, agent ?? ""])
+        try await run(
+            RoutingLua.close,
+            keys: [
+                keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
+                keys.timers, keys.openChats,
+            ],
+            [chat, closer.rawValue, agent ?? ""])
     }
 
     /// Records an agent's presence; returns whether it changed.
     @discardableResult
     public func setPresence(agent: String, _ presence: AgentPresence, grace: Duration) async throws -> Bool {
-        let parts = try await run(.presence, [agent, presence.rawValue, String(grace.milliseconds)]).values(2)
-        return try parts[0].number() == 1
+        let change: PresenceChange = try await run(
+            RoutingLua.presence, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers],
+            [agent, presence.rawValue, String(grace.milliseconds)])
+        return change.changed
     }
 
     /// Ends an offline agent's grace period; returns the chats put back in their queues.
     public func expireGrace(agent: String) async throws -> [String] {
-        try await run(.expireGrace, [agent]).values().map { try $0.text() }
+        let requeued: RequeuedChats = try await run(
+            RoutingLua.expireGrace, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers], [agent])
+        return requeued.chats
     }
 
     /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`.
     public func overflow(chat: String, step: Int, moveTo queue: String?) async throws -> Outcome {
-        try await outcome(.overflow, [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
+        try await run(
+            RoutingLua.overflow, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
+            [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
     }
 
     public func transfer(chat: String, from agent: String, to target: TransferTarget) async throws -> Outcome {
-        switch target {
-        case .queue(let queue):
-            try await outcome(.transfer, [chat, agent, "queue", queue, "0", "0"])
+        let arguments = switch target {
+        case .queue(let queue): [chat, agent, "queue", queue, "0", "0"]
         case .agent(let jid, let capacity, let offerTimeout):
-            try await outcome(
-                .transfer, [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)])
+            [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)]
         }
+        return try await run(
+            RoutingLua.transfer,
+            keys: [
+                keys.events, keys.chat(chat), keys.declined(chat), keys.agent(agent), keys.agentChats(agent), keys.timers,
+                keys.chatTimers(chat),
+            ],
+            arguments)
     }
 
     /// Appends to the transcript; `.duplicate` for a message id already stored or a closed chat,
@@ -86,16 +109,10 @@ public struct RoutingStore: Sendable {
     public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
         async throws -> Recorded
     {
-        let parts = try await run(.record, [chat, kind.rawValue, sender, text, messageID ?? ""]).values(5)
-        let status: Recorded.Status = switch try parts[0].number() {
-        case 1: .stored
-        case -1: .notHolder
-        default: .duplicate
-        }
-        return Recorded(
-            status: status, visitor: try parts[1].text(), queue: try parts[2].text(),
-            channel: ChatChannel(rawValue: try parts[3].text()), agent: try parts[4].text(),
-            monitors: try parts.dropFirst(5).map { try $0.text() })
+        try await run(
+            RoutingLua.record,
+            keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat)],
+            [chat, kind.rawValue, sender, text, messageID ?? ""])
     }
 
     /// The chat's fields, or nil if there is no such chat.
@@ -161,9 +178,8 @@ public struct RoutingStore: Sendable {
 
     /// Timers due now (at most `limit`), and the time until the next one (nil if none).
     public func dueTimers(limit: Int = 100) async throws -> (due: [String], next: Duration?) {
-        let values = try await run(.dueTimers, [String(limit)]).values()
-        let wait = try values.first?.number() ?? -1
-        return (try values.dropFirst().map { try $0.text() }, wait < 0 ? nil : .milliseconds(wait))
+        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)])
+        return (timers.due, timers.next)
     }
 
     /// Succeeds once Redis answers (the client waits for a connection, with backoff).
@@ -174,7 +190,10 @@ public struct RoutingStore: Sendable {
     /// Sets a chat's timer of `kind` to fire after `delay`, or clears it (nil); false for a closed chat.
     @discardableResult
     public func setTimer(chat: String, _ kind: String, after delay: Duration?) async throws -> Bool {
-        try await run(.setTimer, [chat, kind, String(delay?.milliseconds ?? -1)]).number() == 1
+        let change: TimerChange = try await run(
+            RoutingLua.setTimer, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
+            [chat, kind, String(delay?.milliseconds ?? -1)])
+        return change.done
     }
 
     /// Which of `agents` are available now.
@@ -203,7 +222,7 @@ public struct RoutingStore: Sendable {
 
     /// A supervisor starts watching an open chat: `.done(agent holding it)` or `.refused(state)`.
     public func monitor(chat: String, supervisor: String) async throws -> Outcome {
-        try await outcome(.monitor, [chat, supervisor])
+        try await run(RoutingLua.monitor, keys: [keys.events, keys.chat(chat), keys.monitors(chat)], [chat, supervisor])
     }
 
     /// Notes that the agent holding `chat` has been told about it.
@@ -249,37 +268,10 @@ public struct RoutingStore: Sendable {
         try await redis.send("PUBLISH", keys.webNotices, payload)
     }
 
-    private func run(_ script: RoutingScript, _ arguments: [String]) async throws -> RESPValue {
-        try await redis.evalScript(script.redis, keys: [keys.events], args: arguments)
-    }
-
-    private func outcome(_ script: RoutingScript, _ arguments: [String]) async throws -> Outcome {
-        let parts = try await run(script, arguments).values(2)
-        return try parts[0].number() == 1 ? .done(try parts[1].text()) : .refused(try parts[1].text())
-    }
-}
-
-/// A reply from a routing script that does not have the documented shape.
-public struct UnexpectedReply: Error, CustomStringConvertible {
-    public let description: String
-}
-
-extension RESPValue {
-    func values(_ count: Int? = nil) throws -> [RESPValue] {
-        if isNull, count == nil { return [] }
-        guard let array, count.map({ array.count >= $0 }) ?? true else {
-            throw UnexpectedReply(description: "expected \(count.map(String.init) ?? "an") array, got \(self)")
-        }
-        return array
-    }
-
-    func text() throws -> String {
-        guard let string else { throw UnexpectedReply(description: "expected text, got \(self)") }
-        return string
-    }
-
-    func number() throws -> Int {
-        guard let int else { throw UnexpectedReply(description: "expected a number, got \(self)") }
-        return int
+    /// Runs one routing script; `scriptKeys` are its KEYS, as many as its name says.
+    private func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
+        async throws -> Reply
+    {
+        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments))
     }
 }

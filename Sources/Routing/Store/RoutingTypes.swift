@@ -1,21 +1,3 @@
-/// Where a chat is in its life: queued → offered → active → closed.
-public enum ChatStatus: String, Sendable, Hashable {
-    case queued, offered, active, closed
-}
-
-/// How a visitor reached Switchboard.
-public enum ChatChannel: String, Sendable, Hashable {
-    case xmpp, web
-}
-
-/// An agent's availability, from XMPP presence.
-public enum AgentPresence: String, Sendable, Hashable, CaseIterable {
-    case available, away, dnd, xa, offline
-
-    /// Only an available agent gets new chats.
-    public var takesChats: Bool { self == .available }
-}
-
 /// What became of an enqueue request.
 public struct Enqueued: Sendable, Hashable {
     public let chat: String

@@ -1,7 +1,7 @@
 import Foundation
 import Redis
 
-/// Applies routing events to the stats in Redis through `ApplyEventsScript`, and sets up the
+/// Applies routing events to the stats in Redis through `Lua/applyEvents-3.lua`, and sets up the
 /// consumer group it acknowledges them in.
 public struct EventApplier: Sendable {
     public let keys: StatsKeys
@@ -26,6 +26,20 @@ public struct EventApplier: Sendable {
         public var cursor: String
         /// Whether more entries up to the highest id asked for are left to apply.
         public var more: Bool
+
+        /// The script's reply: {entries applied now, the applied cursor, 1 if there may be more}.
+        init(_ reply: RESPValue) throws(StatsError) {
+            guard let parts = reply.array, parts.count == 3, let count = parts[0].int, let cursor = parts[1].string,
+                let more = parts[2].int
+            else { throw StatsError.unexpectedReply("the applying script answered \(reply)") }
+            self.init(count: count, cursor: cursor, more: more == 1)
+        }
+
+        init(count: Int, cursor: String, more: Bool) {
+            self.count = count
+            self.cursor = cursor
+            self.more = more
+        }
     }
 
     /// Creates the consumer group (with the stream) unless it exists. It starts at the stream's
@@ -48,11 +62,8 @@ public struct EventApplier: Sendable {
             group, String(batch), json, String(settings.defaultSLA.wholeMilliseconds), String(settings.retentionSeconds),
             MetricsBuckets.bounds.map(String.init).joined(separator: ","),
         ] + delivered
-        let reply = try await redis.evalScript(ApplyEventsScript.script, keys: [keys.events], args: arguments)
-        guard let parts = reply.array, parts.count == 3, let count = parts[0].int, let cursor = parts[1].string,
-            let more = parts[2].int
-        else { throw StatsError.unexpectedReply("the applying script answered \(reply)") }
-        return Applied(count: count, cursor: cursor, more: more == 1)
+        return try Applied(
+            try await redis.evalScript(StatsLua.applyEvents, keys: [keys.events, keys.applied, keys.totals], args: arguments))
     }
 
     /// Applies everything in the stream now (for tests and tools; the service follows the group).

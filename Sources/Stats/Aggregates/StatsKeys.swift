@@ -1,8 +1,8 @@
-import Routing
+import RoutingSchema
 
 /// The stats service's Redis keys, beside the routing keys under the same hash tag (`{sb}:stats:…`),
 /// so the applying script can touch them and the event stream in one Cluster slot. The Lua in
-/// `ApplyEventsScript` builds the same names.
+/// `Lua/applyEvents-3.lua` builds the same names.
 public struct StatsKeys: Sendable, Hashable {
     public let routing: RoutingKeys
 

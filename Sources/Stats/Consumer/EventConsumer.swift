@@ -3,7 +3,7 @@ import Redis
 import ServiceLifecycle
 
 /// Follows the routing event stream as one consumer of the stats group and applies what it is
-/// delivered (see `ApplyEventsScript`: applying and acknowledging are one atomic step).
+/// delivered (see `Lua/applyEvents-3.lua`: applying and acknowledging are one atomic step).
 ///
 /// On start it takes over entries left pending by consumers idle for a minute (a killed
 /// instance) and re-reads its own pending ones; any of them already applied are only

@@ -1,6 +1,6 @@
 import Foundation
 import Redis
-import Routing
+import RoutingSchema
 
 /// `/metrics` in the Prometheus text format (0.0.4): all-time counters and timing histograms per
 /// queue from the totals the applying script keeps in Redis (so a restart of the service does not

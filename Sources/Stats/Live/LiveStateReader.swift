@@ -1,5 +1,5 @@
 import Redis
-import Routing
+import RoutingSchema
 import Workflow
 
 /// Reads the queue and agent tables straight from the routing state (`RoutingKeys`): what is

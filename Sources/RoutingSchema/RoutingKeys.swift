@@ -1,4 +1,5 @@
-/// Every Redis key of the routing state, named in one place.
+/// Every Redis key of the routing state, named in one place. The Lua scripts name the keys they
+/// find as they run in `Sources/Routing/Lua/includes/keys.lua`; a test checks the two agree.
 ///
 /// All keys of one deployment share the hash tag `{prefix}`: an assignment touches a queue,
 /// several agents and a chat in one script, so they must live in one Redis Cluster slot.
@@ -29,7 +30,15 @@ public struct RoutingKeys: Sendable, Hashable {
     public func chat(_ id: String) -> String { base + "chat:" + id }
     public func transcript(_ id: String) -> String { base + "chat:" + id + ":transcript" }
     public func monitors(_ id: String) -> String { base + "chat:" + id + ":monitors" }
+    /// Agents who passed on the chat (declined, or let the offer time out): not offered it again.
+    public func declined(_ id: String) -> String { base + "chat:" + id + ":declined" }
+    /// The chat's timer members, so closing it clears them all from `timers`.
+    public func chatTimers(_ id: String) -> String { base + "chat:" + id + ":timers" }
+    /// Message ids already stored in the chat's transcript.
+    public func seen(_ id: String) -> String { base + "chat:" + id + ":seen" }
     public func waiting(_ queue: String) -> String { base + "queue:" + queue + ":waiting" }
+    /// The queue's round-robin pointer: the candidate index given a chat last.
+    public func roundRobin(_ queue: String) -> String { base + "queue:" + queue + ":rr" }
     public func agent(_ jid: String) -> String { base + "agent:" + jid }
     public func agentChats(_ jid: String) -> String { base + "agent:" + jid + ":chats" }
     public func visitorChat(queue: String, visitor: String) -> String { base + "visitor:" + queue + ":" + visitor }

@@ -1,0 +1,18 @@
+-- An agent accepts the chat offered to them.
+-- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the agent   KEYS[4] timers   KEYS[5] the chat's timers
+-- ARGV[1] chat id   ARGV[2] agent (bare JID)
+-- Returns {1, 'active'} or {0, why}: 'not-yours' (offered to, or held by, someone else), or the
+-- chat's state when it is not offered.
+--- @include "includes/clock"
+--- @include "includes/emit"
+--- @include "includes/clearTimer"
+
+local id, agent = ARGV[1], ARGV[2]
+local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
+if chat[1] and chat[1] ~= 'closed' and chat[2] ~= agent then return {0, 'not-yours'} end
+if chat[1] ~= 'offered' then return {0, chat[1] or 'unknown'} end
+redis.call('HSET', KEYS[2], 'state', 'active', 'accepted_at', now)
+clearTimer(id, 'offer|' .. id, {timers = KEYS[4], chatTimers = KEYS[5]})
+redis.call('HSET', KEYS[3], 'missed', 0)
+emit('accepted', id, chat[3], agent)
+return {1, 'active'}

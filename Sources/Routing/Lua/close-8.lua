@@ -1,0 +1,25 @@
+-- Closes a chat. Closed before an agent accepted it, it counts as abandoned.
+-- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the chat's timers   KEYS[4] its declined agents
+-- KEYS[5] its seen message ids   KEYS[6] its monitoring supervisors   KEYS[7] all timers   KEYS[8] open chats
+-- ARGV[1] chat id   ARGV[2] who closes: 'visitor' | 'agent' | 'timeout' | 'system'
+-- ARGV[3] the agent closing it (must hold the chat), or empty
+-- Returns {1, state before} or {0, why}.
+--- @include "includes/keys"
+--- @include "includes/clock"
+--- @include "includes/emit"
+--- @include "includes/release"
+
+local id, by = ARGV[1], ARGV[2]
+local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor')
+if not chat[1] or chat[1] == 'closed' then return {0, chat[1] or 'unknown'} end
+if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0, 'not-yours'} end
+local abandoned = (chat[1] == 'queued' or chat[1] == 'offered') and 1 or 0
+redis.call('ZREM', K.waiting(chat[3]), id)
+release(id, chat[2])
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('ZREM', KEYS[7], member) end
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+if redis.call('GET', K.visitor(chat[3], chat[4])) == id then redis.call('DEL', K.visitor(chat[3], chat[4])) end
+redis.call('SREM', KEYS[8], id)
+redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
+emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned)
+return {1, chat[1]}

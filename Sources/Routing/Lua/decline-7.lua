@@ -1,0 +1,31 @@
+-- An offer ends without acceptance: declined by the agent, or timed out. The chat goes back
+-- to the front of its queue and is not offered to that agent again.
+-- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the agent   KEYS[4] the chat's declined agents
+-- KEYS[5] the agent's chats   KEYS[6] timers   KEYS[7] the chat's timers
+-- ARGV[1] chat id   ARGV[2] agent   ARGV[3] 'declined' or 'timeout'
+-- ARGV[4] missed offers in a row after which the agent is set away
+-- Returns {1, 'queued' | 'away' (the agent was set away)} or {0, why}.
+--- @include "includes/emit"
+--- @include "includes/release"
+--- @include "includes/requeueFront"
+
+local id, agent, why = ARGV[1], ARGV[2], ARGV[3]
+local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
+if chat[1] ~= 'offered' then return {0, chat[1] or 'unknown'} end
+if chat[2] ~= agent then return {0, 'not-yours'} end
+local known = {chat = KEYS[2], agent = KEYS[3], agentChats = KEYS[5], timers = KEYS[6], chatTimers = KEYS[7]}
+release(id, agent, known)
+redis.call('SADD', KEYS[4], agent)
+requeueFront(id, chat[3], known)
+if why ~= 'timeout' then
+  emit('declined', id, chat[3], agent)
+  return {1, 'queued'}
+end
+emit('offer_timeout', id, chat[3], agent)
+local missed = redis.call('HINCRBY', KEYS[3], 'missed', 1)
+if missed >= tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[3], 'presence', 'away', 'missed', 0)
+  emit('presence', '', '', agent, 'presence', 'away', 'reason', 'missed-offers')
+  return {1, 'away'}
+end
+return {1, 'queued'}

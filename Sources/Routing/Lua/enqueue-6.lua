@@ -1,0 +1,48 @@
+-- A visitor's message to a queue: opens a chat unless the visitor has one open there, and
+-- keeps the message in its transcript (once, by message id), in one step.
+-- KEYS[1] event stream   KEYS[2] the visitor's open chat in the queue (its id)   KEYS[3] the queue's waiting chats
+-- KEYS[4] the chat id counter   KEYS[5] open chats   KEYS[6] timers
+-- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
+-- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
+-- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
+-- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
+--          waiting), state, agent, 1 if the message was stored now or 0, supervisors monitoring...}
+--- @include "includes/keys"
+--- @include "includes/clock"
+--- @include "includes/emit"
+--- @include "includes/setTimer"
+--- @include "includes/clearTimer"
+
+local queue, visitor = ARGV[1], ARGV[2]
+local function store(id, chatQueue, agent)
+  if ARGV[6] == '' then return 0 end
+  if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
+  clearTimer(id, 'gone|' .. id, {timers = KEYS[6]})  -- the visitor is back
+  redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
+  emit('visitor_message', id, chatQueue, agent)
+  return 1
+end
+local open = redis.call('GET', KEYS[2])
+-- An index left behind by a chat that moved on and closed since names no open chat.
+if open and redis.call('HGET', K.chat(open), 'state') == 'closed' then open = nil end
+if open then
+  local chat = redis.call('HMGET', K.chat(open), 'state', 'agent', 'queue')
+  local rank = redis.call('ZRANK', KEYS[3], open)
+  local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[3], chat[2])}
+  for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
+  return reply
+end
+local id = tostring(redis.call('INCR', KEYS[4]))
+redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],
+  'channel', ARGV[4], 'state', 'queued', 'agent', '', 'created', now, 'queued_at', now, 'dropped', 0)
+redis.call('SET', KEYS[2], id)
+redis.call('SADD', KEYS[5], id)
+redis.call('ZADD', KEYS[3], now, id)
+local step = 0
+for delay in string.gmatch(ARGV[5], '%d+') do
+  step = step + 1
+  setTimer(id, 'overflow|' .. id .. '|' .. step, now + tonumber(delay), {timers = KEYS[6]})
+end
+emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
+local stored = store(id, queue, '')
+return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored}

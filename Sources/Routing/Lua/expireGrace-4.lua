@@ -1,0 +1,21 @@
+-- The grace period of an offline agent ran out: their chats wait at the front of their queues again.
+-- KEYS[1] event stream   KEYS[2] the agent   KEYS[3] the agent's chats   KEYS[4] timers
+-- ARGV[1] agent
+-- Returns the ids of the chats put back (none if the agent came back meanwhile).
+--- @include "includes/keys"
+--- @include "includes/emit"
+--- @include "includes/release"
+--- @include "includes/requeueFront"
+
+local agent = ARGV[1]
+redis.call('ZREM', KEYS[4], 'grace|' .. agent)
+if redis.call('HGET', KEYS[2], 'presence') ~= 'offline' then return {} end
+local chats = redis.call('SMEMBERS', KEYS[3])
+table.sort(chats, function(a, b) return tonumber(a) > tonumber(b) end)  -- oldest ends up first
+for _, id in ipairs(chats) do
+  local queue = redis.call('HGET', K.chat(id), 'queue')
+  release(id, agent, {agent = KEYS[2], agentChats = KEYS[3]})
+  requeueFront(id, queue, {timers = KEYS[4]})
+  emit('requeued', id, queue, agent, 'reason', 'agent-offline')
+end
+return chats

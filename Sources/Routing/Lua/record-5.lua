@@ -1,0 +1,26 @@
+-- Appends a line to a chat's transcript, once: a message id seen before is not stored again.
+-- An agent's message or note is taken only from the agent holding the chat, while active;
+-- a supervisor's whisper (checked by the router) from its sender.
+-- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] its monitoring supervisors   KEYS[4] its seen message ids
+-- KEYS[5] its transcript
+-- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'whisper' | 'system'   ARGV[3] sender
+-- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty)
+-- Returns {1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
+--          does not hold the chat; the visitor; the queue; the channel; the agent; supervisors monitoring...}
+--- @include "includes/clock"
+--- @include "includes/emit"
+
+local id, kind = ARGV[1], ARGV[2]
+local chat = redis.call('HMGET', KEYS[2], 'state', 'queue', 'agent', 'visitor', 'channel')
+if not chat[1] or chat[1] == 'closed' then return {0, '', '', '', ''} end
+local where = {chat[4], chat[2], chat[5], chat[3]}
+for _, supervisor in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(where, supervisor) end
+if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then
+  return {-1, unpack(where)}
+end
+if ARGV[5] ~= '' and redis.call('SADD', KEYS[4], ARGV[5]) == 0 then return {0, unpack(where)} end
+redis.call('RPUSH', KEYS[5], cjson.encode({t = now, kind = kind, from = ARGV[3], text = ARGV[4]}))
+if kind == 'visitor' or kind == 'agent' then
+  emit(kind .. '_message', id, chat[2], chat[3])
+end
+return {1, unpack(where)}

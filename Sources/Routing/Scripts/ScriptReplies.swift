@@ -1,0 +1,102 @@
+import Redis
+
+// How each script's reply becomes its Swift type. The layouts are those the `.lua` headers document.
+
+extension Outcome: ScriptReply {
+    /// {1, what it did} or {0, why not}: accept, decline, close, overflow, transfer, monitor.
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let parts = try reply.values(2)
+        self = try parts[0].number() == 1 ? .done(try parts[1].text()) : .refused(try parts[1].text())
+    }
+}
+
+extension Enqueued: ScriptReply {
+    /// {chat, created, position, state, agent, message stored, monitors...}.
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let parts = try reply.values(6)
+        var monitors: [String] = []
+        for part in parts.dropFirst(6) { monitors.append(try part.text()) }
+        self.init(
+            chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
+            state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
+            messageStored: try parts[5].number() == 1, monitors: monitors)
+    }
+}
+
+extension Recorded: ScriptReply {
+    /// {1 stored | 0 duplicate or closed | -1 not the holder, visitor, queue, channel, agent, monitors...}.
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let parts = try reply.values(5)
+        let status: Status = switch try parts[0].number() {
+        case 1: .stored
+        case -1: .notHolder
+        default: .duplicate
+        }
+        var monitors: [String] = []
+        for part in parts.dropFirst(5) { monitors.append(try part.text()) }
+        self.init(
+            status: status, visitor: try parts[1].text(), queue: try parts[2].text(),
+            channel: ChatChannel(rawValue: try parts[3].text()), agent: try parts[4].text(), monitors: monitors)
+    }
+}
+
+/// `route-2`: the chats given, four elements per assignment.
+struct Assignments: ScriptReply {
+    let assignments: [Assignment]
+
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let values = try reply.values()
+        var assignments: [Assignment] = []
+        for index in stride(from: 0, to: values.count - 3, by: 4) {
+            assignments.append(Assignment(
+                chat: try values[index].text(), agent: try values[index + 1].text(), queue: try values[index + 2].text(),
+                state: ChatStatus(rawValue: try values[index + 3].text()) ?? .active))
+        }
+        self.assignments = assignments
+    }
+}
+
+/// `presence-4`: whether the presence changed, and what it was.
+struct PresenceChange: ScriptReply {
+    let changed: Bool
+    let previous: String
+
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let parts = try reply.values(2)
+        changed = try parts[0].number() == 1
+        previous = try parts[1].text()
+    }
+}
+
+/// `expireGrace-4`: the chats put back in their queues.
+struct RequeuedChats: ScriptReply {
+    let chats: [String]
+
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        chats = try reply.texts()
+    }
+}
+
+/// `dueTimers-1`: the timers due now, and how long until the next one (nil: none).
+struct DueTimers: ScriptReply {
+    let due: [String]
+    let next: Duration?
+
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let values = try reply.values()
+        let wait = try values.first?.number() ?? -1
+        var due: [String] = []
+        for value in values.dropFirst() { due.append(try value.text()) }
+        self.due = due
+        next = wait < 0 ? nil : .milliseconds(wait)
+    }
+}
+
+/// `setTimer-4`: whether the timer was set or cleared (false: the chat is closed or unknown).
+struct TimerChange: ScriptReply {
+    let done: Bool
+
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        done = try reply.number() == 1
+    }
+}
