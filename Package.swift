@@ -57,17 +57,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the router and agents' consoles agree on: chat addresses and the events beside notices.
+        .target(name: "AgentProtocol", dependencies: ["XMPP"], swiftSettings: swiftSettings),
         // Workflow files (YAML): queues, agents, canned replies, connection settings, and their checks.
         .target(
             name: "Workflow",
-            dependencies: ["XMPP", .product(name: "Yams", package: "Yams")],
+            dependencies: ["XMPP", "AgentProtocol", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The routing engine: chats, queues and agents in Redis, changed only by atomic Lua scripts.
         .target(
             name: "Routing",
             dependencies: [
-                "Redis", "XMPP", "Workflow",
+                "Redis", "XMPP", "Workflow", "AgentProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -90,7 +92,7 @@ let package = Package(
         // The agent console: a pure screen model, a terminal layer, key decoding, and the agent's XMPP session.
         .target(
             name: "Console",
-            dependencies: ["XMPP", "Reconnect", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["XMPP", "AgentProtocol", "Reconnect", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Web visitors: the demo page, the embeddable widget and its WebSocket, over the routing store.
@@ -125,7 +127,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "XMPP", "Redis", "Routing", "SwitchboardTesting",
+                "XMPP", "Redis", "Routing", "AgentProtocol", "SwitchboardTesting",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -195,6 +197,11 @@ let package = Package(
         .testTarget(
             name: "BenchTests",
             dependencies: ["Bench", "switchboard", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgentProtocolTests",
+            dependencies: ["AgentProtocol", "XMPP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

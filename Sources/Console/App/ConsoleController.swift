@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import XMPP
 
@@ -26,7 +27,7 @@ public actor ConsoleController {
 
     var domain: String { session.service.domain }
 
-    func address(_ chat: String) -> JID? { try? JID(local: "chat-\(chat)", domain: domain) }
+    func address(_ chat: String) -> JID? { ChatAddress.chat(chat).jid(domain: domain) }
 
     func redraw() { display.render(state, now: Date()) }
 
@@ -77,9 +78,11 @@ public actor ConsoleController {
     func poll() {
         let session = self.session, service = session.service, isSupervisor = state.isSupervisor
         Task {
-            if let text = try? await session.execute("queues", at: service) { self.update { $0.readQueues(text) } }
-            if let text = try? await session.execute("status", at: service) { await self.status(text) }
-            if isSupervisor, let text = try? await session.execute("agents", at: service) { self.update { $0.readAgents(text) } }
+            if let answer = try? await session.execute("queues", at: service) { self.update { $0.readQueues(answer.text) } }
+            if let answer = try? await session.execute("status", at: service) { await self.status(answer.text) }
+            if isSupervisor, let answer = try? await session.execute("agents", at: service) {
+                self.update { $0.readAgents(answer.text) }
+            }
         }
     }
 

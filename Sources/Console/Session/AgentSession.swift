@@ -140,7 +140,7 @@ public final class AgentSession: Sendable {
     }
 
     /// Runs an ad-hoc command with its fields filled in; returns what the router said.
-    public func execute(_ node: String, at address: JID, fields: [String: String] = [:]) async throws -> String {
+    public func execute(_ node: String, at address: JID, fields: [String: String] = [:]) async throws -> CommandAnswer {
         guard let connected = client.withLock({ $0 }) else { throw SessionError.offline }
         var command = XMLElement("command", namespace: Namespace.commands, attributes: [
             XMLAttribute("node", node), XMLAttribute("action", "execute"),
@@ -156,7 +156,7 @@ public final class AgentSession: Sendable {
         }
         do {
             let result = try await connected.request(IQ(type: .set, id: connected.nextID(), to: address, payload: command))
-            return result.payload?.child("note", namespace: Namespace.commands)?.text ?? "Done."
+            return CommandAnswer(result: result.payload)
         } catch let error as StanzaError {
             throw SessionError.refused(error.text ?? error.condition.rawValue)
         }

@@ -1,11 +1,17 @@
+import AgentProtocol
 import Foundation
 import XMPP
 
 /// Where a command's outcome goes: back as messages and stanza errors, or into the result of
 /// an ad-hoc command (XEP-0050).
 struct Responder: Sendable {
-    let say: @Sendable (String) -> Void
+    /// Text for the agent (nil: none), and what it means to consoles.
+    let answer: @Sendable (String?, AgentEvent?) -> Void
     let refuse: @Sendable (StanzaError) -> Void
+
+    func say(_ text: String, _ event: AgentEvent? = nil) { answer(text, event) }
+    /// What happened, with nothing to read: consoles only.
+    func mark(_ event: AgentEvent) { answer(nil, event) }
 }
 
 extension Router {
@@ -16,7 +22,10 @@ extension Router {
             return
         }
         let respond = Responder(
-            say: { self.tellAgent(agent.jid, chat: chat, $0, rules: rules) }, refuse: { self.reply(to: .message(message), $0) })
+            answer: { text, event in
+                if let text { self.tellAgent(agent.jid, chat: chat, text, event: event?.kind, rules: rules) }
+            },
+            refuse: { self.reply(to: .message(message), $0) })
         if let body = message.body, let command = AgentCommand(body) {
             try await chatCommand(command, chat: chat, agent: agent, respond: respond, rules: rules)
         } else if let body = message.body {
@@ -32,9 +41,10 @@ extension Router {
 
     /// Keeps the agent's text in the transcript and passes it to the visitor. `message`, when the
     /// text came as one, gives the id that de-duplicates it, and is confirmed (XEP-0184).
+    @discardableResult
     private func say(
         _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, respond: Responder, rules: RoutingRules
-    ) async throws {
+    ) async throws -> Recorded.Status {
         let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id)
         if recorded.status != .notHolder, let message { acknowledge(message) }
         switch recorded.status {
@@ -49,18 +59,19 @@ extension Router {
         case .duplicate:
             break
         }
+        return recorded.status
     }
 
     /// Runs a command on a chat, for its agent (or a supervisor's service commands).
     func chatCommand(_ command: AgentCommand, chat: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules)
         async throws
     {
-        let tell = respond.say
+        let tell = { (text: String) in respond.say(text) }
         switch command {
         case .accept:
             switch try await store.accept(chat: chat, agent: agent.jid) {
             case .done:
-                tell("Accepted. You are chatting with the visitor now.")
+                respond.say("Accepted. You are chatting with the visitor now.", AgentEvent(.accepted, chat: chat))
                 if let fields = try await store.chat(chat) { tellAssigned(chat: fields, agent: agent.jid, rules: rules) }
             case .refused("not-yours"):
                 respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))
@@ -80,7 +91,7 @@ extension Router {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to close."))
                 return
             }
-            tell("Closed.")
+            respond.say("Closed.", AgentEvent(.closed, chat: chat))
             if let fields, let visitor = fields["visitor"], let queue = fields["queue"] {
                 tellVisitor(visitor, queue: queue, goodbye(fields, rules: rules), state: .gone, as: .closed, rules: rules)
             }
@@ -89,7 +100,7 @@ extension Router {
             try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
         case .note(let text):
             let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: text)
-            if recorded.status == .stored { tell("Noted.") } else {
+            if recorded.status == .stored { respond.say("Noted.", AgentEvent(.noted, chat: chat)) } else {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
             }
         case .canned(let key):
@@ -101,7 +112,9 @@ extension Router {
             let text = template.filling([
                 "agent": agent.name, "visitor": fields["name"] ?? "", "queue": fields["queue"].flatMap { rules.queue($0)?.title } ?? "",
             ])
-            try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules)
+            if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
+                respond.mark(AgentEvent(.replied, chat: chat))
+            }
         case .who:
             guard let fields = try await store.chat(chat), fields["agent"] == agent.jid else {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
@@ -110,7 +123,7 @@ extension Router {
             tell("Visitor \(fields["name"] ?? "?") (\(fields["visitor"] ?? "?")), queue \(fields["queue"] ?? "?"), "
                 + "via \(fields["channel"] ?? "?"), chat \(fields["state"] ?? "?").")
         case .status, .queues, .agents, .help, .unknown, .monitor, .whisper:
-            try await serviceCommand(command, agent: agent, reply: respond.say, rules: rules)
+            try await serviceCommand(command, agent: agent, respond: respond, rules: rules)
         }
     }
 
@@ -127,7 +140,7 @@ extension Router {
         }
         switch try await store.transfer(chat: chat, from: agent.jid, to: destination) {
         case .done(let state):
-            respond.say("Transferred to \(target).")
+            respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
             guard let fields = try await store.chat(chat), let visitor = fields["visitor"], let queue = fields["queue"] else { return }
             tellVisitor(visitor, queue: queue, "You are being transferred; please hold on.", rules: rules)
             if case .agent(let jid, _, _) = destination {
@@ -144,18 +157,21 @@ extension Router {
     /// An agent writes to the service domain itself: commands about themselves and the queues.
     func serviceCommand(_ message: Message, rules: RoutingRules) async throws {
         guard let from = message.from, let agent = rules.agents[from.bare.description], let body = message.body else { return }
-        let reply = { (text: String) in self.tellFromService(from.bare, text, rules: rules) }
-        try await serviceCommand(AgentCommand(body) ?? .help, agent: agent, reply: reply, rules: rules)
+        let respond = Responder(
+            answer: { text, event in if let text { self.tellFromService(from.bare, text, event: event, rules: rules) } },
+            refuse: { self.reply(to: .message(message), $0) })
+        try await serviceCommand(AgentCommand(body) ?? .help, agent: agent, respond: respond, rules: rules)
     }
 
     func serviceCommand(
-        _ command: AgentCommand, agent: RoutingRules.Agent, reply: (String) -> Void, rules: RoutingRules
+        _ command: AgentCommand, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules
     ) async throws {
+        let reply = { (text: String) in respond.say(text) }
         switch command {
         case .status:
             let status = try await store.agentStatus(agent.jid)
             reply("You are \(status.presence.rawValue) with \(status.chats.count) of \(agent.capacity) chats"
-                + (status.chats.isEmpty ? "." : ": " + status.chats.sorted().map { "chat-\($0)" }.joined(separator: ", ") + "."))
+                + (status.chats.isEmpty ? "." : ": " + status.chats.sorted().map(ChatAddress.name(ofChat:)).joined(separator: ", ") + "."))
         case .queues:
             var lines: [String] = []
             for queue in rules.queues { lines.append("\(queue.name): \(try await store.waiting(queue.name).count) waiting") }
@@ -170,20 +186,22 @@ extension Router {
         case .monitor(let chat) where agent.isSupervisor:
             switch try await store.monitor(chat: chat, supervisor: agent.jid) {
             case .done(let holder):
-                reply("Monitoring chat-\(chat)" + (holder.isEmpty ? " (waiting for an agent)." : " (\(rules.agents[holder]?.name ?? holder))."))
+                respond.say(
+                    "Monitoring \(ChatAddress.name(ofChat: chat))" + (holder.isEmpty ? " (waiting for an agent)." : " (\(rules.agents[holder]?.name ?? holder)).")
+                    , AgentEvent(.monitoring, chat: chat))
                 let lines = try await store.transcript(chat).map { "[\($0.kind.rawValue)] \($0.from): \($0.text)" }
                 if !lines.isEmpty { tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), rules: rules) }
             case .refused(let state):
-                reply("There is no open chat-\(chat) (\(state)).")
+                reply("There is no open \(ChatAddress.name(ofChat: chat)) (\(state)).")
             }
         case .whisper(let chat, let text) where agent.isSupervisor:
             guard let holder = try await store.chat(chat)?["agent"], !holder.isEmpty,
                 try await store.record(chat: chat, .whisper, from: agent.jid, text: text).status == .stored
             else {
-                reply("chat-\(chat) has no agent to whisper to.")
+                reply("\(ChatAddress.name(ofChat: chat)) has no agent to whisper to.")
                 return
             }
-            tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", rules: rules)
+            tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", event: .whisper, rules: rules)
             reply("Whispered to \(rules.agents[holder]?.name ?? holder).")
         case .agents, .monitor, .whisper:
             reply("Only supervisors may do that.")

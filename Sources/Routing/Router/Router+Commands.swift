@@ -1,3 +1,4 @@
+import AgentProtocol
 import Synchronization
 import XMPP
 
@@ -68,8 +69,9 @@ extension Router {
     func answer(_ iq: IQ, rules: RoutingRules) async throws {
         guard iq.type == .get || iq.type == .set, let payload = iq.payload, let to = iq.to else { return }
         let agent = iq.from.flatMap { rules.agents[$0.bare.description] }
-        let chat = to.local.flatMap { $0.hasPrefix("chat-") ? String($0.dropFirst(5)) : nil }
-        let nodes = to.local == nil ? CommandNode.service : chat != nil ? CommandNode.chat : []
+        let address = ChatAddress(local: to.local)
+        let chat: String? = if case .chat(let id) = address { id } else { nil }
+        let nodes = address == .service ? CommandNode.service : chat != nil ? CommandNode.chat : []
         let offered = agent.map { agent in nodes.filter { !$0.supervisorsOnly || agent.isSupervisor } } ?? []
         switch (iq.type, payload.name, payload.namespace) {
         case (.get, "query", Namespace.discoInfo):
@@ -142,11 +144,11 @@ extension Router {
             return
         }
         let outcome = CommandOutcome()
-        let respond = Responder(say: { outcome.said($0) }, refuse: { outcome.refused($0) })
+        let respond = Responder(answer: { outcome.said($0, $1) }, refuse: { outcome.refused($0) })
         if let chat {
             try await chatCommand(node.command(values), chat: chat, agent: agent, respond: respond, rules: rules)
         } else {
-            try await serviceCommand(node.command(values), agent: agent, reply: respond.say, rules: rules)
+            try await serviceCommand(node.command(values), agent: agent, respond: respond, rules: rules)
         }
         if let refusal = outcome.refusal {
             component.send(iq.errorReply(refusal))
@@ -156,6 +158,7 @@ extension Router {
         var note = XMLElement.text("note", namespace: Namespace.commands, outcome.text ?? "Done.")
         note[attribute: "type"] = "info"
         response.append(note)
+        if let event = outcome.event { response.append(event.element) }
         component.send(iq.result(response))
     }
 
@@ -192,10 +195,16 @@ extension Router {
 
 /// What a command said while it ran, for the result's note.
 final class CommandOutcome: Sendable {
-    private let state = Mutex<(lines: [String], refusal: StanzaError?)>(([], nil))
+    private let state = Mutex<(lines: [String], event: AgentEvent?, refusal: StanzaError?)>(([], nil, nil))
 
-    func said(_ text: String) { state.withLock { $0.lines.append(text) } }
+    func said(_ text: String?, _ event: AgentEvent?) {
+        state.withLock { state in
+            if let text { state.lines.append(text) }
+            state.event = event ?? state.event
+        }
+    }
     func refused(_ error: StanzaError) { state.withLock { $0.refusal = $0.refusal ?? error } }
     var refusal: StanzaError? { state.withLock { $0.refusal } }
+    var event: AgentEvent? { state.withLock { $0.event } }
     var text: String? { state.withLock { $0.lines.isEmpty ? nil : $0.lines.joined(separator: "\n") } }
 }

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import ServiceLifecycle
 import XMPP
@@ -86,7 +87,7 @@ extension Router {
         let fields = try await store.chat(chat)
         guard try await store.close(chat: chat, by: .timeout).succeeded, let fields else { return }
         if let agent = fields["agent"], !agent.isEmpty {
-            tellAgent(agent, chat: chat, "The visitor left; the chat is closed.", state: .gone, rules: rules)
+            tellAgent(agent, chat: chat, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
         }
         if let visitor = fields["visitor"], let queue = fields["queue"].flatMap({ rules.queue($0) }) {
             tellVisitor(visitor, queue: queue.name, goodbye(fields, rules: rules), as: .closed, rules: rules)
@@ -103,7 +104,7 @@ extension Router {
             try await store.cancelTimer("offer|\(chat)")
             return
         }
-        tellAgent(agent, chat: chat, "The offer expired; the chat goes to the next agent.", rules: rules)
+        tellAgent(agent, chat: chat, "The offer expired; the chat goes to the next agent.", event: .offerExpired, rules: rules)
         if result == "away", let jid = try? JID(agent) {
             tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) offers in a row and were set away. "
                 + "Change your status to available to take chats again.", rules: rules)

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import XMPP
 
@@ -95,7 +96,7 @@ extension Router {
         }
         guard chat["state"] == "active", let agent = chat["agent"] else { return }
         tellAgent(agent, chat: id, state == .gone ? "The visitor seems to have closed their chat window." : nil,
-                  state: state, rules: rules)
+                  state: state, event: state == .gone ? .windowClosed : nil, rules: rules)
     }
 
     func visitorEnds(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
@@ -107,7 +108,7 @@ extension Router {
         guard try await store.close(chat: id, by: .visitor).succeeded else { return }
         tellVisitor(visitor, queue: queue.name, goodbye(chat, rules: rules), as: .closed, rules: rules)
         if !agent.isEmpty {
-            tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, rules: rules)
+            tellAgent(agent, chat: id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
             await routeWaitingChats()
         }
     }
@@ -183,18 +184,12 @@ extension Router {
     /// state waited [timeout] sla/>`, times in seconds.
     static func offerDetail(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> XMLElement {
         let queue = rules.queue(assignment.queue)
-        var attributes = [
-            XMLAttribute("chat", assignment.chat), XMLAttribute("queue", assignment.queue), XMLAttribute("name", name),
-            XMLAttribute("state", assignment.state.rawValue), XMLAttribute("waited", "\(waited)"),
-            XMLAttribute("sla", "\(queue?.sla.components.seconds ?? 60)"),
-        ]
-        if assignment.state == .offered, let timeout = queue?.plan.offerTimeout {
-            attributes.append(XMLAttribute("timeout", "\(timeout.components.seconds)"))
-        }
-        return XMLElement("offer", namespace: offerNamespace, attributes: attributes)
+        let timeout = assignment.state == .offered ? queue?.plan.offerTimeout.map { Int($0.components.seconds) } : nil
+        return OfferSummary(
+            chat: assignment.chat, queue: assignment.queue, name: name, isOffered: assignment.state == .offered,
+            waited: Int(waited), timeout: timeout, sla: Int(queue?.sla.components.seconds ?? 60)
+        ).element
     }
-
-    static let offerNamespace = "urn:switchboard:offer"
 
     func tellAssigned(chat: [String: String], agent: String, rules: RoutingRules) {
         guard let visitor = chat["visitor"], let queue = chat["queue"] else { return }

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import Logging
 import Redis
@@ -121,19 +122,22 @@ public final class Router: Service, Sendable {
         let rules = self.rules
         switch stanza {
         case .message(let message):
-            guard message.type != .error, let to = message.to, to.domain == rules.domain else { return }
-            if let local = to.local, local.hasPrefix("chat-") {
-                try await agentMessage(message, chat: String(local.dropFirst(5)), rules: rules)
-            } else if let local = to.local {
-                guard let queue = rules.queue(local) else {
-                    reply(to: stanza, StanzaError(.itemNotFound, text: "There is no queue called \(local)."))
+            guard message.type != .error, let to = message.to, let address = ChatAddress(to, domain: rules.domain) else { return }
+            switch address {
+            case .chat(let chat):
+                try await agentMessage(message, chat: chat, rules: rules)
+            case .queue(let name):
+                guard let queue = rules.queue(name) else {
+                    reply(to: stanza, StanzaError(.itemNotFound, text: "There is no queue called \(name)."))
                     return
                 }
                 try await visitorMessage(message, queue: queue, rules: rules)
-            } else if let from = message.from, rules.agents[from.bare.description] != nil {
-                try await serviceCommand(message, rules: rules)
-            } else if let queue = rules.queue(rules.defaultQueue) {
-                try await visitorMessage(message, queue: queue, rules: rules)
+            case .service:
+                if let from = message.from, rules.agents[from.bare.description] != nil {
+                    try await serviceCommand(message, rules: rules)
+                } else if let queue = rules.queue(rules.defaultQueue) {
+                    try await visitorMessage(message, queue: queue, rules: rules)
+                }
             }
         case .presence(let presence):
             try await presenceChanged(presence, rules: rules)
@@ -159,7 +163,7 @@ public final class Router: Service, Sendable {
     }
 
     func chatAddress(_ chat: String, rules: RoutingRules) -> JID? {
-        try? JID(local: "chat-\(chat)", domain: rules.domain)
+        ChatAddress.chat(chat).jid(domain: rules.domain)
     }
 
     /// A message to a visitor, from the queue's address, signed with a display name (XEP-0172);
@@ -180,13 +184,14 @@ public final class Router: Service, Sendable {
     }
 
     /// A message to an agent, from the chat's own address; `detail` is machine-readable
-    /// context for consoles (an offer's summary, the visitor's nick).
+    /// context for consoles (an offer's summary, the visitor's nick), `event` what a notice means.
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
-                   rules: RoutingRules) {
+                   event: AgentEvent.Kind? = nil, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
         var message = Message(to: to, from: chatAddress(chat, rules: rules), body: text)
         message.chatState = state
         if let detail { message.element.append(detail) }
+        if let event { message.element.append(AgentEvent(event, chat: chat).element) }
         component.send(message)
     }
 
@@ -208,8 +213,10 @@ public final class Router: Service, Sendable {
 
     static let receipts = "urn:xmpp:receipts"
 
-    /// A message to someone from the service domain itself.
-    func tellFromService(_ to: JID, _ text: String, rules: RoutingRules) {
-        component.send(Message(to: to, from: try? JID(domain: rules.domain), body: text))
+    /// A message to someone from the service domain itself, with what it means to consoles, if anything.
+    func tellFromService(_ to: JID, _ text: String, event: AgentEvent? = nil, rules: RoutingRules) {
+        var message = Message(to: to, from: try? JID(domain: rules.domain), body: text)
+        if let event { message.element.append(event.element) }
+        component.send(message)
     }
 }
