@@ -81,10 +81,16 @@ struct RouterCommand: AsyncParsableCommand {
                 keepaliveInterval: .seconds(keepalive)),
             logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
-        let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
+        let router = ChatRouter(
+            rules: RoutingRules(workflow), component: component, store: store, logger: logger,
+            channels: [WebVisitorChannel(store: store, logger: logger)])
         logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
         let reloader = WorkflowReloader(path: workflowOptions.workflow, overrides: workflow.xmpp, router: router, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router), .init(service: reloader)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: router), .init(service: reloader),
+            // Web visitors of a web service beside the routers (`switchboard web`) reach this router too.
+            .init(service: RelayedVisitorServer(desk: router, store: store, logger: logger)),
+        ]
         if !noWeb, let http = workflow.http {
             let web = try WebService(
                 settings: http, desk: router, store: store, redis: redis,
@@ -121,7 +127,7 @@ struct WorkflowReloader: Service {
     let path: String
     /// Connection settings cannot change while running: the ones in force are kept.
     let overrides: XMPPSettings
-    let router: Router
+    let router: ChatRouter
     let logger: Logger
 
     func run() async throws {

@@ -145,15 +145,7 @@ public final class AgentSession: Sendable {
         var command = XMLElement("command", namespace: Namespace.commands, attributes: [
             XMLAttribute("node", node), XMLAttribute("action", "execute"),
         ])
-        if !fields.isEmpty {
-            var form = XMLElement("x", namespace: Namespace.dataForms, attributes: [XMLAttribute("type", "submit")])
-            for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-                var field = XMLElement("field", namespace: Namespace.dataForms, attributes: [XMLAttribute("var", name)])
-                field.append(.text("value", namespace: Namespace.dataForms, value))
-                form.append(field)
-            }
-            command.append(form)
-        }
+        if !fields.isEmpty { command.append(DataForm.submission(fields)) }
         do {
             let result = try await connected.request(IQ(type: .set, id: connected.nextID(), to: address, payload: command))
             return CommandAnswer(result: result.payload)

@@ -243,12 +243,6 @@ public struct RoutingStore: Sendable {
     /// The connection settings of this store's Redis, for a subscription of its own.
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 
-    /// Tells web services about a web visitor's notice (pub/sub: only those listening now hear it).
-    public func publish(_ notice: VisitorNotice) async throws {
-        let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
-        try await redis.send("PUBLISH", keys.webNotices, payload)
-    }
-
     private func run(_ script: RoutingScript, _ arguments: [String]) async throws -> RESPValue {
         try await redis.evalScript(script.redis, keys: [keys.events], args: arguments)
     }

@@ -36,16 +36,16 @@ public struct WebService: Service {
     }
 
     public func run() async throws {
-        let hub = context.hub, logger = context.logger, keys = context.store.keys
+        let hub = context.hub, logger = context.logger, keys = WebKeys(context.store.keys)
         let subscriber = self.subscriber, relay = context.desk as? RelayedVisitorDesk
-        let channels = relay == nil ? [keys.webNotices] : [keys.webNotices, keys.webReplies]
+        let channels = relay == nil ? [keys.notices] : [keys.notices, keys.replies]
         let notices = Task {
             await subscriber.run(channels: channels) { event in
                 do {
                     switch event {
                     case .subscribed:
                         hub.resyncAll()
-                    case .message(keys.webReplies, let payload):
+                    case .message(keys.replies, let payload):
                         relay?.answered(try JSONDecoder().decode(VisitorReply.self, from: Data(payload)))
                     case .message(_, let payload):
                         hub.deliver(try JSONDecoder().decode(VisitorNotice.self, from: Data(payload)))

@@ -19,7 +19,7 @@ struct WebServiceContext: Sendable {
     init(desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits, logger: Logger) {
         self.desk = desk
         self.store = store
-        self.sessions = WebSessions(redis: redis, keys: store.keys)
+        self.sessions = WebSessions(redis: redis, keys: WebKeys(store.keys))
         self.hub = VisitorHub()
         self.limits = limits
         self.connectionsPerAddress = FloodLimiter(limit: limits.connectionsPerAddress, window: limits.window)
