@@ -169,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -206,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "XMPP"],
+            dependencies: ["Console", "XMPP", "AgentProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
