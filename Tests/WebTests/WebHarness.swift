@@ -56,7 +56,8 @@ final class WebHarness: Sendable {
                 let (listening, listened) = AsyncStream.makeStream(of: Int.self)
                 let web = try WebService(
                     settings: workflow.http ?? HTTPSettings(port: port),
-                    desk: beside ? RelayedVisitorDesk(rules: RoutingRules(workflow), store: store) : router, store: store, redis: redis,
+                    desk: beside ? RelayedVisitorDesk(rules: RoutingRules(workflow), store: store) : router,
+                    forms: WebForms(workflow), store: store, redis: redis,
                     logger: logger, onListening: { listened.yield($0) })
                 let relay = RelayedVisitorServer(desk: router, store: store, logger: logger)
                 let group = ServiceGroup(services: [router, web, relay], logger: logger)

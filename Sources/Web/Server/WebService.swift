@@ -20,15 +20,16 @@ public struct WebService: Service {
     let onListening: @Sendable (Int) async -> Void
 
     /// - Parameters:
+    ///   - forms: what each queue's widget asks for before the chat (nothing if not given).
     ///   - onListening: called with the bound port once the server listens (port 0 picks a free one).
     public init(
-        settings: HTTPSettings, desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits? = nil,
-        logger: Logger,
+        settings: HTTPSettings, desk: any VisitorDesk, forms: WebForms = WebForms(), store: RoutingStore, redis: RedisClient,
+        limits: WebLimits? = nil, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(WebServiceError) {
         self.settings = settings
         self.context = WebServiceContext(
-            desk: desk, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
+            desk: desk, forms: forms, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
             logger: logger)
         self.subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
         self.assets = try WidgetAssets.load()
