@@ -32,6 +32,14 @@ import XMPP
         #expect(AgentEvent.Kind.offerExpired.endsChat && !AgentEvent.Kind.windowClosed.endsChat && !AgentEvent.Kind.whisper.endsChat)
     }
 
+    @Test func agentStatusRoundTrip() {
+        let status = AgentStatus(presence: "available", capacity: 3, chats: ["5", "12"])
+        var command = XMLElement("command", namespace: Namespace.commands)
+        command.append(status.element)
+        #expect(AgentStatus(in: command) == status)
+        #expect(AgentStatus(in: XMLElement("command", namespace: Namespace.commands)) == nil)
+    }
+
     @Test func offerSummaryRoundTrip() {
         let offer = OfferSummary(chat: "5", queue: "sales", name: "Zoë", isOffered: true, waited: 3, timeout: 30, sla: 60)
         var message = XMLElement("message", namespace: Namespace.client)

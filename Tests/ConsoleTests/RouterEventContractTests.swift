@@ -26,6 +26,12 @@ import XMPP
             == .notice(chat: "5", text: "The offer expired; the chat goes to the next agent.", ended: false))
     }
 
+    @Test func theStatusElementGivesCapacityChatsAndPresence() {
+        var state = ConsoleState(account: "alice@localhost")
+        #expect(state.readStatus(AgentStatus(presence: "away", capacity: 4, chats: ["7"])) == "away")
+        #expect(state.capacity == 4 && state.chats.map(\.id) == ["7"] && state.chats[0].state == .active)
+    }
+
     @Test func anExpiredOfferClosesTheChatWithItsReason() throws {
         var state = ConsoleState(account: "alice@localhost")
         let offer = RouterEvent.Offer(chat: "5", queue: "sales", name: "Zoë", isOffered: true, waited: 3, timeout: 30, sla: 60)

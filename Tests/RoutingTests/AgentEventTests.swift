@@ -26,6 +26,8 @@ import XMPP
                     if case .chat(let id) = address { id } else { nil }
                 })
                 #expect(OfferSummary(in: offer.element)?.chat == chat && Self.event(offer) == nil)
+                let status = try await AdHocCommandTests.execute(alice, "status", at: service)
+                #expect(AgentStatus(in: status) == AgentStatus(presence: "available", capacity: 2, chats: [chat]))
 
                 // A relayed line: the nick, no event.
                 try await visitor.send(Message(to: sales, body: "are you there?"))

@@ -79,7 +79,7 @@ public actor ConsoleController {
         let session = self.session, service = session.service, isSupervisor = state.isSupervisor
         Task {
             if let answer = try? await session.execute("queues", at: service) { self.update { $0.readQueues(answer.text) } }
-            if let answer = try? await session.execute("status", at: service) { await self.status(answer.text) }
+            if let status = try? await session.execute("status", at: service).status { await self.status(status) }
             if isSupervisor, let answer = try? await session.execute("agents", at: service) {
                 self.update { $0.readAgents(answer.text) }
             }
@@ -88,8 +88,8 @@ public actor ConsoleController {
 
     /// The router's idea of the agent's presence wins (it sets agents who miss offers away);
     /// one that lost it altogether (it rejoined the server after the console did) is told again.
-    func status(_ text: String) async {
-        let presence = state.readStatus(text)
+    func status(_ status: AgentStatus) async {
+        let presence: String? = state.readStatus(status)
         if presence == "offline", state.link == .online {
             let session = self.session, availability = state.availability
             Task { try? await session.setAvailability(availability) }

@@ -107,9 +107,17 @@ extension ConsoleState {
         }
     }
 
-    /// Reads `/status` ("You are available with 1 of 3 chats: chat-5.") for the capacity, and
-    /// the agent's chats the console does not know (it started while they ran); returns the
-    /// presence the router has for the agent.
+    /// Takes the router's `<status/>` for the capacity, and the agent's chats the console does
+    /// not know (it started while they ran); returns the presence the router has for the agent.
+    @discardableResult
+    public mutating func readStatus(_ status: AgentStatus) -> String {
+        capacity = status.capacity
+        for id in status.chats where !id.isEmpty && index(of: id) == nil { chat(id, visitor: "", queue: "", state: .active) }
+        return status.presence
+    }
+
+    /// Reads the text of `/status` ("You are available with 1 of 3 chats: chat-5.") as
+    /// `readStatus(_: AgentStatus)` does, for a router that sends no `<status/>`.
     @discardableResult
     public mutating func readStatus(_ text: String) -> String? {
         let words = text.split(separator: " ")

@@ -6,16 +6,19 @@ import XMPP
 public struct CommandAnswer: Sendable, Equatable {
     public var text: String
     public var event: AgentEvent?
+    /// The agent's standing, in the answer to `status`.
+    public var status: AgentStatus?
 
-    public init(text: String, event: AgentEvent? = nil) {
+    public init(text: String, event: AgentEvent? = nil, status: AgentStatus? = nil) {
         self.text = text
         self.event = event
+        self.status = status
     }
 
     /// The answer in a command result (XEP-0050).
     init(result command: XMLElement?) {
         self.init(
             text: command?.child("note", namespace: Namespace.commands)?.text ?? "Done.",
-            event: command.flatMap { AgentEvent(in: $0) })
+            event: command.flatMap { AgentEvent(in: $0) }, status: command.flatMap { AgentStatus(in: $0) })
     }
 }

@@ -74,24 +74,25 @@ struct CommandServer: Sendable {
             outbox.send(iq.errorReply(refusal))
             return
         }
-        let event = outcome.event.map { [$0.element] } ?? []
-        outbox.send(iq.result(request.completed(note: outcome.text ?? "Done.", payload: event, session: session)))
+        let detail = outcome.detail.map { [$0] } ?? []
+        outbox.send(iq.result(request.completed(note: outcome.text ?? "Done.", payload: detail, session: session)))
     }
 }
 
 /// What a command said while it ran, for the result's note.
 final class CommandOutcome: Sendable {
-    private let state = Mutex<(lines: [String], event: AgentEvent?, refusal: StanzaError?)>(([], nil, nil))
+    private let state = Mutex<(lines: [String], detail: XMLElement?, refusal: StanzaError?)>(([], nil, nil))
 
-    func said(_ text: String?, _ event: AgentEvent?) {
+    func said(_ text: String?, _ detail: XMLElement?) {
         state.withLock { state in
             if let text { state.lines.append(text) }
-            state.event = event ?? state.event
+            state.detail = detail ?? state.detail
         }
     }
 
     func refused(_ error: StanzaError) { state.withLock { $0.refusal = $0.refusal ?? error } }
     var refusal: StanzaError? { state.withLock { $0.refusal } }
-    var event: AgentEvent? { state.withLock { $0.event } }
+    /// The element for consoles (an `AgentEvent`, an `AgentStatus`), the last one given.
+    var detail: XMLElement? { state.withLock { $0.detail } }
     var text: String? { state.withLock { $0.lines.isEmpty ? nil : $0.lines.joined(separator: "\n") } }
 }

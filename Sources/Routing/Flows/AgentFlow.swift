@@ -18,8 +18,8 @@ struct AgentFlow: Sendable {
             return
         }
         let respond = Responder(
-            answer: { text, event in
-                if let text { outbox.tellAgent(agent.jid, chat: chat, text, event: event?.kind, rules: rules) }
+            answer: { text, detail in
+                if let text { outbox.tellAgent(agent.jid, chat: chat, text, detail: detail, rules: rules) }
             },
             refuse: { outbox.reply(to: .message(message), $0) })
         if let body = message.body, let command = AgentCommand(body) {

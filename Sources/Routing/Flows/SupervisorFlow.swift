@@ -11,7 +11,7 @@ struct SupervisorFlow: Sendable {
     func message(_ message: Message, rules: RoutingRules) async throws {
         guard let from = message.from, let agent = rules.agents[from.bare.description], let body = message.body else { return }
         let respond = Responder(
-            answer: { text, event in if let text { outbox.tellFromService(from.bare, text, event: event, rules: rules) } },
+            answer: { text, detail in if let text { outbox.tellFromService(from.bare, text, detail: detail, rules: rules) } },
             refuse: { outbox.reply(to: .message(message), $0) })
         try await run(AgentCommand(body) ?? .help, agent: agent, respond: respond, rules: rules)
     }
@@ -21,8 +21,11 @@ struct SupervisorFlow: Sendable {
         switch command {
         case .status:
             let status = try await store.agentStatus(agent.jid)
-            reply("You are \(status.presence.rawValue) with \(status.chats.count) of \(agent.capacity) chats"
-                + (status.chats.isEmpty ? "." : ": " + status.chats.sorted().map(ChatAddress.name(ofChat:)).joined(separator: ", ") + "."))
+            let chats = status.chats.sorted()
+            respond.say(
+                "You are \(status.presence.rawValue) with \(status.chats.count) of \(agent.capacity) chats"
+                    + (chats.isEmpty ? "." : ": " + chats.map(ChatAddress.name(ofChat:)).joined(separator: ", ") + "."),
+                detail: AgentStatus(presence: status.presence.rawValue, capacity: agent.capacity, chats: chats).element)
         case .queues:
             var lines: [String] = []
             for queue in rules.queues { lines.append("\(queue.name): \(try await store.waiting(queue.name).count) waiting") }

@@ -36,9 +36,9 @@ struct Outbox: Sendable {
     }
 
     /// A message to someone from the service domain itself, with what it means to consoles, if anything.
-    func tellFromService(_ to: JID, _ text: String, event: AgentEvent? = nil, rules: RoutingRules) {
+    func tellFromService(_ to: JID, _ text: String, detail: XMLElement? = nil, rules: RoutingRules) {
         var message = Message(to: to, from: ChatAddress.service.jid(domain: rules.domain), body: text)
-        if let event { message.element.append(event.element) }
+        if let detail { message.element.append(detail) }
         component.send(message)
     }
 
