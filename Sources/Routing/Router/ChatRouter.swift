@@ -17,12 +17,9 @@ public final class ChatRouter: Service, Sendable {
     let store: RoutingStore
     let logger: Logger
     private let rulesInForce: RulesInForce
-    private let dispatcher: Dispatcher
+    let dispatcher: Dispatcher
     private let pass: RoutingPass
     private let timers: TimerLoop
-    /// Visitors of other channels than XMPP (web) come in here.
-    let visitors: VisitorFlow
-    private let channels: [any VisitorChannel]
     /// Stanzas handled side by side, in order per sender.
     private let lanes = StanzaLanes(limit: 64)
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
@@ -47,8 +44,6 @@ public final class ChatRouter: Service, Sendable {
         self.logger = logger
         self.rulesInForce = rulesInForce
         self.pass = pass
-        self.visitors = visitors
-        self.channels = channels
         self.dispatcher = Dispatcher(
             outbox: outbox, visitors: visitors, agents: agents, supervisor: supervisor,
             presence: PresenceFlow(store: store, outbox: outbox, pass: pass, alarm: alarm, logger: logger),
@@ -85,7 +80,7 @@ public final class ChatRouter: Service, Sendable {
         guard await waitForRedis() else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.timers.run() }
-            for channel in channels { group.addTask { await channel.run() } }
+            for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             await component.run { await self.handle($0) }
             group.cancelAll()
         }

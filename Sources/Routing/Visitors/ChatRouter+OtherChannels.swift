@@ -14,20 +14,20 @@ extension ChatRouter {
     {
         let rules = self.rules
         guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
-        return try await visitors.says(
+        return try await dispatcher.visitors.says(
             text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID, state: .active,
             queue: queue, rules: rules)
     }
 
     /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.
     public func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws {
-        try await visitors.chatState(state, visitor: visitor, queue: queue, rules: rules)
+        try await dispatcher.visitors.chatState(state, visitor: visitor, queue: queue, rules: rules)
     }
 
     /// Ends the visitor's open chat in `queue`, if any.
     public func visitorEnds(visitor: String, queue: String) async throws {
         let rules = self.rules
         guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
-        try await visitors.ends(visitor, queue: queue, rules: rules)
+        try await dispatcher.visitors.ends(visitor, queue: queue, rules: rules)
     }
 }
