@@ -57,10 +57,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the router and agents' consoles agree on: chat addresses and the events beside notices.
+        .target(name: "AgentProtocol", dependencies: ["XMPP"], swiftSettings: swiftSettings),
         // Workflow files (YAML): queues, agents, canned replies, connection settings, and their checks.
         .target(
             name: "Workflow",
-            dependencies: ["XMPP", .product(name: "Yams", package: "Yams")],
+            dependencies: ["XMPP", "AgentProtocol", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Turns a target's `Lua/*.lua` scripts (includes inlined) into Swift constants at build time,
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "Routing",
             dependencies: [
-                "Redis", "XMPP", "Workflow", "RoutingSchema",
+                "Redis", "XMPP", "Workflow", "RoutingSchema", "AgentProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -100,7 +102,7 @@ let package = Package(
         // The agent console: a pure screen model, a terminal layer, key decoding, and the agent's XMPP session.
         .target(
             name: "Console",
-            dependencies: ["XMPP", "Reconnect", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["XMPP", "AgentProtocol", "Reconnect", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Web visitors: the demo page, the embeddable widget and its WebSocket, over the routing store.
@@ -135,7 +137,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "XMPP", "Redis", "Routing", "SwitchboardTesting",
+                "XMPP", "Redis", "Routing", "AgentProtocol", "SwitchboardTesting",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -177,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -209,8 +211,13 @@ let package = Package(
         ),
         .testTarget(name: "LuaAssemblerTests", dependencies: ["LuaAssembler"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "AgentProtocolTests",
+            dependencies: ["AgentProtocol", "XMPP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "XMPP"],
+            dependencies: ["Console", "XMPP", "AgentProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Logging
 import XMPP
 
@@ -31,12 +32,12 @@ public struct FloorComponent: Sendable {
 
     private func relay(_ message: Message) {
         guard message.type != .error, let body = message.body, let from = message.from, let to = message.to else { return }
-        if let local = to.local, local.hasPrefix("chat-") {
-            guard let visitor = try? JID(local: String(local.dropFirst(5)), domain: userDomain) else { return }
+        if case .chat(let visitor) = ChatAddress(local: to.local) {
+            guard let visitor = try? JID(local: visitor, domain: userDomain) else { return }
             component.send(Message(to: visitor, from: try? JID(domain: to.domain), body: body))
         } else if let visitor = from.local {
             let agent = agents[Int(Self.hash(from.bare.description) % UInt64(agents.count))]
-            component.send(Message(to: agent, from: try? JID(local: "chat-\(visitor)", domain: to.domain), body: body))
+            component.send(Message(to: agent, from: ChatAddress.chat(visitor).jid(domain: to.domain), body: body))
         }
     }
 

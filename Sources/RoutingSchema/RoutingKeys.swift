@@ -20,12 +20,7 @@ public struct RoutingKeys: Sendable, Hashable {
     public var timers: String { base + "timers" }
     /// The ids of all chats not yet closed.
     public var openChats: String { base + "open" }
-
-    /// The pub/sub channel of notices for web visitors (agent replies, typing, position...).
-    public var webNotices: String { base + "web:notices" }
-    /// Pub/sub channels of a web service beside the routers: visitors' input, and the routers' answers.
-    public var webRequests: String { base + "web:requests" }
-    public var webReplies: String { base + "web:replies" }
+    // The web visitors' keys (`web:…`) are the Web target's `WebKeys`.
 
     public func chat(_ id: String) -> String { base + "chat:" + id }
     public func transcript(_ id: String) -> String { base + "chat:" + id + ":transcript" }
@@ -42,6 +37,4 @@ public struct RoutingKeys: Sendable, Hashable {
     public func agent(_ jid: String) -> String { base + "agent:" + jid }
     public func agentChats(_ jid: String) -> String { base + "agent:" + jid + ":chats" }
     public func visitorChat(queue: String, visitor: String) -> String { base + "visitor:" + queue + ":" + visitor }
-    /// A web visitor's session, found by the digest of its token (the token itself is never stored).
-    public func webSession(_ tokenDigest: String) -> String { base + "web:session:" + tokenDigest }
 }

@@ -81,13 +81,21 @@ struct RouterCommand: AsyncParsableCommand {
                 keepaliveInterval: .seconds(keepalive)),
             logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
-        let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
+        let router = ChatRouter(
+            rules: RoutingRules(workflow), component: component, store: store, logger: logger,
+            channels: [WebVisitorChannel(store: store, logger: logger)])
         logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)", "xmpp": "\(workflow.xmpp)"])
-        let reloader = WorkflowReloader(path: workflowOptions.workflow, overrides: workflow.xmpp, router: router, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router), .init(service: reloader)]
+        let forms = WebForms(workflow)
+        let reloader = WorkflowReloader(
+            path: workflowOptions.workflow, overrides: workflow.xmpp, router: router, forms: forms, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: router), .init(service: reloader),
+            // Web visitors of a web service beside the routers (`switchboard web`) reach this router too.
+            .init(service: RelayedVisitorServer(desk: router, store: store, logger: logger)),
+        ]
         if !noWeb, let http = workflow.http {
             let web = try WebService(
-                settings: http, desk: router, store: store, redis: redis,
+                settings: http, desk: router, forms: forms, store: store, redis: redis,
                 logger: Logger(label: "switchboard.web"))
             services.append(.init(service: web))
         }
@@ -121,7 +129,9 @@ struct WorkflowReloader: Service {
     let path: String
     /// Connection settings cannot change while running: the ones in force are kept.
     let overrides: XMPPSettings
-    let router: Router
+    let router: ChatRouter
+    /// The web widget's forms, reloaded with the rules.
+    let forms: WebForms
     let logger: Logger
 
     func run() async throws {
@@ -130,6 +140,7 @@ struct WorkflowReloader: Service {
                 var workflow = try Workflow.load(path: path, environment: ProcessInfo.processInfo.environment)
                 workflow.xmpp = overrides
                 router.reload(RoutingRules(workflow))
+                forms.reload(workflow)
             } catch {
                 logger.error("SIGHUP: \(path) is not valid; keeping the workflow in force:\n\(error)")
             }

@@ -38,7 +38,8 @@ struct WebCommand: AsyncParsableCommand {
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
         let web = try WebService(
-            settings: http, desk: RelayedVisitorDesk(rules: RoutingRules(workflow), store: store), store: store, redis: redis,
+            settings: http, desk: RelayedVisitorDesk(rules: RoutingRules(workflow), store: store), forms: WebForms(workflow),
+            store: store, redis: redis,
             logger: logger)
         logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)", "http": "\(http)"])
         let group = ServiceGroup(

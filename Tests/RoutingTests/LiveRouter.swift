@@ -97,7 +97,7 @@ extension LiveRouterSuite {
                 let live = LiveRouter(
                     prosody: prosody, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
                 let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: logger)
-                let router = Router(rules: try rules(prosody.serviceDomain), component: component, store: store, logger: logger)
+                let router = ChatRouter(rules: try rules(prosody.serviceDomain), component: component, store: store, logger: logger)
                 let task = Task { try await router.run() }
                 try await withCleanup {
                     try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }

@@ -39,6 +39,7 @@ final class WebHarness: Sendable {
     /// `switchboard web` does, and reaches the router through Redis.
     static func with(
         accounts: [String], workflow yaml: String, beside: Bool = false, trustedProxies: [String] = [],
+        limits: WebLimits? = nil,
         _ body: (WebHarness) async throws -> Void
     ) async throws {
         try await withProsodyServer(.init(accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0, "secret") }))) { prosody in
@@ -52,13 +53,17 @@ final class WebHarness: Sendable {
                 let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
                 let store = RoutingStore(redis: redis, prefix: "sb")
                 let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: logger)
-                let router = Router(rules: RoutingRules(workflow), component: component, store: store, logger: logger)
+                let router = ChatRouter(
+                    rules: RoutingRules(workflow), component: component, store: store, logger: logger,
+                    channels: [WebVisitorChannel(store: store, logger: logger)])
                 let (listening, listened) = AsyncStream.makeStream(of: Int.self)
                 let web = try WebService(
                     settings: workflow.http ?? HTTPSettings(port: port),
-                    desk: beside ? RelayedVisitorDesk(rules: RoutingRules(workflow), store: store) : router, store: store, redis: redis,
+                    desk: beside ? RelayedVisitorDesk(rules: RoutingRules(workflow), store: store) : router,
+                    forms: WebForms(workflow), store: store, redis: redis, limits: limits,
                     logger: logger, onListening: { listened.yield($0) })
-                let group = ServiceGroup(services: [router, web], logger: logger)
+                let relay = RelayedVisitorServer(desk: router, store: store, logger: logger)
+                let group = ServiceGroup(services: [router, web, relay], logger: logger)
                 let running = Task { try await group.run() }
                 let harness = WebHarness(prosody: prosody, store: store, redis: redis, port: port)
                 try await withCleanup {

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import XMPP
 
@@ -45,7 +46,7 @@ extension ConsoleController {
         case .transfer(let target):
             guard let chat = state.current else { return tell("No chat to transfer.", chat: nil) }
             onChat(chat, "transfer", fields: ["target": target]) { state, answer in
-                guard answer.hasPrefix("Transferred") else { return }
+                guard answer.event?.kind == .transferred else { return }
                 state.update(chat) { chat in
                     chat.state = .closed("transferred to \(Sanitizer.clean(target))")
                     chat.waitingSince = nil
@@ -58,10 +59,10 @@ extension ConsoleController {
             guard let chat = state.current else { return tell("No chat for a canned reply.", chat: nil) }
             let template = state.canned.first { $0.key == key }?.text
             onChat(chat, "canned", fields: ["key": key], quiet: true) { state, answer in
-                if answer.hasPrefix("No canned reply") {
-                    state.notice(answer, in: chat, at: Date())
-                } else {
+                if answer.event?.kind == .replied {
                     state.said("[\(key)] \(template ?? "canned reply sent")", in: chat, at: Date())
+                } else {
+                    state.notice(answer.text, in: chat, at: Date())
                 }
             }
         case .availability(let value):
@@ -81,14 +82,14 @@ extension ConsoleController {
             }
             state.forgetClosed()
             display.announce("current chat=\(state.current ?? "")")
-        case .queues: onService("queues") { state, text in state.readQueues(text) }
-        case .agents: onService("agents") { state, text in state.readAgents(text) }
+        case .queues: onService("queues") { state, answer in state.readQueues(answer.text) }
+        case .agents: onService("agents") { state, answer in state.readAgents(answer.text) }
         case .supervise:
             guard state.isSupervisor else { return tell("Only supervisors have the queue and agent table.", chat: nil) }
             state.showsSupervision.toggle()
         case .monitor(let chat):
             onService("monitor", fields: ["chat": chat]) { state, answer in
-                guard answer.hasPrefix("Monitoring") else { return }
+                guard answer.event?.kind == .monitoring else { return }
                 state.chat(chat, visitor: "", queue: "", state: .monitoring)
                 state.select(chat)
             }
@@ -113,7 +114,7 @@ extension ConsoleController {
     /// Runs a chat command; `then` changes the state with the router's answer when it succeeded.
     private func onChat(
         _ chat: String, _ node: String, fields: [String: String] = [:], quiet: Bool = false,
-        then: @escaping @Sendable (inout ConsoleState, String) -> Void
+        then: @escaping @Sendable (inout ConsoleState, CommandAnswer) -> Void
     ) {
         guard let to = address(chat) else { return }
         let session = self.session
@@ -121,7 +122,7 @@ extension ConsoleController {
             do {
                 let answer = try await session.execute(node, at: to, fields: fields)
                 self.update { then(&$0, answer) }
-                if !quiet { self.tell(answer, chat: chat) }
+                if !quiet { self.tell(answer.text, chat: chat) }
             } catch {
                 self.tell("\(node): \(error)", chat: chat)
             }
@@ -129,13 +130,13 @@ extension ConsoleController {
         }
     }
 
-    private func onService(_ node: String, fields: [String: String] = [:], then: @escaping @Sendable (inout ConsoleState, String) -> Void) {
+    private func onService(_ node: String, fields: [String: String] = [:], then: @escaping @Sendable (inout ConsoleState, CommandAnswer) -> Void) {
         let session = self.session, current = state.current
         Task {
             do {
                 let answer = try await session.execute(node, at: session.service, fields: fields)
                 self.update { then(&$0, answer) }
-                self.tell(answer, chat: node == "monitor" ? fields["chat"] : current)
+                self.tell(answer.text, chat: node == "monitor" ? fields["chat"] : current)
             } catch {
                 self.tell("\(node): \(error)", chat: current)
             }

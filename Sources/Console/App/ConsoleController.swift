@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import XMPP
 
@@ -26,7 +27,7 @@ public actor ConsoleController {
 
     var domain: String { session.service.domain }
 
-    func address(_ chat: String) -> JID? { try? JID(local: "chat-\(chat)", domain: domain) }
+    func address(_ chat: String) -> JID? { ChatAddress.chat(chat).jid(domain: domain) }
 
     func redraw() { display.render(state, now: Date()) }
 
@@ -77,16 +78,18 @@ public actor ConsoleController {
     func poll() {
         let session = self.session, service = session.service, isSupervisor = state.isSupervisor
         Task {
-            if let text = try? await session.execute("queues", at: service) { self.update { $0.readQueues(text) } }
-            if let text = try? await session.execute("status", at: service) { await self.status(text) }
-            if isSupervisor, let text = try? await session.execute("agents", at: service) { self.update { $0.readAgents(text) } }
+            if let answer = try? await session.execute("queues", at: service) { self.update { $0.readQueues(answer.text) } }
+            if let status = try? await session.execute("status", at: service).status { await self.status(status) }
+            if isSupervisor, let answer = try? await session.execute("agents", at: service) {
+                self.update { $0.readAgents(answer.text) }
+            }
         }
     }
 
     /// The router's idea of the agent's presence wins (it sets agents who miss offers away);
     /// one that lost it altogether (it rejoined the server after the console did) is told again.
-    func status(_ text: String) async {
-        let presence = state.readStatus(text)
+    func status(_ status: AgentStatus) async {
+        let presence: String? = state.readStatus(status)
         if presence == "offline", state.link == .online {
             let session = self.session, availability = state.availability
             Task { try? await session.setAvailability(availability) }

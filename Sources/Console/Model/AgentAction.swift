@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 
 /// What the agent typed on the input line: text for the current chat, or a `/command`.
@@ -61,8 +62,5 @@ public enum AgentAction: Sendable, Equatable {
     }
 
     /// `42`, `chat-42` and `chat-42@domain` name chat 42.
-    static func chatID(_ text: String) -> String {
-        let local = text.split(separator: "@").first.map(String.init) ?? text
-        return local.hasPrefix("chat-") ? String(local.dropFirst(5)) : local
-    }
+    static func chatID(_ text: String) -> String { ChatAddress.chatID(typed: text) }
 }

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 
 extension ConsoleState {
@@ -40,11 +41,20 @@ extension ConsoleState {
                 chat.add(.notice, who: "", text: text, at: now)
                 chat.visitorTyping = false
                 if ended {
-                    chat.state = .closed(text.hasPrefix("The offer expired") ? "offer expired" : "ended")
+                    chat.state = .closed("ended")
                     chat.waitingSince = nil
                 }
             }
             return ("\(ended ? "closed" : "notice") chat=\(id): \(Sanitizer.lines(text).joined(separator: " ⏎ "))", false)
+        case .offerExpired(let id, let text):
+            adopt(id, ended: true)
+            update(id) { chat in
+                chat.add(.notice, who: "", text: text, at: now)
+                chat.visitorTyping = false
+                chat.state = .closed("offer expired")
+                chat.waitingSince = nil
+            }
+            return ("closed chat=\(id): \(Sanitizer.lines(text).joined(separator: " ⏎ "))", false)
         case .whisper(let id, let text):
             adopt(id, ended: false)
             let current = self.current
@@ -97,15 +107,24 @@ extension ConsoleState {
         }
     }
 
-    /// Reads `/status` ("You are available with 1 of 3 chats: chat-5.") for the capacity, and
-    /// the agent's chats the console does not know (it started while they ran); returns the
-    /// presence the router has for the agent.
+    /// Takes the router's `<status/>` for the capacity, and the agent's chats the console does
+    /// not know (it started while they ran); returns the presence the router has for the agent.
+    @discardableResult
+    public mutating func readStatus(_ status: AgentStatus) -> String {
+        capacity = status.capacity
+        for id in status.chats where !id.isEmpty && index(of: id) == nil { chat(id, visitor: "", queue: "", state: .active) }
+        return status.presence
+    }
+
+    /// Reads the text of `/status` ("You are available with 1 of 3 chats: chat-5.") as
+    /// `readStatus(_: AgentStatus)` does, for a router that sends no `<status/>`.
     @discardableResult
     public mutating func readStatus(_ text: String) -> String? {
         let words = text.split(separator: " ")
         if let of = words.firstIndex(of: "of"), of + 1 < words.count, let value = Int(words[of + 1]) { capacity = value }
-        for word in words where word.hasPrefix("chat-") {
-            let id = String(word.dropFirst(5).prefix { $0.isNumber })
+        for word in words {
+            guard case .chat(let named) = ChatAddress(local: String(word)) else { continue }
+            let id = String(named.prefix { $0.isNumber })
             if !id.isEmpty, index(of: id) == nil { chat(id, visitor: "", queue: "", state: .active) }
         }
         return words.count > 2 && words[0] == "You" && words[1] == "are" ? String(words[2]) : nil

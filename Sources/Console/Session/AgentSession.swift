@@ -140,23 +140,15 @@ public final class AgentSession: Sendable {
     }
 
     /// Runs an ad-hoc command with its fields filled in; returns what the router said.
-    public func execute(_ node: String, at address: JID, fields: [String: String] = [:]) async throws -> String {
+    public func execute(_ node: String, at address: JID, fields: [String: String] = [:]) async throws -> CommandAnswer {
         guard let connected = client.withLock({ $0 }) else { throw SessionError.offline }
         var command = XMLElement("command", namespace: Namespace.commands, attributes: [
             XMLAttribute("node", node), XMLAttribute("action", "execute"),
         ])
-        if !fields.isEmpty {
-            var form = XMLElement("x", namespace: Namespace.dataForms, attributes: [XMLAttribute("type", "submit")])
-            for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-                var field = XMLElement("field", namespace: Namespace.dataForms, attributes: [XMLAttribute("var", name)])
-                field.append(.text("value", namespace: Namespace.dataForms, value))
-                form.append(field)
-            }
-            command.append(form)
-        }
+        if !fields.isEmpty { command.append(DataForm.submission(fields)) }
         do {
             let result = try await connected.request(IQ(type: .set, id: connected.nextID(), to: address, payload: command))
-            return result.payload?.child("note", namespace: Namespace.commands)?.text ?? "Done."
+            return CommandAnswer(result: result.payload)
         } catch let error as StanzaError {
             throw SessionError.refused(error.text ?? error.condition.rawValue)
         }

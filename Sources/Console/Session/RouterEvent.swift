@@ -1,16 +1,20 @@
+import AgentProtocol
 import Foundation
 import XMPP
 
 /// What a stanza from the router means to the console. The router writes to an agent from each
-/// chat's address `chat-ID@DOMAIN` (offers with an `<offer xmlns='urn:switchboard:offer'/>`
-/// summary, visitors' messages with their nick, typing, notices) and from the service domain.
+/// chat's address `chat-ID@DOMAIN` (offers with an `OfferSummary`, visitors' messages with their
+/// nick, typing, notices with an `AgentEvent`) and from the service domain. Decisions rest on
+/// those elements and on chat states, never on the wording of the text.
 public enum RouterEvent: Sendable, Equatable {
     /// A chat offered or given: its summary, and the lines of the transcript so far.
     case offer(Offer, history: [String])
     case visitorSaid(chat: String, name: String, text: String)
     case visitorState(chat: String, ChatState)
-    /// A notice from the router about a chat; `ended` when it says the chat is over.
+    /// A notice from the router about a chat; `ended` when the chat is over for this agent.
     case notice(chat: String, text: String, ended: Bool)
+    /// The offer of a chat was not answered in time: it went to the next agent.
+    case offerExpired(chat: String, text: String)
     case whisper(chat: String, text: String)
     /// The router refused what the agent sent to a chat (a message error).
     case refused(chat: String, text: String)
@@ -39,33 +43,35 @@ public enum RouterEvent: Sendable, Equatable {
         }
     }
 
-    static let offerNamespace = "urn:switchboard:offer"
     static let nickNamespace = "http://jabber.org/protocol/nick"
 
     /// The event a stanza carries, or nil when it is nothing for the console (or not from the service).
     public init?(_ stanza: Stanza, domain: String) {
-        guard case .message(let message) = stanza, let from = message.from, from.domain == domain, from.resource == nil
+        guard case .message(let message) = stanza, let from = message.from, from.resource == nil,
+            let address = ChatAddress(from, domain: domain)
         else { return nil }
-        if message.type == .error {
-            guard let local = from.local, local.hasPrefix("chat-"), local.count > 5 else { return nil }
-            let error = message.error
-            self = .refused(chat: String(local.dropFirst(5)), text: error.map { $0.text ?? $0.condition.rawValue } ?? "refused")
-            return
-        }
-        guard let local = from.local else {
+        let chat: String
+        switch address {
+        case .chat(let id) where !id.isEmpty:
+            chat = id
+        case .service where message.type != .error:
             guard let body = message.body else { return nil }
             self = .service(body)
             return
+        case .chat, .service, .queue:
+            return nil
         }
-        guard local.hasPrefix("chat-"), local.count > 5 else { return nil }
-        let chat = String(local.dropFirst(5))
-        if let detail = message.element.child("offer", namespace: Self.offerNamespace) {
+        if message.type == .error {
+            let error = message.error
+            self = .refused(chat: chat, text: error.map { $0.text ?? $0.condition.rawValue } ?? "refused")
+            return
+        }
+        if let summary = OfferSummary(in: message.element) {
             let lines = (message.body ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             self = .offer(
                 Offer(
-                    chat: chat, queue: detail[attribute: "queue"] ?? "", name: detail[attribute: "name"] ?? "",
-                    isOffered: detail[attribute: "state"] == "offered", waited: Int(detail[attribute: "waited"] ?? "") ?? 0,
-                    timeout: detail[attribute: "timeout"].flatMap { Int($0) }, sla: detail[attribute: "sla"].flatMap { Int($0) }),
+                    chat: chat, queue: summary.queue, name: summary.name, isOffered: summary.isOffered, waited: summary.waited,
+                    timeout: summary.timeout, sla: summary.sla),
                 history: Array(lines.dropFirst()))
             return
         }
@@ -76,13 +82,14 @@ public enum RouterEvent: Sendable, Equatable {
         }
         if let nick = message.element.child("nick", namespace: Self.nickNamespace) {
             self = .visitorSaid(chat: chat, name: nick.text, text: body)
-        } else if body.hasPrefix("[whisper from ") {
-            self = .whisper(chat: chat, text: body)
-        } else {
-            // The router ends a chat it tells the agent about with `gone`, or lets an offer expire.
-            let ended = message.chatState == .gone && !body.contains("seems to have closed")
-                || body.hasPrefix("The offer expired")
-            self = .notice(chat: chat, text: body, ended: ended)
+            return
+        }
+        switch AgentEvent(in: message.element)?.kind {
+        case .whisper: self = .whisper(chat: chat, text: body)
+        case .offerExpired: self = .offerExpired(chat: chat, text: body)
+        case let kind?: self = .notice(chat: chat, text: body, ended: kind.endsChat)
+        // No event: the router ends a chat it tells the agent about with `gone`.
+        case nil: self = .notice(chat: chat, text: body, ended: message.chatState == .gone)
         }
     }
 }

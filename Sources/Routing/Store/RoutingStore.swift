@@ -262,12 +262,6 @@ public struct RoutingStore: Sendable {
     /// The connection settings of this store's Redis, for a subscription of its own.
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 
-    /// Tells web services about a web visitor's notice (pub/sub: only those listening now hear it).
-    public func publish(_ notice: VisitorNotice) async throws {
-        let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
-        try await redis.send("PUBLISH", keys.webNotices, payload)
-    }
-
     /// Runs one routing script; `scriptKeys` are its KEYS, as many as its name says.
     private func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
         async throws -> Reply

@@ -61,7 +61,7 @@ public final class RelayedVisitorDesk: VisitorDesk {
             waiting.withLock { $0[request.id] = continuation }
             Task {
                 do {
-                    try await store.publish(request, on: store.keys.webRequests)
+                    try await store.publish(request, on: WebKeys(store.keys).requests)
                 } catch {
                     waiting.withLock { $0.removeValue(forKey: request.id) }?.resume(throwing: error)
                 }

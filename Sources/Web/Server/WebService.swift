@@ -20,15 +20,16 @@ public struct WebService: Service {
     let onListening: @Sendable (Int) async -> Void
 
     /// - Parameters:
+    ///   - forms: what each queue's widget asks for before the chat (nothing if not given).
     ///   - onListening: called with the bound port once the server listens (port 0 picks a free one).
     public init(
-        settings: HTTPSettings, desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits? = nil,
-        logger: Logger,
+        settings: HTTPSettings, desk: any VisitorDesk, forms: WebForms = WebForms(), store: RoutingStore, redis: RedisClient,
+        limits: WebLimits? = nil, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(WebServiceError) {
         self.settings = settings
         self.context = WebServiceContext(
-            desk: desk, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
+            desk: desk, forms: forms, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
             logger: logger)
         self.subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
         self.assets = try WidgetAssets.load()
@@ -36,16 +37,16 @@ public struct WebService: Service {
     }
 
     public func run() async throws {
-        let hub = context.hub, logger = context.logger, keys = context.store.keys
+        let hub = context.hub, logger = context.logger, keys = WebKeys(context.store.keys)
         let subscriber = self.subscriber, relay = context.desk as? RelayedVisitorDesk
-        let channels = relay == nil ? [keys.webNotices] : [keys.webNotices, keys.webReplies]
+        let channels = relay == nil ? [keys.notices] : [keys.notices, keys.replies]
         let notices = Task {
             await subscriber.run(channels: channels) { event in
                 do {
                     switch event {
                     case .subscribed:
                         hub.resyncAll()
-                    case .message(keys.webReplies, let payload):
+                    case .message(keys.replies, let payload):
                         relay?.answered(try JSONDecoder().decode(VisitorReply.self, from: Data(payload)))
                     case .message(_, let payload):
                         hub.deliver(try JSONDecoder().decode(VisitorNotice.self, from: Data(payload)))

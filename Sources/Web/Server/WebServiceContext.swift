@@ -6,6 +6,7 @@ import Routing
 /// What every connection of the web service shares: the router, Redis, limits and the hub.
 struct WebServiceContext: Sendable {
     let desk: any VisitorDesk
+    let forms: WebForms
     let store: RoutingStore
     let sessions: WebSessions
     let hub: VisitorHub
@@ -16,10 +17,11 @@ struct WebServiceContext: Sendable {
     let messagesPerSession: FloodLimiter
     let logger: Logger
 
-    init(desk: any VisitorDesk, store: RoutingStore, redis: RedisClient, limits: WebLimits, logger: Logger) {
+    init(desk: any VisitorDesk, forms: WebForms, store: RoutingStore, redis: RedisClient, limits: WebLimits, logger: Logger) {
         self.desk = desk
+        self.forms = forms
         self.store = store
-        self.sessions = WebSessions(redis: redis, keys: store.keys)
+        self.sessions = WebSessions(redis: redis, keys: WebKeys(store.keys))
         self.hub = VisitorHub()
         self.limits = limits
         self.connectionsPerAddress = FloodLimiter(limit: limits.connectionsPerAddress, window: limits.window)
@@ -30,8 +32,7 @@ struct WebServiceContext: Sendable {
 
     /// The details a queue's widget asks for before the chat (the workflow's `web_form`).
     func form(_ queue: String) -> ServerMessage.Form {
-        let queue = desk.rules.queue(queue)
-        return ServerMessage.Form(name: queue?.asksName ?? false, email: queue?.asksEmail ?? false)
+        forms.form(queue)
     }
 
     /// Whether a chat in `queue` opened now would be served: false when it would be closed at once

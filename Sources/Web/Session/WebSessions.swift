@@ -23,7 +23,7 @@ struct WebSession: Sendable, Hashable {
 /// ever in the widget's storage, so reading Redis does not let anyone resume a chat.
 struct WebSessions: Sendable {
     let redis: RedisClient
-    let keys: RoutingKeys
+    let keys: WebKeys
     /// A session with a chat, unused this long, is forgotten.
     var lifetime: Duration = .seconds(30 * 24 * 3600)
     /// A session that never opened a chat is forgotten this long after its last use: anyone may
@@ -36,7 +36,7 @@ struct WebSessions: Sendable {
         let session = WebSession(
             visitor: WebVisitor.prefix + Hex.encode(try SecureRandom.bytes(count: 16)), queue: queue, name: name, email: email,
             chat: "")
-        let key = keys.webSession(Self.digest(token))
+        let key = keys.session(Self.digest(token))
         _ = try await redis.pipeline([
             RedisCommand("HSET", [key, "visitor", session.visitor, "queue", queue, "name", name, "email", email, "chat", ""]),
             RedisCommand("EXPIRE", [key, String(silentLifetime.components.seconds)]),
@@ -47,7 +47,7 @@ struct WebSessions: Sendable {
     /// The session of `token`, or nil for a malformed or unknown token; using it keeps it alive.
     func find(_ token: String) async throws -> WebSession? {
         guard token.utf8.count == 64, token.utf8.allSatisfy({ Self.hexDigits.contains($0) }) else { return nil }
-        let key = keys.webSession(Self.digest(token))
+        let key = keys.session(Self.digest(token))
         let fields = (try await redis.send("HMGET", key, "visitor", "queue", "name", "email", "chat").array ?? []).map(\.string)
         guard fields.count == 5, let visitor = fields[0], let queue = fields[1] else { return nil }
         let session = WebSession(visitor: visitor, queue: queue, name: fields[2] ?? "", email: fields[3] ?? "", chat: fields[4] ?? "")
@@ -57,7 +57,7 @@ struct WebSessions: Sendable {
 
     /// Notes the session's latest chat (a new one starts when the visitor writes after a close).
     func remember(chat: String, token: String) async throws {
-        let key = keys.webSession(Self.digest(token))
+        let key = keys.session(Self.digest(token))
         _ = try await redis.pipeline([
             RedisCommand("HSET", [key, "chat", chat]), RedisCommand("EXPIRE", [key, String(lifetime.components.seconds)]),
         ])
@@ -65,7 +65,7 @@ struct WebSessions: Sendable {
 
     /// Updates the details a visitor gave in the form.
     func update(name: String, email: String, token: String) async throws {
-        try await redis.send("HSET", keys.webSession(Self.digest(token)), "name", name, "email", email)
+        try await redis.send("HSET", keys.session(Self.digest(token)), "name", name, "email", email)
     }
 
     private static let hexDigits = Set("0123456789abcdef".utf8)

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Yams
 
 extension WorkflowReader {
@@ -51,7 +52,7 @@ extension WorkflowReader {
     private func queueName(_ node: Node) -> String? {
         guard let name = name(node, "name") else { return nil }
         // chat-ID@DOMAIN addresses each chat on the agent side.
-        guard !name.hasPrefix("chat-") else {
+        guard !ChatAddress.isChatName(name) else {
             note("name: queue names starting with 'chat-' are kept for chat addresses (chat-ID@domain)", at: node)
             return nil
         }

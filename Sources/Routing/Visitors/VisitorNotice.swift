@@ -1,9 +1,7 @@
 import Foundation
 
-/// Something the router tells a web visitor, published on `RoutingKeys.webNotices` for whichever
-/// web service holds the visitor's WebSocket (the router that handled an agent's message need not
-/// be the one serving the visitor). Lost notices are harmless: the transcript and the chat's
-/// fields in Redis stay the truth a reconnecting widget catches up from.
+/// Something the router tells a visitor, whatever channel carries it (`VisitorChannel`): an XMPP
+/// message, or JSON the web channel publishes for the web service holding the visitor's socket.
 public struct VisitorNotice: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable {
         /// Waiting in line at `position` (1 is next).
@@ -20,7 +18,7 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
         case closed
     }
 
-    /// The web visitor's id (`WebVisitor.prefix` + random).
+    /// The visitor: a bare JID, or another channel's id (a web visitor's `web:…`).
     public var visitor: String
     public var kind: Kind
     public var text: String?
@@ -36,11 +34,4 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
         self.position = position
         self.state = state
     }
-}
-
-/// Web visitors' ids: never a JID, so the router knows to publish instead of sending XMPP.
-public enum WebVisitor {
-    public static let prefix = "web:"
-
-    public static func isWebVisitor(_ id: String) -> Bool { id.hasPrefix(prefix) }
 }

@@ -1,6 +1,8 @@
+import Routing
+
 /// A web visitor's input relayed through Redis, for a web service that runs beside the routers
-/// (`switchboard web`) instead of inside one: published on `RoutingKeys.webRequests`, answered
-/// on `RoutingKeys.webReplies` by whichever router takes it. Every router subscribed may take
+/// (`switchboard web`) instead of inside one: published on `WebKeys.requests`, answered
+/// on `WebKeys.replies` by whichever router takes it. Every router subscribed may take
 /// the same request; that is harmless, because keeping a message is idempotent by its id (only
 /// the router that stored it passes it on) and ending a closed chat is refused.
 public struct VisitorRequest: Codable, Sendable, Hashable {
@@ -62,7 +64,6 @@ public struct VisitorReply: Codable, Sendable, Hashable {
         guard let chat else { return nil }
         return Enqueued(
             chat: chat, created: created ?? false, position: position ?? 0,
-            state: state.flatMap(ChatStatus.init(rawValue:)) ?? .queued, agent: agent ?? "", messageStored: messageStored ?? false,
-            monitors: [])
+            state: state.flatMap(ChatStatus.init(rawValue:)) ?? .queued, agent: agent ?? "", messageStored: messageStored ?? false)
     }
 }

@@ -58,12 +58,9 @@ extension RoutingRules {
         let plan = QueuePlan(queue: queue.name, strategy: queue.strategy.rawValue, offerTimeout: offerTimeout, candidates: candidates)
         var isOpen: (@Sendable (Date) -> Bool)?
         if let hours = queue.hours { isOpen = { hours.isOpen(at: $0) } }
-        var rules = Queue(
+        return Queue(
             name: queue.name, title: queue.title, plan: plan, overflow: overflow, messages: messages,
             closeOutOfHours: queue.whenClosed == UnservedChatPolicy.close,
             closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen, sla: queue.sla)
-        rules.asksName = queue.webForm.contains(.name)
-        rules.asksEmail = queue.webForm.contains(.email)
-        return rules
     }
 }

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 
 /// A command an agent writes as a message body: `/close` or `!close` (clients such as
@@ -41,10 +42,7 @@ enum AgentCommand: Equatable {
     }
 
     /// `42`, `chat-42` or `chat-42@support.localhost` all name chat 42.
-    private static func chatID(_ text: String) -> String {
-        let local = text.split(separator: "@").first.map(String.init) ?? text
-        return local.hasPrefix("chat-") ? String(local.dropFirst(5)) : local
-    }
+    private static func chatID(_ text: String) -> String { ChatAddress.chatID(typed: text) }
 
     static let usage = """
         In a chat: /accept, /decline, /close, /transfer QUEUE-or-AGENT, /note TEXT, /canned KEY, /who. \

@@ -31,9 +31,6 @@ public struct RoutingRules: Sendable {
         public var isOpen: (@Sendable (Date) -> Bool)?
         /// How long a visitor may wait for an answer (agents' consoles highlight chats past it).
         public var sla: Duration
-        /// Whether the web widget asks for the visitor's name and e-mail address before the chat.
-        public var asksName = false
-        public var asksEmail = false
 
         public init(
             name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),

@@ -1,0 +1,98 @@
+import AgentProtocol
+import Synchronization
+import XMPP
+
+/// The router's IQs: service discovery (XEP-0030) of the service domain and of each chat's
+/// address, and the agent commands as ad-hoc commands (XEP-0050) with data forms (XEP-0004),
+/// which clients such as Gajim, Conversations and profanity show as menus and forms.
+struct CommandServer: Sendable {
+    let outbox: Outbox
+    let agents: AgentFlow
+    let supervisor: SupervisorFlow
+
+    /// Answers an IQ sent to `address`; anything but discovery and commands is not served.
+    func answer(_ iq: IQ, address: ChatAddress, rules: RoutingRules) async throws {
+        guard iq.type == .get || iq.type == .set, let payload = iq.payload, let to = iq.to else { return }
+        let agent = iq.from.flatMap { rules.agents[$0.bare.description] }
+        let chat: String? = if case .chat(let id) = address { id } else { nil }
+        let nodes = address == .service ? CommandNode.service : chat != nil ? CommandNode.chat : []
+        let offered = agent.map { agent in nodes.filter { !$0.supervisorsOnly || agent.isSupervisor } } ?? []
+        switch (iq.type, payload.name, payload.namespace) {
+        case (.get, "query", Namespace.discoInfo):
+            outbox.send(iq.result(Self.discoInfo(node: payload[attribute: "node"], offered: offered).element))
+        case (.get, "query", Namespace.discoItems):
+            let node = payload[attribute: "node"]
+            let items = node == Namespace.commands ? offered.map { DiscoItems.Item(jid: to, node: $0.node, name: $0.name) } : []
+            outbox.send(iq.result(DiscoItems(node: node, items: items).element))
+        case (.set, "command", Namespace.commands):
+            guard let agent, let request = AdHocCommand(request: payload),
+                let node = offered.first(where: { $0.node == request.node })
+            else {
+                outbox.send(iq.errorReply(StanzaError(agent == nil ? .forbidden : .itemNotFound)))
+                return
+            }
+            try await execute(node, iq: iq, request: request, agent: agent, chat: chat, rules: rules)
+        default:
+            outbox.send(iq.errorReply(StanzaError(.featureNotImplemented)))
+        }
+    }
+
+    private static func discoInfo(node: String?, offered: [CommandNode]) -> DiscoInfo {
+        if let node, let command = offered.first(where: { $0.node == node }) {
+            return DiscoInfo(
+                node: node, identity: .init(category: "automation", type: "command-node", name: command.name),
+                features: [Namespace.commands, Namespace.dataForms])
+        }
+        return DiscoInfo(
+            node: node, identity: .init(category: "client", type: "bot", name: "Switchboard"),
+            features: [Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts])
+    }
+
+    /// Runs a command node: asks for its fields first if none were sent, then runs it and puts
+    /// what it says in the result's note, and what it means to consoles beside it; a refusal is
+    /// the IQ's error.
+    private func execute(
+        _ node: CommandNode, iq: IQ, request: AdHocCommand, agent: RoutingRules.Agent, chat: String?, rules: RoutingRules
+    ) async throws {
+        let session = request.sessionID ?? "sb-\(UInt64.random(in: 0...UInt64.max))"
+        if request.action == "cancel" {
+            outbox.send(iq.result(request.canceled(session: session)))
+            return
+        }
+        if !node.fields.isEmpty, node.fields.contains(where: { (request.values[$0.name] ?? "").isEmpty }) {
+            outbox.send(iq.result(request.asking(node.form(rules: rules), session: session)))
+            return
+        }
+        let outcome = CommandOutcome()
+        let respond = Responder(answer: { outcome.said($0, $1) }, refuse: { outcome.refused($0) })
+        if let chat {
+            try await agents.run(node.command(request.values), chat: chat, agent: agent, respond: respond, rules: rules)
+        } else {
+            try await supervisor.run(node.command(request.values), agent: agent, respond: respond, rules: rules)
+        }
+        if let refusal = outcome.refusal {
+            outbox.send(iq.errorReply(refusal))
+            return
+        }
+        let detail = outcome.detail.map { [$0] } ?? []
+        outbox.send(iq.result(request.completed(note: outcome.text ?? "Done.", payload: detail, session: session)))
+    }
+}
+
+/// What a command said while it ran, for the result's note.
+final class CommandOutcome: Sendable {
+    private let state = Mutex<(lines: [String], detail: XMLElement?, refusal: StanzaError?)>(([], nil, nil))
+
+    func said(_ text: String?, _ detail: XMLElement?) {
+        state.withLock { state in
+            if let text { state.lines.append(text) }
+            state.detail = detail ?? state.detail
+        }
+    }
+
+    func refused(_ error: StanzaError) { state.withLock { $0.refusal = $0.refusal ?? error } }
+    var refusal: StanzaError? { state.withLock { $0.refusal } }
+    /// The element for consoles (an `AgentEvent`, an `AgentStatus`), the last one given.
+    var detail: XMLElement? { state.withLock { $0.detail } }
+    var text: String? { state.withLock { $0.lines.isEmpty ? nil : $0.lines.joined(separator: "\n") } }
+}

@@ -1,0 +1,171 @@
+import AgentProtocol
+import Foundation
+import Logging
+import XMPP
+
+/// An agent's side of a chat, written to the chat's own address: text for the visitor, typing,
+/// and the commands on the chat (accept, decline, close, transfer, note, canned, who).
+struct AgentFlow: Sendable {
+    let store: RoutingStore
+    let outbox: Outbox
+    let pass: RoutingPass
+    let supervisor: SupervisorFlow
+
+    /// An agent writes to a chat's address: a command, or text for the visitor.
+    func message(_ message: Message, chat: String, rules: RoutingRules) async throws {
+        guard let from = message.from, let agent = rules.agents[from.bare.description] else {
+            outbox.reply(to: .message(message), StanzaError(.forbidden, text: "Only agents may write to chat addresses."))
+            return
+        }
+        let respond = Responder(
+            answer: { text, detail in
+                if let text { outbox.tellAgent(agent.jid, chat: chat, text, detail: detail, rules: rules) }
+            },
+            refuse: { outbox.reply(to: .message(message), $0) })
+        if let body = message.body, let command = AgentCommand(body) {
+            try await run(command, chat: chat, agent: agent, respond: respond, rules: rules)
+        } else if let body = message.body {
+            try await say(body, chat: chat, agent: agent, message: message, respond: respond, rules: rules)
+        } else if let state = message.chatState {
+            // Typing goes to the visitor; an agent's chat states never close anything.
+            guard let record = try await store.chatRecord(chat), record.agent == agent.jid, record.state == .active,
+                let visitor = record.visitor, let queue = record.queue
+            else { return }
+            outbox.tellVisitor(visitor, queue: queue, nil, state: state, rules: rules)
+        }
+    }
+
+    /// Keeps the agent's text in the transcript and passes it to the visitor. `message`, when the
+    /// text came as one, gives the id that de-duplicates it, and is confirmed (XEP-0184).
+    @discardableResult
+    private func say(
+        _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, respond: Responder, rules: RoutingRules
+    ) async throws -> Recorded.Status {
+        let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id)
+        if recorded.status != .notHolder, let message { outbox.acknowledge(message) }
+        switch recorded.status {
+        case .stored:
+            outbox.tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active,
+                               as: .message, rules: rules)
+            for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
+        case .notHolder:
+            respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
+        case .duplicate where recorded.visitor.isEmpty:
+            respond.say("This chat is closed.")
+        case .duplicate:
+            break
+        }
+        return recorded.status
+    }
+
+    /// Runs a command on a chat, for its agent (or a supervisor's service commands).
+    func run(_ command: AgentCommand, chat: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules)
+        async throws
+    {
+        switch command {
+        case .accept:
+            switch try await store.accept(chat: chat, agent: agent.jid) {
+            case .done:
+                respond.say("Accepted. You are chatting with the visitor now.", AgentEvent(.accepted, chat: chat))
+                if let record = try await store.chatRecord(chat) { pass.tellAssigned(record, agent: agent.jid, rules: rules) }
+            case .refused("not-yours"):
+                respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))
+            case .refused(let state):
+                respond.say("This chat cannot be accepted: it is \(state).")
+            }
+        case .decline:
+            guard try await store.decline(chat: chat, agent: agent.jid, missedLimit: rules.settings.missedOffersLimit).succeeded else {
+                respond.refuse(StanzaError(.forbidden, text: "No offer of this chat stands for you."))
+                return
+            }
+            respond.say("Declined.")
+            await pass.run()
+        case .close:
+            let record = try await store.chatRecord(chat)
+            guard try await store.close(chat: chat, by: .agent, agent: agent.jid).succeeded else {
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to close."))
+                return
+            }
+            respond.say("Closed.", AgentEvent(.closed, chat: chat))
+            if let record, let visitor = record.visitor, let queue = record.queue {
+                outbox.tellVisitor(visitor, queue: queue, VisitorFlow.goodbye(record, rules: rules), state: .gone, as: .closed, rules: rules)
+            }
+            await pass.run()
+        case .transfer(let target):
+            try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
+        case .note(let text):
+            let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: text)
+            if recorded.status == .stored { respond.say("Noted.", AgentEvent(.noted, chat: chat)) } else {
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
+            }
+        case .canned(let key):
+            guard let template = rules.canned[key] else {
+                respond.say("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
+                return
+            }
+            let record = try await store.chatRecord(chat)
+            let text = template.filling([
+                "agent": agent.name, "visitor": record?.name ?? "", "queue": record?.queue.flatMap { rules.queue($0)?.title } ?? "",
+            ])
+            if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
+                respond.mark(AgentEvent(.replied, chat: chat))
+            }
+        case .who:
+            guard let record = try await store.chatRecord(chat), record.agent == agent.jid else {
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
+                return
+            }
+            respond.say("Visitor \(record.name ?? "?") (\(record.visitor ?? "?")), queue \(record.queue ?? "?"), "
+                + "via \(record.channelName ?? "?"), chat \(record.stateName ?? "?").")
+        case .status, .queues, .agents, .help, .unknown, .monitor, .whisper:
+            try await supervisor.run(command, agent: agent, respond: respond, rules: rules)
+        }
+    }
+
+    private func transfer(chat: String, to target: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules) async throws {
+        let destination: TransferTarget
+        if let queue = rules.queue(target) {
+            destination = .queue(queue.name)
+        } else if let other = (try? JID(target)).flatMap({ rules.agents[$0.bare.description] }) {
+            let offer = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.offerTimeout }
+            destination = .agent(jid: other.jid, capacity: other.capacity, offerTimeout: offer)
+        } else {
+            respond.say("No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).")
+            return
+        }
+        switch try await store.transfer(chat: chat, from: agent.jid, to: destination) {
+        case .done(let state):
+            respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
+            guard let record = try await store.chatRecord(chat), let visitor = record.visitor, let queue = record.queue else { return }
+            outbox.tellVisitor(visitor, queue: queue, "You are being transferred; please hold on.", rules: rules)
+            if case .agent(let jid, _, _) = destination {
+                try await pass.announce(
+                    Assignment(chat: chat, agent: jid, queue: queue, state: ChatStatus(rawValue: state) ?? .active), rules: rules)
+            }
+            await pass.run()
+        case .refused("busy"):
+            respond.say("\(target) cannot take it now (unavailable or full).")
+        case .refused:
+            respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
+        }
+    }
+
+    /// An offer was not answered in time: it goes to the next agent, and an agent who missed
+    /// too many in a row is set away.
+    func offerExpired(chat: String, rules: RoutingRules) async throws {
+        guard let agent = try await store.chatRecord(chat)?.agent else {
+            try await store.cancelTimer(ChatTimer.offer(chat: chat).member)
+            return
+        }
+        let outcome = try await store.decline(chat: chat, agent: agent, timedOut: true, missedLimit: rules.settings.missedOffersLimit)
+        guard case .done(let result) = outcome else {
+            try await store.cancelTimer(ChatTimer.offer(chat: chat).member)
+            return
+        }
+        outbox.tellAgent(agent, chat: chat, "The offer expired; the chat goes to the next agent.", event: .offerExpired, rules: rules)
+        if result == "away", let jid = try? JID(agent) {
+            outbox.tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) offers in a row and were set away. "
+                + "Change your status to available to take chats again.", rules: rules)
+        }
+    }
+}

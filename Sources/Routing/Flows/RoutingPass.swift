@@ -1,0 +1,103 @@
+import AgentProtocol
+import Foundation
+import Logging
+import XMPP
+
+/// A routing pass and what follows from it: agents told of the chats offered or given to them
+/// (with the history), visitors told who answers and, further back, their new place in line.
+struct RoutingPass: Sendable {
+    let store: RoutingStore
+    let rules: RulesInForce
+    let outbox: Outbox
+    let alarm: TimerAlarm
+    /// One position update per chat per interval.
+    let positionUpdates: FloodLimiter
+    let logger: Logger
+
+    /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
+    @discardableResult
+    func run() async -> [Assignment] {
+        let rules = self.rules.current
+        var assignments: [Assignment] = []
+        do {
+            assignments = try await store.route(rules.plan)
+            if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
+            for assignment in assignments {
+                try await announce(assignment, rules: rules)
+            }
+            for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
+        } catch {
+            logger.error("routing pass failed: \(error)")
+        }
+        return assignments
+    }
+
+    /// Tells agents about chats a router gave them but died before announcing.
+    func announceLeftovers() async {
+        do {
+            let rules = self.rules.current
+            for assignment in try await store.unannounced() { try await announce(assignment, rules: rules) }
+        } catch {
+            logger.error("cannot announce chats left unannounced: \(error)")
+        }
+    }
+
+    /// The line moved: visitors still waiting hear their new place (each at most once per interval).
+    private func updatePositions(_ name: String, rules: RoutingRules) async throws {
+        guard let queue = rules.queue(name) else { return }
+        // Only the chats due an update have their visitor read: in a long line nearly all were
+        // told recently, and reading all fifty on every routing pass slowed an overloaded router.
+        let due = try await store.waitingChats(name).enumerated().filter { positionUpdates.allow($0.element) }
+        let positions = Dictionary(uniqueKeysWithValues: due.map { ($0.element, $0.offset + 1) })
+        for waiting in try await store.visitors(of: due.map(\.element)) {
+            let position = positions[waiting.chat] ?? 0
+            let values = ["position": "\(position)", "eta": "a few minutes", "queue": queue.title]
+            outbox.tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), as: .queued, position: position,
+                               rules: rules)
+        }
+    }
+
+    /// Tells the agent about a chat given or offered to them, with its history; the visitor
+    /// learns who answers once the chat is active.
+    func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
+        guard let (fields, transcript) = try await store.chatWithTranscript(assignment.chat) else { return }
+        let chat = ChatRecord(id: assignment.chat, fields: fields)
+        let name = chat.name ?? "a visitor"
+        let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (chat.queuedAt ?? 0)) / 1000
+        var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
+        if assignment.state == .offered {
+            let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
+            summary += " Reply /accept or /decline\(timeout)."
+        }
+        let history = transcript.map { line in
+            line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
+        }
+        let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        outbox.tellAgent(
+            assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
+        try await store.markAnnounced(assignment.chat)
+        logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
+                    metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
+        if assignment.state == .active {
+            tellAssigned(chat, agent: assignment.agent, rules: rules)
+        }
+    }
+
+    /// The offer's summary for consoles, times in seconds.
+    static func offerSummary(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> OfferSummary {
+        let queue = rules.queue(assignment.queue)
+        let timeout = assignment.state == .offered ? queue?.plan.offerTimeout.map { Int($0.components.seconds) } : nil
+        return OfferSummary(
+            chat: assignment.chat, queue: assignment.queue, name: name, isOffered: assignment.state == .offered,
+            waited: Int(waited), timeout: timeout, sla: Int(queue?.sla.components.seconds ?? 60))
+    }
+
+    /// The visitor learns who answers.
+    func tellAssigned(_ chat: ChatRecord, agent: String, rules: RoutingRules) {
+        guard let visitor = chat.visitor, let queue = chat.queue else { return }
+        let name = rules.agents[agent]?.name ?? "an agent"
+        let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned
+            .filling(["agent": name, "queue": rules.queue(queue)?.title ?? queue])
+        outbox.tellVisitor(visitor, queue: queue, text, nick: name, as: .assigned, rules: rules)
+    }
+}

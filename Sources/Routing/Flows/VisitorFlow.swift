@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import XMPP
+
+/// A visitor's side of a chat, whatever channel they came by: their text kept and passed on,
+/// the welcome and their place in line, typing, `gone`, and ending the chat.
+struct VisitorFlow: Sendable {
+    let store: RoutingStore
+    let outbox: Outbox
+    let pass: RoutingPass
+    let alarm: TimerAlarm
+    let flood: FloodLimiter
+    let logger: Logger
+
+    /// A visitor writes to a queue by XMPP: open or find their chat, keep the message, pass it on.
+    func message(_ message: Message, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+        guard let from = message.from else { return }
+        let visitor = from.bare.description
+        guard let body = message.body else {
+            if let state = message.chatState { try await chatState(state, visitor: visitor, queue: queue.name, rules: rules) }
+            return
+        }
+        guard body.utf8.count <= rules.settings.bodyLimit else {
+            outbox.reply(to: .message(message), StanzaError(.policyViolation, text: "Messages are limited to \(rules.settings.bodyLimit) bytes."))
+            return
+        }
+        guard flood.allow(visitor) else {
+            outbox.reply(to: .message(message), StanzaError(.policyViolation, text: "You are sending messages too fast; please wait a moment."))
+            return
+        }
+        if AgentCommand.mayBeCommand(body), ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
+            try await ends(visitor, queue: queue, rules: rules)
+            return
+        }
+        _ = try await says(
+            body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
+            state: message.chatState, queue: queue, rules: rules)
+        outbox.acknowledge(message)
+    }
+
+    /// A visitor's text, from either channel once its checks passed: open or find their chat,
+    /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
+    /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead.
+    func says(
+        _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
+        state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
+    ) async throws -> Enqueued {
+        let chat = try await store.enqueue(
+            queue: queue.name, visitor: visitor, name: name, channel: channel,
+            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: messageID)
+        if chat.created {
+            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
+            if !queue.overflow.isEmpty { alarm.wake() }
+            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": greeting ?? name]
+            let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
+            outbox.tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
+            let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            // Routed first: a chat an agent took needs no look at who is online (a pipelined
+            // read of every candidate's presence, which cost more than the routing itself).
+            let assignments = await pass.run()
+            if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
+                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            }
+        } else if chat.state == .active, chat.messageStored {
+            outbox.tellAgent(chat.agent, chat: chat.chat, body, state: state, detail: Outbox.nick(greeting ?? name), rules: rules)
+        }
+        if chat.messageStored {
+            for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
+        }
+        return chat
+    }
+
+    /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it
+    /// waits); returns whether it was out of hours. Closed first, told after: whoever reads the
+    /// state once the visitor has the notice sees it closed.
+    private func closeIfOutOfHours(
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+    ) async throws -> Bool {
+        guard let isOpen = queue.isOpen, !isOpen(Date()) else { return false }
+        if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
+        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values),
+                           as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
+        return true
+    }
+
+    /// With nobody available who could serve the queue, the visitor is told so, and the chat
+    /// closes if the queue says so (else it waits).
+    private func checkAgents(
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+    ) async throws {
+        guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
+        if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
+        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values),
+                           as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)
+    }
+
+    /// Typing and other chat states go to the agent of an active chat. `gone` (many clients send
+    /// it when a window closes) does not end the chat at once: the agent is told, and the chat
+    /// closes after the gone timeout unless the visitor writes again.
+    func chatState(_ state: ChatState, visitor: String, queue: String, rules: RoutingRules) async throws {
+        guard let chat = try await store.openChatRecord(queue: queue, visitor: visitor) else { return }
+        if state == .gone {
+            try await store.setTimer(chat: chat.id, ChatTimer.goneKind, after: rules.settings.goneTimeout)
+            alarm.wake()
+        }
+        guard let agent = chat.activeAgent else { return }
+        outbox.tellAgent(agent, chat: chat.id, state == .gone ? "The visitor seems to have closed their chat window." : nil,
+                         state: state, event: state == .gone ? .windowClosed : nil, rules: rules)
+    }
+
+    /// The visitor ends their open chat in `queue`.
+    func ends(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+        guard let chat = try await store.openChatRecord(queue: queue.name, visitor: visitor) else {
+            outbox.tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
+            return
+        }
+        guard try await store.close(chat: chat.id, by: .visitor).succeeded else { return }
+        outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
+        if let agent = chat.agent {
+            outbox.tellAgent(agent, chat: chat.id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
+            await pass.run()
+        }
+    }
+
+    /// The visitor's client said `gone` and they did not come back: the chat ends.
+    func gone(chat id: String, rules: RoutingRules) async throws {
+        let chat = try await store.chatRecord(id)
+        guard try await store.close(chat: id, by: .timeout).succeeded, let chat else { return }
+        if let agent = chat.agent {
+            outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
+        }
+        if let visitor = chat.visitor, let queue = chat.queue.flatMap({ rules.queue($0) }) {
+            outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
+        }
+    }
+
+    /// The queue's closing text for a chat (its fields as before it closed), placeholders filled in.
+    static func goodbye(_ chat: ChatRecord, rules: RoutingRules) -> String {
+        let queue = chat.queue.flatMap { rules.queue($0) }
+        // {agent} only once an agent took the chat.
+        let agent = chat.activeAgent.flatMap { rules.agents[$0]?.name }
+        return (queue?.messages ?? RoutingRules.Messages()).closed.filling([
+            "queue": queue?.title ?? chat.queue ?? "", "visitor": chat.name ?? "", "agent": agent ?? "",
+        ])
+    }
+}

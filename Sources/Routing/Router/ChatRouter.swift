@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import Redis
+import ServiceLifecycle
+import Synchronization
+import XMPP
+
+/// The router: turns stanzas from the XMPP server into routing operations on Redis and
+/// tells visitors and agents what happened. It keeps no routing state of its own: a
+/// restarted router, or another one on the same Redis, carries on where it left off.
+///
+/// It only runs things and hands stanzas on: the `Dispatcher` picks a flow by address
+/// (`VisitorFlow`, `AgentFlow`, `SupervisorFlow`, `PresenceFlow`, `CommandServer`), the
+/// `TimerLoop` fires due timers, and every word leaves through the `Outbox`.
+public final class ChatRouter: Service, Sendable {
+    let component: XMPPComponent
+    let store: RoutingStore
+    let logger: Logger
+    private let rulesInForce: RulesInForce
+    let dispatcher: Dispatcher
+    private let pass: RoutingPass
+    private let timers: TimerLoop
+    /// Stanzas handled side by side, in order per sender.
+    private let lanes = StanzaLanes(limit: 64)
+    private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// `channels` carry the visitors that are not on XMPP (the web widget's).
+    public init(
+        rules: RoutingRules, component: XMPPComponent, store: RoutingStore, logger: Logger, channels: [any VisitorChannel] = []
+    ) {
+        let rulesInForce = RulesInForce(rules)
+        let alarm = TimerAlarm()
+        let outbox = Outbox(component: component, channels: channels)
+        let pass = RoutingPass(
+            store: store, rules: rulesInForce, outbox: outbox, alarm: alarm,
+            positionUpdates: FloodLimiter(limit: 1, window: rules.settings.positionUpdateInterval), logger: logger)
+        let visitors = VisitorFlow(
+            store: store, outbox: outbox, pass: pass, alarm: alarm,
+            flood: FloodLimiter(limit: rules.settings.floodLimit, window: rules.settings.floodWindow), logger: logger)
+        let supervisor = SupervisorFlow(store: store, outbox: outbox)
+        let agents = AgentFlow(store: store, outbox: outbox, pass: pass, supervisor: supervisor)
+        self.component = component
+        self.store = store
+        self.logger = logger
+        self.rulesInForce = rulesInForce
+        self.pass = pass
+        self.dispatcher = Dispatcher(
+            outbox: outbox, visitors: visitors, agents: agents, supervisor: supervisor,
+            presence: PresenceFlow(store: store, outbox: outbox, pass: pass, alarm: alarm, logger: logger),
+            commands: CommandServer(outbox: outbox, agents: agents, supervisor: supervisor))
+        self.timers = TimerLoop(store: store, alarm: alarm, logger: logger) { timer in
+            try await Self.fire(timer, rules: rulesInForce.current, store: store, visitors: visitors, agents: agents, logger: logger)
+            await pass.run()
+        }
+    }
+
+    /// The rules in force; `reload` swaps them (SIGHUP with a valid workflow).
+    public var rules: RoutingRules { rulesInForce.current }
+
+    public func reload(_ rules: RoutingRules) {
+        rulesInForce.replace(with: rules)
+        logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
+    }
+
+    /// Returns once the router has joined the XMPP server for the first time.
+    public func waitUntilReady() async {
+        await withCheckedContinuation { continuation in
+            let ready = readiness.withLock { readiness in
+                if !readiness.ready { readiness.waiters.append(continuation) }
+                return readiness.ready
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Joins the XMPP server and serves it, with the timer loop and the visitor channels beside,
+    /// until the service group shuts down or the task is cancelled.
+    public func run() async throws {
+        // All routing state lives in Redis: join the XMPP server only once Redis answers.
+        guard await waitForRedis() else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.timers.run() }
+            for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
+            await component.run { await self.handle($0) }
+            group.cancelAll()
+        }
+    }
+
+    private func waitForRedis() async -> Bool {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await self.store.ping() }
+                return true
+            } catch {
+                logger.error("Redis does not answer: \(error); retrying")
+            }
+        }
+        return false
+    }
+
+    private func handle(_ event: ComponentEvent) async {
+        switch event {
+        case .connected:
+            await pass.announceLeftovers()
+            logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
+            let waiters = readiness.withLock { readiness in
+                readiness.ready = true
+                defer { readiness.waiters = [] }
+                return readiness.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+            await pass.run()
+        case .stanza(let stanza):
+            // One lane per sender: its stanzas in order, other senders' alongside.
+            await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }
+        case .disconnected:
+            break
+        }
+    }
+
+    private func handle(_ stanza: Stanza) async {
+        do {
+            try await dispatcher.dispatch(stanza, rules: rules)
+        } catch {
+            // Redis unavailable or a script failed: the sender learns it, the state is unchanged.
+            logger.error("could not handle a stanza: \(error)", metadata: ["from": "\(stanza.element[attribute: "from"] ?? "")"])
+            dispatcher.outbox.reply(to: stanza, StanzaError(.internalServerError, text: "Routing is unavailable; please try again."))
+        }
+    }
+
+    /// What a due timer does; the routing pass after it is the caller's.
+    private static func fire(
+        _ timer: ChatTimer, rules: RoutingRules, store: RoutingStore, visitors: VisitorFlow, agents: AgentFlow, logger: Logger
+    ) async throws {
+        switch timer {
+        case .offer(let chat):
+            try await agents.offerExpired(chat: chat, rules: rules)
+        case .grace(let agent):
+            let chats = try await store.expireGrace(agent: agent)
+            if !chats.isEmpty {
+                logger.info("agent's chats requeued after the grace period", metadata: ["agent": "\(agent)", "chats": "\(chats)"])
+            }
+        case .gone(let chat):
+            try await visitors.gone(chat: chat, rules: rules)
+        case .overflow(let chat, let step):
+            let queue = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0) }
+            let moveTo = queue.flatMap { step >= 1 && step <= $0.overflow.count ? $0.overflow[step - 1].moveTo : nil }
+            _ = try await store.overflow(chat: chat, step: step, moveTo: moveTo)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// A timer the routing state keeps in Redis, as the timers sorted set spells its members
+/// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`).
+enum ChatTimer: Sendable, Hashable {
+    /// An offer of the chat stands no longer.
+    case offer(chat: String)
+    /// An offline agent's chats go back to their queues.
+    case grace(agent: String)
+    /// The visitor's client said `gone` and they did not come back.
+    case gone(chat: String)
+    /// A waiting chat reaches overflow step `step` (1-based).
+    case overflow(chat: String, step: Int)
+
+    /// The timer a member names, or nil for one this router does not know.
+    init?(member: String) {
+        let parts = member.split(separator: "|").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("offer", 2): self = .offer(chat: parts[1])
+        case ("grace", 2): self = .grace(agent: parts[1])
+        case ("gone", 2): self = .gone(chat: parts[1])
+        case ("overflow", 3): self = .overflow(chat: parts[1], step: Int(parts[2]) ?? 0)
+        default: return nil
+        }
+    }
+
+    /// The member in the timers set.
+    var member: String {
+        switch self {
+        case .offer(let chat): "offer|\(chat)"
+        case .grace(let agent): "grace|\(agent)"
+        case .gone(let chat): "gone|\(chat)"
+        case .overflow(let chat, let step): "overflow|\(chat)|\(step)"
+        }
+    }
+
+    /// The kind a chat's timer is set by (`RoutingStore.setTimer`).
+    static let goneKind = "gone"
+}

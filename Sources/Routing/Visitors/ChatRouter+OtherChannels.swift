@@ -1,0 +1,33 @@
+import XMPP
+
+/// A queue the router does not know, named by a visitor of another channel than XMPP.
+public struct UnknownQueue: Error, CustomStringConvertible {
+    public let name: String
+    public var description: String { "there is no queue called \(name)" }
+}
+
+extension ChatRouter {
+    /// A visitor of another channel (the web widget) writes: the same chat, routing and
+    /// events as an XMPP visitor's. Agents see `name`; the welcome greets `greeting`.
+    public func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
+        async throws -> Enqueued
+    {
+        let rules = self.rules
+        guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
+        return try await dispatcher.visitors.says(
+            text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID, state: .active,
+            queue: queue, rules: rules)
+    }
+
+    /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.
+    public func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws {
+        try await dispatcher.visitors.chatState(state, visitor: visitor, queue: queue, rules: rules)
+    }
+
+    /// Ends the visitor's open chat in `queue`, if any.
+    public func visitorEnds(visitor: String, queue: String) async throws {
+        let rules = self.rules
+        guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
+        try await dispatcher.visitors.ends(visitor, queue: queue, rules: rules)
+    }
+}
