@@ -106,7 +106,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Assets")],
+            // Embedded in the binary when it is built: nothing to ship beside it, no bundle to find.
+            resources: [.embedInCode("Assets/demo.html"), .embedInCode("Assets/widget.js"), .embedInCode("Assets/widget.css")],
             swiftSettings: swiftSettings
         ),
         // Local services: child processes, free ports, throwaway redis-server and Prosody (its config

@@ -11,8 +11,9 @@ import Testing
         getuid() == 0 && (try? ChildProcess.executable("unshare")) != nil
     }
 
-    @Test(.enabled(if: canHideTheCheckout, "needs root and unshare to hide the source tree"), .timeLimit(.minutes(5)))
-    func aCopyOfTheBinaryRunsTheBenchWithNoSourceTree() async throws {
+    /// Runs `switchboard bench ARGUMENTS` from a copy of the binary in an empty folder with the
+    /// checkout hidden; its exit status, its output, and whether the folder it ran in stayed empty.
+    static func benchInstalled(_ arguments: [String]) async throws -> (status: Int32, output: String, wroteNothing: Bool) {
         let folder = RunDirectory(NSTemporaryDirectory())
         let installed = try folder.newFolder("switchboard-installed")
         defer { try? FileManager.default.removeItem(atPath: installed) }
@@ -22,10 +23,10 @@ import Testing
         let log = "\(installed)/bench.log"
 
         // `exec`: the bench is the process the test stops if the time limit ends the test.
-        let script = "mount -t tmpfs none \"$0\" && cd \"$1\" && exec \"$2\" bench --duration 2"
+        let script = "mount -t tmpfs none \"$0\" && cd \"$1\" && binary=\"$2\" && shift 2 && exec \"$binary\" bench \"$@\""
         let bench = try ChildProcess(
             try ChildProcess.executable("unshare"),
-            ["-m", "sh", "-c", script, RunDirectory.repositoryRoot, work, "\(bin)/switchboard"],
+            ["-m", "sh", "-c", script, RunDirectory.repositoryRoot, work, "\(bin)/switchboard"] + arguments,
             logFile: log)
         let status = await withTaskCancellationHandler {
             await bench.waitForExit()
@@ -33,8 +34,23 @@ import Testing
             bench.signal(SIGTERM)
         }
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return (status, output, try FileManager.default.contentsOfDirectory(atPath: work).isEmpty)
+    }
+
+    @Test(.enabled(if: canHideTheCheckout, "needs root and unshare to hide the source tree"), .timeLimit(.minutes(5)))
+    func aCopyOfTheBinaryRunsTheBenchWithNoSourceTree() async throws {
+        let (status, output, wroteNothing) = try await Self.benchInstalled(["--duration", "2"])
         #expect(status == 0, "switchboard bench exited with \(status): \(output.suffix(3000))")
         #expect(output.contains("sb / floor"), "the table came out: \(output.suffix(3000))")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: work).isEmpty, "it wrote nothing where it ran")
+        #expect(wroteNothing, "it wrote nothing where it ran")
+    }
+
+    /// Web visitors: the router's web service serves the widget from files built into the binary.
+    @Test(.enabled(if: canHideTheCheckout, "needs root and unshare to hide the source tree"), .timeLimit(.minutes(5)))
+    func webVisitorsToo() async throws {
+        let (status, output, _) = try await Self.benchInstalled(
+            ["--duration", "2", "--visitors", "10", "--agents", "2", "--rate", "5", "--visitors-via", "web"])
+        #expect(status == 0, "switchboard bench exited with \(status): \(output.suffix(3000))")
+        #expect(output.contains("No floor ratios"), "the table came out: \(output.suffix(3000))")
     }
 }
