@@ -137,6 +137,30 @@ import XMPP
         }
     }
 
+    @Test func anIdleLinkIsPingedAndASilentOneIsReconnected() async throws {
+        try await FakeXMPPServer.with { server in
+            var configuration = Self.configuration(server)
+            configuration.keepaliveInterval = .milliseconds(200)
+            let running = RunningComponent(configuration)
+            try await withCleanup {
+                let first = try await Self.acceptHandshake(server, id: "stream-1")
+                try await running.connected()
+                // Idle for half an interval: a ping through the server; its answer stays inside the link.
+                let ping = try await first.read(until: "</iq>")
+                #expect(ping.contains("type='get'") && ping.contains("<ping xmlns='urn:xmpp:ping'/>"), "\(ping)")
+                let id = try #require(ping.firstRange(of: "id='").map { ping[$0.upperBound...].prefix { $0 != "'" } })
+                try await first.write("<iq type='result' id='\(id)' from='localhost' to='\(Self.domain)'/>")
+                try await first.write("<message from='visitor1@localhost/web' to='sales@support.localhost'><body>after the ping</body></message>")
+                let stanza = try await running.stanza()
+                #expect({ if case .message(let m) = stanza { m.body == "after the ping" } else { false } }(), "\(stanza)")
+                // Then silence (pings unanswered): after two intervals the link is dropped and made again.
+                try await first.closedByClient()
+                _ = try await Self.acceptHandshake(server, id: "stream-2")
+                try await running.connected()
+            } cleanup: { await running.stop() }
+        }
+    }
+
     @Test func aServerThatNeverAnswersTheHandshakeTimesOut() async throws {
         try await FakeXMPPServer.with { server in
             var configuration = Self.configuration(server)
