@@ -10,28 +10,33 @@ final class FakeXMPPServer: Sendable {
     let port: Int
     private let channel: any Channel
     private let connections: AsyncStream<FakeServerConnection>
+    /// Every connection accepted, closed by `stop()`.
+    private let accepted: AcceptedConnections
 
-    private init(channel: any Channel, connections: AsyncStream<FakeServerConnection>) {
+    private init(channel: any Channel, connections: AsyncStream<FakeServerConnection>, accepted: AcceptedConnections) {
         self.channel = channel
         self.connections = connections
+        self.accepted = accepted
         port = channel.localAddress?.port ?? 0
     }
 
     /// Listens on a free loopback port (the kernel's choice) until `stop()`.
     static func start() async throws -> FakeXMPPServer {
-        let (connections, accepted) = AsyncStream.makeStream(of: FakeServerConnection.self)
+        let (connections, newConnection) = AsyncStream.makeStream(of: FakeServerConnection.self)
+        let accepted = AcceptedConnections()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     let connection = FakeServerConnection(channel: child)
                     try child.pipeline.syncOperations.addHandler(FakeConnectionHandler(connection: connection))
-                    accepted.yield(connection)
+                    accepted.add(connection)
+                    newConnection.yield(connection)
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return FakeXMPPServer(channel: channel, connections: connections)
+        return FakeXMPPServer(channel: channel, connections: connections, accepted: accepted)
     }
 
     /// Runs `body` with a fake server, stopped afterwards.
@@ -49,9 +54,17 @@ final class FakeXMPPServer: Sendable {
         }
     }
 
+    /// Stops listening and closes every connection it accepted.
     func stop() async {
         try? await channel.close()
+        for connection in accepted.all { await connection.close() }
     }
+}
+
+private final class AcceptedConnections: Sendable {
+    private let list = Mutex<[FakeServerConnection]>([])
+    func add(_ connection: FakeServerConnection) { list.withLock { $0.append(connection) } }
+    var all: [FakeServerConnection] { list.withLock { $0 } }
 }
 
 /// One connection to the fake server: what the client sent, read as text up to a marker, and
