@@ -19,6 +19,9 @@ public struct WebhookKeys: Sendable, Hashable {
     public func queue(_ hook: String, chat: String) -> String { base + "hook:" + hook + ":chat:" + chat }
     /// Failed attempts at the first event of each of a hook's chats: `CHAT|n` and `CHAT|first` (ms).
     public func tries(_ hook: String) -> String { base + "hook:" + hook + ":tries" }
+    /// Per open chat, the time and kind of the last message line matched and how many of that
+    /// time and kind there were (`TS|KIND|N`), to tell apart messages of one millisecond.
+    public var sameTime: String { base + "same-time" }
     /// Dead letters by id (`HOOK/STREAM-ID`), as JSON.
     public var failed: String { base + "failed" }
     /// Dead letter ids scored by when they were given up (ms), for listing in order.

@@ -7,8 +7,8 @@ import Workflow
 ///
 /// The router appends the line and emits the event in one script, with the same clock reading:
 /// the line has `t` = the event's `ts` and the event's kind. Two messages of one kind in the same
-/// millisecond are told apart by their order: the n-th such event in the stream is the n-th such
-/// line. An event that names its line (`line`) is read directly.
+/// millisecond are told apart by their order (`ordinal`, counted by `EventIntake`): the n-th such
+/// event is the n-th such line. An event that names its line (`line`) is read directly.
 struct TranscriptText {
     let redis: RedisClient
     let keys: WebhookKeys
@@ -24,7 +24,7 @@ struct TranscriptText {
     }
 
     /// The text, or nil when the line is gone (the chat was erased or its retention ran out).
-    func text(of entry: StreamGroupReader.Entry, event: WebhookEvent) async throws -> String? {
+    func text(of entry: StreamGroupReader.Entry, event: WebhookEvent, ordinal: Int) async throws -> String? {
         guard let kind = RoutingStream.transcriptKind(of: event), let chat = entry.fields[RoutingStream.chatField],
             let ts = entry.fields[RoutingStream.timeField].flatMap(Int64.init)
         else { return nil }
@@ -33,7 +33,6 @@ struct TranscriptText {
             let line = try await redis.send("LINDEX", transcript, String(index)).string.flatMap(Self.line)
             return line?.kind == kind ? line?.text : nil
         }
-        let ordinal = try await sameMillisecondBefore(entry, chat: chat, ts: ts)
         var matches: [String] = []  // newest first
         for step in 0..<Self.steps {
             let stop = -(step * Self.window) - 1, start = stop - Self.window + 1
@@ -54,22 +53,6 @@ struct TranscriptText {
     private static func pick(_ newestFirst: [String], _ ordinal: Int) -> String? {
         let oldestFirst = Array(newestFirst.reversed())
         return ordinal < oldestFirst.count ? oldestFirst[ordinal] : nil
-    }
-
-    /// How many events of this chat and type with the same `ts` come before this one in the stream.
-    /// Their ids are no older than `ts` (the stream's clock is the scripts'), so the range is short.
-    private func sameMillisecondBefore(_ entry: StreamGroupReader.Entry, chat: String, ts: Int64) async throws -> Int {
-        let type = entry.fields[RoutingStream.typeField] ?? ""
-        let earlier = try await redis.send("XRANGE", keys.events, "\(ts)-0", "(" + entry.id, "COUNT", "1000").array ?? []
-        return earlier.count { value in
-            guard let parts = value.array, parts.count > 1, let values = parts[1].array else { return false }
-            var fields: [String: String] = [:]
-            for index in stride(from: 0, to: values.count - 1, by: 2) {
-                if let key = values[index].string { fields[key] = values[index + 1].string }
-            }
-            return fields[RoutingStream.chatField] == chat && fields[RoutingStream.typeField] == type
-                && fields[RoutingStream.timeField] == String(ts)
-        }
     }
 
     private static func line(_ text: String) -> Line? {
