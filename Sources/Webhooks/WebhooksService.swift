@@ -20,15 +20,18 @@ public struct WebhooksService: Service, CustomStringConvertible {
     let metrics: DeliveryMetrics
     let logger: Logger
 
-    /// `reading` is a connection of its own for the blocking stream reads.
+    /// `reading` is a connection of its own for the blocking stream reads. The group, made on the
+    /// first start, begins at the stream's end: receivers get events from then on, not the
+    /// history, unless `backlog`.
     public init(
         hooks: [Webhook], keys: WebhookKeys, redis: RedisClient, reading: RedisClient, consumer: String, policy: RetryPolicy = RetryPolicy(),
-        metrics: DeliveryMetrics, logger: Logger, block: Duration = .seconds(1)
+        metrics: DeliveryMetrics, logger: Logger, block: Duration = .seconds(1), backlog: Bool = false
     ) {
         self.hooks = hooks
         self.keys = keys
         self.redis = redis
-        reader = StreamGroupReader(redis: reading, stream: keys.events, group: Self.group, consumer: consumer, block: block)
+        reader = StreamGroupReader(
+            redis: reading, stream: keys.events, group: Self.group, consumer: consumer, block: block, backlog: backlog)
         self.policy = policy
         self.metrics = metrics
         var logger = logger

@@ -35,6 +35,9 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Option(help: "This instance's name in the consumer group (keep it across restarts).")
         var consumer: String = "webhooks@" + (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName)
 
+        @Flag(help: "On the very first start (no 'webhooks' group yet), deliver the events the stream already holds too.")
+        var backlog = false
+
         // For tests: a retry period and first backoff of seconds instead of a day.
         @Option(help: .hidden) var retryFor: Double = 24 * 3600
         @Option(help: .hidden) var firstRetry: Double = 1
@@ -63,7 +66,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             let policy = RetryPolicy(retryFor: .milliseconds(Int64(retryFor * 1000)), firstDelay: .milliseconds(Int64(firstRetry * 1000)))
             let service = WebhooksService(
                 hooks: workflow.webhooks, keys: keys, redis: redis, reading: reading, consumer: consumer, policy: policy, metrics: metrics,
-                logger: logger)
+                logger: logger, backlog: backlog)
             let server = MetricsServer(
                 host: address.host, port: address.port, metrics: metrics, redis: redis, keys: keys, hooks: workflow.webhooks.map(\.name),
                 logger: logger)

@@ -12,14 +12,15 @@ import Workflow
 
     /// Runs the service for `hooks` during `body`, then stops it.
     func withService<T: Sendable>(
-        _ server: RedisServer, hooks: [Webhook], policy: RetryPolicy, metrics: DeliveryMetrics? = nil,
+        _ server: RedisServer, hooks: [Webhook], policy: RetryPolicy, metrics: DeliveryMetrics? = nil, backlog: Bool = true,
         _ body: () async throws -> T
     ) async throws -> T {
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(server.url)), logger: quietLogger)
         let reading = RedisClient(configuration: RedisConfiguration(url: try RedisURL(server.url)), logger: quietLogger)
         let service = WebhooksService(
             hooks: hooks, keys: WebhookKeys(prefix: "sb"), redis: redis, reading: reading, consumer: "test", policy: policy,
-            metrics: metrics ?? DeliveryMetrics(hooks: hooks.map(\.name)), logger: quietLogger, block: .milliseconds(100))
+            metrics: metrics ?? DeliveryMetrics(hooks: hooks.map(\.name)), logger: quietLogger, block: .milliseconds(100),
+            backlog: backlog)
         let running = Task { try await service.run() }
         return try await withCleanup(body) {
             running.cancel()
@@ -100,6 +101,29 @@ import Workflow
         } cleanup: {
             await receiver.stop()
             await messages.stop()
+        }
+    }
+
+    @Test func firstStartedItDeliversFromThenOnAndAnUnreadableQueuedEventDoesNotBlockItsChat() async throws {
+        let receiver = try await Receiver.start()
+        try await withCleanup {
+            try await withWebhooksRedis { server, redis in
+                let old = try await RoutingEventFixture(type: "queued", chat: "h1", ts: Self.start).write(to: redis)
+                let keys = WebhookKeys(prefix: "sb")
+                let policy = RetryPolicy(retryFor: .seconds(10), firstDelay: .milliseconds(50))
+                try await withService(server, hooks: [hook(receiver)], policy: policy, backlog: false) {
+                    try await poll(.seconds(10), "the group made", every: .milliseconds(10)) {
+                        try await redis.send("XINFO", "GROUPS", keys.events).array?.isEmpty == false
+                    }
+                    try await redis.send("RPUSH", keys.queue("test", chat: "n1"), "not json")
+                    let new = try await RoutingEventFixture(type: "queued", chat: "n1", ts: Self.start + 1).write(to: redis)
+                    try await poll(.seconds(10), "the new event accepted", every: .milliseconds(10)) { receiver.acceptedIDs == [new] }
+                    #expect(!receiver.acceptedIDs.contains(old), "the history before the first start is not sent")
+                    #expect(try await redis.send("LLEN", keys.queue("test", chat: "n1")).int == 0)
+                }
+            }
+        } cleanup: {
+            await receiver.stop()
         }
     }
 

@@ -31,7 +31,7 @@ import Testing
     func service(_ workflow: String, port: Int) throws -> SwitchboardProcess {
         try SwitchboardProcess(
             ["webhooks", "serve", "--workflow", workflow, "--listen", "127.0.0.1:\(port)", "--consumer", "w1", "--log-level", "debug",
-             "--retry-for", "1", "--first-retry", "0.1"],
+             "--retry-for", "1", "--first-retry", "0.1", "--backlog"],
             environment: ["SB_WEBHOOK_SECRET": testSecret], ready: "webhooks ready")
     }
 

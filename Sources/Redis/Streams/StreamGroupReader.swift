@@ -31,10 +31,13 @@ public struct StreamGroupReader: Sendable {
     public let batch: Int
     /// How long another consumer's entry must have been pending before this one takes it over.
     public let claimIdle: Duration
+    /// Whether a group made by the first start reads what the stream already holds, or only what
+    /// comes after. A group made again because the stream vanished reads the new stream whole.
+    public let backlog: Bool
 
     public init(
         redis: RedisClient, stream: String, group: String, consumer: String, block: Duration = .seconds(1), batch: Int = 500,
-        claimIdle: Duration = .seconds(60)
+        claimIdle: Duration = .seconds(60), backlog: Bool = true
     ) {
         self.redis = redis
         self.stream = stream
@@ -43,13 +46,14 @@ public struct StreamGroupReader: Sendable {
         self.block = block
         self.batch = batch
         self.claimIdle = claimIdle
+        self.backlog = backlog
     }
 
-    /// Creates the group (and the stream) unless it exists, starting at the stream's beginning:
-    /// what was written before the first start is read too.
-    public func ensureGroup() async throws(RedisError) {
+    /// Creates the group (and the stream) unless it exists, at the stream's beginning (`backlog`:
+    /// what was written before the first start is read too) or its end.
+    public func ensureGroup(backlog: Bool? = nil) async throws(RedisError) {
         do {
-            try await redis.send("XGROUP", "CREATE", stream, group, "0", "MKSTREAM")
+            try await redis.send("XGROUP", "CREATE", stream, group, (backlog ?? self.backlog) ? "0" : "$", "MKSTREAM")
         } catch .server(let message) where message.hasPrefix("BUSYGROUP") {
             // Made by an earlier run or another instance: exactly what is wanted.
         }
@@ -63,11 +67,12 @@ public struct StreamGroupReader: Sendable {
     ) async {
         var failures = 0
         var started = false
+        var recreating = false
         var ownPendingRead = false
         while running() && !Task.isCancelled {
             do {
                 if !started {
-                    try await ensureGroup()
+                    try await ensureGroup(backlog: recreating ? true : nil)
                     try await claimAbandoned()
                     started = true
                     ownPendingRead = false
@@ -79,7 +84,10 @@ public struct StreamGroupReader: Sendable {
                 failures = 0
             } catch {
                 // The stream (and its group) went away, e.g. FLUSHALL: make the group again.
-                if case RedisError.server(let message) = error, message.hasPrefix("NOGROUP") { started = false }
+                if case RedisError.server(let message) = error, message.hasPrefix("NOGROUP") {
+                    started = false
+                    recreating = true
+                }
                 ownPendingRead = false
                 failures += 1
                 let delay = Duration.milliseconds(min(5_000, 100 << min(failures, 6)))

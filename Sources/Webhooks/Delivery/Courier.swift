@@ -70,7 +70,14 @@ struct Courier: Sendable {
         logger[metadataKey: "chat"] = "\(chat)"
         do {
             while !Task.isCancelled {
-                guard let delivery = try await queue.first(chat) else {
+                let first: PendingDelivery?
+                do { first = try await queue.first(chat) } catch let error as WebhooksError {
+                    // Not something this service wrote: it cannot be sent, and must not block the chat.
+                    logger.error("dropped an unreadable queued delivery", metadata: ["error": "\(error)"])
+                    try await queue.dropFirst(chat)
+                    continue
+                }
+                guard let delivery = first else {
                     if try await queue.settleIfEmpty(chat, now: Self.now()) { continue }
                     return
                 }

@@ -42,6 +42,11 @@ struct HookQueue: Sendable {
         ], on: redis)
     }
 
+    /// Drops the first event unsent (it could not be read).
+    func dropFirst(_ chat: String) async throws {
+        try await delivered(chat)
+    }
+
     /// Notes a failed attempt; returns how many there have been and when the first was (ms).
     func failed(_ chat: String, now: Int64) async throws -> (attempts: Int, first: Int64) {
         let results = try await Transaction.run(inside: [
