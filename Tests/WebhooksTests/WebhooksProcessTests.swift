@@ -23,7 +23,7 @@ import Testing
                 url: \(receiver.url)
                 events: [\(allEvents.map(\.rawValue).joined(separator: ", "))]
                 secret: ${SB_WEBHOOK_SECRET}
-                timeout: 500ms
+                timeout: 2s
             """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
