@@ -76,8 +76,11 @@ import Testing
                     }
                     #expect(atKill < expected.count, "killed mid-stream: \(atKill) of \(expected.count)")
                     #expect(receiver.acceptedByChat == ids, "each chat's events in stream order")
+                    // Sent again: what was under way at the kill (16 chats at most), and what a loaded
+                    // machine made time out after the receiver had taken it (logged as failed attempts).
                     let repeats = receiver.received.filter(\.answered).count - expected.count
-                    #expect(repeats <= 16, "at most the deliveries under way are repeated: \(repeats)")
+                    let retried = process.occurrences("delivery failed; will retry")
+                    #expect(repeats <= 16 + retried, "at most the deliveries under way are repeated: \(repeats), \(retried) retried")
                     try await expectSignaturesValid(receiver.received, secret: testSecret)
 
                     // A receiver that refuses one chat's events for the whole (1 s) period: dead letters.
