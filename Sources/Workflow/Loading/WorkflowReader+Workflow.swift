@@ -21,8 +21,11 @@ extension WorkflowReader {
             queues = self.queues(node, agentSkills: skills)
         }
         let canned = cannedReplies(fields["canned"])
+        let webhooks = self.webhooks(fields["webhooks"])
         guard problems.isEmpty, let xmpp else { return nil }
-        return Workflow(xmpp: xmpp, redis: redis, http: http, stats: stats, limits: limits, queues: queues, agents: agents, canned: canned)
+        return Workflow(
+            xmpp: xmpp, redis: redis, http: http, stats: stats, limits: limits, queues: queues, agents: agents, canned: canned,
+            webhooks: webhooks)
     }
 
     /// The value of a section that must list something, noting `absent` when it is missing or empty.

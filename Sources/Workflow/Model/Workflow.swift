@@ -16,6 +16,8 @@ public struct Workflow: Sendable, Hashable {
     public var agents: [Agent]
     /// In the order of the file.
     public var canned: [CannedReply]
+    /// In the order of the file; delivered by `switchboard webhooks serve`.
+    public var webhooks: [Webhook]
 
     public init(
         xmpp: XMPPSettings,
@@ -25,7 +27,8 @@ public struct Workflow: Sendable, Hashable {
         limits: Limits = Limits(),
         queues: [Queue],
         agents: [Agent],
-        canned: [CannedReply] = []
+        canned: [CannedReply] = [],
+        webhooks: [Webhook] = []
     ) {
         self.xmpp = xmpp
         self.redis = redis
@@ -35,6 +38,7 @@ public struct Workflow: Sendable, Hashable {
         self.queues = queues
         self.agents = agents
         self.canned = canned
+        self.webhooks = webhooks
     }
 
     /// The queue marked `default: true`, else the first; nil only for a workflow without queues,
