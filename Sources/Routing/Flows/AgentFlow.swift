@@ -1,6 +1,7 @@
 import AgentProtocol
 import Foundation
 import Logging
+import Workflow
 import XMPP
 
 /// An agent's side of a chat, written to the chat's own address: text for the visitor, typing,
@@ -104,9 +105,8 @@ struct AgentFlow: Sendable {
                 return
             }
             let record = try await store.chatRecord(chat)
-            let text = template.filling([
-                "agent": agent.name, "visitor": record?.name ?? "", "queue": record?.queue.flatMap { rules.queue($0)?.title } ?? "",
-            ])
+            let text = template.render(TemplateValues(
+                queue: record?.queue.flatMap { rules.queue($0)?.title } ?? "", agent: agent.name, visitor: record?.name ?? ""))
             if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
                 respond.mark(AgentEvent(.replied, chat: chat))
             }
