@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "Console", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
