@@ -2,6 +2,7 @@ import Console
 import Logging
 import Redis
 import Routing
+import RoutingTesting
 import SwitchboardTesting
 import Synchronization
 import Testing
