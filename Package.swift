@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting", "RoutingTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "Console", "SwitchboardTesting", "RoutingTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

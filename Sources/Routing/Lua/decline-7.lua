@@ -3,7 +3,7 @@
 -- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the agent   KEYS[4] the chat's declined agents
 -- KEYS[5] the agent's chats   KEYS[6] timers   KEYS[7] the chat's timers
 -- ARGV[1] chat id   ARGV[2] agent   ARGV[3] 'declined' or 'timeout'
--- ARGV[4] missed offers in a row after which the agent is set away
+-- ARGV[4] missed offers in a row after which an available agent is set away
 -- Returns {1, 'queued' | 'away' (the agent was set away)} or {0, why}.
 --- @include "includes/emit"
 --- @include "includes/release"
@@ -23,8 +23,10 @@ if why ~= 'timeout' then
 end
 emit('offer_timeout', id, chat[3], agent)
 local missed = redis.call('HINCRBY', KEYS[3], 'missed', 1)
-if missed >= tonumber(ARGV[4]) then
-  redis.call('HSET', KEYS[3], 'presence', 'away', 'missed', 0)
+-- Only an available agent is set away: an offline one must stay offline, or their grace period
+-- would never end and their active chats would stay with them.
+if missed >= tonumber(ARGV[4]) and redis.call('HGET', KEYS[3], 'presence') == 'available' then
+  redis.call('HSET', KEYS[3], 'presence', 'away', 'missed', 0, 'heldAway', 1)
   emit('presence', '', '', agent, 'presence', 'away', 'reason', 'missed-offers')
   return {1, 'away'}
 end

@@ -23,6 +23,8 @@ public final class ChatRouter: Service, Sendable {
     /// Stanzas handled side by side, in order per sender.
     private let lanes = StanzaLanes(limit: 64)
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// The presence resync of the latest join (probes, then the window); a new join starts it again.
+    private let resync = Mutex<Task<Void, Never>?>(nil)
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -57,9 +59,21 @@ public final class ChatRouter: Service, Sendable {
     /// The rules in force; `reload` swaps them (SIGHUP with a valid workflow).
     public var rules: RoutingRules { rulesInForce.current }
 
-    public func reload(_ rules: RoutingRules) {
+    /// Agents the new rules leave out are offline at once and their chats go back to their queues.
+    public func reload(_ rules: RoutingRules) async {
+        let removed = Set(rulesInForce.current.agents.keys).subtracting(rules.agents.keys)
         rulesInForce.replace(with: rules)
         logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
+        guard !removed.isEmpty else { return }
+        for agent in removed.sorted() {
+            do {
+                let chats = try await store.removeAgent(agent)
+                logger.info("agent removed from the workflow", metadata: ["agent": "\(agent)", "requeued": "\(chats)"])
+            } catch {
+                logger.error("could not requeue a removed agent's chats: \(error)", metadata: ["agent": "\(agent)"])
+            }
+        }
+        await pass.run()
     }
 
     /// Returns once the router has joined the XMPP server for the first time.
@@ -82,6 +96,7 @@ public final class ChatRouter: Service, Sendable {
             group.addTask { await self.timers.run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             await component.run { await self.handle($0) }
+            resync.withLock { $0?.cancel() }
             group.cancelAll()
         }
     }
@@ -109,12 +124,34 @@ public final class ChatRouter: Service, Sendable {
                 return readiness.waiters
             }
             for waiter in waiters { waiter.resume() }
+            startResync()
             await pass.run()
         case .stanza(let stanza):
             // One lane per sender: its stanzas in order, other senders' alongside.
             await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }
         case .disconnected:
-            break
+            // Presence sent while no router listened is lost: the next join probes again.
+            resync.withLock { $0?.cancel() }
+        }
+    }
+
+    /// Presence in Redis may be stale after any time away from the XMPP server (an agent logged
+    /// off or on meanwhile): probe every agent, then count those not heard from as offline.
+    private func startResync() {
+        let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger
+        let task = Task {
+            do {
+                let since = try await presence.probeAll(rules: rulesInForce.current)
+                try await Task.sleep(for: rulesInForce.current.settings.presenceResync)
+                try await presence.settle(since: since, rules: rulesInForce.current)
+            } catch is CancellationError {
+            } catch {
+                logger.error("presence resync failed: \(error); the next join tries again")
+            }
+        }
+        resync.withLock { previous in
+            previous?.cancel()
+            previous = task
         }
     }
 

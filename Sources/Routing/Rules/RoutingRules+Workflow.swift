@@ -16,6 +16,7 @@ extension RoutingRules {
         settings.floodLimit = workflow.limits.flood.messages
         settings.floodWindow = workflow.limits.flood.per
         settings.gracePeriod = workflow.limits.offlineGrace
+        settings.presenceResync = workflow.limits.presenceResync
         settings.goneTimeout = workflow.limits.goneTimeout
         settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
         settings.positionUpdateInterval = workflow.limits.positionUpdateInterval

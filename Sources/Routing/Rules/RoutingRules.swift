@@ -60,6 +60,8 @@ public struct RoutingRules: Sendable {
         public var floodWindow: Duration = .seconds(10)
         /// How long an offline agent keeps their chats.
         public var gracePeriod: Duration = .seconds(60)
+        /// How long after joining the XMPP server the router waits to hear from each agent it probed.
+        public var presenceResync: Duration = .seconds(5)
         /// How long a chat stays open after the visitor's client says `gone`.
         public var goneTimeout: Duration = .seconds(120)
         /// Offers missed in a row before an agent is set away.

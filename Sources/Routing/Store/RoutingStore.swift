@@ -65,13 +65,45 @@ public struct RoutingStore: Sendable {
             [chat, closer.rawValue, agent ?? ""])
     }
 
-    /// Records an agent's presence; returns whether it changed.
+    /// Records the presence of one of an agent's resources (`""`: the bare JID, whose `.offline`
+    /// means every resource has gone); returns the agent's presence if it changed.
     @discardableResult
-    public func setPresence(agent: String, _ presence: AgentPresence, grace: Duration) async throws -> Bool {
-        let change: PresenceChange = try await run(
-            RoutingLua.presence, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers],
-            [agent, presence.rawValue, String(grace.milliseconds)])
-        return change.changed
+    public func setPresence(agent: String, resource: String = "", _ presence: AgentPresence, grace: Duration) async throws
+        -> AgentPresence?
+    {
+        let change: PresenceChange = try await run(RoutingLua.presence, keys: presenceKeys(agent), [
+            agent, resource, presence.rawValue, String(grace.milliseconds),
+        ])
+        return change.changed ? change.now : nil
+    }
+
+    /// Ends a resync that began at `since` (ms, Redis's clock): the agent's resources not heard
+    /// from since are gone. Returns the agent's presence if it changed.
+    @discardableResult
+    public func settlePresence(agent: String, since: Int64, grace: Duration) async throws -> AgentPresence? {
+        let change: PresenceChange = try await run(RoutingLua.settlePresence, keys: presenceKeys(agent), [
+            agent, String(since), String(grace.milliseconds),
+        ])
+        return change.changed ? change.now : nil
+    }
+
+    /// An agent left out of the workflow: offline at once, their chats back in their queues (returned).
+    public func removeAgent(_ agent: String) async throws -> [String] {
+        let requeued: RequeuedChats = try await run(RoutingLua.removeAgent, keys: presenceKeys(agent), [agent])
+        return requeued.chats
+    }
+
+    /// Now, in ms by Redis's clock: the one clock every router and script agrees on.
+    public func clock() async throws -> Int64 {
+        let parts = try await redis.send("TIME").values(2)
+        guard let seconds = Int64(try parts[0].text()), let micros = Int64(try parts[1].text()) else {
+            throw UnexpectedReply(description: "TIME answered \(parts)")
+        }
+        return seconds * 1000 + micros / 1000
+    }
+
+    private func presenceKeys(_ agent: String) -> [String] {
+        [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers, keys.agentResources(agent)]
     }
 
     /// Ends an offline agent's grace period; returns the chats put back in their queues.

@@ -7,7 +7,7 @@ enum WorkflowKeys {
     static let http = ["listen", "allowed_origins", "trusted_proxies"]
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
-        "body_bytes", "flood", "offline_grace", "gone_timeout", "missed_offers_before_away", "position_update_interval",
+        "body_bytes", "flood", "offline_grace", "presence_resync", "gone_timeout", "missed_offers_before_away", "position_update_interval",
     ]
     static let flood = ["messages", "per"]
     static let queue = [
