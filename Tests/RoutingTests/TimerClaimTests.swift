@@ -1,5 +1,6 @@
 import Logging
 import Redis
+import RoutingTesting
 @testable import Routing
 import Testing
 
