@@ -123,7 +123,8 @@ import Testing
     }
 
     /// Two routers on one Redis read the same due timers (each their own connection), then fire
-    /// them all at once: each overflow step and each grace period acts exactly once.
+    /// them all at once with the actions the router's timers take: each overflow step, grace
+    /// period, offer timeout and gone visitor acts exactly once.
     @Test func twoRoutersFireEachDueTimerOnce() async throws {
         try await withStore { store, redis in
             let rules = RoutingRules(
@@ -143,11 +144,23 @@ import Testing
                                                      candidates: [.init(jid: agent, capacity: 1)])])
                 try await store.setPresence(agent: agent, .offline, grace: .zero)
             }
+            // Ten offers (manual accept) and ten gone visitors, all due.
+            for index in 0..<5 { try await store.available("o\(index)") }
+            for index in 0..<10 {
+                _ = try await store.enqueue(queue: "desk", visitor: "d\(index)", name: "", channel: .xmpp)
+                let gone = try await store.enqueue(queue: "lobby", visitor: "g\(index)", name: "", channel: .xmpp).chat
+                try await store.setTimer(chat: gone, ChatTimer.goneKind, after: .zero)
+            }
+            let offered = try await store.route([QueuePlan(
+                queue: "desk", strategy: "longest-idle", offerTimeout: .seconds(30),
+                candidates: (0..<5).map { .init(jid: "o\($0)", capacity: 2) })])
+            #expect(offered.count == 10)
+            for offer in offered { try await Self.makeDue(.offer(chat: offer.chat), store, redis) }
             let other = RedisClient(configuration: store.redisConfiguration, logger: Logger(label: "second-router"))
             let second = RoutingStore(redis: other, prefix: "sb")
             let routers = [store, second]
             let readings = try await [store.dueTimers(limit: 200).due, second.dueTimers(limit: 200).due]
-            #expect(readings[0].count == 63 && readings[1].count == 63)
+            #expect(readings[0].count == 83 && readings[1].count == 83)
             let acted = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (router, due) in zip(routers, readings) {
                     group.addTask {
@@ -158,7 +171,15 @@ import Testing
                                 if try await router.overflowStepDue(chat: chat, step: step, rules: rules).succeeded { acted += 1 }
                             case .grace(let agent):
                                 if try await !router.expireGrace(agent: agent, claiming: .grace(agent: agent)).isEmpty { acted += 1 }
-                            default: break
+                            case .offer(let chat):
+                                // As AgentFlow.offerExpired: the agent the chat is offered to now.
+                                let agent = try await router.chatRecord(chat)?.agent ?? ""
+                                if try await router.decline(chat: chat, agent: agent, timedOut: true, claiming: .offer(chat: chat)).succeeded {
+                                    acted += 1
+                                }
+                            case .gone(let chat):
+                                if try await router.close(chat: chat, by: .timeout, claiming: .gone(chat: chat)).succeeded { acted += 1 }
+                            case nil: break
                             }
                         }
                         return acted
@@ -167,10 +188,13 @@ import Testing
                 return try await group.reduce(0, +)
             }
             await other.close()
-            #expect(acted == 63)
+            #expect(acted == 83)
             for chat in chats { #expect(try await store.chat(chat)?["dropped"] == "2") }
             let kinds = try await events(redis, store.keys).compactMap { $0["type"] }
-            #expect(kinds.filter { $0 == "overflow" }.count == 60 && kinds.filter { $0 == "requeued" }.count == 3)
+            #expect(kinds.filter { $0 == "overflow" }.count == 60)
+            #expect(kinds.filter { $0 == "requeued" }.count == 3)
+            #expect(kinds.filter { $0 == "offer_timeout" }.count == 10)
+            #expect(kinds.filter { $0 == "closed" }.count == 10)
             #expect(try await redis.send("ZCARD", store.keys.timers).int == 0)
         }
     }
