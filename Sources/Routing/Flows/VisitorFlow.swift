@@ -126,7 +126,8 @@ struct VisitorFlow: Sendable {
     /// The visitor's client said `gone` and they did not come back: the chat ends.
     func gone(chat id: String, rules: RoutingRules) async throws {
         let chat = try await store.chatRecord(id)
-        guard try await store.close(chat: id, by: .timeout).succeeded, let chat else { return }
+        // Only while the gone timer is due: a visitor who wrote again since cleared it.
+        guard try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id)).succeeded, let chat else { return }
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
         }

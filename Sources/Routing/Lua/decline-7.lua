@@ -4,14 +4,23 @@
 -- KEYS[5] the agent's chats   KEYS[6] timers   KEYS[7] the chat's timers
 -- ARGV[1] chat id   ARGV[2] agent   ARGV[3] 'declined' or 'timeout'
 -- ARGV[4] missed offers in a row after which an available agent is set away
--- Returns {1, 'queued' | 'away' (the agent was set away)} or {0, why}.
+-- ARGV[5] the offer's timer when it timed out (it must still be due, and is taken in this step), or empty
+-- Returns {1, 'queued' | 'away' (the agent was set away)} or {0, why} ('not-due': a stale timer).
 --- @include "includes/emit"
 --- @include "includes/release"
 --- @include "includes/requeueFront"
+--- @include "includes/timerDue"
 
 local id, agent, why = ARGV[1], ARGV[2], ARGV[3]
+local claim = ARGV[5] or ''
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
-if chat[1] ~= 'offered' then return {0, chat[1] or 'unknown'} end
+-- A timer read before the offer was accepted, declined or made anew expires nothing.
+if not timerDue(claim, KEYS[6]) then return {0, 'not-due'} end
+if chat[1] ~= 'offered' then
+  if claim ~= '' then clearTimer(id, claim, {timers = KEYS[6], chatTimers = KEYS[7]}) end  -- left over
+  return {0, chat[1] or 'unknown'}
+end
+-- A due timer of another agent's offer (read before it changed hands) stays for the next look.
 if chat[2] ~= agent then return {0, 'not-yours'} end
 local known = {chat = KEYS[2], agent = KEYS[3], agentChats = KEYS[5], timers = KEYS[6], chatTimers = KEYS[7]}
 release(id, agent, known)

@@ -173,16 +173,14 @@ public final class ChatRouter: Service, Sendable {
         case .offer(let chat):
             try await agents.offerExpired(chat: chat, rules: rules)
         case .grace(let agent):
-            let chats = try await store.expireGrace(agent: agent)
+            let chats = try await store.expireGrace(agent: agent, claiming: timer)
             if !chats.isEmpty {
                 logger.info("agent's chats requeued after the grace period", metadata: ["agent": "\(agent)", "chats": "\(chats)"])
             }
         case .gone(let chat):
             try await visitors.gone(chat: chat, rules: rules)
         case .overflow(let chat, let step):
-            let queue = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0) }
-            let moveTo = queue.flatMap { step >= 1 && step <= $0.overflow.count ? $0.overflow[step - 1].moveTo : nil }
-            _ = try await store.overflow(chat: chat, step: step, moveTo: moveTo)
+            _ = try await store.overflowStepDue(chat: chat, step: step, rules: rules)
         }
     }
 }

@@ -45,24 +45,30 @@ public struct RoutingStore: Sendable {
     }
 
     /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
-    public func decline(chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3) async throws -> Outcome {
+    /// An offer ends unaccepted. `claiming` (the offer's timer, when it timed out) must still be
+    /// due, and is taken in the same step: a stale one expires nothing (`.refused("not-due")`).
+    public func decline(
+        chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3, claiming timer: ChatTimer? = nil
+    ) async throws -> Outcome {
         try await run(
             RoutingLua.decline,
             keys: [
                 keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat), keys.agentChats(agent), keys.timers,
                 keys.chatTimers(chat),
             ],
-            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit)])
+            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit), timer?.member ?? ""])
     }
 
-    public func close(chat: String, by closer: Closer, agent: String? = nil) async throws -> Outcome {
+    /// Closes a chat; `claiming` (the timer that closes it, e.g. `gone`) must still be due, and is
+    /// taken in the same step: a stale one closes nothing (`.refused("not-due")`).
+    public func close(chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil) async throws -> Outcome {
         try await run(
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
                 keys.timers, keys.openChats,
             ],
-            [chat, closer.rawValue, agent ?? ""])
+            [chat, closer.rawValue, agent ?? "", timer?.member ?? ""])
     }
 
     /// Records the presence of one of an agent's resources (`""`: the bare JID, whose `.offline`
@@ -106,23 +112,39 @@ public struct RoutingStore: Sendable {
         [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers, keys.agentResources(agent)]
     }
 
-    /// Ends an offline agent's grace period; returns the chats put back in their queues.
-    public func expireGrace(agent: String) async throws -> [String] {
+    /// Ends an offline agent's grace period; returns the chats put back in their queues. With
+    /// `claiming` (the grace timer) only while that timer is still due, taking it in the same step.
+    public func expireGrace(agent: String, claiming timer: ChatTimer? = nil) async throws -> [String] {
         let requeued: RequeuedChats = try await run(
-            RoutingLua.expireGrace, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers], [agent])
+            RoutingLua.expireGrace, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers],
+            [agent, timer?.member ?? ""])
         return requeued.chats
     }
 
-    /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`.
-    public func overflow(chat: String, step: Int, moveTo queue: String?) async throws -> Outcome {
+    /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`,
+    /// whose own steps (`overflowDelays`) then replace those left of the old queue. With `claiming`
+    /// (the step's timer) only while that timer is due and the chat still waits in `from`.
+    public func overflow(
+        chat: String, step: Int, moveTo queue: String?, overflowDelays: [Duration] = [], from: String? = nil,
+        claiming timer: ChatTimer? = nil
+    ) async throws -> Outcome {
         try await run(
             RoutingLua.overflow, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
-            [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
+            [chat, String(step), queue == nil ? "drop" : "move", queue ?? "", timer?.member ?? "", from ?? "",
+             Self.delays(overflowDelays)])
     }
 
-    public func transfer(chat: String, from agent: String, to target: TransferTarget) async throws -> Outcome {
+    /// Overflow step delays as the scripts take them: milliseconds, comma-separated.
+    static func delays(_ delays: [Duration]) -> String {
+        delays.map { String(max($0.milliseconds, 0)) }.joined(separator: ",")
+    }
+
+    /// Hands an active chat on; to a queue, it takes that queue's overflow steps (`overflowDelays`).
+    public func transfer(chat: String, from agent: String, to target: TransferTarget, overflowDelays: [Duration] = [])
+        async throws -> Outcome
+    {
         let arguments = switch target {
-        case .queue(let queue): [chat, agent, "queue", queue, "0", "0"]
+        case .queue(let queue): [chat, agent, "queue", queue, "0", "0", Self.delays(overflowDelays)]
         case .agent(let jid, let capacity, let offerTimeout):
             [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)]
         }
