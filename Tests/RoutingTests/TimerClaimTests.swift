@@ -3,6 +3,7 @@ import Redis
 import RoutingTesting
 @testable import Routing
 import Testing
+import Workflow
 
 /// A timer acts once, for what it was set for: the script acting on it takes it only while it is
 /// still due, so a router that read it late (it was cleared, or set again for later, meanwhile)
@@ -130,7 +131,8 @@ import Testing
             let rules = RoutingRules(
                 domain: "localhost",
                 queues: [RoutingRules.Queue(
-                    name: "sales", plan: Self.plan(nil, [])[0], overflow: [.init(delay: .zero), .init(delay: .zero)])],
+                    Queue(name: "sales", overflow: [.init(after: .zero, action: .dropSkill("x")), .init(after: .zero, action: .dropSkill("y"))]),
+                    plan: Self.plan(nil, [])[0])],
                 agents: [])
             var chats: [String] = []
             for index in 0..<30 {

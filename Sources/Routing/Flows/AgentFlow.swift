@@ -134,7 +134,7 @@ struct AgentFlow: Sendable {
             return
         }
         // In a queue the chat waits by that queue's overflow steps, counted from now.
-        let steps = rules.queue(target)?.overflow.map(\.delay) ?? []
+        let steps = rules.queue(target)?.overflow.map(\.after) ?? []
         switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps) {
         case .done(let state):
             respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))

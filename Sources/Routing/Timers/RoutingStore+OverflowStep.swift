@@ -6,7 +6,7 @@ extension RoutingStore {
         let queueName = try await chatRecord(chat)?.queue
         let queue = queueName.flatMap { rules.queue($0) }
         let moveTo = queue.flatMap { step >= 1 && step <= $0.overflow.count ? $0.overflow[step - 1].moveTo : nil }
-        let steps = moveTo.flatMap { rules.queue($0) }?.overflow.map(\.delay) ?? []
+        let steps = moveTo.flatMap { rules.queue($0) }?.overflow.map(\.after) ?? []
         return try await overflow(
             chat: chat, step: step, moveTo: moveTo, overflowDelays: steps, from: queueName ?? "",
             claiming: .overflow(chat: chat, step: step))
