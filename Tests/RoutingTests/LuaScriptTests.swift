@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 13)
+        #expect(Self.assembled.count == 15)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -74,6 +74,8 @@ import Testing
                 ("presence-4", agentKeys, ["a", "available", "60000"], "1)"),
                 ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
+                ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
+                ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1"], "(empty"),
                 ("record-5", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1")], ["1", "agent", "a", "hi", "m2"], "\"v1\""),
                 ("monitor-3", chatKeys + [k.monitors("1")], ["1", "boss"], "\"a\""),
                 ("setTimer-4", chatKeys + chatTimers, ["1", "gone", "60000"], "1"),

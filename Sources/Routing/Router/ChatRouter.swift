@@ -23,6 +23,8 @@ public final class ChatRouter: Service, Sendable {
     /// Stanzas handled side by side, in order per sender.
     private let lanes = StanzaLanes(limit: 64)
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// Set on graceful shutdown: stanzas read from then on are refused, those in hand finished.
+    private let draining = Mutex(false)
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -81,9 +83,18 @@ public final class ChatRouter: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.timers.run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
-            await component.run { await self.handle($0) }
+            // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
+            // the link), and only then close the stream; Redis is closed after `run` returns.
+            await component.run(beforeClosing: { await self.drain() }) { await self.handle($0) }
+            await lanes.idle()
             group.cancelAll()
         }
+    }
+
+    private func drain() async {
+        draining.withLock { $0 = true }
+        await lanes.idle()
+        logger.info("stanzas in hand finished; closing the stream")
     }
 
     private func waitForRedis() async -> Bool {
@@ -102,6 +113,7 @@ public final class ChatRouter: Service, Sendable {
         switch event {
         case .connected:
             await pass.announceLeftovers()
+            await pass.forwardOwed()
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
             let waiters = readiness.withLock { readiness in
                 readiness.ready = true
@@ -110,6 +122,9 @@ public final class ChatRouter: Service, Sendable {
             }
             for waiter in waiters { waiter.resume() }
             await pass.run()
+        case .stanza(let stanza) where draining.withLock({ $0 }):
+            // Not stored, so not confirmed: a client that resends gives it to the next router.
+            dispatcher.outbox.reply(to: stanza, StanzaError(.serviceUnavailable, text: "The router is restarting; please send again."))
         case .stanza(let stanza):
             // One lane per sender: its stanzas in order, other senders' alongside.
             await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }
