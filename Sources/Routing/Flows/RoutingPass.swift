@@ -98,9 +98,8 @@ struct RoutingPass: Sendable {
         do {
             let rules = self.rules.current
             for chat in try await store.owedChats() {
-                let unsent = try await store.claimUnsent(chat)
-                guard !unsent.isEmpty, let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
-                for line in unsent { outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules) }
+                guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
+                for line in try await store.claimUnsent(chat) { outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules) }
             }
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")
