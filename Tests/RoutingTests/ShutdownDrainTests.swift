@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Routing
 import Synchronization
+import RoutingTesting
 import SwitchboardTesting
 import Testing
 import XMPP
