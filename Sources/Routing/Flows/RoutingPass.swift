@@ -99,7 +99,9 @@ struct RoutingPass: Sendable {
             let rules = self.rules.current
             for chat in try await store.owedChats() {
                 guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
-                for line in try await store.claimUnsent(chat) { outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules) }
+                for line in try await store.claimUnsent(chat) {
+                    outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules)
+                }
             }
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")

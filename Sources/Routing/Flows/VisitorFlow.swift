@@ -66,7 +66,8 @@ struct VisitorFlow: Sendable {
             // before passing it on), as the enqueue script claimed them: each reaches the agent once.
             for (index, line) in chat.unsent.enumerated() {
                 let last = index == chat.unsent.count - 1 && chat.messageStored
-                outbox.tellAgent(chat.agent, chat: chat.chat, line, state: last ? state : nil, detail: Outbox.nick(greeting ?? name), rules: rules)
+                outbox.tellAgent(
+                    chat.agent, chat: chat.chat, line, state: last ? state : nil, detail: Outbox.nick(greeting ?? name), rules: rules)
             }
         }
         if chat.messageStored {

@@ -141,7 +141,8 @@ public struct RoutingStore: Sendable {
 
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
     public func claimUnsent(_ chat: String) async throws -> [String] {
-        let reply = try await redis.evalScript(RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat])
+        let reply = try await redis.evalScript(
+            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat])
         return try reply.values().map { try $0.text() }
     }
 
