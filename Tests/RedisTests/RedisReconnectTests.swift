@@ -59,6 +59,9 @@ import Testing
     /// as `connectionLost`: from then on the client knows the connection is gone, so a test's next
     /// command cannot race the client's discovery of the drop.
     private func killWhileBlocked(_ server: RedisServer, _ client: RedisClient) async throws {
+        // Connected first: with a short connection wait, a loaded machine could otherwise make the
+        // BLPOP give up before it ever reaches the server.
+        #expect(try await client.send("PING") == .status("PONG"))
         let blocked = Task { try await client.send("BLPOP", "never-filled", "0") }
         // Nothing outside the server signals that the BLPOP has arrived, so poll INFO on a second connection.
         try await withClient(server.url) { observer in

@@ -81,7 +81,9 @@ import XMPP
         }
     }
 
-    static func connectVisitors(_ prosody: ProsodyServer, logger: Logger) async throws -> [XMPPClient] {
+    static func connectVisitors(_ prosody: ProsodyServer, among visitors: [String] = visitors, logger: Logger) async throws
+        -> [XMPPClient]
+    {
         try await withThrowingTaskGroup(of: XMPPClient.self) { group in
             for visitor in visitors {
                 group.addTask { try await XMPPClient.connect(prosody.clientConfiguration(visitor), logger: logger) }
@@ -160,6 +162,7 @@ import XMPP
 /// Message receipts (XEP-0184) seen by the visitors, and the resending that relies on them.
 actor Receipts {
     private var confirmed: Set<String> = []
+    var count: Int { confirmed.count }
     private var waiting: [String: CheckedContinuation<Bool, Never>] = [:]
 
     /// Sends a message asking for a receipt, again and again, until the router confirms it.

@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 15)
+        #expect(Self.assembled.count == 17)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -75,6 +75,8 @@ import Testing
                 ("presence-5", presenceKeys, ["a", "desk", "available", "60000"], "\"available\""),
                 ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
+                ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
+                ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1"], "(empty"),
                 ("record-5", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1")], ["1", "agent", "a", "hi", "m2"], "\"v1\""),
                 ("monitor-3", chatKeys + [k.monitors("1")], ["1", "boss"], "\"a\""),
                 ("setTimer-4", chatKeys + chatTimers, ["1", "gone", "60000"], "1"),

@@ -44,6 +44,10 @@ final class RouterProcess: Sendable {
         process.signal(signal)
     }
 
+    func waitForExit() async -> Int32? {
+        await process.waitForExit()
+    }
+
     func kill() async {
         await process.kill()
     }

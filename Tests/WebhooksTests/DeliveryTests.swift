@@ -165,8 +165,10 @@ import Workflow
                     let (replayed, skipped) = try await letters.replayAll(hooks: hooks)
                     #expect(replayed == 3 && skipped.isEmpty)
                     let written = Set(ids)
-                    try await poll(.seconds(30), "the replayed events accepted", every: .milliseconds(20)) {
+                    // The receiver records an event before the courier counts its answer: both awaited.
+                    try await poll(.seconds(30), "the replayed events accepted and counted", every: .milliseconds(20)) {
                         receiver.acceptedIDs == written
+                            && metrics.text(waiting: [:], deadLetters: 0).contains("switchboard_webhook_deliveries_total{hook=\"test\"} 3")
                     }
                     #expect(receiver.acceptedByChat["d1"] == ids)
                     #expect(try await letters.count() == 0)

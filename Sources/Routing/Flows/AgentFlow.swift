@@ -68,7 +68,14 @@ struct AgentFlow: Sendable {
             switch try await store.accept(chat: chat, agent: agent.jid) {
             case .done:
                 respond.say("Accepted. You are chatting with the visitor now.", AgentEvent(.accepted, chat: chat))
-                if let record = try await store.chatRecord(chat) { pass.tellAssigned(record, agent: agent.jid, rules: rules) }
+                // What the visitor wrote while the offer stood, after the history the offer carried:
+                // sent as soon as claimed (no wait between), so that a line the visitor writes
+                // meanwhile, claimed after these, does not overtake them.
+                let record = try await store.chatRecord(chat)
+                for line in try await store.claimUnsent(chat) {
+                    outbox.tellAgent(agent.jid, chat: chat, line, detail: Outbox.nick(record?.name ?? "visitor"), rules: rules)
+                }
+                if let record { pass.tellAssigned(record, agent: agent.jid, rules: rules) }
             case .refused("not-yours"):
                 respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))
             case .refused(let state):

@@ -61,7 +61,7 @@ struct RoutingPass: Sendable {
     /// Tells the agent about a chat given or offered to them, with its history; the visitor
     /// learns who answers once the chat is active.
     func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let (fields, transcript) = try await store.chatWithTranscript(assignment.chat) else { return }
+        guard let (fields, transcript) = try await store.takeHistory(assignment.chat) else { return }
         let chat = ChatRecord(id: assignment.chat, fields: fields)
         let name = chat.name ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (chat.queuedAt ?? 0)) / 1000
@@ -70,9 +70,7 @@ struct RoutingPass: Sendable {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
             summary += " Reply /accept or /decline\(timeout)."
         }
-        let history = transcript.map { line in
-            line.kind == .visitor ? "\(name): \(line.text)" : "[\(line.kind.rawValue)] \(line.from): \(line.text)"
-        }
+        let history = transcript.map { Self.historyLine($0, visitor: name) }
         let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
         outbox.tellAgent(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
@@ -81,6 +79,33 @@ struct RoutingPass: Sendable {
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
         if assignment.state == .active {
             tellAssigned(chat, agent: assignment.agent, rules: rules)
+        }
+    }
+
+    /// One line of the offer's body per transcript line, so a visitor's own line breaks cannot
+    /// make a line that reads as a note, an agent's line or the summary: breaks show as ⏎.
+    static func historyLine(_ line: TranscriptLine, visitor name: String) -> String {
+        let text = oneLine(line.text)
+        return line.kind == .visitor ? "\(oneLine(name)): \(text)" : "[\(line.kind.rawValue)] \(oneLine(line.from)): \(text)"
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+    }
+
+    /// Tells agents the visitor's lines they are owed: stored by a router that died before
+    /// passing them on, and not resent.
+    func forwardOwed() async {
+        do {
+            let rules = self.rules.current
+            for chat in try await store.owedChats() {
+                guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
+                for line in try await store.claimUnsent(chat) {
+                    outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules)
+                }
+            }
+        } catch {
+            logger.error("cannot pass on visitor lines left unsent: \(error)")
         }
     }
 

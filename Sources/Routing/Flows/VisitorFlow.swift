@@ -62,8 +62,14 @@ struct VisitorFlow: Sendable {
             if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
                 try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             }
-        } else if chat.state == .active, chat.messageStored {
-            outbox.tellAgent(chat.agent, chat: chat.chat, body, state: state, detail: Outbox.nick(greeting ?? name), rules: rules)
+        } else {
+            // This line, and any the agent was owed (a resend of one stored by a router that died
+            // before passing it on), as the enqueue script claimed them: each reaches the agent once.
+            for (index, line) in chat.unsent.enumerated() {
+                let last = index == chat.unsent.count - 1 && chat.messageStored
+                outbox.tellAgent(
+                    chat.agent, chat: chat.chat, line, state: last ? state : nil, detail: Outbox.nick(greeting ?? name), rules: rules)
+            }
         }
         if chat.messageStored {
             for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }

@@ -6,19 +6,23 @@
 -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
 -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
---          waiting), state, agent, 1 if the message was stored now or 0, supervisors monitoring...}
+--          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines to
+--          pass to the agent now, oldest first}, supervisors monitoring...}
+-- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike.
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/emit"
 --- @include "includes/setTimer"
 --- @include "includes/clearTimer"
+--- @include "includes/claimUnsent"
 
 local queue, visitor = ARGV[1], ARGV[2]
 local function store(id, chatQueue, agent)
   if ARGV[6] == '' then return 0 end
-  if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), ARGV[7]) == 0 then return 0 end
+  if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), 'v:' .. ARGV[7]) == 0 then return 0 end
   clearTimer(id, 'gone|' .. id, {timers = KEYS[6]})  -- the visitor is back
   redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
+  redis.call('HINCRBY', K.chat(id), 'said', 1)
   emit('visitor_message', id, chatQueue, agent)
   return 1
 end
@@ -28,7 +32,10 @@ if open and redis.call('HGET', K.chat(open), 'state') == 'closed' then open = ni
 if open then
   local chat = redis.call('HMGET', K.chat(open), 'state', 'agent', 'queue')
   local rank = redis.call('ZRANK', KEYS[3], open)
-  local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], store(open, chat[3], chat[2])}
+  local stored = store(open, chat[3], chat[2])
+  -- A resent line (stored before, the agent never told) goes now too.
+  local unsent = claimUnsent(open, stored == 1 and ARGV[6] or nil)
+  local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
 end
@@ -45,4 +52,4 @@ for delay in string.gmatch(ARGV[5], '%d+') do
 end
 emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
-return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored}
+return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {}}

@@ -4,7 +4,8 @@
 -- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] its monitoring supervisors   KEYS[4] its seen message ids
 -- KEYS[5] its transcript
 -- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'whisper' | 'system'   ARGV[3] sender
--- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty)
+-- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty; kept as 'v:ID' for the
+-- visitor's lines, 'a:ID' for the others, so that ids from both sides never collide)
 -- Returns {1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
 --          does not hold the chat; the visitor; the queue; the channel; the agent; supervisors monitoring...}
 --- @include "includes/clock"
@@ -18,8 +19,11 @@ for _, supervisor in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(whe
 if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then
   return {-1, unpack(where)}
 end
-if ARGV[5] ~= '' and redis.call('SADD', KEYS[4], ARGV[5]) == 0 then return {0, unpack(where)} end
+local seen = (kind == 'visitor' and 'v:' or 'a:') .. ARGV[5]
+if ARGV[5] ~= '' and redis.call('SADD', KEYS[4], seen) == 0 then return {0, unpack(where)} end
 redis.call('RPUSH', KEYS[5], cjson.encode({t = now, kind = kind, from = ARGV[3], text = ARGV[4]}))
+-- A visitor's line counts towards what the agent is owed (`claimUnsent`).
+if kind == 'visitor' then redis.call('HINCRBY', KEYS[2], 'said', 1) end
 if kind == 'visitor' or kind == 'agent' then
   emit(kind .. '_message', id, chat[2], chat[3])
 end

@@ -25,6 +25,8 @@ public final class ChatRouter: Service, Sendable {
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     /// The presence resync of the latest join (probes, then the window); a new join starts it again.
     private let resync = Mutex<Task<Void, Never>?>(nil)
+    /// Set on graceful shutdown: stanzas read from then on are refused, those in hand finished.
+    private let draining = Mutex(false)
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -95,10 +97,19 @@ public final class ChatRouter: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.timers.run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
-            await component.run { await self.handle($0) }
+            // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
+            // the link), and only then close the stream; Redis is closed after `run` returns.
+            await component.run(beforeClosing: { await self.drain() }) { await self.handle($0) }
             resync.withLock { $0?.cancel() }
+            await lanes.idle()
             group.cancelAll()
         }
+    }
+
+    private func drain() async {
+        draining.withLock { $0 = true }
+        await lanes.idle()
+        logger.info("stanzas in hand finished; closing the stream")
     }
 
     private func waitForRedis() async -> Bool {
@@ -117,6 +128,7 @@ public final class ChatRouter: Service, Sendable {
         switch event {
         case .connected:
             await pass.announceLeftovers()
+            await pass.forwardOwed()
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
             let waiters = readiness.withLock { readiness in
                 readiness.ready = true
@@ -126,6 +138,9 @@ public final class ChatRouter: Service, Sendable {
             for waiter in waiters { waiter.resume() }
             startResync()
             await pass.run()
+        case .stanza(let stanza) where draining.withLock({ $0 }):
+            // Not stored, so not confirmed: a client that resends gives it to the next router.
+            dispatcher.outbox.reply(to: stanza, StanzaError(.serviceUnavailable, text: "The router is restarting; please send again."))
         case .stanza(let stanza):
             // One lane per sender: its stanzas in order, other senders' alongside.
             await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }

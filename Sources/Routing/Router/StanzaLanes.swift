@@ -11,6 +11,8 @@ final class StanzaLanes: Sendable {
         var lanes: [String: [@Sendable () async -> Void]] = [:]
         var inHand = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Those waiting for every lane to be empty (a router draining before it stops).
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let limit: Int
@@ -51,9 +53,11 @@ final class StanzaLanes: Sendable {
         while let work = next {
             await work()
             let waiter: CheckedContinuation<Void, Never>?
+            var idle: [CheckedContinuation<Void, Never>] = []
             (next, waiter) = state.withLock { state in
                 let waiter = state.waiters.isEmpty ? nil : state.waiters.removeFirst()
                 if waiter == nil { state.inHand -= 1 }
+                if state.inHand == 0 { swap(&idle, &state.idleWaiters) }
                 guard var queued = state.lanes[key], !queued.isEmpty else {
                     state.lanes[key] = nil
                     return (nil, waiter)
@@ -63,6 +67,18 @@ final class StanzaLanes: Sendable {
                 return (work, waiter)
             }
             waiter?.resume()
+            for continuation in idle { continuation.resume() }
+        }
+    }
+
+    /// Returns once no stanza is in hand.
+    func idle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let isIdle = state.withLock { state in
+                if state.inHand > 0 { state.idleWaiters.append(continuation) }
+                return state.inHand == 0
+            }
+            if isIdle { continuation.resume() }
         }
     }
 }

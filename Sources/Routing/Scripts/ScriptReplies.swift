@@ -11,15 +11,17 @@ extension Outcome: ScriptReply {
 }
 
 extension Enqueued: ScriptReply {
-    /// {chat, created, position, state, agent, message stored, monitors...}.
+    /// {chat, created, position, state, agent, message stored, {lines for the agent}, monitors...}.
     init(reply: RESPValue) throws(UnexpectedReply) {
-        let parts = try reply.values(6)
+        let parts = try reply.values(7)
         var monitors: [String] = []
-        for part in parts.dropFirst(6) { monitors.append(try part.text()) }
+        for part in parts.dropFirst(7) { monitors.append(try part.text()) }
+        var unsent: [String] = []
+        for line in try parts[6].values() { unsent.append(try line.text()) }
         self.init(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1, monitors: monitors)
+            messageStored: try parts[5].number() == 1, monitors: monitors, unsent: unsent)
     }
 }
 

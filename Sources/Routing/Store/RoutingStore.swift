@@ -183,8 +183,38 @@ public struct RoutingStore: Sendable {
         try Self.lines(try await redis.send("LRANGE", keys.transcript(id), String(max(first, 0)), "-1"))
     }
 
-    /// The chat's fields (nil if there is no such chat) and its transcript, in one round trip:
-    /// what an agent is told when a chat is offered or given to them.
+    /// The chat's fields (nil if there is no such chat) and its transcript, in one step that marks
+    /// the visitor's lines so far as told: what an agent is told when a chat is offered or given
+    /// to them. Lines written later reach the agent through `claimUnsent` or `enqueue`, once.
+    public func takeHistory(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
+        let reply = try await redis.evalScript(RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id])
+        let parts = try reply.values()
+        guard parts.count == 2, let fields = try Self.fields(parts[0]) else { return nil }
+        return (fields, try Self.lines(parts[1]))
+    }
+
+    /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
+    public func claimUnsent(_ chat: String) async throws -> [String] {
+        let reply = try await redis.evalScript(
+            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat])
+        return try reply.values().map { try $0.text() }
+    }
+
+    /// Active chats whose agent is owed visitor lines (a router died between storing and sending).
+    public func owedChats() async throws -> [String] {
+        let open = try await redis.send("SMEMBERS", keys.openChats).values().map { try $0.text() }
+        guard !open.isEmpty else { return [] }
+        let fields = try await redis.pipeline(open.map { RedisCommand("HMGET", [keys.chat($0), "state", "said", "forwarded"]) })
+        return try zip(open, fields).compactMap { chat, reply in
+            let values = try reply.values(3).map(\.string)
+            guard values[0] == "active", let said = values[1].flatMap(Int.init), let forwarded = values[2].flatMap(Int.init),
+                forwarded < said
+            else { return nil }
+            return chat
+        }
+    }
+
+    /// The chat's fields (nil if there is no such chat) and its transcript, in one round trip.
     public func chatWithTranscript(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
         let replies = try await redis.pipeline([
             RedisCommand("HGETALL", [keys.chat(id)]), RedisCommand("LRANGE", [keys.transcript(id), "0", "-1"]),

@@ -12,6 +12,9 @@ public struct Enqueued: Sendable, Hashable {
     public let messageStored: Bool
     /// Supervisors watching the chat (`/monitor`).
     public let monitors: [String]
+    /// The visitor's lines (this one, and any the agent was owed) to pass to the agent now,
+    /// claimed in Redis: no other router passes them on.
+    public var unsent: [String] = []
 }
 
 /// What became of a transcript line, and where the chat's visitor is.

@@ -85,7 +85,11 @@ public final class XMPPComponent: Sendable {
     /// Keeps the link up, handing every event to `handler` in order, until the service group
     /// shuts down gracefully (the stream is closed politely) or the task is cancelled.
     /// The next stanza is read only when `handler` returns: a slow handler slows the link.
-    public func run(_ handler: @Sendable (ComponentEvent) async -> Void) async {
+    /// On graceful shutdown, `beforeClosing` runs before the stream is closed (stanzas still
+    /// reach `handler` meanwhile, and what it sends still goes out).
+    public func run(
+        beforeClosing: @escaping @Sendable () async -> Void = {}, _ handler: @Sendable (ComponentEvent) async -> Void
+    ) async {
         await withGracefulShutdownHandler {
             var failures = 0
             while !Task.isCancelled && !state.withLockedValue({ $0.shuttingDown }) {
@@ -115,8 +119,11 @@ public final class XMPPComponent: Sendable {
             // Close the stream politely: the server answers with its own </stream:stream>, which
             // ends the read loop and the connection. A server that does not answer is cut off.
             guard let channel else { return }
-            channel.writeAndFlush(XMLStreamOutput.close, promise: nil)
-            channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+            Task {
+                await beforeClosing()
+                channel.writeAndFlush(XMLStreamOutput.close, promise: nil)
+                channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+            }
         }
     }
 
