@@ -1,5 +1,6 @@
 import Console
 import Foundation
+import AgentProtocol
 import Testing
 import XMPP
 
@@ -58,7 +59,8 @@ import XMPP
         var state = ConsoleState(account: "carol@localhost")
         state.readQueues("sales: 2 waiting\nsupport: 0 waiting")
         #expect(state.queues == [QueueSummary(name: "sales", waiting: 2), QueueSummary(name: "support", waiting: 0)])
-        #expect(state.readStatus("You are available with 1 of 3 chats: chat-5.") == "available")
+        // The router's `/status` answer as the console reads it: its <status/> element, not the sentence.
+        #expect(state.readStatus(AgentStatus(presence: "available", capacity: 3, chats: ["5"])) == "available")
         #expect(AgentAvailability(routerPresence: "xa") == .away && AgentAvailability(routerPresence: "offline") == nil)
         #expect(state.capacity == 3)
         #expect(state.chats.map(\.id) == ["5"] && state.chats[0].state == .active, "a chat from before the console started")

@@ -116,20 +116,6 @@ extension ConsoleState {
         return status.presence
     }
 
-    /// Reads the text of `/status` ("You are available with 1 of 3 chats: chat-5.") as
-    /// `readStatus(_: AgentStatus)` does, for a router that sends no `<status/>`.
-    @discardableResult
-    public mutating func readStatus(_ text: String) -> String? {
-        let words = text.split(separator: " ")
-        if let of = words.firstIndex(of: "of"), of + 1 < words.count, let value = Int(words[of + 1]) { capacity = value }
-        for word in words {
-            guard case .chat(let named) = ChatAddress(local: String(word)) else { continue }
-            let id = String(named.prefix { $0.isNumber })
-            if !id.isEmpty, index(of: id) == nil { chat(id, visitor: "", queue: "", state: .active) }
-        }
-        return words.count > 2 && words[0] == "You" && words[1] == "are" ? String(words[2]) : nil
-    }
-
     /// Reads `/agents` ("Name (jid): presence, 1/3 chats" lines) into the supervisor's table.
     public mutating func readAgents(_ text: String) {
         agents = text.split(separator: "\n").compactMap { line in
