@@ -74,7 +74,9 @@ final class FaultRig: Sendable {
     }
 
     /// The checks after a fault, once a last line from every visitor has reached the agents.
-    func check() async throws {
+    /// `knownLoss` names a known defect by which confirmed lines can miss the agent (and the
+    /// transcript): those checks then record a known issue, the others stay strict.
+    func check(knownLoss: Comment? = nil) async throws {
         // The fence: a chat's lines reach its agent in order, so once every visitor's last line is
         // there, a copy of an earlier one would have been too.
         for client in visitors {
@@ -84,16 +86,20 @@ final class FaultRig: Sendable {
         }
         let expected = sent.withLock { $0 }
         let all = expected.values.flatMap { $0 }
-        // Not thrown: which lines are missing, and where they are, says more than the timeout.
-        try? await poll(.seconds(30), "every confirmed line at an agent", every: .milliseconds(20)) { [inbox] in
-            await inbox.hasSeen(all)
+        let ends = visitors.map { "\($0.jid.local!)-end" }
+        try await poll(.seconds(30), "every visitor's last line at an agent", every: .milliseconds(20)) { [inbox] in
+            await inbox.hasSeen(ends)
         }
         let counts = await inbox.counts
-        let wrong = all.filter { counts[$0] != 1 }.map { "\($0)×\(counts[$0] ?? 0)" }
-        #expect(wrong.isEmpty, "each confirmed line reaches an agent exactly once: \(wrong)")
+        let doubled = all.filter { (counts[$0] ?? 0) > 1 }.map { "\($0)×\(counts[$0]!)" }
+        #expect(doubled.isEmpty, "no confirmed line reaches an agent twice: \(doubled)")
+        let missing = all.filter { counts[$0] == nil }
+        try await known(knownLoss) {
+            #expect(missing.isEmpty, "every confirmed line reaches an agent: \(missing)")
+        }
         let twice = await phoneInbox.counts.filter { $0.value > 1 }
         #expect(twice.isEmpty, "the phone saw no line twice: \(twice)")
-        try await checkChats(expected)
+        try await checkChats(expected, knownLoss: knownLoss)
         for agent in FaultTests.agents {
             let presence = try await store.agentStatus("\(agent)@localhost").presence
             #expect(presence == .available, "\(agent) said available, Redis says \(presence)")
@@ -101,7 +107,7 @@ final class FaultRig: Sendable {
     }
 
     /// Every visitor has one open chat, active with one agent, its transcript holding each line once.
-    private func checkChats(_ expected: [String: [String]]) async throws {
+    private func checkChats(_ expected: [String: [String]], knownLoss: Comment?) async throws {
         let keys = RoutingKeys(prefix: "sb")
         let open = try #require(try await redis.send("SMEMBERS", keys.openChats).array?.compactMap(\.string))
         #expect(open.count == visitors.count, "one chat per visitor: \(open)")
@@ -121,9 +127,24 @@ final class FaultRig: Sendable {
             #expect(fields["state"] == "active" && holders[chat] == fields["agent"], "chat \(chat): \(fields)")
             let visitor = String(fields["visitor"]?.prefix { $0 != "@" } ?? "")
             let texts = try await store.transcript(chat).map(\.text)
-            let wrong = (expected[visitor] ?? []).filter { id in texts.count { $0 == id } != 1 }
-            #expect(wrong.isEmpty, "chat \(chat) of \(visitor): each line once in the transcript, not \(wrong)")
+            let wrong = (expected[visitor] ?? []).filter { id in texts.count { $0 == id } != 1 }.map { id in
+                "\(id)×\(texts.count { $0 == id })"
+            }
+            let doubled = wrong.filter { !$0.hasSuffix("×0") }
+            #expect(doubled.isEmpty, "chat \(chat) of \(visitor): no line twice in the transcript: \(doubled)")
+            try await known(knownLoss) {
+                #expect(wrong.isEmpty, "chat \(chat) of \(visitor): each line once in the transcript, not \(wrong)")
+            }
         }
         try await CrashSafetyTests.checkEvents(redis: redis, keys: keys)
+    }
+
+    /// Runs `checks` under a known, intermittent issue if there is one.
+    private func known(_ issue: Comment?, _ checks: () async throws -> Void) async throws {
+        if let issue {
+            await withKnownIssue(issue, isIntermittent: true) { try await checks() }
+        } else {
+            try await checks()
+        }
     }
 }
