@@ -133,7 +133,7 @@ final class FaultRig: Sendable {
             let doubled = wrong.filter { !$0.hasSuffix("×0") }
             #expect(doubled.isEmpty, "chat \(chat) of \(visitor): no line twice in the transcript: \(doubled)")
             try await known(knownLoss) {
-                #expect(wrong.isEmpty, "chat \(chat) of \(visitor): each line once in the transcript, not \(wrong)")
+                #expect(wrong.isEmpty, "chat \(chat) of \(visitor): each line once in the transcript, not \(wrong) (\(texts.count) lines: \(texts.filter { $0.contains("after") || $0.hasSuffix("-end") }))")
             }
         }
         try await CrashSafetyTests.checkEvents(redis: redis, keys: keys)
