@@ -3,7 +3,8 @@ import XMPP
 
 // Feeds the XMPP stream parser what a peer could send, in two pieces split where the first byte
 // says, so the push parser is fuzzed across a chunk boundary too; small limits reach the size and
-// depth checks. Every stanza that comes out is serialised again, as the router does to relay it.
+// depth checks. Every stanza that comes out must serialise (as the router relays it) to XML that
+// parses back to the same element.
 fuzz { input in
     guard let first = input.first else { return }
     let split = min(1 + Int(first) * 4, input.count)
@@ -16,6 +17,11 @@ fuzz { input in
         // A refused stream is the expected answer to most inputs; only a crash is a finding.
     }
     for case .element(let element) in events {
-        _ = element.xmlString()
+        let relayed = element.xmlString()
+        let header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+        let reread = try? XMLStreamParser().feed(Array((header + relayed).utf8))
+        guard let reread, reread.count == 2, case .element(let again) = reread[1], again == element else {
+            fatalError("the stanza \(relayed) does not parse back to itself: \(String(describing: reread))")
+        }
     }
 }
