@@ -2,10 +2,10 @@
 import Glibc
 #endif
 
-// SwiftPM links an executable with `main` renamed to the module's own main (`--defsym
-// main=FuzzJID_main`), which clashes with libFuzzer's `main`. So each target's main.swift runs
-// libFuzzer's driver itself, through `LLVMFuzzerRunDriver`, and Scripts/fuzz links with lld,
-// where the renamed `main` wins over libFuzzer's.
+// SwiftPM compiles an executable's top-level code as `FuzzJID_main` (say) and links it with
+// `--defsym main=FuzzJID_main`; libFuzzer's runtime brings a `main` of its own, and the default
+// linker (gold) refuses the two. So Scripts/fuzz links with lld, where the `--defsym` wins, and
+// each target's main.swift starts libFuzzer's driver itself through `LLVMFuzzerRunDriver`.
 
 @_silgen_name("LLVMFuzzerRunDriver")
 private func runDriver(
