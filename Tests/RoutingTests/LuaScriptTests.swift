@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 13)
+        #expect(Self.assembled.count == 14)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -82,9 +82,10 @@ import Testing
                 ("overflow-4", chatKeys + chatTimers, ["1", "1", "drop", "none"], "\"billing\""),
                 ("decline-7", chatKeys + [k.agent("a"), k.declined("1"), k.agentChats("a")] + chatTimers, ["1", "a", "declined", "3"], "\"queued\""),
                 ("expireGrace-4", agentKeys, ["a"], "(empty"),
-                ("close-8",
-                 chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats],
-                 ["1", "visitor", "none"], "\"queued\""),
+                ("close-9",
+                 chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats, k.transcript("1")],
+                 ["1", "visitor", "none", "60000"], "\"queued\""),
+                ("trimEvents-1", [k.events], ["0"], "(integer)"),
             ]
             #expect(Set(runs.map(\.script)) == Set(Self.assembled.map(\.name)), "every script is run")
             try await withCleanup {

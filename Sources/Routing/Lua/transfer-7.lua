@@ -31,7 +31,7 @@ if kind == 'agent' then
 end
 release(id, from, holder)
 redis.call('HSET', KEYS[2], 'queue', target, 'queued_at', now, 'dropped', 0)
-moveVisitorIndex(KEYS[2], id, target)
+moveVisitorIndex(KEYS[2], id, chat[3], target)
 redis.call('DEL', KEYS[3])
 requeueFront(id, target, known)
 emit('transferred', id, target, from, 'from_queue', chat[3], 'to_queue', target)

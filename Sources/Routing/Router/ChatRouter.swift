@@ -41,6 +41,7 @@ public final class ChatRouter: Service, Sendable {
         let agents = AgentFlow(store: store, outbox: outbox, pass: pass, supervisor: supervisor)
         self.component = component
         self.store = store
+        store.keepClosedChats(for: rules.settings.retention)
         self.logger = logger
         self.rulesInForce = rulesInForce
         self.pass = pass
@@ -59,6 +60,7 @@ public final class ChatRouter: Service, Sendable {
 
     public func reload(_ rules: RoutingRules) {
         rulesInForce.replace(with: rules)
+        store.keepClosedChats(for: rules.settings.retention)
         logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
     }
 
@@ -80,6 +82,7 @@ public final class ChatRouter: Service, Sendable {
         guard await waitForRedis() else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.timers.run() }
+            group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             await component.run { await self.handle($0) }
             group.cancelAll()

@@ -16,6 +16,10 @@ public struct Workflow: Sendable, Hashable {
     public var agents: [Agent]
     /// In the order of the file.
     public var canned: [CannedReply]
+    /// How long a closed chat (its record, transcript and events) is kept; zero keeps nothing after close.
+    public var retention: Duration
+
+    public static let defaultRetention: Duration = .seconds(30 * 86_400)
 
     public init(
         xmpp: XMPPSettings,
@@ -25,7 +29,8 @@ public struct Workflow: Sendable, Hashable {
         limits: Limits = Limits(),
         queues: [Queue],
         agents: [Agent],
-        canned: [CannedReply] = []
+        canned: [CannedReply] = [],
+        retention: Duration = Workflow.defaultRetention
     ) {
         self.xmpp = xmpp
         self.redis = redis
@@ -35,6 +40,7 @@ public struct Workflow: Sendable, Hashable {
         self.queues = queues
         self.agents = agents
         self.canned = canned
+        self.retention = retention
     }
 
     /// The queue marked `default: true`, else the first; nil only for a workflow without queues,
