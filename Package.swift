@@ -118,14 +118,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Assets")],
+            // Embedded in the binary when it is built: nothing to ship beside it, no bundle to find.
+            resources: [.embedInCode("Assets/demo.html"), .embedInCode("Assets/widget.js"), .embedInCode("Assets/widget.css")],
             swiftSettings: swiftSettings
         ),
-        // The test kit: starts real redis-server and Prosody processes on free ports; a WebSocket client for the widget's protocol.
+        // Local services: child processes, free ports, throwaway redis-server and Prosody (its config
+        // built in) in a run directory the caller chooses. For the bench and the tests; no source tree needed.
         .target(
-            name: "SwitchboardTesting",
+            name: "LocalServices",
+            dependencies: ["XMPP", "Reconnect"],
+            resources: [.embedInCode("prosody.cfg.lua")],
+            swiftSettings: swiftSettings
+        ),
+        // A WebSocket client for the web widget's protocol: the bench's web visitors and the web service's tests.
+        .target(
+            name: "WidgetClient",
             dependencies: [
-                "XMPP", "Reconnect",
+                "LocalServices",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -133,11 +142,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The test kit: LocalServices in .run/tests, the built binary, bounded waits; tests only, never the product.
+        .target(
+            name: "SwitchboardTesting",
+            dependencies: ["LocalServices", "WidgetClient", "XMPP"],
+            swiftSettings: swiftSettings
+        ),
+        // The routing tests' kit: a live router (in-process) on real Prosody and Redis, for the routing and console tests.
+        .target(
+            name: "RoutingTesting",
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "SwitchboardTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The load generator of `switchboard bench`: XMPP visitors and agents, the floor component, /proc readings.
         .target(
             name: "Bench",
             dependencies: [
-                "XMPP", "Redis", "Routing", "AgentProtocol", "SwitchboardTesting",
+                "XMPP", "Redis", "Routing", "AgentProtocol", "LocalServices", "WidgetClient",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -149,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web",
+                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web", "LocalServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -179,7 +200,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting", "RoutingTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -217,11 +238,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "XMPP", "AgentProtocol"],
+            dependencies: ["Console", "XMPP", "AgentProtocol", "Routing", "SwitchboardTesting", "RoutingTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SwitchboardTests",
+            name: "LocalServicesTests",
+            dependencies: ["LocalServices", "SwitchboardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // The command line as a user runs it: the built `switchboard` in a process of its own.
+        .testTarget(
+            name: "CLITests",
             dependencies: ["switchboard", "SwitchboardTesting"],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,6 @@
 import Foundation
+import LocalServices
 import Logging
-import SwitchboardTesting
 
 /// How to run the bench.
 public struct BenchSettings: Sendable {
@@ -9,6 +9,8 @@ public struct BenchSettings: Sendable {
     public var targets: [BenchTarget]
     /// The `switchboard` executable that runs the router and the floor component.
     public var switchboardExecutable: String
+    /// Where Prosody, Redis, the router and the floor keep their files (a new folder each).
+    public var runDirectory: RunDirectory
     /// The router's `--log-level` (info, as it runs in production).
     public var routerLogLevel: String
     /// Receives a progress line about once a second.
@@ -18,13 +20,14 @@ public struct BenchSettings: Sendable {
     public var memoryReport: @Sendable (String) -> Void
 
     public init(
-        scenario: Scenario, targets: [BenchTarget], switchboardExecutable: String, routerLogLevel: String = "info",
-        progress: @escaping @Sendable (String) -> Void = { _ in }, memoryEvery: Duration? = nil,
+        scenario: Scenario, targets: [BenchTarget], switchboardExecutable: String, runDirectory: RunDirectory,
+        routerLogLevel: String = "info", progress: @escaping @Sendable (String) -> Void = { _ in }, memoryEvery: Duration? = nil,
         memoryReport: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.scenario = scenario
         self.targets = targets
         self.switchboardExecutable = switchboardExecutable
+        self.runDirectory = runDirectory
         self.routerLogLevel = routerLogLevel
         self.progress = progress
         self.memoryEvery = memoryEvery
@@ -45,8 +48,8 @@ public enum Bench {
         var options = ProsodyServer.Options(limits: false, accounts: BenchAccounts.all(scenario))
         options.serviceDomain = "support.localhost"
         settings.progress("starting Prosody with \(options.accounts.count) accounts")
-        return try await withProsodyServer(options) { prosody in
-            let redis = settings.targets.contains(.switchboard) ? try await RedisServer.start() : nil
+        return try await withProsodyServer(options, in: settings.runDirectory) { prosody in
+            let redis = settings.targets.contains(.switchboard) ? try await RedisServer.start(in: settings.runDirectory) : nil
             return try await withCleanup {
                 settings.progress("signing in \(options.accounts.count - scenario.agents) visitors and \(scenario.agents) agents")
                 let participants = try await BenchParticipants.connect(prosody, scenario, logger: logger)

@@ -1,6 +1,6 @@
+import LocalServices
 import Logging
 import Synchronization
-import SwitchboardTesting
 import XMPP
 
 /// Every visitor and agent session of a run, connected once and reused by every phase. Each

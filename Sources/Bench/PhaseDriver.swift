@@ -1,5 +1,5 @@
 import Foundation
-import SwitchboardTesting
+import LocalServices
 
 /// Runs one phase: starts what relays it, lets chats arrive for the scenario's duration, waits
 /// for the open ones to finish, and reads what every process spent.
@@ -21,9 +21,10 @@ struct PhaseDriver {
             }
             relay = try await .router(
                 executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody, redisURL: redis.url,
-                logLevel: settings.routerLogLevel)
+                logLevel: settings.routerLogLevel, in: settings.runDirectory)
         case .floorComponent:
-            relay = try await .floor(executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody)
+            relay = try await .floor(
+                executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody, in: settings.runDirectory)
         case .direct:
             relay = nil
         }

@@ -1,5 +1,5 @@
 import Foundation
-import SwitchboardTesting
+import LocalServices
 
 /// The process that relays a phase's traffic: `switchboard router` with a workflow written for
 /// the scenario, or the floor component (`switchboard bench-floor`). A process of its own, so
@@ -13,15 +13,17 @@ struct RelayProcess: Sendable {
     /// Starts the router on `prosody` and `redisURL` and waits until it has joined Prosody (and,
     /// for web visitors, until its web service listens, on a free port: `--http-port 0`).
     static func router(
-        executable: String, scenario: Scenario, prosody: ProsodyServer, redisURL: String, logLevel: String
+        executable: String, scenario: Scenario, prosody: ProsodyServer, redisURL: String, logLevel: String,
+        in runDirectory: RunDirectory
     ) async throws -> RelayProcess {
-        let directory = try RunDirectory.make("bench-router")
+        let directory = try runDirectory.newFolder("bench-router")
         let workflow = "\(directory)/workflow.yml"
         try BenchWorkflow.yaml(scenario, prosody: prosody, redisURL: redisURL).write(toFile: workflow, atomically: true, encoding: .utf8)
         let web = scenario.visitorChannel.hasWebVisitors
         var relay = try await start(
             executable, ["router", "--workflow", workflow, "--log-level", logLevel] + (web ? ["--http-port", "0"] : []),
-            secret: prosody.componentSecret, log: "\(directory)/router.log", ready: web ? ["router ready", webListening] : ["router ready"])
+            secret: prosody.componentSecret, log: "\(directory)/router.log", ready: web ? ["router ready", webListening] : ["router ready"],
+            runDirectory: runDirectory)
         if web {
             // The log is the run's own (a new directory): its whole text is this start's.
             let text = (try? String(contentsOfFile: relay.log, encoding: .utf8)) ?? ""
@@ -41,21 +43,24 @@ struct RelayProcess: Sendable {
     private static let webListening = "web service listening"
 
     /// Starts the floor component on `prosody` and waits until it has joined.
-    static func floor(executable: String, scenario: Scenario, prosody: ProsodyServer) async throws -> RelayProcess {
-        let directory = try RunDirectory.make("bench-floor")
+    static func floor(
+        executable: String, scenario: Scenario, prosody: ProsodyServer, in runDirectory: RunDirectory
+    ) async throws -> RelayProcess {
+        let directory = try runDirectory.newFolder("bench-floor")
         return try await start(
             executable,
             ["bench-floor", "--port", String(prosody.componentPort), "--domain", prosody.serviceDomain,
              "--agents", String(scenario.agents), "--user-domain", prosody.domain],
-            secret: prosody.componentSecret, log: "\(directory)/floor.log", ready: ["floor ready"])
+            secret: prosody.componentSecret, log: "\(directory)/floor.log", ready: ["floor ready"], runDirectory: runDirectory)
     }
 
     /// Starts `executable` and waits until its log holds every line of `ready`.
-    private static func start(_ executable: String, _ arguments: [String], secret: String, log: String, ready: [String])
-        async throws -> RelayProcess
-    {
+    private static func start(
+        _ executable: String, _ arguments: [String], secret: String, log: String, ready: [String], runDirectory: RunDirectory
+    ) async throws -> RelayProcess {
         // The secret goes through the environment: a command line is visible to every user.
-        let process = try ChildProcess(executable, arguments, environment: ["SB_COMPONENT_SECRET": secret], logFile: log)
+        let process = try ChildProcess(
+            executable, arguments, environment: ["SB_COMPONENT_SECRET": secret], logFile: log, runDirectory: runDirectory)
         do {
             try await ServerLog(log).waitUntilReady(process, timeout: .seconds(30)) { text in ready.allSatisfy { text.contains($0) } }
         } catch {

@@ -1,5 +1,6 @@
+import LocalServices
 import Synchronization
-import SwitchboardTesting
+import WidgetClient
 import XMPP
 
 /// A visitor on the web widget's WebSocket (docs/web-protocol.md): each chat is a new page

@@ -1,4 +1,5 @@
 import Foundation
+import LocalServices
 import Synchronization
 
 /// `switchboard SUBCOMMAND …` as a process of its own (the built debug binary), so a test can
@@ -28,8 +29,8 @@ public final class SwitchboardProcess: Sendable {
 
     /// Starts it without waiting.
     public func launch() throws {
-        let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
-        let child = try ChildProcess(binary, arguments, environment: environment, logFile: log)
+        let child = try ChildProcess(
+            try SwitchboardBinary.path(), arguments, environment: environment, logFile: log, runDirectory: .tests)
         process.withLock { $0 = child }
     }
 
@@ -44,7 +45,7 @@ public final class SwitchboardProcess: Sendable {
         try await poll(.seconds(60), "'\(text)' ×\(count) in the log of switchboard \(arguments.first ?? "")", every: .milliseconds(10)) {
             if self.occurrences(text) >= count { return true }
             if let child = self.process.withLock({ $0 }), !child.isRunning {
-                throw TestKitError.exited("switchboard \(self.arguments.first ?? "")", await child.waitForExit(), log: self.log)
+                throw LocalServicesError.exited("switchboard \(self.arguments.first ?? "")", await child.waitForExit(), log: self.log)
             }
             return false
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bench
 import Foundation
+import LocalServices
 import Logging
 
 /// `switchboard bench`: the load generator, with the floor measured in the same run.
@@ -15,7 +16,9 @@ struct BenchCommand: AsyncParsableCommand {
             opens it, the agent answers every message after the reply delay, the visitor writes the next on each \
             answer and ends the chat with /end after the last. Prints a progress line while it runs and a table \
             (or --json) at the end; exits with status 1 if any message was lost or any error counted. \
-            Run it from the source tree (it uses Scripts/prosody.cfg.lua), built in release mode: \
+            Needs prosody, prosodyctl, redis-server and openssl on PATH, nothing else: it runs from any \
+            directory, with no source tree (the Prosody config is built in). Its servers keep their files in \
+            --run-directory, by default a temporary folder removed after a clean run. Measure a release build: \
             swift build -c release --product switchboard && .build/release/switchboard bench
             """
     )
@@ -52,6 +55,11 @@ struct BenchCommand: AsyncParsableCommand {
     var memoryEvery: Int?
     @Option(help: "The router's log level.")
     var routerLogLevel: Logger.Level = .info
+    @Option(help: ArgumentHelp(
+        "Where Prosody, Redis, the router and the floor keep their data and logs (kept afterwards).",
+        discussion: "By default a new folder in the system's temporary folder, removed when the run was clean.",
+        valueName: "folder"))
+    var runDirectory: String?
 
     func validate() throws {
         if let problem = scenario.problem { throw ValidationError(problem) }
@@ -69,15 +77,38 @@ struct BenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "switchboard.bench")
         logger.logLevel = .warning
         let progress = ProgressLine()
+        let (directory, isTemporary) = try runFolder()
         let settings = BenchSettings(
             scenario: scenario, targets: baseline && visitorsVia == .xmpp ? BenchTarget.allCases : [.switchboard],
-            switchboardExecutable: try Self.executable(), routerLogLevel: routerLogLevel.rawValue,
+            switchboardExecutable: try Self.executable(), runDirectory: directory, routerLogLevel: routerLogLevel.rawValue,
             progress: { progress.show($0) }, memoryEvery: memoryEvery.map { .seconds(max($0, 1)) },
             memoryReport: { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n").utf8)) })
-        let report = try await Bench.run(settings, logger: logger)
+        let report: BenchReport
+        do {
+            report = try await Bench.run(settings, logger: logger)
+        } catch {
+            progress.finish()
+            Self.tellWhereLogsAre(directory)
+            throw error
+        }
         progress.finish()
         print(json ? try report.json() : report.table)
-        if !report.isClean { throw ExitCode(1) }
+        guard report.isClean else {
+            Self.tellWhereLogsAre(directory)
+            throw ExitCode(1)
+        }
+        if isTemporary { try? FileManager.default.removeItem(atPath: directory.path) }
+    }
+
+    private static func tellWhereLogsAre(_ directory: RunDirectory) {
+        FileHandle.standardError.write(Data("bench: the servers' files and logs are kept in \(directory.path)\n".utf8))
+    }
+
+    /// `--run-directory`, or a new temporary folder (true: remove it after a clean run).
+    private func runFolder() throws -> (RunDirectory, Bool) {
+        if let runDirectory { return (RunDirectory(runDirectory), false) }
+        let folder = RunDirectory(NSTemporaryDirectory())
+        return (RunDirectory(try folder.newFolder("switchboard-bench")), true)
     }
 
     /// This program's own file: it runs the router and the floor component.

@@ -14,7 +14,7 @@ import Testing
         var logger = Logger(label: "bench-smoke")
         logger.logLevel = .warning
         let settings = BenchSettings(
-            scenario: scenario, targets: targets, switchboardExecutable: "\(RunDirectory.repositoryRoot)/.build/debug/switchboard")
+            scenario: scenario, targets: targets, switchboardExecutable: try SwitchboardBinary.path(), runDirectory: .tests)
         let report = try await Bench.run(settings, logger: logger)
         #expect(report.phases.map(\.target) == targets)
         for phase in report.phases {
@@ -46,7 +46,8 @@ import Testing
     @Test func webVisitorsHaveNoFloor() async throws {
         var scenario = Self.scenario
         scenario.visitorChannel = .web
-        let settings = BenchSettings(scenario: scenario, targets: BenchTarget.allCases, switchboardExecutable: "/nonexistent")
+        let settings = BenchSettings(
+            scenario: scenario, targets: BenchTarget.allCases, switchboardExecutable: "/nonexistent", runDirectory: .tests)
         await #expect(throws: BenchError.self) { try await Bench.run(settings, logger: Logger(label: "bench-smoke")) }
     }
 }

@@ -1,4 +1,5 @@
 import Routing
+import RoutingTesting
 import SwitchboardTesting
 import Testing
 import XMPP

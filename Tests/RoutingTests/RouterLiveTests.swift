@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Redis
 import Routing
+import RoutingTesting
 import SwitchboardTesting
 import Testing
 import XMPP

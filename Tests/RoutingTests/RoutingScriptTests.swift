@@ -1,5 +1,6 @@
 import Redis
 @testable import Routing
+import RoutingTesting
 import Testing
 
 /// The routing scripts against a real Redis: each operation, and the rules they keep.

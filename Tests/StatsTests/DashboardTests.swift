@@ -79,9 +79,9 @@ enum Chromium {
         // Its standard output alone (the DOM), apart from the noise it logs on standard error.
         let command = ([binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(directory)/profile"]
             + arguments).map(quote).joined(separator: " ") + " > \(quote(output))"
-        let child = try ChildProcess("/bin/sh", ["-c", command], logFile: "\(directory)/chromium.log")
+        let child = try ChildProcess("/bin/sh", ["-c", command], logFile: "\(directory)/chromium.log", runDirectory: .tests)
         let status = try await within(.seconds(120), "headless Chromium") { await child.waitForExit() }
-        guard status == 0 else { throw TestKitError.exited("chromium", status, log: "\(directory)/chromium.log") }
+        guard status == 0 else { throw LocalServicesError.exited("chromium", status, log: "\(directory)/chromium.log") }
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 

@@ -41,7 +41,7 @@ struct PrometheusParser {
         let child = try ChildProcess(try await python(), [program, input, output], logFile: "\(directory)/parse.log")
         let status = await child.waitForExit()
         guard status == 0 else {
-            throw TestKitError.exited("prometheus_client parser: \((try? String(contentsOfFile: "\(directory)/parse.log", encoding: .utf8)) ?? "")", status)
+            throw LocalServicesError.exited("prometheus_client parser: \((try? String(contentsOfFile: "\(directory)/parse.log", encoding: .utf8)) ?? "")", status)
         }
         return PrometheusParser(families: try JSONDecoder().decode([Family].self, from: Data(contentsOf: URL(fileURLWithPath: output))))
     }
@@ -52,6 +52,6 @@ struct PrometheusParser {
             guard let check = try? ChildProcess(candidate, ["-c", "import prometheus_client"]) else { continue }
             if await check.waitForExit() == 0 { return candidate }
         }
-        throw TestKitError.missing("no python3 with prometheus_client: run Scripts/setup")
+        throw LocalServicesError.missing("no python3 with prometheus_client: run Scripts/setup")
     }
 }

@@ -15,7 +15,7 @@ import Testing
             try await store.setPresence(agent: "bob@localhost", .away, grace: .seconds(60))
             let terminal = try Terminal()
             try await withCleanup {
-                let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
+                let binary = try SwitchboardBinary.path()
                 try await terminal.start("\(binary) stats --watch --interval 0.3 --workflow \(workflow)")
                 let first = try await terminal.screen("the tables with one chat waiting") { Self.waiting($0, "sales") == 1 }
                 #expect(first.contains("QUEUES") && first.contains("AGENTS"))
@@ -66,11 +66,11 @@ final class Terminal: Sendable {
     @discardableResult
     private func tmux(_ arguments: [String]) async throws -> String {
         let output = "\(directory)/out-\(UUID().uuidString).txt"
-        let child = try ChildProcess(try ChildProcess.executable("tmux"), ["-S", socket] + arguments, logFile: output)
+        let child = try ChildProcess(try ChildProcess.executable("tmux"), ["-S", socket] + arguments, logFile: output, runDirectory: .tests)
         let status = await child.waitForExit()
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: output)
-        guard status == 0 else { throw TestKitError.exited("tmux \(arguments.first ?? "")", status, log: text) }
+        guard status == 0 else { throw LocalServicesError.exited("tmux \(arguments.first ?? "")", status, log: text) }
         return text
     }
 }

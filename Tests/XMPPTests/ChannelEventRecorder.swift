@@ -64,7 +64,7 @@ struct ChannelEvents {
             case .data(let buffer): bytes += buffer.readableBytesView
             case .handshake: continue
             case .error(let error): throw error
-            case .inactive, nil: throw TestKitError.missing("the channel closed after \(bytes.count) of \(count) bytes")
+            case .inactive, nil: throw LocalServicesError.missing("the channel closed after \(bytes.count) of \(count) bytes")
             }
         }
         surplus = Array(bytes[count...])
@@ -86,7 +86,7 @@ struct ChannelEvents {
             case .inactive: break
             }
         }
-        throw TestKitError.missing("the channel closed before the TLS handshake completed")
+        throw LocalServicesError.missing("the channel closed before the TLS handshake completed")
     }
 
     /// The first error fired down the pipeline, or nil if the channel closed without one.

@@ -15,18 +15,18 @@ struct OpenSSLReverseServer {
             let process = try ChildProcess("/usr/bin/openssl", [
                 "s_server", "-accept", "127.0.0.1:\(port)", "-rev",
                 "-cert", certificate.certificateFile, "-key", certificate.keyFile,
-            ] + options, logFile: log.path)
+            ] + options, logFile: log.path, runDirectory: .tests)
             do {
                 // "ACCEPT" in its own log, not an answer on the port, which could be another program's.
                 try await log.waitUntilReady(process) { text in
                     // s_server exits with status 0 when it cannot bind.
                     if text.contains("Address already in use") {
-                        throw TestKitError.portInUse(process.name, port: port, log: log.path)
+                        throw LocalServicesError.portInUse(process.name, port: port, log: log.path)
                     }
                     return text.contains("ACCEPT")
                 }
                 return OpenSSLReverseServer(process: process, port: port)
-            } catch TestKitError.portInUse where attempt < 3 {
+            } catch LocalServicesError.portInUse where attempt < 3 {
                 await process.stop()
                 continue
             } catch {

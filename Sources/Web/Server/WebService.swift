@@ -120,7 +120,7 @@ public enum WebServiceError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missingAsset(let name): "the widget's file \(name) is missing from the web service's resources"
+        case .missingAsset(let name): "the widget's file \(name) built into the web service is not UTF-8 text"
         }
     }
 }

@@ -3,8 +3,8 @@ import HTML
 import Hummingbird
 import NIOCore
 
-/// The widget's files (Assets/ in this target, shipped as the target's resources): read once at
-/// start, served from memory.
+/// The widget's files (Assets/ in this target, embedded in the binary when it is built, so an
+/// installed binary needs no resource bundle beside it): served from memory.
 struct WidgetAssets: Sendable {
     enum Asset: Sendable {
         case page(queue: String)
@@ -17,15 +17,14 @@ struct WidgetAssets: Sendable {
     let stylesheet: ByteBuffer
 
     static func load() throws(WebServiceError) -> WidgetAssets {
-        func read(_ name: String) throws(WebServiceError) -> String {
-            guard let url = Bundle.module.resourceURL?.appendingPathComponent("Assets/\(name)"),
-                let text = try? String(contentsOf: url, encoding: .utf8)
-            else { throw .missingAsset(name) }
+        func read(_ name: String, _ bytes: [UInt8]) throws(WebServiceError) -> String {
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .missingAsset(name) }
             return text
         }
         return WidgetAssets(
-            page: try read("demo.html"), script: ByteBuffer(string: try read("widget.js")),
-            stylesheet: ByteBuffer(string: try read("widget.css")))
+            page: try read("demo.html", PackageResources.demo_html),
+            script: ByteBuffer(string: try read("widget.js", PackageResources.widget_js)),
+            stylesheet: ByteBuffer(string: try read("widget.css", PackageResources.widget_css)))
     }
 
     func response(_ asset: Asset) -> Response {

@@ -23,7 +23,8 @@ final class WebDriver: Sendable {
         let port = try Ports.free()
         let log = RunDirectory.root + "/chromedriver-\(port).log"
         let process = try ChildProcess(
-            try ChildProcess.executable("chromedriver"), ["--port=\(port)", "--allowed-ips=127.0.0.1"], logFile: log)
+            try ChildProcess.executable("chromedriver"), ["--port=\(port)", "--allowed-ips=127.0.0.1"], logFile: log,
+            runDirectory: .tests)
         let driver = WebDriver(port: port, process: process)
         return try await withCleanup {
             try await poll(.seconds(30), "chromedriver to listen", every: .milliseconds(50)) { [process] in

@@ -10,7 +10,7 @@ import Testing
             await #expect {
                 try await server.restart()
             } throws: { error in
-                if case TestKitError.portInUse("redis-server", server.port, _) = error { true } else { false }
+                if case LocalServicesError.portInUse("redis-server", server.port, _) = error { true } else { false }
             }
             holder.close()
             try await server.restart()

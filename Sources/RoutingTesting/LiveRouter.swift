@@ -6,9 +6,9 @@ import Synchronization
 import Workflow
 import XMPP
 
-/// A suite that runs the router end to end: real Prosody and Redis, our XMPP client as visitors
+/// A suite that runs the router end to end (the routing tests, the console's end-to-end tests): real Prosody and Redis, our XMPP client as visitors
 /// and agents. Conforming gives the suite (and `LiveRouter`) the helpers below.
-protocol LiveRouterSuite {}
+public protocol LiveRouterSuite {}
 
 private let liveLogger: Logger = {
     var logger = Logger(label: "router-test")
@@ -17,11 +17,11 @@ private let liveLogger: Logger = {
 }()
 
 /// A running router and the ways a test reaches it.
-final class LiveRouter: LiveRouterSuite, Sendable {
-    let prosody: ProsodyServer
-    let store: RoutingStore
+public final class LiveRouter: LiveRouterSuite, Sendable {
+    public let prosody: ProsodyServer
+    public let store: RoutingStore
     /// The test's own Redis connection: a blocking read of the events never holds up the router's commands.
-    let redis: RedisClient
+    public let redis: RedisClient
     private let clients = Mutex<[XMPPClient]>([])
 
     init(prosody: ProsodyServer, store: RoutingStore, redis: RedisClient) {
@@ -30,39 +30,39 @@ final class LiveRouter: LiveRouterSuite, Sendable {
         self.redis = redis
     }
 
-    var domain: String { prosody.serviceDomain }
+    public var domain: String { prosody.serviceDomain }
 
     /// `local@DOMAIN`: a queue's or a chat's address.
-    func address(_ local: String) throws -> JID {
+    public func address(_ local: String) throws -> JID {
         try JID(local: local, domain: domain)
     }
 
     /// A signed-in client with initial presence, closed when the test ends.
-    func connect(_ user: String) async throws -> XMPPClient {
+    public func connect(_ user: String) async throws -> XMPPClient {
         let client = try await Self.connect(prosody, user)
         clients.withLock { $0.append(client) }
         return client
     }
 
     /// A signed-in agent the router knows to be available.
-    func agent(_ user: String) async throws -> XMPPClient {
+    public func agent(_ user: String) async throws -> XMPPClient {
         let client = try await connect(user)
         try await Self.available(client, domain: domain)
         return client
     }
 
-    func closeClients() async {
+    public func closeClients() async {
         for client in clients.withLock({ $0 }) { await client.close() }
     }
 
     /// Every routing event so far, oldest first.
-    func events() async throws -> [[String: String]] {
-        try await RoutingTests.events(redis, store.keys)
+    public func events() async throws -> [[String: String]] {
+        try await RoutingTesting.events(redis, store.keys)
     }
 
     /// The first routing event, from the start of the stream, that `matching` accepts: read with
     /// XREAD BLOCK, so the test waits for Redis to have it rather than polling.
-    func event(_ what: String, _ matching: @escaping @Sendable ([String: String]) -> Bool) async throws -> [String: String] {
+    public func event(_ what: String, _ matching: @escaping @Sendable ([String: String]) -> Bool) async throws -> [String: String] {
         let redis = self.redis, stream = store.keys.events
         return try await within(.seconds(20), what) {
             var last = "0"
@@ -80,11 +80,11 @@ final class LiveRouter: LiveRouterSuite, Sendable {
 }
 
 extension LiveRouterSuite {
-    static var logger: Logger { liveLogger }
+    public static var logger: Logger { liveLogger }
 
     /// A Prosody, a Redis and a running router with `rules(serviceDomain)`, stopped afterwards,
     /// with every client `LiveRouter.connect` made.
-    static func withRouter(
+    public static func withRouter(
         accounts: [String: String],
         rules: (String) throws -> RoutingRules,
         _ body: (LiveRouter) async throws -> Void
@@ -113,7 +113,7 @@ extension LiveRouterSuite {
         }
     }
 
-    static func withRouter(
+    public static func withRouter(
         accounts: [String: String],
         rules: (String) throws -> RoutingRules,
         _ body: (ProsodyServer, RoutingStore) async throws -> Void
@@ -123,30 +123,30 @@ extension LiveRouterSuite {
 
     /// The rules of a workflow file's queues, agents and the like, read as `switchboard router`
     /// reads a file, for the test's service domain.
-    static func workflow(_ yaml: String) -> (String) throws -> RoutingRules {
+    public static func workflow(_ yaml: String) -> (String) throws -> RoutingRules {
         { domain in RoutingRules(try parseWorkflow(yaml, domain: domain)) }
     }
 
     /// A workflow with `yaml` after an `xmpp` section for `domain` (the router is given its
     /// connection, so only the domain counts).
-    static func parseWorkflow(_ yaml: String, domain: String) throws -> Workflow {
+    public static func parseWorkflow(_ yaml: String, domain: String) throws -> Workflow {
         let xmpp = "xmpp:\n  domain: ${DOMAIN}\n  secret: not-used-by-the-test\n"
         return try Workflow.parse(yaml: xmpp + yaml, file: "test.yml", environment: ["DOMAIN": domain])
     }
 
     /// Accounts with the password `secret`.
-    static func accounts(_ users: [String]) -> [String: String] {
+    public static func accounts(_ users: [String]) -> [String: String] {
         Dictionary(uniqueKeysWithValues: users.map { ($0, "secret") })
     }
 
-    static func connect(_ prosody: ProsodyServer, _ user: String) async throws -> XMPPClient {
+    public static func connect(_ prosody: ProsodyServer, _ user: String) async throws -> XMPPClient {
         let client = try await XMPPClient.connect(prosody.clientConfiguration(user), logger: logger)
         try await client.send(Presence())
         return client
     }
 
     /// The agent comes online and waits until the router has taken note (its /status answer).
-    static func available(_ agent: XMPPClient, domain: String) async throws {
+    public static func available(_ agent: XMPPClient, domain: String) async throws {
         let service = try JID(domain: domain)
         try await agent.send(Presence(to: service))
         try await agent.send(Message(to: service, body: "/status"))
@@ -155,29 +155,29 @@ extension LiveRouterSuite {
         }
     }
 
-    static func body(_ stanza: Stanza) -> Message? {
+    public static func body(_ stanza: Stanza) -> Message? {
         if case .message(let message) = stanza, message.body != nil { message } else { nil }
     }
 }
 
 extension XMPPClient {
     /// The next chat offered or given to this agent ("New chat …", from the chat's address).
-    func offer(_ what: String) async throws -> Message {
+    public func offer(_ what: String) async throws -> Message {
         try await message(what, startingWith: "New chat")
     }
 
     /// The next stanza error that comes back in a message.
-    func error(_ what: String) async throws -> StanzaError {
+    public func error(_ what: String) async throws -> StanzaError {
         try await next(what) { if case .message(let message) = $0 { message.error } else { nil } }
     }
 
     /// The next message with a body or an error: what the router answered.
-    func answer(_ what: String) async throws -> Message {
+    public func answer(_ what: String) async throws -> Message {
         try await next(what) { if case .message(let message) = $0, message.body != nil || message.error != nil { message } else { nil } }
     }
 
     /// The messages with a body that arrive up to and including the first one `last` accepts.
-    func messages(until what: String, _ last: @escaping @Sendable (Message) -> Bool) async throws -> [Message] {
+    public func messages(until what: String, _ last: @escaping @Sendable (Message) -> Bool) async throws -> [Message] {
         let stanzas = self.stanzas
         return try await within(.seconds(20), what) {
             var seen: [Message] = []
@@ -193,7 +193,7 @@ extension XMPPClient {
 
 extension JID {
     /// The chat id in a chat's address `chat-ID@DOMAIN`.
-    var chatID: String? {
+    public var chatID: String? {
         local.flatMap { $0.hasPrefix("chat-") ? String($0.dropFirst(5)) : nil }
     }
 }

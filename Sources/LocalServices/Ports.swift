@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Loopback TCP ports for test servers.
+/// Loopback TCP ports for local servers.
 public enum Ports {
     // The kernel may offer a port again as soon as it is closed: two tests starting together were
     // once given the same one. Ports stay handed out for the whole process, so a server's
@@ -17,12 +17,12 @@ public enum Ports {
             let port = try kernelChoice()
             if handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
-        throw TestKitError.missing("the kernel kept offering loopback ports this process had handed out already")
+        throw LocalServicesError.missing("the kernel kept offering loopback ports this process had handed out already")
     }
 
     private static func kernelChoice() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestKitError.system("socket", errno) }
+        guard fd >= 0 else { throw LocalServicesError.system("socket", errno) }
         defer { close(fd) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -31,7 +31,7 @@ public enum Ports {
                 bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw TestKitError.system("bind", errno) }
+        guard bound else { throw LocalServicesError.system("bind", errno) }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
@@ -55,26 +55,5 @@ public enum Ports {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         return address
-    }
-}
-
-/// Why the test kit could not provide a server.
-public enum TestKitError: Error, CustomStringConvertible {
-    case system(String, Int32)
-    case exited(String, Int32, log: String? = nil)
-    case portInUse(String, port: Int, log: String)
-    case timeout(String)
-    case missing(String)
-
-    public var description: String {
-        switch self {
-        case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
-        case .exited(let name, let status, let log?): "\(name) exited with status \(status) while starting (log: \(log))"
-        case .exited(let name, let status, nil): "\(name) exited with status \(status)"
-        case .portInUse(let name, let port, let log):
-            "\(name) could not listen on 127.0.0.1:\(port): another program has it (log: \(log))"
-        case .timeout(let what): what
-        case .missing(let what): what
-        }
     }
 }

@@ -10,7 +10,7 @@ struct StreamProbe: ~Copyable {
     /// Connects to 127.0.0.1:`port`; reads give up after `timeoutSeconds`.
     init(port: Int, timeoutSeconds: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestKitError.system("socket", errno) }
+        guard fd >= 0 else { throw LocalServicesError.system("socket", errno) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = Ports.loopback(port: port)
@@ -22,7 +22,7 @@ struct StreamProbe: ~Copyable {
         guard connected else {
             let code = errno
             close(fd)
-            throw TestKitError.system("connect to port \(port)", code)
+            throw LocalServicesError.system("connect to port \(port)", code)
         }
     }
 
@@ -30,7 +30,7 @@ struct StreamProbe: ~Copyable {
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
-        guard Glibc.send(fd, bytes, bytes.count, 0) == bytes.count else { throw TestKitError.system("send", errno) }
+        guard Glibc.send(fd, bytes, bytes.count, 0) == bytes.count else { throw LocalServicesError.system("send", errno) }
     }
 
     /// Reads until what arrived contains `marker`, and returns all of it.
@@ -40,7 +40,7 @@ struct StreamProbe: ~Copyable {
         while !String(decoding: received, as: UTF8.self).contains(marker) {
             let count = recv(fd, &buffer, buffer.count, 0)
             guard count > 0 else {
-                throw TestKitError.timeout("no '\(marker)' arrived; got: \(String(decoding: received, as: UTF8.self))")
+                throw LocalServicesError.timeout("no '\(marker)' arrived; got: \(String(decoding: received, as: UTF8.self))")
             }
             received += buffer[..<count]
         }

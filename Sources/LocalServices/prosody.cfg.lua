@@ -1,7 +1,8 @@
 -- Prosody configuration for Switchboard's local services and tests.
 --
--- One file for Scripts/services and the Swift test kit (ProsodyServer): every
--- value that changes between runs comes from the environment (os.getenv, like
+-- One file for Scripts/services and LocalServices' ProsodyServer (the tests and
+-- `switchboard bench`), which embeds it when the program is built: every value
+-- that changes between runs comes from the environment (os.getenv, like
 -- Prosody's ENV_NAME shorthand, but an empty variable counts as unset).
 -- prosodyctl needs the same environment.
 --

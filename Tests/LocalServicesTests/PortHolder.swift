@@ -7,7 +7,7 @@ final class PortHolder {
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestKitError.system("socket", errno) }
+        guard fd >= 0 else { throw LocalServicesError.system("socket", errno) }
         var address = Ports.loopback(port: port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -17,7 +17,7 @@ final class PortHolder {
         guard bound, listen(fd, 16) == 0 else {
             let code = errno
             Glibc.close(fd)
-            throw TestKitError.system("listen on port \(port)", code)
+            throw LocalServicesError.system("listen on port \(port)", code)
         }
     }
 

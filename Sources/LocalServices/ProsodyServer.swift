@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A Prosody of its own for a test: `Scripts/prosody.cfg.lua` on free ports, in a fresh run directory.
+/// A Prosody of its own (a test's, the bench's): the config built into this module
+/// (`prosody.cfg.lua`, written into the server's folder) on free ports, in a new folder of a run
+/// directory.
 ///
 /// Users live on `domain` ("localhost"); the router connects as the external
 /// component `serviceDomain` on `componentPort` with `componentSecret`.
@@ -35,23 +37,26 @@ public final class ProsodyServer: Sendable {
     public let componentSecret: String
     /// The self-signed certificate Prosody presents for `localhost`; trust it as a CA in TLS tests.
     public let certificateFile: String
-    /// This server's run directory (config data, accounts, `prosody.log`).
+    /// This server's folder (its config, data, accounts, `prosody.log`).
     public let directory: String
     /// Prosody's output, the first place to look when a test fails.
     public var logFile: String { "\(directory)/prosody.log" }
 
+    /// Where `directory` was made: its mark goes to Prosody and prosodyctl.
+    private let runDirectory: RunDirectory
     private let limits: Bool
     private let process = Mutex<ChildProcess?>(nil)
 
-    /// Starts a server and waits until it accepts clients and components.
-    public static func start(_ options: Options = Options()) async throws -> ProsodyServer {
-        let directory = try RunDirectory.make("prosody")
-        let certificate = try await TestCertificate.install(into: "\(directory)/certs")
+    /// Starts a server in a new folder of `runDirectory` and waits until it accepts clients and components.
+    public static func start(_ options: Options, in runDirectory: RunDirectory) async throws -> ProsodyServer {
+        let directory = try runDirectory.newFolder("prosody")
+        let certificate = try await SelfSignedCertificate.install(into: "\(directory)/certs", from: runDirectory)
+        try ProsodyConfiguration.write(into: directory)
         // A free port can be taken by someone else before Prosody binds it: then try new ones.
         for attempt in 1...3 {
             let (c2sPort, componentPort) = (try Ports.free(), try Ports.free())
             let server = ProsodyServer(
-                directory: directory, certificateFile: certificate.certificateFile,
+                runDirectory: runDirectory, directory: directory, certificateFile: certificate.certificateFile,
                 c2sPort: c2sPort, componentPort: componentPort, options: options
             )
             do {
@@ -70,7 +75,10 @@ public final class ProsodyServer: Sendable {
         preconditionFailure("the last attempt returns or throws")
     }
 
-    private init(directory: String, certificateFile: String, c2sPort: Int, componentPort: Int, options: Options) {
+    private init(
+        runDirectory: RunDirectory, directory: String, certificateFile: String, c2sPort: Int, componentPort: Int, options: Options
+    ) {
+        self.runDirectory = runDirectory
         self.directory = directory
         self.certificateFile = certificateFile
         self.c2sPort = c2sPort
@@ -116,14 +124,15 @@ public final class ProsodyServer: Sendable {
     /// A few prosodyctl processes at a time.
     private func registerWithProsodyctl(_ accounts: [String: String]) async throws {
         let prosodyctl = try ChildProcess.executable("prosodyctl")
-        let environment = self.environment
+        let environment = self.environment, runDirectory = self.runDirectory
         let parallel = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var waiting = accounts.sorted { $0.key < $1.key }[...]
             func startNext() {
                 guard let (user, password) = waiting.popFirst() else { return }
                 group.addTask {
-                    try await Self.registerOne(user, password, prosodyctl: prosodyctl, environment: environment, in: self.directory)
+                    try await Self.registerOne(
+                        user, password, prosodyctl: prosodyctl, environment: environment, in: self.directory, runDirectory: runDirectory)
                 }
             }
             for _ in 0..<parallel { startNext() }
@@ -157,7 +166,7 @@ public final class ProsodyServer: Sendable {
 
     // MARK: - Starting
 
-    /// What Scripts/prosody.cfg.lua reads, for prosody and prosodyctl alike.
+    /// What prosody.cfg.lua reads, for prosody and prosodyctl alike.
     private var environment: [String: String] {
         [
             "SB_PROSODY_DATA": "\(directory)/data",
@@ -174,15 +183,16 @@ public final class ProsodyServer: Sendable {
         ]
     }
 
-    private static var configFile: String { "\(RunDirectory.repositoryRoot)/Scripts/prosody.cfg.lua" }
-
     private func launch() async throws {
         let log = ServerLog(logFile)
         let started = try ChildProcess(
             try ChildProcess.executable("prosody"),
-            ["--config", Self.configFile, "-F"],
+            ["--config", ProsodyConfiguration.file(in: directory), "-F"],
             environment: environment,
-            logFile: log.path
+            // Its own folder as working directory: nothing it might write lands where it was started.
+            currentDirectory: directory,
+            logFile: log.path,
+            runDirectory: runDirectory
         )
         process.withLock { $0 = started }
         // Ready when Prosody has logged both listeners as active: a port that
@@ -200,14 +210,16 @@ public final class ProsodyServer: Sendable {
     }
 
     private static func registerOne(
-        _ user: String, _ password: String, prosodyctl: String, environment: [String: String], in directory: String
+        _ user: String, _ password: String, prosodyctl: String, environment: [String: String], in directory: String,
+        runDirectory: RunDirectory
     ) async throws {
         let log = "\(directory)/prosodyctl-\(storageName(user)).log"
         let registration = try ChildProcess(
             prosodyctl,
-            ["--config", configFile, "register", user, "localhost", password],
+            ["--config", ProsodyConfiguration.file(in: directory), "register", user, "localhost", password],
             environment: environment,
-            logFile: log
+            logFile: log,
+            runDirectory: runDirectory
         )
         let status = await registration.waitForExit()
         guard status == 0 else {
@@ -229,7 +241,7 @@ public final class ProsodyServer: Sendable {
     }
 }
 
-/// Why a test's Prosody did not start or do what was asked.
+/// Why a local Prosody did not start or do what was asked.
 public enum ProsodyServerError: Error, CustomStringConvertible {
     case portInUse(c2sPort: Int, componentPort: Int, log: String)
     case registration(user: String, status: Int32, log: String)
@@ -244,13 +256,15 @@ public enum ProsodyServerError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs `body` with a fresh Prosody server and stops it afterwards by its PID, also when `body` throws.
+/// Runs `body` with a fresh Prosody server in `runDirectory` and stops it afterwards by its PID,
+/// also when `body` throws.
 public func withProsodyServer<Result>(
-    _ options: ProsodyServer.Options = ProsodyServer.Options(),
+    _ options: ProsodyServer.Options,
+    in runDirectory: RunDirectory,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (ProsodyServer) async throws -> Result
 ) async throws -> Result {
-    let server = try await ProsodyServer.start(options)
+    let server = try await ProsodyServer.start(options, in: runDirectory)
     do {
         let result = try await body(server)
         await server.stop()

@@ -1,9 +1,9 @@
 import Foundation
 
-/// The log of a server a test started, read from where it ended when the server started.
+/// The log of a server a program started, read from where it ended when the server started.
 ///
 /// A server's own log is the proof that it listens: a port that accepts connections may belong to
-/// another program that took the port first (another test process, or an earlier server).
+/// another program that took the port first (another test or bench process, or an earlier server).
 public struct ServerLog: Sendable {
     public let path: String
     private let start: Int
@@ -24,7 +24,7 @@ public struct ServerLog: Sendable {
 
     /// Waits until `isReady` finds `process` ready in the text logged so far. `isReady` throws to
     /// report a failure the log shows (its port in use); if `process` exits before it is ready,
-    /// this throws `TestKitError.exited`.
+    /// this throws `LocalServicesError.exited`.
     public func waitUntilReady(
         _ process: ChildProcess, timeout: Duration = .seconds(20), _ isReady: (String) throws -> Bool
     ) async throws {
@@ -33,9 +33,9 @@ public struct ServerLog: Sendable {
             // Looked at before the log: a process that has exited has written all it will.
             let exited = !process.isRunning
             if try isReady(text()) { return }
-            if exited { throw TestKitError.exited(process.name, await process.waitForExit(), log: path) }
+            if exited { throw LocalServicesError.exited(process.name, await process.waitForExit(), log: path) }
             guard ContinuousClock.now < deadline else {
-                throw TestKitError.timeout("\(process.name) not ready after \(timeout) (log: \(path))")
+                throw LocalServicesError.timeout("\(process.name) not ready after \(timeout) (log: \(path))")
             }
             // A log gives no event to await from outside the process: poll briefly.
             try await Task.sleep(for: .milliseconds(20))

@@ -1,4 +1,5 @@
 import Foundation
+import RoutingTesting
 import SwitchboardTesting
 import Synchronization
 import Testing
@@ -21,7 +22,7 @@ final class ConsolePane: Sendable {
         tmux = try ChildProcess.executable("tmux")
         directory = try RunDirectory.make("console-\(user)")
         socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
-        let binary = "\(RunDirectory.repositoryRoot)/.build/debug/switchboard"
+        let binary = try SwitchboardBinary.path()
         let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
                         "--port", "\(live.prosody.c2sPort)", "--domain", live.domain, "--tls-ca", live.prosody.certificateFile,
                         "--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
@@ -46,7 +47,7 @@ final class ConsolePane: Sendable {
         try? FileManager.default.removeItem(atPath: output)
         let child = try ChildProcess(
             tmux, ["-u", "-L", socket, "-f", "/dev/null"] + arguments, environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
-            currentDirectory: directory, logFile: output)
+            currentDirectory: directory, logFile: output, runDirectory: .tests)
         let status = await child.waitForExit()
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard status == 0 else { throw ConsolePaneError.tmux(arguments.first ?? "", status: status, output: text) }

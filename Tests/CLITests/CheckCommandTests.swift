@@ -4,30 +4,11 @@ import Testing
 
 /// `switchboard check`, run as a user would: the built binary.
 @Suite struct CheckCommandTests {
-    /// The `switchboard` built with the tests: beside the test bundle, else in .build/debug.
-    static func executable() throws -> String {
-        let bundle = Bundle.main.bundleURL
-        let candidates = [
-            bundle.deletingLastPathComponent().appendingPathComponent("switchboard").path,
-            bundle.appendingPathComponent("switchboard").path,
-            "\(RunDirectory.repositoryRoot)/.build/debug/switchboard",
-        ]
-        guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw CheckTestError("switchboard is not built (looked in \(candidates)): run swift build")
-        }
-        return found
-    }
-
-    struct CheckTestError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
     /// Runs `switchboard check ARGUMENTS` in the repository; its exit status and output.
     static func check(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
         let log = "\(directory)/check-\(UInt32.random(in: 0...UInt32.max)).log"
         let child = try ChildProcess(
-            try executable(), ["check"] + arguments, environment: ["SB_COMPONENT_SECRET": "test-secret"],
+            try SwitchboardBinary.path(), ["check"] + arguments, environment: ["SB_COMPONENT_SECRET": "test-secret"],
             currentDirectory: RunDirectory.repositoryRoot, logFile: log)
         let status = await child.waitForExit()
         return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")

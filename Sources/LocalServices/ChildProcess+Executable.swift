@@ -8,6 +8,6 @@ extension ChildProcess {
             let candidate = "\(folder)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw TestKitError.missing("\(name) is not installed (not on PATH): run Scripts/setup")
+        throw LocalServicesError.missing("\(name) is not installed (not on PATH): run Scripts/setup")
     }
 }

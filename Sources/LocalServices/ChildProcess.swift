@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// A process a test started, stopped by its PID when the test is done.
+/// A program started as a child process (a server, a tool), stopped by its PID when done.
 ///
 /// Started with `posix_spawn` and an empty signal mask and default signal handlers: a child
 /// inherits both from the spawning thread, and test runners' threads block SIGTERM, which
@@ -22,12 +22,15 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` (a path) with its output appended to `logFile` (or discarded).
+    /// `runDirectory`: the run directory it belongs to, marked in its environment
+    /// (`RunDirectory.mark`) so a clean-up can find it if this program dies first.
     public init(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:],
         currentDirectory: String? = nil,
-        logFile: String? = nil
+        logFile: String? = nil,
+        runDirectory: RunDirectory? = nil
     ) throws {
         name = (executable as NSString).lastPathComponent
         var attributes = posix_spawnattr_t()
@@ -50,7 +53,7 @@ public final class ChildProcess: Sendable {
         // posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes directory, then execs.
         let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, executable] } ?? [executable]
         let merged = ProcessInfo.processInfo.environment
-            .merging([Self.mark: RunDirectory.root]) { $1 }
+            .merging(runDirectory?.mark ?? [:]) { $1 }
             .merging(environment) { $1 }
         let argv = (command + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -58,7 +61,7 @@ public final class ChildProcess: Sendable {
         Self.keepDescriptorsFromChildren()
         var pid: pid_t = 0
         let result = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
-        guard result == 0 else { throw TestKitError.system("posix_spawn \(executable)", result) }
+        guard result == 0 else { throw LocalServicesError.system("posix_spawn \(executable)", result) }
         self.pid = pid
         let child = pid
 
@@ -77,10 +80,6 @@ public final class ChildProcess: Sendable {
             for waiter in waiters { waiter.resume(returning: code) }
         }
     }
-
-    /// Set in every child's environment: Scripts/test finds what a test process that died left
-    /// running by it (redis-server rewrites its command line; Prosody works in the repository).
-    static let mark = "SB_TEST_RUN_DIR"
 
     // SwiftNIO's sockets are not close-on-exec, and a child inherits every such descriptor: it
     // would hold other tests' connections open, so their peers never saw them close. A

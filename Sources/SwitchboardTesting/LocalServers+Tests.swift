@@ -1,0 +1,44 @@
+import LocalServices
+
+// The local servers in `.run/tests`, as every test starts them.
+
+extension RedisServer {
+    /// A new server in `.run/tests`; see `start(in:extraArguments:)`.
+    public static func start(extraArguments: [String] = []) async throws -> RedisServer {
+        try await start(in: .tests, extraArguments: extraArguments)
+    }
+}
+
+extension ProsodyServer {
+    /// A new server in `.run/tests`; see `start(_:in:)`.
+    public static func start(_ options: Options = Options()) async throws -> ProsodyServer {
+        try await start(options, in: .tests)
+    }
+}
+
+/// Runs `body` with a fresh Redis server in `.run/tests`, stopped afterwards.
+public func withRedisServer<Result: Sendable>(
+    extraArguments: [String] = [],
+    _ body: (RedisServer) async throws -> Result
+) async throws -> Result {
+    try await withRedisServer(in: .tests, extraArguments: extraArguments, body)
+}
+
+/// Runs `body` with a fresh Prosody server in `.run/tests`, stopped afterwards by its PID, also when `body` throws.
+public func withProsodyServer<Result>(
+    _ options: ProsodyServer.Options = ProsodyServer.Options(),
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (ProsodyServer) async throws -> Result
+) async throws -> Result {
+    try await withProsodyServer(options, in: .tests, isolation: isolation, body)
+}
+
+/// The certificate the tests' servers present (`SelfSignedCertificate` of `.run/tests`).
+public enum TestCertificate {
+    public typealias Files = SelfSignedCertificate.Files
+
+    /// The cached certificate of `.run/tests`, made on first use.
+    public static func localhost() async throws -> Files {
+        try await SelfSignedCertificate.localhost(in: .tests)
+    }
+}
