@@ -1,5 +1,6 @@
 import Redis
 @testable import Routing
+import RoutingTesting
 import Testing
 
 /// Redis memory stays bounded: closed chats go after the retention, with every index naming
