@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Debian's C libraries, wrapped thinly (module.modulemap + shim.h).
@@ -99,6 +100,19 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["EmbedLuaScripts"]
         ),
+        // Signed webhooks: a consumer group on the routing events that POSTs them, in order per chat, with retries and a dead-letter list.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "Redis", "RoutingSchema", "Workflow", "XMPP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The agent console: a pure screen model, a terminal layer, key decoding, and the agent's XMPP session.
         .target(
             name: "Console",
@@ -170,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web", "LocalServices",
+                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web", "Webhooks", "LocalServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -200,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "SwitchboardTesting", "RoutingTesting"],
+            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "Console", "SwitchboardTesting", "RoutingTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -217,6 +231,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "Redis", "Workflow", "XMPP", "SwitchboardTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

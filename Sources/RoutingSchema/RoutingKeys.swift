@@ -36,5 +36,7 @@ public struct RoutingKeys: Sendable, Hashable {
     public func roundRobin(_ queue: String) -> String { base + "queue:" + queue + ":rr" }
     public func agent(_ jid: String) -> String { base + "agent:" + jid }
     public func agentChats(_ jid: String) -> String { base + "agent:" + jid + ":chats" }
+    /// The agent's resources: `resource -> presence|ms last heard` (the agent is as available as the best).
+    public func agentResources(_ jid: String) -> String { base + "agent:" + jid + ":resources" }
     public func visitorChat(queue: String, visitor: String) -> String { base + "visitor:" + queue + ":" + visitor }
 }

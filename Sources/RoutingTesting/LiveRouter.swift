@@ -24,7 +24,8 @@ public final class LiveRouter: LiveRouterSuite, Sendable {
     public let redis: RedisClient
     private let clients = Mutex<[XMPPClient]>([])
 
-    init(prosody: ProsodyServer, store: RoutingStore, redis: RedisClient) {
+    /// For a test that runs routers of its own (stopped and started again) on this Prosody and Redis.
+    public init(prosody: ProsodyServer, store: RoutingStore, redis: RedisClient) {
         self.prosody = prosody
         self.store = store
         self.redis = redis

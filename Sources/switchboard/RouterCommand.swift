@@ -139,7 +139,7 @@ struct WorkflowReloader: Service {
             do throws(WorkflowErrors) {
                 var workflow = try Workflow.load(path: path, environment: ProcessInfo.processInfo.environment)
                 workflow.xmpp = overrides
-                router.reload(RoutingRules(workflow))
+                await router.reload(RoutingRules(workflow))
                 forms.reload(workflow)
             } catch {
                 logger.error("SIGHUP: \(path) is not valid; keeping the workflow in force:\n\(error)")

@@ -2,6 +2,7 @@ import Routing
 import RoutingTesting
 import SwitchboardTesting
 import Testing
+import Workflow
 import XMPP
 
 /// Every agent command as an XEP-0050 ad-hoc command, discovered through XEP-0030.
@@ -10,13 +11,14 @@ import XMPP
         RoutingRules(
             domain: domain,
             queues: [
-                RoutingRules.Queue(name: "sales", plan: QueuePlan(queue: "sales", strategy: "longest-idle",
+                RoutingRules.Queue(Queue(name: "sales", messages: .routerTexts), plan: QueuePlan(queue: "sales", strategy: "longest-idle",
                                                                   candidates: [.init(jid: "alice@localhost", capacity: 2)])),
-                RoutingRules.Queue(name: "billing", plan: QueuePlan(queue: "billing", strategy: "longest-idle", candidates: [])),
+                RoutingRules.Queue(Queue(name: "billing", messages: .routerTexts),
+                                   plan: QueuePlan(queue: "billing", strategy: "longest-idle", candidates: [])),
             ],
             agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 2),
                      RoutingRules.Agent(jid: "carol@localhost", name: "Carol", capacity: 2, isSupervisor: true)],
-            canned: ["thanks": "Thank you!"])
+            canned: ["thanks": MessageTemplate(builtIn: "Thank you!")])
     }
 
     static func commands(_ client: XMPPClient, at address: JID) async throws -> [String] {

@@ -8,7 +8,7 @@ import Testing
         for timer in timers { #expect(ChatTimer(member: timer.member) == timer) }
         #expect(ChatTimer.offer(chat: "42").member == "offer|42")
         #expect(ChatTimer.overflow(chat: "9", step: 2).member == "overflow|9|2")
-        for unknown in ["", "offer", "offer|", "nap|42", "overflow|9", "gone|1|2"] { #expect(ChatTimer(member: unknown) == nil) }
+        for unknown in ["", "offer", "offer|", "nap|42", "overflow|9", "overflow|9|x", "gone|1|2"] { #expect(ChatTimer(member: unknown) == nil) }
     }
 
     @Test func aChatRecordReadsTheHash() {

@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 14)
+        #expect(Self.assembled.count == 16)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -66,12 +66,13 @@ import Testing
                 + #""candidates":[{"jid":"a","max":2,"level":0,"needs":0}]}]"#
             let chatKeys = [k.events, k.chat("1")]
             let agentKeys = [k.events, k.agent("a"), k.agentChats("a"), k.timers]
+            let presenceKeys = agentKeys + [k.agentResources("a")]
             let chatTimers = [k.timers, k.chatTimers("1")]
             let runs: [(script: String, keys: [String], arguments: [String], expected: String)] = [
                 ("enqueue-6",
                  [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats, k.timers],
                  ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1"], "\"1\""),
-                ("presence-4", agentKeys, ["a", "available", "60000"], "1)"),
+                ("presence-5", presenceKeys, ["a", "desk", "available", "60000"], "\"available\""),
                 ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
                 ("record-5", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1")], ["1", "agent", "a", "hi", "m2"], "\"v1\""),
@@ -82,9 +83,11 @@ import Testing
                 ("overflow-4", chatKeys + chatTimers, ["1", "1", "drop", "none"], "\"billing\""),
                 ("decline-7", chatKeys + [k.agent("a"), k.declined("1"), k.agentChats("a")] + chatTimers, ["1", "a", "declined", "3"], "\"queued\""),
                 ("expireGrace-4", agentKeys, ["a"], "(empty"),
+                ("settlePresence-5", presenceKeys, ["a", "99999999999999", "60000"], "\"offline\""),
+                ("removeAgent-5", presenceKeys, ["a"], "(empty"),
                 ("close-9",
                  chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats, k.transcript("1")],
-                 ["1", "visitor", "none", "60000"], "\"queued\""),
+                 ["1", "visitor", "none", "", "60000"], "\"queued\""),
                 ("trimEvents-1", [k.events], ["0"], "(integer)"),
             ]
             #expect(Set(runs.map(\.script)) == Set(Self.assembled.map(\.name)), "every script is run")

@@ -5,6 +5,7 @@ import Routing
 import RoutingTesting
 import SwitchboardTesting
 import Testing
+import Workflow
 import XMPP
 
 /// The router end to end: real Prosody and Redis, our XMPP client as visitor and agent.
@@ -14,11 +15,11 @@ import XMPP
             RoutingRules(
                 domain: domain,
                 queues: [RoutingRules.Queue(
-                    name: "sales",
+                    Queue(name: "sales", messages: .routerTexts),
                     plan: QueuePlan(queue: "sales", strategy: "longest-idle", offerTimeout: offerTimeout,
                                     candidates: [.init(jid: "alice@localhost", capacity: 2)]))],
                 agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 2)],
-                canned: ["thanks": "Thank you for waiting!"])
+                canned: ["thanks": MessageTemplate(builtIn: "Thank you for waiting!")])
         }
     }
 
@@ -91,7 +92,7 @@ import XMPP
             RoutingRules(
                 domain: domain,
                 queues: [RoutingRules.Queue(
-                    name: "sales",
+                    Queue(name: "sales", messages: .routerTexts),
                     plan: QueuePlan(queue: "sales", strategy: "longest-idle", offerTimeout: .milliseconds(600), candidates: [
                         .init(jid: "alice@localhost", capacity: 1), .init(jid: "bob@localhost", capacity: 1),
                     ]))],

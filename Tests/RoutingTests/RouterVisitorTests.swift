@@ -3,6 +3,7 @@ import Routing
 import RoutingTesting
 import SwitchboardTesting
 import Testing
+import Workflow
 import XMPP
 
 /// What a visitor hears when nobody can serve them, as the line moves, and when they leave.
@@ -17,9 +18,8 @@ import XMPP
             return RoutingRules(
                 domain: domain,
                 queues: [RoutingRules.Queue(
-                    name: "sales",
-                    plan: QueuePlan(queue: "sales", strategy: "longest-idle", candidates: [.init(jid: "alice@localhost", capacity: capacity)]),
-                    closeWithoutAgents: closeWithoutAgents)],
+                    Queue(name: "sales", messages: .routerTexts, whenNoAgents: closeWithoutAgents ? .close : .queue),
+                    plan: QueuePlan(queue: "sales", strategy: "longest-idle", candidates: [.init(jid: "alice@localhost", capacity: capacity)]))],
                 agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: capacity)],
                 settings: settings)
         }

@@ -2,6 +2,7 @@ import Routing
 import RoutingTesting
 import SwitchboardTesting
 import Testing
+import Workflow
 import XMPP
 
 /// Supervisors watch a chat and whisper to its agent; agents may not.
@@ -10,7 +11,7 @@ import XMPP
         RoutingRules(
             domain: domain,
             queues: [RoutingRules.Queue(
-                name: "sales",
+                Queue(name: "sales", messages: .routerTexts),
                 plan: QueuePlan(queue: "sales", strategy: "longest-idle", candidates: [.init(jid: "alice@localhost", capacity: 2)]))],
             agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 2),
                      RoutingRules.Agent(jid: "carol@localhost", name: "Carol", capacity: 2, isSupervisor: true)])

@@ -2,7 +2,9 @@ import Testing
 import Workflow
 
 /// The environment the tests load workflows with: never the test process's own.
-let testEnvironment = ["SB_COMPONENT_SECRET": "test-secret", "SB_STATS_TOKEN": "test-stats-token"]
+let testEnvironment = [
+    "SB_COMPONENT_SECRET": "test-secret", "SB_STATS_TOKEN": "test-stats-token", "SB_WEBHOOK_SECRET": "test-webhook-secret",
+]
 
 /// The problems `Workflow.parse` finds in `yaml` (none when it loads).
 func problems(in yaml: String, environment: [String: String] = testEnvironment) -> [WorkflowProblem] {

@@ -66,7 +66,7 @@ import Testing
             #expect(text.contains("\(key):"), "no example uses '\(key):'")
         }
         let choices = RoutingStrategy.allCases.map(\.rawValue) + UnservedChatPolicy.allCases.map(\.rawValue)
-            + Agent.Role.allCases.map(\.rawValue) + ["auto", "manual"]
+            + Agent.Role.allCases.map(\.rawValue) + ["auto", "manual"] + WebhookEvent.allCases.map(\.rawValue)
         for choice in choices {
             #expect(text.contains(choice), "no example mentions '\(choice)'")
         }

@@ -1,7 +1,7 @@
 import Testing
 import XMPP
 
-/// Known-answer tests of the libcrypto facade: RFC 3174 (SHA-1), RFC 2202 (HMAC-SHA-1), RFC 6070 (PBKDF2).
+/// Known-answer tests of the libcrypto facade: RFC 3174 (SHA-1), RFC 2202 (HMAC-SHA-1), RFC 4231 (HMAC-SHA-256), RFC 6070 (PBKDF2).
 @Suite struct CryptoTests {
     @Test(arguments: [
         ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
@@ -37,6 +37,25 @@ import XMPP
     ])
     func hmacSHA1MatchesRFC2202(key: [UInt8], message: [UInt8], expected: String) throws {
         #expect(Hex.encode(try HMAC.sha1(key: key, message: message)) == expected)
+    }
+
+    @Test(arguments: [
+        (
+            [UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        ),
+        (
+            Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        ),
+        (
+            [UInt8](repeating: 0xaa, count: 131),
+            Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        ),
+    ])
+    func hmacSHA256MatchesRFC4231(key: [UInt8], message: [UInt8], expected: String) throws {
+        #expect(Hex.encode(try HMAC.sha256(key: key, message: message)) == expected)
     }
 
     @Test(arguments: [

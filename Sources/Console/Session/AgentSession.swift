@@ -60,7 +60,14 @@ public final class AgentSession: Sendable {
                 let isSupervisor = (try? await commands(at: service, on: connected))?.contains("agents") ?? false
                 failures = 0
                 report(.online(isSupervisor: isSupervisor))
-                for try await stanza in connected.stanzas { report(.stanza(stanza)) }
+                for try await stanza in connected.stanzas {
+                    // The router shows its presence when it joins the XMPP server and probes the
+                    // agents: it may have missed ours (it was away), so say it again.
+                    if case .presence(let presence) = stanza, presence.type == .available, presence.from == service {
+                        try await sendAvailability(on: connected)
+                    }
+                    report(.stanza(stanza))
+                }
                 if Task.isCancelled { break }  // quitting: logged out below
                 throw ClientError.closed
             } catch {

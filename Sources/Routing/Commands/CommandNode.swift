@@ -43,7 +43,7 @@ struct CommandNode: Sendable {
             .note($0["text"] ?? "")
         },
         CommandNode("canned", "Send a canned reply", fields: [
-            Field(name: "key", label: "Reply") { rules in rules.canned.keys.sorted().map { ($0, rules.canned[$0] ?? "") } },
+            Field(name: "key", label: "Reply") { rules in rules.canned.keys.sorted().map { ($0, rules.canned[$0]?.text ?? "") } },
         ]) { .canned($0["key"] ?? "") },
         CommandNode("who", "Who is the visitor?") { _ in .who },
     ]

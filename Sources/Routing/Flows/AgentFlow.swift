@@ -1,6 +1,7 @@
 import AgentProtocol
 import Foundation
 import Logging
+import Workflow
 import XMPP
 
 /// An agent's side of a chat, written to the chat's own address: text for the visitor, typing,
@@ -104,9 +105,8 @@ struct AgentFlow: Sendable {
                 return
             }
             let record = try await store.chatRecord(chat)
-            let text = template.filling([
-                "agent": agent.name, "visitor": record?.name ?? "", "queue": record?.queue.flatMap { rules.queue($0)?.title } ?? "",
-            ])
+            let text = template.render(TemplateValues(
+                queue: record?.queue.flatMap { rules.queue($0)?.title } ?? "", agent: agent.name, visitor: record?.name ?? ""))
             if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
                 respond.mark(AgentEvent(.replied, chat: chat))
             }
@@ -133,7 +133,9 @@ struct AgentFlow: Sendable {
             respond.say("No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).")
             return
         }
-        switch try await store.transfer(chat: chat, from: agent.jid, to: destination) {
+        // In a queue the chat waits by that queue's overflow steps, counted from now.
+        let steps = rules.queue(target)?.overflow.map(\.after) ?? []
+        switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps) {
         case .done(let state):
             respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
             guard let record = try await store.chatRecord(chat), let visitor = record.visitor, let queue = record.queue else { return }
@@ -152,16 +154,15 @@ struct AgentFlow: Sendable {
 
     /// An offer was not answered in time: it goes to the next agent, and an agent who missed
     /// too many in a row is set away.
+    /// The script takes the offer's timer only while it is due and the chat is offered to
+    /// `agent`: a timer read before the chat was offered anew expires nothing, and one read for
+    /// another agent's offer stays for the next look (no timer is removed from here).
     func offerExpired(chat: String, rules: RoutingRules) async throws {
-        guard let agent = try await store.chatRecord(chat)?.agent else {
-            try await store.cancelTimer(ChatTimer.offer(chat: chat).member)
-            return
-        }
-        let outcome = try await store.decline(chat: chat, agent: agent, timedOut: true, missedLimit: rules.settings.missedOffersLimit)
-        guard case .done(let result) = outcome else {
-            try await store.cancelTimer(ChatTimer.offer(chat: chat).member)
-            return
-        }
+        let agent = try await store.chatRecord(chat)?.agent ?? ""
+        let outcome = try await store.decline(
+            chat: chat, agent: agent, timedOut: true, missedLimit: rules.settings.missedOffersLimit,
+            claiming: .offer(chat: chat))
+        guard case .done(let result) = outcome else { return }
         outbox.tellAgent(agent, chat: chat, "The offer expired; the chat goes to the next agent.", event: .offerExpired, rules: rules)
         if result == "away", let jid = try? JID(agent) {
             outbox.tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) offers in a row and were set away. "

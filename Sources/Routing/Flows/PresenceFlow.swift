@@ -1,7 +1,8 @@
 import Logging
 import XMPP
 
-/// Presence to the service domain: agents' availability, and roster subscriptions.
+/// Presence to the service domain: agents' availability per resource, roster subscriptions, and
+/// the resync after every join of the XMPP server.
 struct PresenceFlow: Sendable {
     let store: RoutingStore
     let outbox: Outbox
@@ -39,9 +40,47 @@ struct PresenceFlow: Sendable {
         case .subscribed, .unsubscribe, .unsubscribed, .error:
             return
         }
-        guard try await store.setPresence(agent: agent.jid, next, grace: rules.settings.gracePeriod) else { return }
-        if next == .offline { alarm.wake() }
-        logger.info("agent presence", metadata: ["agent": "\(agent.jid)", "presence": "\(next.rawValue)"])
-        if next == .available { await pass.run() }
+        // Each resource counts on its own: a phone going offline leaves the desktop's presence,
+        // and an old session's late `unavailable` takes only that session away.
+        let resource = from.resource ?? ""
+        guard let now = try await store.setPresence(agent: agent.jid, resource: resource, next, grace: rules.settings.gracePeriod)
+        else { return }
+        await announce(agent.jid, now: now, resource: resource)
+    }
+
+    /// On joining the XMPP server: asks every agent's server for their presence (answered for
+    /// agents with a roster subscription to the service) and shows the service's own presence
+    /// (a console then says its availability again). Returns when the probes began, by Redis's clock.
+    func probeAll(rules: RoutingRules) async throws -> Int64 {
+        let since = try await store.clock()
+        let service = try JID(domain: rules.domain)
+        for jid in rules.agents.keys.sorted() {
+            guard let agent = try? JID(jid) else { continue }
+            outbox.send(Presence(to: agent, from: service, type: .probe))
+            outbox.send(Presence(to: agent, from: service))
+        }
+        logger.info("agents probed", metadata: ["agents": "\(rules.agents.count)"])
+        return since
+    }
+
+    /// The end of the resync window: an agent's resources not heard from since the probes are gone.
+    func settle(since: Int64, rules: RoutingRules) async throws {
+        var changed = false
+        for jid in rules.agents.keys.sorted() {
+            guard let now = try await store.settlePresence(agent: jid, since: since, grace: rules.settings.gracePeriod) else {
+                continue
+            }
+            changed = true
+            await announce(jid, now: now, resource: nil)
+        }
+        if !changed { logger.info("presence resync: no change") }
+    }
+
+    private func announce(_ agent: String, now presence: AgentPresence, resource: String?) async {
+        var metadata: Logger.Metadata = ["agent": "\(agent)", "presence": "\(presence.rawValue)"]
+        if let resource { metadata["resource"] = "\(resource)" }
+        logger.info("agent presence", metadata: metadata)
+        if presence == .offline { alarm.wake() }
+        if presence == .available { await pass.run() }
     }
 }

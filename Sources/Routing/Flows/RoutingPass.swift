@@ -1,6 +1,7 @@
 import AgentProtocol
 import Foundation
 import Logging
+import Workflow
 import XMPP
 
 /// A routing pass and what follows from it: agents told of the chats offered or given to them
@@ -51,8 +52,8 @@ struct RoutingPass: Sendable {
         let positions = Dictionary(uniqueKeysWithValues: due.map { ($0.element, $0.offset + 1) })
         for waiting in try await store.visitors(of: due.map(\.element)) {
             let position = positions[waiting.chat] ?? 0
-            let values = ["position": "\(position)", "eta": "a few minutes", "queue": queue.title]
-            outbox.tellVisitor(waiting.visitor, queue: name, queue.messages.position.filling(values), as: .queued, position: position,
+            let values = TemplateValues(position: position, etaText: "a few minutes", queue: queue.title)
+            outbox.tellVisitor(waiting.visitor, queue: name, queue.messages.position.render(values), as: .queued, position: position,
                                rules: rules)
         }
     }
@@ -96,8 +97,7 @@ struct RoutingPass: Sendable {
     func tellAssigned(_ chat: ChatRecord, agent: String, rules: RoutingRules) {
         guard let visitor = chat.visitor, let queue = chat.queue else { return }
         let name = rules.agents[agent]?.name ?? "an agent"
-        let text = (rules.queue(queue)?.messages ?? RoutingRules.Messages()).assigned
-            .filling(["agent": name, "queue": rules.queue(queue)?.title ?? queue])
+        let text = QueueMessages.assigned.render(TemplateValues(queue: rules.queue(queue)?.title ?? queue, agent: name))
         outbox.tellVisitor(visitor, queue: queue, text, nick: name, as: .assigned, rules: rules)
     }
 }

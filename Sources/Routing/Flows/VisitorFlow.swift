@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Workflow
 import XMPP
 
 /// A visitor's side of a chat, whatever channel they came by: their text kept and passed on,
@@ -47,12 +48,12 @@ struct VisitorFlow: Sendable {
     ) async throws -> Enqueued {
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
-            overflowDelays: queue.overflow.map(\.delay), message: body, messageID: messageID)
+            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID)
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { alarm.wake() }
-            let values = ["position": "\(chat.position)", "eta": "a few minutes", "queue": queue.title, "visitor": greeting ?? name]
-            let text = queue.messages.welcome.filling(values) + " " + queue.messages.position.filling(values)
+            let values = TemplateValues(position: chat.position, etaText: "a few minutes", queue: queue.title, visitor: greeting ?? name)
+            let text = queue.messages.welcome.render(values) + " " + queue.messages.position.render(values)
             outbox.tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
             let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             // Routed first: a chat an agent took needs no look at who is online (a pipelined
@@ -74,11 +75,11 @@ struct VisitorFlow: Sendable {
     /// waits); returns whether it was out of hours. Closed first, told after: whoever reads the
     /// state once the visitor has the notice sees it closed.
     private func closeIfOutOfHours(
-        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: TemplateValues, rules: RoutingRules
     ) async throws -> Bool {
-        guard let isOpen = queue.isOpen, !isOpen(Date()) else { return false }
+        guard !queue.isOpen(at: Date()) else { return false }
         if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
-        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.filling(values),
+        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.render(values),
                            as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
         return true
     }
@@ -86,11 +87,11 @@ struct VisitorFlow: Sendable {
     /// With nobody available who could serve the queue, the visitor is told so, and the chat
     /// closes if the queue says so (else it waits).
     private func checkAgents(
-        chat: String, visitor: String, queue: RoutingRules.Queue, values: [String: String], rules: RoutingRules
+        chat: String, visitor: String, queue: RoutingRules.Queue, values: TemplateValues, rules: RoutingRules
     ) async throws {
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
-        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.filling(values),
+        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.render(values),
                            as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)
     }
 
@@ -125,7 +126,8 @@ struct VisitorFlow: Sendable {
     /// The visitor's client said `gone` and they did not come back: the chat ends.
     func gone(chat id: String, rules: RoutingRules) async throws {
         let chat = try await store.chatRecord(id)
-        guard try await store.close(chat: id, by: .timeout).succeeded, let chat else { return }
+        // Only while the gone timer is due: a visitor who wrote again since cleared it.
+        guard try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id)).succeeded, let chat else { return }
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
         }
@@ -136,11 +138,7 @@ struct VisitorFlow: Sendable {
 
     /// The queue's closing text for a chat (its fields as before it closed), placeholders filled in.
     static func goodbye(_ chat: ChatRecord, rules: RoutingRules) -> String {
-        let queue = chat.queue.flatMap { rules.queue($0) }
         // {agent} only once an agent took the chat.
-        let agent = chat.activeAgent.flatMap { rules.agents[$0]?.name }
-        return (queue?.messages ?? RoutingRules.Messages()).closed.filling([
-            "queue": queue?.title ?? chat.queue ?? "", "visitor": chat.name ?? "", "agent": agent ?? "",
-        ])
+        rules.goodbye(queue: chat.queue, visitor: chat.name, agent: chat.activeAgent)
     }
 }

@@ -5,15 +5,22 @@
 -- KEYS[5] its seen message ids   KEYS[6] its monitoring supervisors   KEYS[7] all timers   KEYS[8] open chats
 -- KEYS[9] its transcript
 -- ARGV[1] chat id   ARGV[2] who closes: 'visitor' | 'agent' | 'timeout' | 'system'
--- ARGV[3] the agent closing it (must hold the chat), or empty   ARGV[4] retention in ms
--- Returns {1, state before} or {0, why}.
+-- ARGV[3] the agent closing it (must hold the chat), or empty
+-- ARGV[4] the timer closing it (`gone|ID`: it must still be due, and is taken in this step), or empty
+-- ARGV[5] retention in ms
+-- Returns {1, state before} or {0, why} ('not-due': a stale timer, e.g. the visitor came back).
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/emit"
 --- @include "includes/release"
+--- @include "includes/clearTimer"
+--- @include "includes/timerDue"
 
 local id, by = ARGV[1], ARGV[2]
-local retention = tonumber(ARGV[4]) or 0
+local retention = tonumber(ARGV[5]) or 0
+local claim = ARGV[4] or ''
+if not timerDue(claim, KEYS[7]) then return {0, 'not-due'} end
+if claim ~= '' then clearTimer(id, claim, {timers = KEYS[7], chatTimers = KEYS[3]}) end
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor', 'indexed')
 if not chat[1] or chat[1] == 'closed' then return {0, chat[1] or 'unknown'} end
 if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0, 'not-yours'} end

@@ -4,6 +4,7 @@
 -- KEYS[5] that agent's chats   KEYS[6] timers   KEYS[7] the chat's timers
 -- ARGV[1] chat id   ARGV[2] the agent holding it   ARGV[3] 'queue' or 'agent'   ARGV[4] target
 -- ARGV[5] target agent's capacity   ARGV[6] offer timeout in ms (0: auto accept)
+-- ARGV[7] to a queue: its overflow step delays in ms, comma-separated (they replace the chat's steps)
 -- Returns {1, new state} or {0, why}: 'not-yours', 'busy' (the target agent is full or unavailable).
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -12,6 +13,7 @@
 --- @include "includes/requeueFront"
 --- @include "includes/give"
 --- @include "includes/moveVisitorIndex"
+--- @include "includes/overflowSteps"
 
 local id, from, kind, target = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
@@ -32,6 +34,7 @@ end
 release(id, from, holder)
 redis.call('HSET', KEYS[2], 'queue', target, 'queued_at', now, 'dropped', 0)
 moveVisitorIndex(KEYS[2], id, chat[3], target)
+replaceOverflowSteps(id, ARGV[7] or '', known)
 redis.call('DEL', KEYS[3])
 requeueFront(id, target, known)
 emit('transferred', id, target, from, 'from_queue', chat[3], 'to_queue', target)

@@ -23,6 +23,8 @@ public final class ChatRouter: Service, Sendable {
     /// Stanzas handled side by side, in order per sender.
     private let lanes = StanzaLanes(limit: 64)
     private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// The presence resync of the latest join (probes, then the window); a new join starts it again.
+    private let resync = Mutex<Task<Void, Never>?>(nil)
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -58,10 +60,22 @@ public final class ChatRouter: Service, Sendable {
     /// The rules in force; `reload` swaps them (SIGHUP with a valid workflow).
     public var rules: RoutingRules { rulesInForce.current }
 
-    public func reload(_ rules: RoutingRules) {
+    /// Agents the new rules leave out are offline at once and their chats go back to their queues.
+    public func reload(_ rules: RoutingRules) async {
+        let removed = Set(rulesInForce.current.agents.keys).subtracting(rules.agents.keys)
         rulesInForce.replace(with: rules)
         store.keepClosedChats(for: rules.settings.retention)
         logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
+        guard !removed.isEmpty else { return }
+        for agent in removed.sorted() {
+            do {
+                let chats = try await store.removeAgent(agent)
+                logger.info("agent removed from the workflow", metadata: ["agent": "\(agent)", "requeued": "\(chats)"])
+            } catch {
+                logger.error("could not requeue a removed agent's chats: \(error)", metadata: ["agent": "\(agent)"])
+            }
+        }
+        await pass.run()
     }
 
     /// Returns once the router has joined the XMPP server for the first time.
@@ -85,6 +99,7 @@ public final class ChatRouter: Service, Sendable {
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             await component.run { await self.handle($0) }
+            resync.withLock { $0?.cancel() }
             group.cancelAll()
         }
     }
@@ -112,12 +127,34 @@ public final class ChatRouter: Service, Sendable {
                 return readiness.waiters
             }
             for waiter in waiters { waiter.resume() }
+            startResync()
             await pass.run()
         case .stanza(let stanza):
             // One lane per sender: its stanzas in order, other senders' alongside.
             await lanes.submit(stanza.element[attribute: "from"] ?? "") { await self.handle(stanza) }
         case .disconnected:
-            break
+            // Presence sent while no router listened is lost: the next join probes again.
+            resync.withLock { $0?.cancel() }
+        }
+    }
+
+    /// Presence in Redis may be stale after any time away from the XMPP server (an agent logged
+    /// off or on meanwhile): probe every agent, then count those not heard from as offline.
+    private func startResync() {
+        let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger
+        let task = Task {
+            do {
+                let since = try await presence.probeAll(rules: rulesInForce.current)
+                try await Task.sleep(for: rulesInForce.current.settings.presenceResync)
+                try await presence.settle(since: since, rules: rulesInForce.current)
+            } catch is CancellationError {
+            } catch {
+                logger.error("presence resync failed: \(error); the next join tries again")
+            }
+        }
+        resync.withLock { previous in
+            previous?.cancel()
+            previous = task
         }
     }
 
@@ -139,16 +176,14 @@ public final class ChatRouter: Service, Sendable {
         case .offer(let chat):
             try await agents.offerExpired(chat: chat, rules: rules)
         case .grace(let agent):
-            let chats = try await store.expireGrace(agent: agent)
+            let chats = try await store.expireGrace(agent: agent, claiming: timer)
             if !chats.isEmpty {
                 logger.info("agent's chats requeued after the grace period", metadata: ["agent": "\(agent)", "chats": "\(chats)"])
             }
         case .gone(let chat):
             try await visitors.gone(chat: chat, rules: rules)
         case .overflow(let chat, let step):
-            let queue = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0) }
-            let moveTo = queue.flatMap { step >= 1 && step <= $0.overflow.count ? $0.overflow[step - 1].moveTo : nil }
-            _ = try await store.overflow(chat: chat, step: step, moveTo: moveTo)
+            _ = try await store.overflowStepDue(chat: chat, step: step, rules: rules)
         }
     }
 }

@@ -1,8 +1,7 @@
 import Foundation
 import Workflow
 
-// The module and its main type share the name `Workflow`, so its other types are named here.
-private typealias WorkflowQueue = Queue
+// The module and its main type share the name `Workflow`, so its agent is named here.
 private typealias WorkflowAgent = Agent
 
 extension RoutingRules {
@@ -17,6 +16,7 @@ extension RoutingRules {
         settings.floodLimit = workflow.limits.flood.messages
         settings.floodWindow = workflow.limits.flood.per
         settings.gracePeriod = workflow.limits.offlineGrace
+        settings.presenceResync = workflow.limits.presenceResync
         settings.goneTimeout = workflow.limits.goneTimeout
         settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
         settings.positionUpdateInterval = workflow.limits.positionUpdateInterval
@@ -28,7 +28,7 @@ extension RoutingRules {
             agents: workflow.agents.map {
                 Agent(jid: $0.jid.description, name: $0.name, capacity: $0.maxChats, isSupervisor: $0.role == .supervisor)
             },
-            canned: Dictionary(workflow.canned.map { ($0.key, $0.text.text) }, uniquingKeysWith: { first, _ in first }),
+            canned: Dictionary(workflow.canned.map { ($0.key, $0.text) }, uniquingKeysWith: { first, _ in first }),
             settings: settings)
     }
 
@@ -46,22 +46,7 @@ extension RoutingRules {
             return QueuePlan.Candidate(jid: agent.jid.description, capacity: agent.maxChats, level: level, dropsNeeded: needed)
         }
         let offerTimeout: Duration? = if case .manual(let timeout) = queue.accept { timeout } else { nil }
-        var messages = Messages()
-        messages.welcome = queue.messages.welcome.text
-        messages.position = queue.messages.position.text
-        messages.noAgents = queue.messages.noAgents.text
-        messages.closed = queue.messages.closed.text
-        messages.outOfHours = queue.messages.outOfHours.text
-        let overflow = queue.overflow.map { step -> Queue.Overflow in
-            if case .moveTo(let target) = step.action { return Queue.Overflow(delay: step.after, moveTo: target) }
-            return Queue.Overflow(delay: step.after)
-        }
         let plan = QueuePlan(queue: queue.name, strategy: queue.strategy.rawValue, offerTimeout: offerTimeout, candidates: candidates)
-        var isOpen: (@Sendable (Date) -> Bool)?
-        if let hours = queue.hours { isOpen = { hours.isOpen(at: $0) } }
-        return Queue(
-            name: queue.name, title: queue.title, plan: plan, overflow: overflow, messages: messages,
-            closeOutOfHours: queue.whenClosed == UnservedChatPolicy.close,
-            closeWithoutAgents: queue.whenNoAgents == UnservedChatPolicy.close, isOpen: isOpen, sla: queue.sla)
+        return Queue(queue, plan: plan)
     }
 }

@@ -1,65 +1,40 @@
 import Foundation
+import Workflow
+
+/// The workflow's `Queue` (the module and its main type share the name `Workflow`, so
+/// `Workflow.Queue` cannot name it, and inside `RoutingRules` `Queue` is the routing queue).
+public typealias WorkflowQueue = Queue
 
 /// What the router needs to know of a workflow, precomputed: queues with their routing
 /// plans, agents, texts and limits. Built from a `Workflow`, or directly in tests.
 public struct RoutingRules: Sendable {
-    /// One queue's behaviour.
+    /// One queue: as the workflow configures it, with its routing plan precomputed.
     public struct Queue: Sendable {
-        /// An overflow step: after `delay` in the queue, drop a skill (`moveTo` nil) or move.
-        public struct Overflow: Sendable {
-            public var delay: Duration
-            public var moveTo: String?
-
-            public init(delay: Duration, moveTo: String? = nil) {
-                self.delay = delay
-                self.moveTo = moveTo
-            }
-        }
-
-        public var name: String
-        /// The name visitors see (`{queue}` in texts).
-        public var title: String
+        /// Title, texts, business hours, overflow steps, policies and SLA, as the workflow says.
+        public var configured: WorkflowQueue
+        /// The agents who could serve the queue and how to choose among them.
         public var plan: QueuePlan
-        public var overflow: [Overflow]
-        /// Texts for the visitor, with `{position}`, `{eta}`, `{queue}`, `{agent}` filled in.
-        public var messages: Messages
-        /// Whether a chat opened out of hours closes (instead of waiting).
-        public var closeOutOfHours: Bool
-        /// Whether a chat closes (instead of waiting) when no agent who could serve it is available.
-        public var closeWithoutAgents: Bool
-        /// Whether the queue is open now; nil means always.
-        public var isOpen: (@Sendable (Date) -> Bool)?
-        /// How long a visitor may wait for an answer (agents' consoles highlight chats past it).
-        public var sla: Duration
 
-        public init(
-            name: String, title: String? = nil, plan: QueuePlan, overflow: [Overflow] = [], messages: Messages = Messages(),
-            closeOutOfHours: Bool = false, closeWithoutAgents: Bool = false, isOpen: (@Sendable (Date) -> Bool)? = nil,
-            sla: Duration = .seconds(60)
-        ) {
-            self.name = name
-            self.title = title ?? name
+        public init(_ configured: WorkflowQueue, plan: QueuePlan) {
+            self.configured = configured
             self.plan = plan
-            self.overflow = overflow
-            self.messages = messages
-            self.closeOutOfHours = closeOutOfHours
-            self.closeWithoutAgents = closeWithoutAgents
-            self.isOpen = isOpen
-            self.sla = sla
         }
-    }
 
-    /// Visitor-facing texts of a queue, with `{position}`, `{eta}`, `{queue}`, `{visitor}` and
-    /// `{agent}` placeholders.
-    public struct Messages: Sendable {
-        public var welcome = "Welcome! An agent will be with you shortly."
-        public var position = "You are number {position} in line (about {eta})."
-        public var assigned = "You are now chatting with {agent}."
-        public var noAgents = "No agent is available right now; please stay, we will answer as soon as we can."
-        public var closed = "This chat has ended. Thank you!"
-        public var outOfHours = "We are closed right now."
+        public var name: String { configured.name }
+        /// The name visitors see (`{queue}` in texts).
+        public var title: String { configured.title }
+        public var overflow: [OverflowStep] { configured.overflow }
+        /// Texts for the visitor.
+        public var messages: QueueMessages { configured.messages }
+        /// Whether a chat opened out of hours closes (instead of waiting).
+        public var closeOutOfHours: Bool { configured.whenClosed == .close }
+        /// Whether a chat closes (instead of waiting) when no agent who could serve it is available.
+        public var closeWithoutAgents: Bool { configured.whenNoAgents == .close }
+        /// How long a visitor may wait for an answer (agents' consoles highlight chats past it).
+        public var sla: Duration { configured.sla }
 
-        public init() {}
+        /// Whether the queue takes chats at `date` (always, without business hours).
+        public func isOpen(at date: Date) -> Bool { configured.isOpen(at: date) }
     }
 
     /// An agent as the workflow lists them.
@@ -85,6 +60,8 @@ public struct RoutingRules: Sendable {
         public var floodWindow: Duration = .seconds(10)
         /// How long an offline agent keeps their chats.
         public var gracePeriod: Duration = .seconds(60)
+        /// How long after joining the XMPP server the router waits to hear from each agent it probed.
+        public var presenceResync: Duration = .seconds(5)
         /// How long a chat stays open after the visitor's client says `gone`.
         public var goneTimeout: Duration = .seconds(120)
         /// Offers missed in a row before an agent is set away.
@@ -103,11 +80,11 @@ public struct RoutingRules: Sendable {
     public var queues: [Queue]
     public var defaultQueue: String
     public var agents: [String: Agent]
-    public var canned: [String: String]
+    public var canned: [String: MessageTemplate]
     public var settings: Settings
 
     public init(
-        domain: String, queues: [Queue], defaultQueue: String? = nil, agents: [Agent], canned: [String: String] = [:],
+        domain: String, queues: [Queue], defaultQueue: String? = nil, agents: [Agent], canned: [String: MessageTemplate] = [:],
         settings: Settings = Settings()
     ) {
         self.domain = domain
@@ -124,27 +101,13 @@ public struct RoutingRules: Sendable {
 
     /// The routing plan of every queue, in priority order.
     public var plan: [QueuePlan] { queues.map(\.plan) }
-}
 
-extension String {
-    /// Fills `{name}` placeholders as `MessageTemplate` renders them: `{{` and `}}` are literal
-    /// braces, a placeholder without a value renders as nothing. One pass, so a value that looks
-    /// like a placeholder (a visitor called `{queue}`) is left as it is.
-    public func filling(_ values: [String: String]) -> String {
-        var text = ""
-        var rest = Substring(self)
-        while let character = rest.first {
-            rest = rest.dropFirst()
-            if character == "{" || character == "}", rest.first == character {
-                text.append(character)
-                rest = rest.dropFirst()
-            } else if character == "{", let close = rest.firstIndex(of: "}") {
-                text += values[String(rest[..<close])] ?? ""
-                rest = rest[rest.index(after: close)...]
-            } else {
-                text.append(character)
-            }
-        }
-        return text
+    /// The closing text of a chat in queue `name` (its default when the queue is gone from the
+    /// rules): the one text both channels send, live and when a reconnecting widget asks.
+    /// `agent` (a JID) only while an agent held the chat: `{agent}` is empty otherwise.
+    public func goodbye(queue name: String?, visitor: String?, agent: String?) -> String {
+        let queue = name.flatMap { self.queue($0) }
+        return (queue?.messages ?? QueueMessages()).closed.render(TemplateValues(
+            queue: queue?.title ?? name ?? "", agent: agent.flatMap { agents[$0]?.name } ?? "", visitor: visitor ?? ""))
     }
 }

@@ -56,19 +56,21 @@ struct Assignments: ScriptReply {
     }
 }
 
-/// `presence-4`: whether the presence changed, and what it was.
+/// `presence-5`, `settlePresence-5`: whether the agent's presence changed, and what it was.
 struct PresenceChange: ScriptReply {
     let changed: Bool
     let previous: String
+    let now: AgentPresence
 
     init(reply: RESPValue) throws(UnexpectedReply) {
-        let parts = try reply.values(2)
+        let parts = try reply.values(3)
         changed = try parts[0].number() == 1
         previous = try parts[1].text()
+        now = AgentPresence(rawValue: try parts[2].text()) ?? .offline
     }
 }
 
-/// `expireGrace-4`: the chats put back in their queues.
+/// `expireGrace-4`, `removeAgent-5`: the chats put back in their queues.
 struct RequeuedChats: ScriptReply {
     let chats: [String]
 

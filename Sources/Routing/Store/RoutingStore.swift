@@ -57,24 +57,30 @@ public struct RoutingStore: Sendable {
     }
 
     /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
-    public func decline(chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3) async throws -> Outcome {
+    /// An offer ends unaccepted. `claiming` (the offer's timer, when it timed out) must still be
+    /// due, and is taken in the same step: a stale one expires nothing (`.refused("not-due")`).
+    public func decline(
+        chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3, claiming timer: ChatTimer? = nil
+    ) async throws -> Outcome {
         try await run(
             RoutingLua.decline,
             keys: [
                 keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat), keys.agentChats(agent), keys.timers,
                 keys.chatTimers(chat),
             ],
-            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit)])
+            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit), timer?.member ?? ""])
     }
 
-    public func close(chat: String, by closer: Closer, agent: String? = nil) async throws -> Outcome {
+    /// Closes a chat; `claiming` (the timer that closes it, e.g. `gone`) must still be due, and is
+    /// taken in the same step: a stale one closes nothing (`.refused("not-due")`).
+    public func close(chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil) async throws -> Outcome {
         try await run(
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
                 keys.timers, keys.openChats, keys.transcript(chat),
             ],
-            [chat, closer.rawValue, agent ?? "", String(max(retention.current.milliseconds, 0))])
+            [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0))])
     }
 
     /// Trims the event stream below what every consumer group has acknowledged and older than
@@ -85,32 +91,80 @@ public struct RoutingStore: Sendable {
             .number()
     }
 
-    /// Records an agent's presence; returns whether it changed.
+    /// Records the presence of one of an agent's resources (`""`: the bare JID, whose `.offline`
+    /// means every resource has gone); returns the agent's presence if it changed.
     @discardableResult
-    public func setPresence(agent: String, _ presence: AgentPresence, grace: Duration) async throws -> Bool {
-        let change: PresenceChange = try await run(
-            RoutingLua.presence, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers],
-            [agent, presence.rawValue, String(grace.milliseconds)])
-        return change.changed
+    public func setPresence(agent: String, resource: String = "", _ presence: AgentPresence, grace: Duration) async throws
+        -> AgentPresence?
+    {
+        let change: PresenceChange = try await run(RoutingLua.presence, keys: presenceKeys(agent), [
+            agent, resource, presence.rawValue, String(grace.milliseconds),
+        ])
+        return change.changed ? change.now : nil
     }
 
-    /// Ends an offline agent's grace period; returns the chats put back in their queues.
-    public func expireGrace(agent: String) async throws -> [String] {
-        let requeued: RequeuedChats = try await run(
-            RoutingLua.expireGrace, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers], [agent])
+    /// Ends a resync that began at `since` (ms, Redis's clock): the agent's resources not heard
+    /// from since are gone. Returns the agent's presence if it changed.
+    @discardableResult
+    public func settlePresence(agent: String, since: Int64, grace: Duration) async throws -> AgentPresence? {
+        let change: PresenceChange = try await run(RoutingLua.settlePresence, keys: presenceKeys(agent), [
+            agent, String(since), String(grace.milliseconds),
+        ])
+        return change.changed ? change.now : nil
+    }
+
+    /// An agent left out of the workflow: offline at once, their chats back in their queues (returned).
+    public func removeAgent(_ agent: String) async throws -> [String] {
+        let requeued: RequeuedChats = try await run(RoutingLua.removeAgent, keys: presenceKeys(agent), [agent])
         return requeued.chats
     }
 
-    /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`.
-    public func overflow(chat: String, step: Int, moveTo queue: String?) async throws -> Outcome {
-        try await run(
-            RoutingLua.overflow, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
-            [chat, String(step), queue == nil ? "drop" : "move", queue ?? ""])
+    /// Now, in ms by Redis's clock: the one clock every router and script agrees on.
+    public func clock() async throws -> Int64 {
+        let parts = try await redis.send("TIME").values(2)
+        guard let seconds = Int64(try parts[0].text()), let micros = Int64(try parts[1].text()) else {
+            throw UnexpectedReply(description: "TIME answered \(parts)")
+        }
+        return seconds * 1000 + micros / 1000
     }
 
-    public func transfer(chat: String, from agent: String, to target: TransferTarget) async throws -> Outcome {
+    private func presenceKeys(_ agent: String) -> [String] {
+        [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers, keys.agentResources(agent)]
+    }
+
+    /// Ends an offline agent's grace period; returns the chats put back in their queues. With
+    /// `claiming` (the grace timer) only while that timer is still due, taking it in the same step.
+    public func expireGrace(agent: String, claiming timer: ChatTimer? = nil) async throws -> [String] {
+        let requeued: RequeuedChats = try await run(
+            RoutingLua.expireGrace, keys: [keys.events, keys.agent(agent), keys.agentChats(agent), keys.timers],
+            [agent, timer?.member ?? ""])
+        return requeued.chats
+    }
+
+    /// Applies overflow step `step` (1-based) to a waiting chat: drop a skill, or move to `queue`,
+    /// whose own steps (`overflowDelays`) then replace those left of the old queue. With `claiming`
+    /// (the step's timer) only while that timer is due and the chat still waits in `from`.
+    public func overflow(
+        chat: String, step: Int, moveTo queue: String?, overflowDelays: [Duration] = [], from: String? = nil,
+        claiming timer: ChatTimer? = nil
+    ) async throws -> Outcome {
+        try await run(
+            RoutingLua.overflow, keys: [keys.events, keys.chat(chat), keys.timers, keys.chatTimers(chat)],
+            [chat, String(step), queue == nil ? "drop" : "move", queue ?? "", timer?.member ?? "", from ?? "",
+             Self.delays(overflowDelays)])
+    }
+
+    /// Overflow step delays as the scripts take them: milliseconds, comma-separated.
+    static func delays(_ delays: [Duration]) -> String {
+        delays.map { String(max($0.milliseconds, 0)) }.joined(separator: ",")
+    }
+
+    /// Hands an active chat on; to a queue, it takes that queue's overflow steps (`overflowDelays`).
+    public func transfer(chat: String, from agent: String, to target: TransferTarget, overflowDelays: [Duration] = [])
+        async throws -> Outcome
+    {
         let arguments = switch target {
-        case .queue(let queue): [chat, agent, "queue", queue, "0", "0"]
+        case .queue(let queue): [chat, agent, "queue", queue, "0", "0", Self.delays(overflowDelays)]
         case .agent(let jid, let capacity, let offerTimeout):
             [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)]
         }

@@ -1,6 +1,6 @@
 /// A timer the routing state keeps in Redis, as the timers sorted set spells its members
 /// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`).
-enum ChatTimer: Sendable, Hashable {
+public enum ChatTimer: Sendable, Hashable {
     /// An offer of the chat stands no longer.
     case offer(chat: String)
     /// An offline agent's chats go back to their queues.
@@ -11,19 +11,21 @@ enum ChatTimer: Sendable, Hashable {
     case overflow(chat: String, step: Int)
 
     /// The timer a member names, or nil for one this router does not know.
-    init?(member: String) {
+    public init?(member: String) {
         let parts = member.split(separator: "|").map(String.init)
         switch (parts.first, parts.count) {
         case ("offer", 2): self = .offer(chat: parts[1])
         case ("grace", 2): self = .grace(agent: parts[1])
         case ("gone", 2): self = .gone(chat: parts[1])
-        case ("overflow", 3): self = .overflow(chat: parts[1], step: Int(parts[2]) ?? 0)
+        case ("overflow", 3):
+            guard let step = Int(parts[2]) else { return nil }
+            self = .overflow(chat: parts[1], step: step)
         default: return nil
         }
     }
 
     /// The member in the timers set.
-    var member: String {
+    public var member: String {
         switch self {
         case .offer(let chat): "offer|\(chat)"
         case .grace(let agent): "grace|\(agent)"
@@ -33,5 +35,5 @@ enum ChatTimer: Sendable, Hashable {
     }
 
     /// The kind a chat's timer is set by (`RoutingStore.setTimer`).
-    static let goneKind = "gone"
+    public static let goneKind = "gone"
 }

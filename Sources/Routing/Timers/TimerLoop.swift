@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// Fires due timers (offer timeouts, grace periods, gone visitors, overflow steps), sleeping
 /// until the next one. The due times live in Redis, so a restarted router, or another one,
-/// fires them too; a short ceiling on the sleep picks up timers another router set.
+/// fires them too; a short ceiling on the sleep picks up timers another router set. Each acts
+/// once: the script acting on a timer takes it only while it is still due (ARCHITECTURE.md).
 struct TimerLoop: Service {
     let store: RoutingStore
     let alarm: TimerAlarm
@@ -27,7 +28,9 @@ struct TimerLoop: Service {
 
     private func fire(_ member: String) async {
         do {
-            guard let timer = ChatTimer(member: member) else {
+            // The acting script takes the timer by the member it spells: one spelt otherwise
+            // (`overflow|9|x`) would never be taken, and be read as due for ever.
+            guard let timer = ChatTimer(member: member), timer.member == member else {
                 logger.warning("unknown timer removed", metadata: ["timer": "\(member)"])
                 try await store.cancelTimer(member)
                 return

@@ -45,11 +45,7 @@ public struct EventApplier: Sendable {
     /// Creates the consumer group (with the stream) unless it exists. It starts at the stream's
     /// beginning: what was routed before the first start is counted too.
     public func ensureGroup() async throws {
-        do {
-            try await redis.send("XGROUP", "CREATE", keys.events, group, "0", "MKSTREAM")
-        } catch .server(let message) where message.hasPrefix("BUSYGROUP") {
-            // Made by an earlier run or another instance: exactly what is wanted.
-        }
+        try await StreamGroupReader(redis: redis, stream: keys.events, group: group, consumer: "").ensureGroup()
     }
 
     /// Applies the entries after the cursor up to the highest of `delivered` (or to the end of the

@@ -2,9 +2,9 @@ import Routing
 
 /// A web visitor's input relayed through Redis, for a web service that runs beside the routers
 /// (`switchboard web`) instead of inside one: published on `WebKeys.requests`, answered
-/// on `WebKeys.replies` by whichever router takes it. Every router subscribed may take
-/// the same request; that is harmless, because keeping a message is idempotent by its id (only
-/// the router that stored it passes it on) and ending a closed chat is refused.
+/// on `WebKeys.replies` by the one router that claims it (`WebKeys.requestClaim`, set only if
+/// absent): every router receives every request, and one answering it twice would relay typing
+/// twice or answer a second `end` with "You have no open chat here".
 public struct VisitorRequest: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable {
         case say, typing, end

@@ -14,6 +14,8 @@ public struct WebKeys: Sendable, Hashable {
     /// Pub/sub channels of a web service beside the routers: visitors' input, and the routers' answers.
     public var requests: String { base + "web:requests" }
     public var replies: String { base + "web:replies" }
+    /// A relayed request's claim: the one router that set it answers the request.
+    public func requestClaim(_ id: String) -> String { base + "web:request:" + id }
     /// A web visitor's session, found by the digest of its token (the token itself is never stored).
     public func session(_ tokenDigest: String) -> String { base + "web:session:" + tokenDigest }
 }

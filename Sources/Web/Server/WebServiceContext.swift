@@ -40,7 +40,7 @@ struct WebServiceContext: Sendable {
     /// offers the offline form instead of the chat.
     func canServe(_ queue: String) async throws -> Bool {
         guard let queue = desk.rules.queue(queue) else { return false }
-        if let isOpen = queue.isOpen, !isOpen(Date()) { return !queue.closeOutOfHours }
+        if !queue.isOpen(at: Date()) { return !queue.closeOutOfHours }
         guard queue.closeWithoutAgents else { return true }
         return try await !store.available(queue.plan.candidates.map(\.jid)).isEmpty
     }

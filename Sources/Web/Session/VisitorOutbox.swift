@@ -80,7 +80,6 @@ struct VisitorOutbox: Sendable {
     private func sendState(of chat: String?, write: (String) async throws -> Void) async throws {
         guard let chat, let fields = try await store.chat(chat) else { return }
         let rules = desk.rules
-        let queue = fields["queue"].flatMap { rules.queue($0) }
         switch fields["state"].flatMap(ChatStatus.init(rawValue:)) {
         case .queued:
             let position = try await store.position(chat: chat, queue: fields["queue"] ?? "") ?? 1
@@ -91,10 +90,8 @@ struct VisitorOutbox: Sendable {
             let name = fields["agent"].flatMap { rules.agents[$0]?.name } ?? "an agent"
             try await write(ServerMessage.assigned(agent: name, text: nil).json)
         case .closed:
-            let text = (queue?.messages ?? RoutingRules.Messages()).closed.filling([
-                "queue": queue?.title ?? "", "visitor": fields["name"] ?? "", "agent": "",
-            ])
-            try await write(ServerMessage.closed(text).json)
+            // A closed chat has no agent for `{agent}`.
+            try await write(ServerMessage.closed(rules.goodbye(queue: fields["queue"], visitor: fields["name"], agent: nil)).json)
         case nil:
             break
         }

@@ -1,13 +1,13 @@
 /// Every key a workflow file may use, per mapping: one list for the reader's checks of unknown
 /// keys and for the test that the examples document them all.
 enum WorkflowKeys {
-    static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "retention"]
+    static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention"]
     static let xmpp = ["host", "port", "domain", "secret"]
     static let redis = ["url", "prefix"]
     static let http = ["listen", "allowed_origins", "trusted_proxies"]
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
-        "body_bytes", "flood", "offline_grace", "gone_timeout", "missed_offers_before_away", "position_update_interval",
+        "body_bytes", "flood", "offline_grace", "presence_resync", "gone_timeout", "missed_offers_before_away", "position_update_interval",
     ]
     static let flood = ["messages", "per"]
     static let queue = [
@@ -19,6 +19,7 @@ enum WorkflowKeys {
     /// Besides day keys such as `mon-fri`.
     static let hours = ["timezone"]
     static let agent = ["jid", "name", "skills", "max_chats", "role"]
+    static let webhook = ["name", "url", "events", "secret", "timeout"]
 
-    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent].flatMap { $0 }
+    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook].flatMap { $0 }
 }

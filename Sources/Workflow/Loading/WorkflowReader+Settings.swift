@@ -103,6 +103,9 @@ extension WorkflowReader {
         if let node = fields["offline_grace"] {
             limits.offlineGrace = duration(node, "offline_grace", allowZero: true) ?? limits.offlineGrace
         }
+        if let node = fields["presence_resync"] {
+            limits.presenceResync = duration(node, "presence_resync") ?? limits.presenceResync
+        }
         if let node = fields["gone_timeout"] { limits.goneTimeout = duration(node, "gone_timeout", allowZero: true) ?? limits.goneTimeout }
         if let node = fields["missed_offers_before_away"] {
             limits.missedOffersBeforeAway = int(node, "missed_offers_before_away", in: 1...Int.max) ?? limits.missedOffersBeforeAway

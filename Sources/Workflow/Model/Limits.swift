@@ -16,6 +16,9 @@ public struct Limits: Sendable, Hashable {
     public var flood = Flood(messages: 10, per: .seconds(10))
     /// How long an agent may be offline before their active chats go back to the front of the queue.
     public var offlineGrace: Duration = .seconds(60)
+    /// After the router joins the XMPP server and probes every agent, how long it waits to hear
+    /// from each; one not heard from counts as offline.
+    public var presenceResync: Duration = .seconds(5)
     /// How long after a visitor's `gone` chat state the chat closes, unless the visitor writes again.
     public var goneTimeout: Duration = .seconds(120)
     /// Offers an agent may miss in a row before the router sets them away.

@@ -17,6 +17,11 @@ public struct OverflowStep: Sendable, Hashable, CustomStringConvertible {
         self.action = action
     }
 
+    /// The queue the step moves the chat to; nil for a step that drops a skill.
+    public var moveTo: String? {
+        if case .moveTo(let queue) = action { queue } else { nil }
+    }
+
     public var description: String {
         switch action {
         case .dropSkill(let skill): "after \(after.workflowText) drop skill \(skill)"

@@ -39,6 +39,9 @@ public struct QueueMessages: Sendable, Hashable {
     /// Sent outside the queue's business hours.
     public var outOfHours: MessageTemplate
 
+    /// Sent when an agent takes the chat; not configurable, so every queue says it alike.
+    public static let assigned = MessageTemplate(builtIn: "You are now chatting with {agent}.")
+
     /// The defaults of every message.
     public init() {
         welcome = MessageTemplate(builtIn: Kind.welcome.defaultText)

@@ -16,6 +16,8 @@ public struct Workflow: Sendable, Hashable {
     public var agents: [Agent]
     /// In the order of the file.
     public var canned: [CannedReply]
+    /// In the order of the file; delivered by `switchboard webhooks serve`.
+    public var webhooks: [Webhook]
     /// How long a closed chat (its record, transcript and events) is kept; zero keeps nothing after close.
     public var retention: Duration
 
@@ -30,6 +32,7 @@ public struct Workflow: Sendable, Hashable {
         queues: [Queue],
         agents: [Agent],
         canned: [CannedReply] = [],
+        webhooks: [Webhook] = [],
         retention: Duration = Workflow.defaultRetention
     ) {
         self.xmpp = xmpp
@@ -40,6 +43,7 @@ public struct Workflow: Sendable, Hashable {
         self.queues = queues
         self.agents = agents
         self.canned = canned
+        self.webhooks = webhooks
         self.retention = retention
     }
 

@@ -25,8 +25,8 @@ public struct MessageTemplate: Sendable, Hashable, CustomStringConvertible {
         segments = try Self.segments(of: text, allowing: allowed)
     }
 
-    /// For the built-in defaults, which are known to be valid.
-    init(builtIn text: String) {
+    /// For built-in texts (the defaults, the router's own), which are known to be valid.
+    public init(builtIn text: String) {
         do {
             try self.init(text)
         } catch {

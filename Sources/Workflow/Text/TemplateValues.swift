@@ -2,13 +2,20 @@
 public struct TemplateValues: Sendable, Hashable {
     public var position: Int?
     public var eta: Duration?
+    /// The wait in words where no estimate in time is known (the router says "a few minutes");
+    /// shown for `{eta}` instead of `eta`.
+    public var etaText: String?
     public var queue: String?
     public var agent: String?
     public var visitor: String?
 
-    public init(position: Int? = nil, eta: Duration? = nil, queue: String? = nil, agent: String? = nil, visitor: String? = nil) {
+    public init(
+        position: Int? = nil, eta: Duration? = nil, etaText: String? = nil, queue: String? = nil, agent: String? = nil,
+        visitor: String? = nil
+    ) {
         self.position = position
         self.eta = eta
+        self.etaText = etaText
         self.queue = queue
         self.agent = agent
         self.visitor = visitor
@@ -18,7 +25,7 @@ public struct TemplateValues: Sendable, Hashable {
     public subscript(placeholder: MessageTemplate.Placeholder) -> String? {
         switch placeholder {
         case .position: position.map(String.init)
-        case .eta: eta.map(Self.describe(eta:))
+        case .eta: etaText ?? eta.map(Self.describe(eta:))
         case .queue: queue
         case .agent: agent
         case .visitor: visitor

@@ -1,0 +1,223 @@
+import Console
+import Logging
+import Redis
+import Routing
+import RoutingTesting
+import SwitchboardTesting
+import Synchronization
+import Testing
+import XMPP
+
+/// Presence is the truth, end to end with Prosody, Redis and XMPP clients: per resource, resynced
+/// on every join of the XMPP server (the router stopped and started again on the same Prosody and
+/// Redis), and agents removed by a reload.
+@Suite struct PresenceResyncTests: LiveRouterSuite {
+    static func yaml(grace: String = "300ms", resync: String = "500ms", agents: [String] = ["alice", "bob", "carol"]) -> String {
+        """
+        limits:
+          offline_grace: \(grace)
+          presence_resync: \(resync)
+        queues:
+          - name: sales
+            skills: [sales]
+          - name: later
+            skills: [night]
+            overflow:
+              - after: 1500ms
+                drop_skill: night
+        agents:
+        \(agents.map { "  - { jid: \($0)@localhost, skills: { sales: 5 }, max_chats: 2 }" }.joined(separator: "\n"))
+          - { jid: nora@localhost, skills: { night: 5 } }
+        """
+    }
+
+    static let users = ["alice", "bob", "carol", "visitor1", "visitor2", "visitor3"]
+
+    /// A second login of `user` with its own resource (a phone beside the desktop, a console's new session).
+    static func connect(_ live: LiveRouter, _ user: String, resource: String) async throws -> XMPPClient {
+        var configuration = try live.prosody.clientConfiguration(user)
+        configuration.jid = try JID(local: user, domain: configuration.jid.domain, resource: resource)
+        let client = try await XMPPClient.connect(configuration, logger: logger)
+        try await client.send(Presence())
+        return client
+    }
+
+    /// A visitor's chat, given to `agent` (auto accept): its id.
+    static func chat(of visitor: XMPPClient, to agent: XMPPClient, _ live: LiveRouter) async throws -> String {
+        try await visitor.send(Message(to: try live.address("sales"), body: "Hello?"))
+        return try #require(try await agent.offer("the chat").from?.chatID)
+    }
+
+    @Test func anAgentIsAvailableWhileAnyResourceIsAndOfflineWhenTheLastHasGone() async throws {
+        try await Self.withRouter(accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml())) { (live: LiveRouter) in
+            let desk = try await live.agent("alice")
+            let chat = try await Self.chat(of: try await live.connect("visitor1"), to: desk, live)
+            // A new login (the phone, or the console's new session) while the old one lingers.
+            let phone = try await Self.connect(live, "alice", resource: "phone")
+            try await Self.available(phone, domain: live.domain)
+
+            // The old session's `unavailable` comes late: Alice is still there on her phone.
+            await desk.close()
+            // The clock: an overflow step due well after Alice's grace period would have ended.
+            let clock = try await live.connect("visitor3")
+            try await clock.send(Message(to: try live.address("later"), body: "tick"))
+            _ = try await live.event("the clock's overflow step") { $0["type"] == "overflow" }
+            let events = try await live.events()
+            #expect(!events.contains { $0["agent"] == "alice@localhost" && $0["presence"] == "offline" })
+            #expect(!events.contains { $0["type"] == "requeued" }, "her chat stays with her")
+            #expect(try await live.store.chat(chat)?["agent"] == "alice@localhost")
+
+            // The most available resource counts: the phone away is Alice away, and its leaving is offline.
+            try await phone.send(Presence(to: try JID(domain: live.domain), show: .away))
+            _ = try await live.event("Alice away") { $0["agent"] == "alice@localhost" && $0["presence"] == "away" }
+            await phone.close()
+            _ = try await live.event("Alice offline") { $0["agent"] == "alice@localhost" && $0["presence"] == "offline" }
+            _ = try await live.event("her chat requeued") { $0["type"] == "requeued" && $0["chat"] == chat }
+        }
+    }
+
+    @Test func anAgentWhoLeftWhileTheRouterWasDownIsOfflineAfterTheResync() async throws {
+        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+            let alice = try await live.agent("alice")
+            let chat = try await Self.chat(of: try await live.connect("visitor1"), to: alice, live)
+            await router.stop()
+            await alice.close()  // her `unavailable` reaches no router
+            let restart = try await live.store.clock()
+            try await router.start()
+
+            let offline = try await live.event("Alice offline after the resync") { event in
+                event["agent"] == "alice@localhost" && event["presence"] == "offline" && Int64(event["ts"]!)! >= restart
+            }
+            // Her chat is not lost: it enters the grace period, then waits for the next agent.
+            let requeued = try await live.event("her chat requeued") { $0["type"] == "requeued" && $0["chat"] == chat }
+            #expect(Int(requeued["ts"]!)! - Int(offline["ts"]!)! >= 300)
+            #expect(Int64(offline["ts"]!)! - restart >= 500, "not before the resync window ends")
+        }
+    }
+
+    @Test func anAgentWhoCameWhileTheRouterWasDownIsAvailableAfterTheResync() async throws {
+        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+            // Bob adds the service to his roster: his server then answers the router's probes.
+            let service = try JID(domain: live.domain)
+            let first = try await live.connect("bob")
+            try await first.send(Presence(to: service, type: .subscribe))
+            _ = try await first.next("the router's subscription request") { stanza -> Bool? in
+                if case .presence(let presence) = stanza, presence.type == .subscribe { true } else { nil }
+            }
+            try await first.send(Presence(to: service, type: .subscribed))
+            try await Self.available(first, domain: live.domain)
+            await first.close()
+            _ = try await live.event("Bob offline") { $0["agent"] == "bob@localhost" && $0["presence"] == "offline" }
+
+            await router.stop()
+            let bob = try await live.connect("bob")  // his presence reaches no router
+            let visitor = try await live.connect("visitor1")
+            let restart = try await live.store.clock()
+            try await router.start()
+
+            _ = try await live.event("Bob available after the resync") { event in
+                event["agent"] == "bob@localhost" && event["presence"] == "available" && Int64(event["ts"]!)! >= restart
+            }
+            try await visitor.send(Message(to: try live.address("sales"), body: "Anyone?"))
+            _ = try await bob.offer("a chat for Bob")
+        }
+    }
+
+    @Test func theConsoleSaysItsPresenceAgainWhenTheRouterComesBack() async throws {
+        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+            let session = AgentSession(
+                configuration: try live.prosody.clientConfiguration("carol"), service: try JID(domain: live.domain), logger: Self.logger)
+            let online = AsyncStream<Void>.makeStream()
+            let running = Task {
+                await session.run { event in if case .online = event { online.continuation.yield() } }
+            }
+            try await withCleanup {
+                var onlines = online.stream.makeAsyncIterator()
+                _ = await onlines.next()
+                _ = try await live.event("Carol available") { $0["agent"] == "carol@localhost" && $0["presence"] == "available" }
+                await router.stop()
+                // Said while no router listens: lost, unless the console says it again.
+                try await session.setAvailability(.dnd)
+                let restart = try await live.store.clock()
+                try await router.start()
+                let next = try await live.event("Carol's presence after the restart") { event in
+                    event["agent"] == "carol@localhost" && Int64(event["ts"]!)! >= restart
+                }
+                #expect(next["presence"] == "dnd")
+            } cleanup: {
+                running.cancel()
+                _ = await running.result
+            }
+        }
+    }
+
+    @Test func anAgentRemovedByAReloadHasTheirChatsRequeued() async throws {
+        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+            let alice = try await live.agent("alice")
+            let chat = try await Self.chat(of: try await live.connect("visitor1"), to: alice, live)
+            let bob = try await live.agent("bob")
+            await router.reload(try Self.workflow(Self.yaml(agents: ["bob", "carol"]))(live.domain))
+            let requeued = try await live.event("Alice's chat requeued") { $0["type"] == "requeued" && $0["chat"] == chat }
+            #expect(requeued["reason"] == "agent-removed")
+            #expect(try await bob.offer("Alice's chat, now Bob's").from?.chatID == chat)
+            #expect(try await live.store.agentStatus("alice@localhost").presence == .offline)
+        }
+    }
+}
+
+/// A router a test stops and starts again on the same Prosody and Redis, as a restart would.
+final class RestartableRouter: Sendable {
+    private let prosody: ProsodyServer
+    private let store: RoutingStore
+    private let rules: RoutingRules
+    private let running = Mutex<(router: ChatRouter, task: Task<Void, any Error>)?>(nil)
+
+    init(prosody: ProsodyServer, store: RoutingStore, rules: RoutingRules) {
+        self.prosody = prosody
+        self.store = store
+        self.rules = rules
+    }
+
+    /// Starts a new router and waits until it has joined Prosody.
+    func start() async throws {
+        let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: PresenceResyncTests.logger)
+        let router = ChatRouter(rules: rules, component: component, store: store, logger: PresenceResyncTests.logger)
+        running.withLock { $0 = (router, Task { try await router.run() }) }
+        try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
+    }
+
+    func stop() async {
+        guard let task = running.withLock({ $0?.task }) else { return }
+        task.cancel()
+        _ = await task.result
+        running.withLock { $0 = nil }
+    }
+
+    func reload(_ rules: RoutingRules) async {
+        await running.withLock({ $0?.router })?.reload(rules)
+    }
+}
+
+extension PresenceResyncTests {
+    static func withRestartableRouter(yaml: String, _ body: (LiveRouter, RestartableRouter) async throws -> Void) async throws {
+        try await withProsodyServer(.init(accounts: accounts(users))) { prosody in
+            try await withRedisServer { redisServer in
+                let url = try RedisURL(redisServer.url)
+                let redis = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
+                let store = RoutingStore(redis: redis, prefix: "sb")
+                let live = LiveRouter(
+                    prosody: prosody, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
+                let router = RestartableRouter(prosody: prosody, store: store, rules: try workflow(yaml)(prosody.serviceDomain))
+                try await withCleanup {
+                    try await router.start()
+                    try await body(live, router)
+                } cleanup: {
+                    await live.closeClients()
+                    await router.stop()
+                    await redis.close()
+                    await live.redis.close()
+                }
+            }
+        }
+    }
+}
