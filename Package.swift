@@ -13,6 +13,10 @@ let package = Package(
         .library(name: "XMPP", targets: ["XMPP"]),
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "Routing", targets: ["Routing"]),
+        // Workflow, Web and Stats are products for the fuzz targets (Fuzz/), a package of their own.
+        .library(name: "Workflow", targets: ["Workflow"]),
+        .library(name: "Web", targets: ["Web"]),
+        .library(name: "Stats", targets: ["Stats"]),
         .library(name: "SwitchboardTesting", targets: ["SwitchboardTesting"]),
     ],
     dependencies: [

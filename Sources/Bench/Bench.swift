@@ -15,10 +15,14 @@ public struct BenchSettings: Sendable {
     public var routerLogLevel: String
     /// Receives a progress line about once a second.
     public var progress: @Sendable (String) -> Void
+    /// How often to sample Redis's memory while the router runs (nil: never), and where each sample goes.
+    public var memoryEvery: Duration?
+    public var memoryReport: @Sendable (String) -> Void
 
     public init(
         scenario: Scenario, targets: [BenchTarget], switchboardExecutable: String, runDirectory: RunDirectory,
-        routerLogLevel: String = "info", progress: @escaping @Sendable (String) -> Void = { _ in }
+        routerLogLevel: String = "info", progress: @escaping @Sendable (String) -> Void = { _ in }, memoryEvery: Duration? = nil,
+        memoryReport: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.scenario = scenario
         self.targets = targets
@@ -26,6 +30,8 @@ public struct BenchSettings: Sendable {
         self.runDirectory = runDirectory
         self.routerLogLevel = routerLogLevel
         self.progress = progress
+        self.memoryEvery = memoryEvery
+        self.memoryReport = memoryReport
     }
 }
 

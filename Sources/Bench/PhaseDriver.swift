@@ -40,10 +40,15 @@ struct PhaseDriver {
             if target == .switchboard, let pid = redis?.currentProcess?.pid { watches.append(ProcessWatch(name: ProcessName.redis, pid: pid)) }
             let start = BenchClock.now()
             let monitor = Task { await watch(run, watches, since: start) }
+            let memory = target == .switchboard ? settings.memoryEvery.flatMap { every in
+                redis.map { redis in Task { await RedisMemoryWatch(redisURL: redis.url, every: every, report: settings.memoryReport).run() } }
+            } : nil
             await arrive(run)
             await drain(run)
             monitor.cancel()
+            memory?.cancel()
             _ = await monitor.value
+            _ = await memory?.value
             participants.begin(nil)
             return result(run, watches, since: start)
         } cleanup: {

@@ -88,6 +88,7 @@ enum BenchWorkflow {
             "limits:",
             "  flood: { messages: 1000000, per: 1s }",
         ]
+        if let retention = scenario.retention { lines.append("retention: \"\(retention)\"") }
         if scenario.visitorChannel.hasWebVisitors {
             // The port comes from `--http-port 0`; the widget's origin is the bench's.
             lines += ["http:", "  listen: 127.0.0.1:8080", "  allowed_origins: [\"\(WebVisitorLink.origin)\"]"]

@@ -28,11 +28,13 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var openChats: Int
     /// How the visitors come: XMPP, the web widget's WebSocket, or both.
     public var visitorChannel: VisitorChannel
+    /// The router's workflow `retention` (`1m`, `0`), as written there; nil leaves the default.
+    public var retention: String?
 
     public init(
         visitors: Int = 200, agents: Int = 20, capacity: Int = 10, queues: Int = 2, arrivalRate: Double = 50,
         messagesPerChat: Int = 5, replyDelayMilliseconds: Int = 0, durationSeconds: Double = 15, drainSeconds: Double = 20,
-        openChats: Int = 0, visitorChannel: VisitorChannel = .xmpp
+        openChats: Int = 0, visitorChannel: VisitorChannel = .xmpp, retention: String? = nil
     ) {
         self.visitors = visitors
         self.agents = agents
@@ -45,6 +47,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         self.drainSeconds = drainSeconds
         self.openChats = openChats
         self.visitorChannel = visitorChannel
+        self.retention = retention
     }
 
     /// What makes no sense to run, in words; nil when the scenario is runnable.
@@ -55,6 +58,9 @@ public struct Scenario: Sendable, Codable, Equatable {
         if messagesPerChat < 1 { return "a chat has at least one message" }
         if replyDelayMilliseconds < 0 { return "the reply delay cannot be negative" }
         if openChats < 0 { return "the open chats cannot be negative" }
+        if let retention, retention.isEmpty || !retention.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") }) {
+            return "the retention is a duration such as 1m, 0 or 30d"
+        }
         if !(durationSeconds > 0) || !(drainSeconds >= 0) { return "the duration must be positive and the drain time not negative" }
         if visitorChannel.hasWebVisitors, messagesPerChat > WebVisitorLink.messagesPerSession {
             return "the web service takes at most \(WebVisitorLink.messagesPerSession) messages per visitor session in 10 s: "

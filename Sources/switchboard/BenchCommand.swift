@@ -49,6 +49,10 @@ struct BenchCommand: AsyncParsableCommand {
     var baseline = true
     @Flag(help: "Print the report as JSON on standard output (the progress still goes to standard error).")
     var json = false
+    @Option(help: "The router's workflow retention for closed chats (as in a workflow: 1m, 0, 30d); a soak sets it short.")
+    var retention: String?
+    @Option(help: "Print Redis's memory (INFO memory, keys, stream length) every this many seconds while the router runs.")
+    var memoryEvery: Int?
     @Option(help: "The router's log level.")
     var routerLogLevel: Logger.Level = .info
     @Option(help: ArgumentHelp(
@@ -65,7 +69,7 @@ struct BenchCommand: AsyncParsableCommand {
         Scenario(
             visitors: visitors, agents: agents, capacity: capacity, queues: queues, arrivalRate: rate,
             messagesPerChat: messages, replyDelayMilliseconds: replyDelay, durationSeconds: duration, drainSeconds: drain,
-            openChats: openChats, visitorChannel: visitorsVia)
+            openChats: openChats, visitorChannel: visitorsVia, retention: retention)
     }
 
     func run() async throws {
@@ -77,7 +81,8 @@ struct BenchCommand: AsyncParsableCommand {
         let settings = BenchSettings(
             scenario: scenario, targets: baseline && visitorsVia == .xmpp ? BenchTarget.allCases : [.switchboard],
             switchboardExecutable: try Self.executable(), runDirectory: directory, routerLogLevel: routerLogLevel.rawValue,
-            progress: { progress.show($0) })
+            progress: { progress.show($0) }, memoryEvery: memoryEvery.map { .seconds(max($0, 1)) },
+            memoryReport: { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n").utf8)) })
         let report: BenchReport
         do {
             report = try await Bench.run(settings, logger: logger)

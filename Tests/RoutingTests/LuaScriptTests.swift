@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 17)
+        #expect(Self.assembled.count == 18)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -87,9 +87,10 @@ import Testing
                 ("expireGrace-4", agentKeys, ["a"], "(empty"),
                 ("settlePresence-5", presenceKeys, ["a", "99999999999999", "60000"], "\"offline\""),
                 ("removeAgent-5", presenceKeys, ["a"], "(empty"),
-                ("close-8",
-                 chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats],
-                 ["1", "visitor", "none"], "\"queued\""),
+                ("close-9",
+                 chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats, k.transcript("1")],
+                 ["1", "visitor", "none", "", "60000"], "\"queued\""),
+                ("trimEvents-1", [k.events], ["0"], "(integer)"),
             ]
             #expect(Set(runs.map(\.script)) == Set(Self.assembled.map(\.name)), "every script is run")
             try await withCleanup {

@@ -107,6 +107,17 @@ import Workflow
             ])
     }
 
+    @Test func badRetention() {
+        expectProblems(in: """
+            xmpp: { secret: s }
+            retention: 2 weeks
+            agents:
+              - jid: alice@localhost
+            queues:
+              - name: sales
+            """, [(2, "retention: '2 weeks'")])
+    }
+
     @Test func duplicateQueuesAndAgentsPointAtTheSecond() {
         expectProblems(in: """
             xmpp: { secret: s }

@@ -23,6 +23,19 @@ import Workflow
         #expect(throws: WorkflowValueError("'1d': unknown unit 'd' (use h, m, s or ms)")) { try Duration(workflowText: "1d") }
     }
 
+    /// `retention` counts in days too; timeouts do not (a timeout in days is a typo).
+    @Test func takesDaysWhereAsked() throws {
+        #expect(try Duration(workflowText: "30d", allowingDays: true) == .seconds(30 * 86_400))
+        #expect(try Duration(workflowText: "1d12h", allowingDays: true) == .seconds(36 * 3600))
+        #expect(try Duration(workflowText: "0", allowingDays: true) == .zero)
+        #expect(try Duration(workflowText: "90m", allowingDays: true) == .seconds(5400))
+        #expect(throws: WorkflowValueError("'2w': unknown unit 'w' (use d, h, m, s or ms)")) {
+            try Duration(workflowText: "2w", allowingDays: true)
+        }
+        #expect(throws: WorkflowValueError.self) { try Duration(workflowText: "1h1d", allowingDays: true) }
+        #expect(throws: WorkflowValueError.self) { try Duration(workflowText: "99999999d", allowingDays: true) }
+    }
+
     @Test(arguments: [
         (Duration.seconds(5400), "1h30m"), (.milliseconds(500), "500ms"), (.zero, "0s"), (.seconds(61), "1m1s"),
         (.milliseconds(3_600_001), "1h1ms"),

@@ -43,6 +43,13 @@ import Testing
         for key in ["greeting", "thanks", "bye"] { #expect(demo.cannedReply(key) != nil) }
     }
 
+    @Test func retentionIsReadInDaysAndDefaultsToThirty() throws {
+        let example = try Workflow.load(path: "\(Self.folder)/examples/manual-accept.yml", environment: testEnvironment)
+        #expect(example.retention == .seconds(90 * 86_400))
+        let demo = try Workflow.load(path: "\(Self.folder)/default.yml", environment: [:])
+        #expect(demo.retention == .seconds(30 * 86_400))
+    }
+
     @Test func theDemoTakesItsConnectionsFromTheEnvironment() throws {
         let demo = try Workflow.load(path: "\(Self.folder)/default.yml", environment: [
             "SB_COMPONENT_SECRET": "from-env", "SB_COMPONENT_PORT": "15347", "SB_REDIS_URL": "redis://127.0.0.1:16379",

@@ -31,7 +31,7 @@ local score = redis.call('ZSCORE', K.waiting(chat[2]), id) or chat[3]
 redis.call('ZREM', K.waiting(chat[2]), id)
 redis.call('ZADD', K.waiting(target), score, id)
 redis.call('HSET', KEYS[2], 'queue', target, 'dropped', 0)
-moveVisitorIndex(KEYS[2], id, target)
+moveVisitorIndex(KEYS[2], id, chat[2], target)
 replaceOverflowSteps(id, ARGV[7] or '', known)
 emit('overflow', id, target, '', 'step', ARGV[2], 'action', 'move', 'from', chat[2])
 return {1, target}

@@ -33,7 +33,7 @@ if kind == 'agent' then
 end
 release(id, from, holder)
 redis.call('HSET', KEYS[2], 'queue', target, 'queued_at', now, 'dropped', 0)
-moveVisitorIndex(KEYS[2], id, target)
+moveVisitorIndex(KEYS[2], id, chat[3], target)
 replaceOverflowSteps(id, ARGV[7] or '', known)
 redis.call('DEL', KEYS[3])
 requeueFront(id, target, known)

@@ -45,6 +45,7 @@ public final class ChatRouter: Service, Sendable {
         let agents = AgentFlow(store: store, outbox: outbox, pass: pass, supervisor: supervisor)
         self.component = component
         self.store = store
+        store.keepClosedChats(for: rules.settings.retention)
         self.logger = logger
         self.rulesInForce = rulesInForce
         self.pass = pass
@@ -65,6 +66,7 @@ public final class ChatRouter: Service, Sendable {
     public func reload(_ rules: RoutingRules) async {
         let removed = Set(rulesInForce.current.agents.keys).subtracting(rules.agents.keys)
         rulesInForce.replace(with: rules)
+        store.keepClosedChats(for: rules.settings.retention)
         logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
         guard !removed.isEmpty else { return }
         for agent in removed.sorted() {
@@ -96,6 +98,7 @@ public final class ChatRouter: Service, Sendable {
         guard await waitForRedis() else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.timers.run() }
+            group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
             // the link), and only then close the stream; Redis is closed after `run` returns.

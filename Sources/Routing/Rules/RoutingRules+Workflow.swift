@@ -20,6 +20,7 @@ extension RoutingRules {
         settings.goneTimeout = workflow.limits.goneTimeout
         settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
         settings.positionUpdateInterval = workflow.limits.positionUpdateInterval
+        settings.retention = workflow.retention
         self.init(
             domain: workflow.xmpp.domain,
             queues: queues,

@@ -1,5 +1,7 @@
 import Foundation
 import Redis
+import Workflow
+import XMPP
 
 /// The routing state in Redis. Every change goes through one atomic script (`Lua/verbNoun-N.lua`,
 /// embedded at build time as `RoutingLua`), so routers sharing a Redis (or one restarted after a
@@ -9,10 +11,20 @@ public struct RoutingStore: Sendable {
     public let keys: RoutingKeys
     let redis: RedisClient
     private let planEncoding = PlanEncoding()
+    private let retention: Retention
 
-    public init(redis: RedisClient, prefix: String) {
+    public init(redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
+        self.retention = Retention(retention)
+    }
+
+    /// How long a chat's record and transcript stay after it closes (zero: removed at close).
+    public var closedChatRetention: Duration { retention.current }
+
+    /// Changes the retention for chats closed from now on, in every copy of this store.
+    public func keepClosedChats(for retention: Duration) {
+        self.retention.replace(with: retention)
     }
 
     /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
@@ -28,7 +40,7 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
                 keys.openChats, keys.timers,
             ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", messageID ?? ""])
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID)])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -66,9 +78,17 @@ public struct RoutingStore: Sendable {
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
-                keys.timers, keys.openChats,
+                keys.timers, keys.openChats, keys.transcript(chat),
             ],
-            [chat, closer.rawValue, agent ?? "", timer?.member ?? ""])
+            [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0))])
+    }
+
+    /// Trims the event stream below what every consumer group has acknowledged and older than
+    /// `bound`; returns how many entries went.
+    @discardableResult
+    public func trimEvents(olderThan bound: Duration) async throws -> Int {
+        try await redis.evalScript(RoutingLua.trimEvents, keys: [keys.events], args: [String(max(bound.milliseconds, 0))])
+            .number()
     }
 
     /// Records the presence of one of an agent's resources (`""`: the bare JID, whose `.offline`
@@ -166,7 +186,14 @@ public struct RoutingStore: Sendable {
         try await run(
             RoutingLua.record,
             keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat)],
-            [chat, kind.rawValue, sender, text, messageID ?? ""])
+            [chat, kind.rawValue, sender, text, Self.seenID(messageID)])
+    }
+
+    /// A message id as kept in the chat's seen set: ids come from clients, so a long one is kept
+    /// as its digest and the set's size stays bounded by the message count, not the ids' length.
+    static func seenID(_ id: String?) -> String {
+        guard let id else { return "" }
+        return id.utf8.count <= 64 ? id : "sha1:" + Digest.sha1Hex(id)
     }
 
     /// The chat's fields, or nil if there is no such chat.

@@ -1,7 +1,7 @@
 /// Every key a workflow file may use, per mapping: one list for the reader's checks of unknown
 /// keys and for the test that the examples document them all.
 enum WorkflowKeys {
-    static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks"]
+    static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention"]
     static let xmpp = ["host", "port", "domain", "secret"]
     static let redis = ["url", "prefix"]
     static let http = ["listen", "allowed_origins", "trusted_proxies"]

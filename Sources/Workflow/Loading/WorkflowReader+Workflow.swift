@@ -22,10 +22,13 @@ extension WorkflowReader {
         }
         let canned = cannedReplies(fields["canned"])
         let webhooks = self.webhooks(fields["webhooks"])
+        let retention = fields["retention"].flatMap { node in
+            value(node, "retention") { text throws(WorkflowValueError) in try Duration(workflowText: text, allowingDays: true) }
+        }
         guard problems.isEmpty, let xmpp else { return nil }
         return Workflow(
             xmpp: xmpp, redis: redis, http: http, stats: stats, limits: limits, queues: queues, agents: agents, canned: canned,
-            webhooks: webhooks)
+            webhooks: webhooks, retention: retention ?? Workflow.defaultRetention)
     }
 
     /// The value of a section that must list something, noting `absent` when it is missing or empty.

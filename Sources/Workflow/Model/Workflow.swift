@@ -18,6 +18,10 @@ public struct Workflow: Sendable, Hashable {
     public var canned: [CannedReply]
     /// In the order of the file; delivered by `switchboard webhooks serve`.
     public var webhooks: [Webhook]
+    /// How long a closed chat (its record, transcript and events) is kept; zero keeps nothing after close.
+    public var retention: Duration
+
+    public static let defaultRetention: Duration = .seconds(30 * 86_400)
 
     public init(
         xmpp: XMPPSettings,
@@ -28,7 +32,8 @@ public struct Workflow: Sendable, Hashable {
         queues: [Queue],
         agents: [Agent],
         canned: [CannedReply] = [],
-        webhooks: [Webhook] = []
+        webhooks: [Webhook] = [],
+        retention: Duration = Workflow.defaultRetention
     ) {
         self.xmpp = xmpp
         self.redis = redis
@@ -39,6 +44,7 @@ public struct Workflow: Sendable, Hashable {
         self.agents = agents
         self.canned = canned
         self.webhooks = webhooks
+        self.retention = retention
     }
 
     /// The queue marked `default: true`, else the first; nil only for a workflow without queues,

@@ -6,14 +6,16 @@ extension Duration {
     ///
     /// Units go from largest to smallest, each at most once, so a value reads one way only.
     /// Everything is kept to the millisecond, which is as fine as routing timers need.
-    public init(workflowText text: String) throws(WorkflowValueError) {
+    /// `allowingDays` also takes `d` (`30d`, `1d12h`): only for spans such as `retention`, where
+    /// days are natural; a timeout in days is a typo.
+    public init(workflowText text: String, allowingDays: Bool = false) throws(WorkflowValueError) {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw WorkflowValueError("the duration is empty") }
         if text.first == "-" { throw WorkflowValueError("a duration cannot be negative: '\(text)'") }
         if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
             self = try Self.bareSeconds(text)
         } else {
-            self = try Self.withUnits(text)
+            self = try Self.withUnits(text, units: allowingDays ? [Self.day] + Self.units : Self.units)
         }
     }
 
@@ -31,6 +33,7 @@ extension Duration {
 
     /// Units and their size in milliseconds, largest first.
     private static let units: [(String, Int64)] = [("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)]
+    private static let day: (String, Int64) = ("d", 86_400_000)
     /// About 100 years: more is a typo, and it keeps the arithmetic far from overflowing.
     private static let maximumMilliseconds: Int64 = 100 * 366 * 24 * 3_600_000
 
@@ -48,7 +51,7 @@ extension Duration {
         return .milliseconds(whole * 1000 + milliseconds)
     }
 
-    private static func withUnits(_ text: String) throws(WorkflowValueError) -> Duration {
+    private static func withUnits(_ text: String, units: [(String, Int64)]) throws(WorkflowValueError) -> Duration {
         var total: Int64 = 0
         var lastUnit = -1
         var rest = Substring(text)
@@ -63,7 +66,8 @@ extension Duration {
             }
             guard let unit = units.firstIndex(where: { $0.0 == unitText }) else {
                 let hint = unitText.isEmpty ? "a number needs a unit" : "unknown unit '\(unitText)'"
-                throw WorkflowValueError("'\(text)': \(hint) (use h, m, s or ms)")
+                let names = units.dropLast().map(\.0).joined(separator: ", ") + " or ms"
+                throw WorkflowValueError("'\(text)': \(hint) (use \(names))")
             }
             guard unit > lastUnit else {
                 throw WorkflowValueError("'\(text)': units must go from largest to smallest, each once (like 1h30m)")

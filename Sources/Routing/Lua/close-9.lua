@@ -1,9 +1,13 @@
--- Closes a chat. Closed before an agent accepted it, it counts as abandoned.
+-- Closes a chat. Closed before an agent accepted it, it counts as abandoned. The chat's record and
+-- transcript are kept for the retention (then expire; 0: removed now); every other key of the
+-- chat, and every visitor index naming it, goes now.
 -- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the chat's timers   KEYS[4] its declined agents
 -- KEYS[5] its seen message ids   KEYS[6] its monitoring supervisors   KEYS[7] all timers   KEYS[8] open chats
+-- KEYS[9] its transcript
 -- ARGV[1] chat id   ARGV[2] who closes: 'visitor' | 'agent' | 'timeout' | 'system'
 -- ARGV[3] the agent closing it (must hold the chat), or empty
 -- ARGV[4] the timer closing it (`gone|ID`: it must still be due, and is taken in this step), or empty
+-- ARGV[5] retention in ms
 -- Returns {1, state before} or {0, why} ('not-due': a stale timer, e.g. the visitor came back).
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -13,10 +17,11 @@
 --- @include "includes/timerDue"
 
 local id, by = ARGV[1], ARGV[2]
+local retention = tonumber(ARGV[5]) or 0
 local claim = ARGV[4] or ''
 if not timerDue(claim, KEYS[7]) then return {0, 'not-due'} end
 if claim ~= '' then clearTimer(id, claim, {timers = KEYS[7], chatTimers = KEYS[3]}) end
-local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor')
+local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor', 'indexed')
 if not chat[1] or chat[1] == 'closed' then return {0, chat[1] or 'unknown'} end
 if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0, 'not-yours'} end
 local abandoned = (chat[1] == 'queued' or chat[1] == 'offered') and 1 or 0
@@ -24,8 +29,18 @@ redis.call('ZREM', K.waiting(chat[3]), id)
 release(id, chat[2])
 for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('ZREM', KEYS[7], member) end
 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
-if redis.call('GET', K.visitor(chat[3], chat[4])) == id then redis.call('DEL', K.visitor(chat[3], chat[4])) end
+-- The queue it is in, and every queue it was indexed from as it moved.
+local indexed = chat[3] .. ' ' .. (chat[5] or '')
+for queue in string.gmatch(indexed, '%S+') do
+  if redis.call('GET', K.visitor(queue, chat[4])) == id then redis.call('DEL', K.visitor(queue, chat[4])) end
+end
 redis.call('SREM', KEYS[8], id)
-redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
 emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned)
+if retention <= 0 then
+  redis.call('DEL', KEYS[2], KEYS[9])
+else
+  redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
+  redis.call('PEXPIRE', KEYS[2], retention)
+  redis.call('PEXPIRE', KEYS[9], retention)
+end
 return {1, chat[1]}
