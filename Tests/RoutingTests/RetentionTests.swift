@@ -1,6 +1,7 @@
 import Redis
 @testable import Routing
 import RoutingTesting
+import SwitchboardTesting
 import Testing
 
 /// Redis memory stays bounded: closed chats go after the retention, with every index naming
@@ -44,10 +45,10 @@ import Testing
             store.keepClosedChats(for: .milliseconds(300))
             let chat = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "hi", messageID: "m1").chat
             _ = try await store.close(chat: chat, by: .visitor)
-            // Waiting on Redis's own expiry: nothing to await but time.
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(5)
-            while try await !Self.keysOf(chat: chat, redis).isEmpty, clock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            // Redis's own expiry gives no event: the kit's bounded poll.
+            try await poll(.seconds(5), "the closed chat's keys to expire", every: .milliseconds(50)) {
+                try await Self.keysOf(chat: chat, redis).isEmpty
+            }
             #expect(try await Self.keysOf(chat: chat, redis) == [])
         }
     }
