@@ -21,27 +21,8 @@ public enum RouterEvent: Sendable, Equatable {
     /// A message from the service domain.
     case service(String)
 
-    /// An offer's summary as the router sends it.
-    public struct Offer: Sendable, Equatable {
-        public var chat: String
-        public var queue: String
-        public var name: String
-        /// `offered` (waiting for accept) or `active` (given).
-        public var isOffered: Bool
-        public var waited: Int
-        public var timeout: Int?
-        public var sla: Int?
-
-        public init(chat: String, queue: String, name: String, isOffered: Bool, waited: Int, timeout: Int?, sla: Int?) {
-            self.chat = chat
-            self.queue = queue
-            self.name = name
-            self.isOffered = isOffered
-            self.waited = waited
-            self.timeout = timeout
-            self.sla = sla
-        }
-    }
+    /// An offer's summary as the router sends it (the element defined once in AgentProtocol).
+    public typealias Offer = OfferSummary
 
     static let nickNamespace = "http://jabber.org/protocol/nick"
 
@@ -68,11 +49,9 @@ public enum RouterEvent: Sendable, Equatable {
         }
         if let summary = OfferSummary(in: message.element) {
             let lines = (message.body ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            self = .offer(
-                Offer(
-                    chat: chat, queue: summary.queue, name: summary.name, isOffered: summary.isOffered, waited: summary.waited,
-                    timeout: summary.timeout, sla: summary.sla),
-                history: Array(lines.dropFirst()))
+            var offer = summary
+            offer.chat = chat  // the address the offer came from names the chat
+            self = .offer(offer, history: Array(lines.dropFirst()))
             return
         }
         guard let body = message.body else {
