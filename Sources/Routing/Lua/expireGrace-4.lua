@@ -6,6 +6,7 @@
 --- @include "includes/emit"
 --- @include "includes/release"
 --- @include "includes/requeueFront"
+--- @include "includes/requeueAgentChats"
 --- @include "includes/timerDue"
 
 local agent = ARGV[1]
@@ -13,12 +14,4 @@ local agent = ARGV[1]
 if not timerDue(ARGV[2] or '', KEYS[4]) then return {} end
 redis.call('ZREM', KEYS[4], 'grace|' .. agent)
 if redis.call('HGET', KEYS[2], 'presence') ~= 'offline' then return {} end
-local chats = redis.call('SMEMBERS', KEYS[3])
-table.sort(chats, function(a, b) return tonumber(a) > tonumber(b) end)  -- oldest ends up first
-for _, id in ipairs(chats) do
-  local queue = redis.call('HGET', K.chat(id), 'queue')
-  release(id, agent, {agent = KEYS[2], agentChats = KEYS[3]})
-  requeueFront(id, queue, {timers = KEYS[4]})
-  emit('requeued', id, queue, agent, 'reason', 'agent-offline')
-end
-return chats
+return requeueAgentChats(agent, {agent = KEYS[2], agentChats = KEYS[3], timers = KEYS[4]}, 'agent-offline')

@@ -8,6 +8,7 @@
 --- @include "includes/emit"
 --- @include "includes/release"
 --- @include "includes/requeueFront"
+--- @include "includes/requeueAgentChats"
 
 local agent = ARGV[1]
 redis.call('DEL', KEYS[5])
@@ -16,12 +17,4 @@ local previous = redis.call('HGET', KEYS[2], 'presence') or 'offline'
 redis.call('HSET', KEYS[2], 'presence', 'offline')
 redis.call('HDEL', KEYS[2], 'heldAway')
 if previous ~= 'offline' then emit('presence', '', '', agent, 'presence', 'offline', 'reason', 'removed') end
-local chats = redis.call('SMEMBERS', KEYS[3])
-table.sort(chats, function(a, b) return tonumber(a) > tonumber(b) end)  -- oldest ends up first
-for _, id in ipairs(chats) do
-  local queue = redis.call('HGET', K.chat(id), 'queue')
-  release(id, agent, {agent = KEYS[2], agentChats = KEYS[3]})
-  requeueFront(id, queue, {timers = KEYS[4]})
-  emit('requeued', id, queue, agent, 'reason', 'agent-removed')
-end
-return chats
+return requeueAgentChats(agent, {agent = KEYS[2], agentChats = KEYS[3], timers = KEYS[4]}, 'agent-removed')
