@@ -18,7 +18,7 @@ import Testing
                 let binary = try SwitchboardBinary.path()
                 try await terminal.start("\(binary) stats --watch --interval 0.3 --workflow \(workflow)")
                 let first = try await terminal.screen("the tables with one chat waiting") { Self.waiting($0, "sales") == 1 }
-                #expect(first.contains("QUEUES") && first.contains("AGENTS"))
+                #expect(first.contains("QUEUES") && first.contains("AGENTS") && first.contains("CSAT"))
                 #expect(first.contains("bob@localhost") && first.contains("away"))
                 #expect(first.contains("V1?[31m"), "a visitor's control characters are shown, not obeyed")
                 _ = try await store.enqueue(queue: "sales", visitor: "v2@x", name: "V2", channel: .xmpp)

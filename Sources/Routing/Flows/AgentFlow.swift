@@ -65,7 +65,8 @@ struct AgentFlow: Sendable {
     {
         switch command {
         case .accept:
-            switch try await store.accept(chat: chat, agent: agent.jid) {
+            let replyTimeout = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.replyTimeout }
+            switch try await store.accept(chat: chat, agent: agent.jid, replyTimeout: replyTimeout) {
             case .done:
                 respond.say("Accepted. You are chatting with the visitor now.", AgentEvent(.accepted, chat: chat))
                 // What the visitor wrote while the offer stood, after the history the offer carried:
@@ -90,14 +91,14 @@ struct AgentFlow: Sendable {
             await pass.run()
         case .close:
             let record = try await store.chatRecord(chat)
-            guard try await store.close(chat: chat, by: .agent, agent: agent.jid).succeeded else {
+            let csat = record?.queue.flatMap { rules.queue($0)?.csatWindow }
+            let outcome = try await store.close(chat: chat, by: .agent, agent: agent.jid, csatWindow: csat)
+            guard outcome.succeeded else {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to close."))
                 return
             }
             respond.say("Closed.", AgentEvent(.closed, chat: chat))
-            if let record, let visitor = record.visitor, let queue = record.queue {
-                outbox.tellVisitor(visitor, queue: queue, VisitorFlow.goodbye(record, rules: rules), state: .gone, as: .closed, rules: rules)
-            }
+            if let record { VisitorFlow.sayGoodbye(record, closed: outcome, state: .gone, outbox: outbox, rules: rules) }
             await pass.run()
         case .transfer(let target):
             try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
@@ -142,7 +143,8 @@ struct AgentFlow: Sendable {
         }
         // In a queue the chat waits by that queue's overflow steps, counted from now.
         let steps = rules.queue(target)?.overflow.map(\.after) ?? []
-        switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps) {
+        let replyTimeout = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.replyTimeout }
+        switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps, replyTimeout: replyTimeout) {
         case .done(let state):
             respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
             guard let record = try await store.chatRecord(chat), let visitor = record.visitor, let queue = record.queue else { return }
@@ -156,6 +158,27 @@ struct AgentFlow: Sendable {
             respond.say("\(target) cannot take it now (unavailable or full).")
         case .refused:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
+        }
+    }
+
+    /// The agent took the chat but wrote nothing to the visitor within the queue's `reply_timeout`:
+    /// it goes back to the front of its queue for another agent, as a missed offer of theirs
+    /// (the script takes the `reply` timer only while it is due and the chat still theirs). The
+    /// visitor hears only the next agent's name, when the routing pass after this gives it on.
+    func replyTimedOut(chat: String, rules: RoutingRules) async throws {
+        guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else {
+            try await store.cancelTimer(ChatTimer.reply(chat: chat).member)  // closed or moved on since
+            return
+        }
+        let outcome = try await store.decline(
+            chat: chat, agent: agent, timedOut: true, noReply: true, missedLimit: rules.settings.missedOffersLimit, claiming: .reply(chat: chat))
+        guard case .done(let result) = outcome else { return }
+        let limit = record.queue.flatMap { rules.queue($0)?.plan.replyTimeout }.map { " within \($0.workflowText)" } ?? ""
+        outbox.tellAgent(agent, chat: chat, "You did not write to the visitor\(limit); the chat goes to another agent.",
+                         event: .offerExpired, rules: rules)
+        if result == "away", let jid = try? JID(agent) {
+            outbox.tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) chats in a row and were set away. "
+                + "Change your status to available to take chats again.", rules: rules)
         }
     }
 

@@ -49,12 +49,28 @@ struct RoutingPass: Sendable {
         // Only the chats due an update have their visitor read: in a long line nearly all were
         // told recently, and reading all fifty on every routing pass slowed an overloaded router.
         let due = try await store.waitingChats(name).enumerated().filter { positionUpdates.allow($0.element) }
+        guard !due.isEmpty else { return }
         let positions = Dictionary(uniqueKeysWithValues: due.map { ($0.element, $0.offset + 1) })
+        let figures = await estimate(queue)
         for waiting in try await store.visitors(of: due.map(\.element)) {
             let position = positions[waiting.chat] ?? 0
-            let values = TemplateValues(position: position, etaText: "a few minutes", queue: queue.title)
+            let eta = figures?.eta(position: position)
+            let values = TemplateValues(position: position, eta: eta, etaText: eta == nil ? Self.noEstimate : nil, queue: queue.title)
             outbox.tellVisitor(waiting.visitor, queue: name, queue.messages.position.render(values), as: .queued, position: position,
-                               rules: rules)
+                               eta: eta, rules: rules)
+        }
+    }
+
+    /// `{eta}` when the queue has no recent history to estimate from.
+    static let noEstimate = "a few minutes"
+
+    /// The queue's recent figures for wait estimates; nil (and logged) when Redis cannot say.
+    func estimate(_ queue: RoutingRules.Queue) async -> WaitEstimate? {
+        do {
+            return try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+        } catch {
+            logger.warning("cannot read the queue's recent figures: \(error)", metadata: ["queue": "\(queue.name)"])
+            return nil
         }
     }
 

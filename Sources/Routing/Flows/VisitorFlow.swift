@@ -29,6 +29,10 @@ struct VisitorFlow: Sendable {
             outbox.reply(to: .message(message), StanzaError(.policyViolation, text: "You are sending messages too fast; please wait a moment."))
             return
         }
+        if let rating = Rating(body), try await rates(rating, visitor: visitor, queue: queue, rules: rules) {
+            outbox.acknowledge(message)
+            return
+        }
         if AgentCommand.mayBeCommand(body), ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
             try await ends(visitor, queue: queue, rules: rules)
             return
@@ -48,13 +52,19 @@ struct VisitorFlow: Sendable {
     ) async throws -> Enqueued {
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
-            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID)
+            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID, maxWait: queue.maxWait)
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
-            if !queue.overflow.isEmpty { alarm.wake() }
-            let values = TemplateValues(position: chat.position, etaText: "a few minutes", queue: queue.title, visitor: greeting ?? name)
-            let text = queue.messages.welcome.render(values) + " " + queue.messages.position.render(values)
-            outbox.tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
+            if !queue.overflow.isEmpty || queue.maxWait != nil { alarm.wake() }
+            let eta = await pass.estimate(queue).flatMap { $0.eta(position: chat.position) }
+            let values = TemplateValues(position: chat.position, eta: eta, etaText: eta == nil ? RoutingPass.noEstimate : nil,
+                                        queue: queue.title, visitor: greeting ?? name)
+            if chat.leftMessage {
+                outbox.tellVisitor(visitor, queue: queue.name, Self.messageKept, rules: rules)
+            } else {
+                let text = queue.messages.welcome.render(values) + " " + queue.messages.position.render(values)
+                outbox.tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, eta: eta, rules: rules)
+            }
             let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             // Routed first: a chat an agent took needs no look at who is online (a pipelined
             // read of every candidate's presence, which cost more than the routing itself).
@@ -121,8 +131,9 @@ struct VisitorFlow: Sendable {
             outbox.tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
             return
         }
-        guard try await store.close(chat: chat.id, by: .visitor).succeeded else { return }
-        outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
+        let closed = try await store.close(chat: chat.id, by: .visitor, csatWindow: queue.csatWindow)
+        guard closed.succeeded else { return }
+        Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules)
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: chat.id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
             await pass.run()
@@ -132,15 +143,38 @@ struct VisitorFlow: Sendable {
     /// The visitor's client said `gone` and they did not come back: the chat ends.
     func gone(chat id: String, rules: RoutingRules) async throws {
         let chat = try await store.chatRecord(id)
+        let csat = chat?.queue.flatMap { rules.queue($0)?.csatWindow }
         // Only while the gone timer is due: a visitor who wrote again since cleared it.
-        guard try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id)).succeeded, let chat else { return }
+        let closed = try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id), csatWindow: csat)
+        guard closed.succeeded, let chat else { return }
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
         }
-        if let visitor = chat.visitor, let queue = chat.queue.flatMap({ rules.queue($0) }) {
-            outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
-        }
+        if chat.queue.flatMap({ rules.queue($0) }) != nil { Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules) }
     }
+
+    /// The chat waited its queue's `max_wait`: it ends (abandoned, by the system) and the visitor
+    /// is offered to leave a message: the web widget shows its form, and over XMPP their next
+    /// message opens a chat as a message left. The script closes only a chat still waiting.
+    func waitedOut(chat id: String, rules: RoutingRules) async throws {
+        let chat = try await store.chatRecord(id)
+        let queue = chat?.queue.flatMap { rules.queue($0) }
+        let closed = try await store.close(
+            chat: id, by: .system, claiming: .maxWait(chat: id), leaveMessageWindow: Self.leaveMessageWindow)
+        guard closed.succeeded, let chat, let visitor = chat.visitor else { return }
+        logger.info("chat waited out", metadata: ["chat": "\(id)", "queue": "\(chat.queue ?? "")"])
+        if let agent = chat.agent, !agent.isEmpty {
+            outbox.tellAgent(agent, chat: id, "The visitor waited too long; the chat is closed.", event: .closed, rules: rules)
+        }
+        let text = (queue?.messages ?? QueueMessages()).maxWait.render(
+            TemplateValues(queue: queue?.title ?? chat.queue ?? "", visitor: chat.name ?? ""))
+        outbox.tellVisitor(visitor, queue: chat.queue ?? "", text, as: .closed, leaveMessage: true, rules: rules)
+    }
+
+    /// How long after a wait ran out the visitor's next chat counts as a message left.
+    static let leaveMessageWindow: Duration = .seconds(3600)
+    /// What a visitor hears when a message left is kept.
+    static let messageKept = "Thank you, your message is kept; we will answer as soon as we can."
 
     /// The queue's closing text for a chat (its fields as before it closed), placeholders filled in.
     static func goodbye(_ chat: ChatRecord, rules: RoutingRules) -> String {

@@ -5,9 +5,12 @@
 -- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
 -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
--- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
---          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines to
---          pass to the agent now, oldest first}, supervisors monitoring...}
+-- ARGV[8] the queue's max wait in ms (0 or absent: none)
+-- A chat opened while the visitor's `leave` key is set (their last wait ended at max_wait, or the
+-- web form left a message) is a message left: it waits with no max wait, and the key goes.
+-- Returns {chat id, 1 if created now (2: created as a message left) or 0 if already open,
+--          position in the queue (0 if not waiting), state, agent, 1 if the message was stored now
+--          or 0, {the visitor's lines to pass to the agent now, oldest first}, supervisors monitoring...}
 -- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike.
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -45,6 +48,10 @@ redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'na
 redis.call('SET', KEYS[2], id)
 redis.call('SADD', KEYS[5], id)
 redis.call('ZADD', KEYS[3], now, id)
+local left = redis.call('DEL', K.leaveMessage(queue, visitor))
+redis.call('DEL', K.rating(queue, visitor))  -- a digit written in the new chat is for its agent
+local maxWait = tonumber(ARGV[8] or '0') or 0
+if left == 0 and maxWait > 0 then setTimer(id, 'maxwait|' .. id, now + maxWait, {timers = KEYS[6]}) end
 local step = 0
 for delay in string.gmatch(ARGV[5], '%d+') do
   step = step + 1
@@ -52,4 +59,4 @@ for delay in string.gmatch(ARGV[5], '%d+') do
 end
 emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
-return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {}}
+return {id, 1 + left, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {}}

@@ -10,6 +10,7 @@
 --          does not hold the chat; the visitor; the queue; the channel; the agent; supervisors monitoring...}
 --- @include "includes/clock"
 --- @include "includes/emit"
+--- @include "includes/clearTimer"
 
 local id, kind = ARGV[1], ARGV[2]
 local chat = redis.call('HMGET', KEYS[2], 'state', 'queue', 'agent', 'visitor', 'channel')
@@ -24,6 +25,8 @@ if ARGV[5] ~= '' and redis.call('SADD', KEYS[4], seen) == 0 then return {0, unpa
 redis.call('RPUSH', KEYS[5], cjson.encode({t = now, kind = kind, from = ARGV[3], text = ARGV[4]}))
 -- A visitor's line counts towards what the agent is owed (`claimUnsent`).
 if kind == 'visitor' then redis.call('HINCRBY', KEYS[2], 'said', 1) end
+-- The agent wrote to the visitor: the reply timeout is met (a note is not a reply).
+if kind == 'agent' then clearTimer(id, 'reply|' .. id) end
 if kind == 'visitor' or kind == 'agent' then
   emit(kind .. '_message', id, chat[2], chat[3])
 end

@@ -199,6 +199,10 @@ public final class ChatRouter: Service, Sendable {
             try await visitors.gone(chat: chat, rules: rules)
         case .overflow(let chat, let step):
             _ = try await store.overflowStepDue(chat: chat, step: step, rules: rules)
+        case .reply(let chat):
+            try await agents.replyTimedOut(chat: chat, rules: rules)
+        case .maxWait(let chat):
+            try await visitors.waitedOut(chat: chat, rules: rules)
         }
     }
 }

@@ -18,10 +18,11 @@ extension Enqueued: ScriptReply {
         for part in parts.dropFirst(7) { monitors.append(try part.text()) }
         var unsent: [String] = []
         for line in try parts[6].values() { unsent.append(try line.text()) }
+        let created = try parts[1].number()
         self.init(
-            chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
+            chat: try parts[0].text(), created: created >= 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1, monitors: monitors, unsent: unsent)
+            messageStored: try parts[5].number() == 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
     }
 }
 

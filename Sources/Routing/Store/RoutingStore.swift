@@ -27,11 +27,11 @@ public struct RoutingStore: Sendable {
         self.retention.replace(with: retention)
     }
 
-    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
-    /// keeps `message` (if any) in its transcript, once per `messageID`.
+    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers and a
+    /// `maxWait` timer, and keeps `message` (if any) in its transcript, once per `messageID`.
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
-        message: String? = nil, messageID: String? = nil
+        message: String? = nil, messageID: String? = nil, maxWait: Duration? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -40,7 +40,7 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
                 keys.openChats, keys.timers,
             ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID)])
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), Self.milliseconds(maxWait)])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -50,17 +50,25 @@ public struct RoutingStore: Sendable {
         return made.assignments
     }
 
-    public func accept(chat: String, agent: String) async throws -> Outcome {
+    /// The agent takes the chat offered to them; with `replyTimeout` they must write to the visitor within it.
+    public func accept(chat: String, agent: String, replyTimeout: Duration? = nil) async throws -> Outcome {
         try await run(
             RoutingLua.accept, keys: [keys.events, keys.chat(chat), keys.agent(agent), keys.timers, keys.chatTimers(chat)],
-            [chat, agent])
+            [chat, agent, Self.milliseconds(replyTimeout)])
+    }
+
+    /// A timer's delay as the scripts take it: milliseconds, 0 for none.
+    static func milliseconds(_ delay: Duration?) -> String {
+        String(max(delay?.milliseconds ?? 0, 0))
     }
 
     /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
     /// An offer ends unaccepted. `claiming` (the offer's timer, when it timed out) must still be
     /// due, and is taken in the same step: a stale one expires nothing (`.refused("not-due")`).
+    /// `noReply`: an active chat whose agent did not write within the reply timeout, taken back.
     public func decline(
-        chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3, claiming timer: ChatTimer? = nil
+        chat: String, agent: String, timedOut: Bool = false, noReply: Bool = false, missedLimit: Int = 3,
+        claiming timer: ChatTimer? = nil
     ) async throws -> Outcome {
         try await run(
             RoutingLua.decline,
@@ -68,19 +76,25 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat), keys.agentChats(agent), keys.timers,
                 keys.chatTimers(chat),
             ],
-            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit), timer?.member ?? ""])
+            [chat, agent, noReply ? "noreply" : timedOut ? "timeout" : "declined", String(missedLimit), timer?.member ?? ""])
     }
 
     /// Closes a chat; `claiming` (the timer that closes it, e.g. `gone`) must still be due, and is
-    /// taken in the same step: a stale one closes nothing (`.refused("not-due")`).
-    public func close(chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil) async throws -> Outcome {
+    /// taken in the same step: a stale one closes nothing (`.refused("not-due")`). With `csatWindow`
+    /// an active chat may be rated for that long; a `maxWait` timer closes only a waiting chat,
+    /// and the visitor's next chat within `leaveMessageWindow` is a message left.
+    public func close(
+        chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil, csatWindow: Duration? = nil,
+        leaveMessageWindow: Duration? = nil
+    ) async throws -> Outcome {
         try await run(
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
                 keys.timers, keys.openChats, keys.transcript(chat),
             ],
-            [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0))])
+            [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0)),
+             Self.milliseconds(csatWindow), Self.milliseconds(leaveMessageWindow)])
     }
 
     /// Trims the event stream below what every consumer group has acknowledged and older than
@@ -160,13 +174,14 @@ public struct RoutingStore: Sendable {
     }
 
     /// Hands an active chat on; to a queue, it takes that queue's overflow steps (`overflowDelays`).
-    public func transfer(chat: String, from agent: String, to target: TransferTarget, overflowDelays: [Duration] = [])
-        async throws -> Outcome
-    {
+    /// To an agent, that agent must write to the visitor within `replyTimeout` once the chat is theirs.
+    public func transfer(
+        chat: String, from agent: String, to target: TransferTarget, overflowDelays: [Duration] = [], replyTimeout: Duration? = nil
+    ) async throws -> Outcome {
         let arguments = switch target {
         case .queue(let queue): [chat, agent, "queue", queue, "0", "0", Self.delays(overflowDelays)]
         case .agent(let jid, let capacity, let offerTimeout):
-            [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)]
+            [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0), "", Self.milliseconds(replyTimeout)]
         }
         return try await run(
             RoutingLua.transfer,
@@ -374,7 +389,7 @@ public struct RoutingStore: Sendable {
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 
     /// Runs one routing script; `scriptKeys` are its KEYS, as many as its name says.
-    private func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
+    func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
         async throws -> Reply
     {
         try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments))

@@ -1,7 +1,7 @@
 /// The queue and agent tables as rows of text, shared by the dashboard and `stats --watch`.
 enum TerminalTables {
-    static let queueHeader = ["Queue", "Waiting", "Oldest", "Avail", "Busy", "Away", "Active", "Offered", "Answered", "Abandoned", "SLA %", "Wait p90"]
-    static let agentHeader = ["Agent", "Name", "Presence", "Active", "Offered", "Max", "Today", "1st resp p50", "Handle p50"]
+    static let queueHeader = ["Queue", "Waiting", "Oldest", "Avail", "Busy", "Away", "Active", "Offered", "Answered", "Abandoned", "SLA %", "Wait p90", "CSAT"]
+    static let agentHeader = ["Agent", "Name", "Presence", "Active", "Offered", "Max", "Today", "1st resp p50", "Handle p50", "CSAT"]
 
     static func queueRows(_ state: LiveState, _ report: StatsReport) -> [[String]] {
         state.queues.map { queue in
@@ -10,7 +10,7 @@ enum TerminalTables {
                 queue.name, String(queue.waiting), duration(queue.oldestWait), String(queue.agentsAvailable),
                 String(queue.agentsBusy), String(queue.agentsAway), String(queue.activeChats), String(stats.offered),
                 String(stats.answered), String(stats.abandoned), stats.slaPercent.map { String(Int($0.rounded())) } ?? "-",
-                duration(stats.wait.p90),
+                duration(stats.wait.p90), csat(stats.csat),
             ]
         }
     }
@@ -21,6 +21,7 @@ enum TerminalTables {
             return [
                 agent.jid, agent.name, agent.presence, String(agent.activeChats), String(agent.offeredChats),
                 String(agent.maxChats), String(agent.chatsToday), duration(stats.firstResponse.p50), duration(stats.handle.p50),
+                csat(stats.csat),
             ]
         }
     }
@@ -30,6 +31,12 @@ enum TerminalTables {
     /// The front of each line; visitors' names are their own text (escape or clean it where shown).
     static func waitingRows(_ state: LiveState) -> [[String]] {
         state.waiting.map { [$0.chat, $0.queue, $0.visitor, duration($0.waited)] }
+    }
+
+    /// `4.3 (12)`: the mean rating and how many; `-` for none.
+    static func csat(_ summary: CSATSummary) -> String {
+        guard let mean = summary.mean else { return "-" }
+        return String((mean * 10).rounded() / 10) + " (\(summary.count))"
     }
 
     /// `42s`, `3m05s`, `1h02m`; `-` for none.

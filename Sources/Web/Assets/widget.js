@@ -96,6 +96,24 @@
   offlineForm.appendChild(offlineText);
   offlineForm.appendChild(element("button", "sb-offline-send", "Leave a message"));
 
+  // After a close, when the queue asks for ratings: five stars and an optional comment.
+  var ratingForm = element("form", "sb-rating");
+  ratingForm.hidden = true;
+  ratingForm.appendChild(element("p", "sb-note", "How was this chat?"));
+  var stars = element("div", "sb-stars");
+  var starButtons = [1, 2, 3, 4, 5].map(function (score) {
+    var star = element("button", "sb-star", "\u2605");
+    star.type = "button";
+    star.setAttribute("data-score", String(score));
+    star.setAttribute("aria-label", score + (score === 1 ? " star" : " stars"));
+    stars.appendChild(star);
+    return star;
+  });
+  ratingForm.appendChild(stars);
+  var ratingComment = field("input", "sb-rating-comment", "A comment (optional)");
+  ratingComment.maxLength = 500;
+  ratingForm.appendChild(ratingComment);
+
   var composer = element("form", "sb-composer");
   var row = element("div", "sb-row");
   var input = field("textarea", "sb-input", "Type your message\u2026");
@@ -105,7 +123,7 @@
   row.appendChild(send);
   composer.appendChild(row);
 
-  [header, status, log, typing, detailsForm, offlineForm, composer].forEach(function (n) { panel.appendChild(n); });
+  [header, status, log, typing, detailsForm, offlineForm, ratingForm, composer].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
   root.appendChild(launcher);
 
@@ -120,6 +138,8 @@
   var lastSeq = -1;
   var state = "none";      // none | queued | active | closed
   var agentName = "The agent";
+  var ratable = null;      // the closed chat the visitor may rate (the "closed" frame's `rate`)
+  var waitedOut = false;   // the wait ran out: offer the message form
 
   function scroll() { log.scrollTop = log.scrollHeight; }
 
@@ -197,16 +217,18 @@
   }
 
   function minutes(seconds) {
+    if (typeof seconds !== "number") { return "a few minutes"; }  // the queue has no recent history
     var m = Math.max(1, Math.round(seconds / 60));
     return m === 1 ? "about a minute" : "about " + m + " minutes";
   }
 
   function showForms() {
     var needDetails = session && (session.form.name && !stored.name || session.form.email && !stored.email);
-    var offline = session && !session.online && (state === "none" || state === "closed") && stored.pending.length === 0;
+    var offline = session && (!session.online || waitedOut) && (state === "none" || state === "closed") && stored.pending.length === 0;
     detailsForm.hidden = !needDetails || offline;
     offlineForm.hidden = !offline || stored.leftMessage === true;
     composer.hidden = !detailsForm.hidden || !offlineForm.hidden;
+    ratingForm.hidden = !ratable || state !== "closed";
     endButton.hidden = state !== "queued" && state !== "active";
   }
 
@@ -274,6 +296,7 @@
       break;
     case "queued":
       state = "queued";
+      waitedOut = false;
       status.textContent = frame.position <= 1
         ? "You are next in line (" + minutes(frame.eta) + ")."
         : "You are number " + frame.position + " in line (" + minutes(frame.eta) + ").";
@@ -298,6 +321,12 @@
       typing.hidden = true;
       status.textContent = "This chat has ended. Write again to start a new one.";
       if (wasOpen) { systemLine(frame.text); }
+      ratable = frame.rate || null;
+      if (frame.offline) { waitedOut = true; stored.leftMessage = false; }
+      break;
+    case "rated":
+      ratable = null;
+      systemLine("Thank you for your rating!");
       break;
     case "error":
       if (frame.code === "invalid-token") {
@@ -369,6 +398,16 @@
       showForms();
     }
   });
+
+  starButtons.forEach(function (star) {
+    star.addEventListener("click", function () {
+      if (!ratable) { return; }
+      var score = Number(star.getAttribute("data-score"));
+      starButtons.forEach(function (s, i) { s.classList.toggle("sb-star-on", i < score); });
+      sendFrame({ type: "rating", chat: ratable, score: score, comment: ratingComment.value.trim() });
+    });
+  });
+  ratingForm.addEventListener("submit", function (event) { event.preventDefault(); });
 
   endButton.addEventListener("click", function () { sendFrame({ type: "end" }); });
 

@@ -12,6 +12,8 @@ enum ClientMessage: Sendable, Hashable {
     case end
     /// The offline form: a message left when nobody can answer now.
     case offline(name: String, email: String, text: String)
+    /// The star row after a close: `score` 1–5 for `chat`, with an optional comment.
+    case rating(chat: String, score: Int, comment: String)
 
     struct Hello: Sendable, Hashable {
         var queue: String
@@ -25,6 +27,9 @@ enum ClientMessage: Sendable, Hashable {
         static let afterRange = -1...Int(Int32.max)
         var email: String?
     }
+
+    /// A rating's comment, in bytes of UTF-8 (the XMPP channel keeps 500 characters).
+    static let longestRatingComment = 1000
 
     enum TypingState: String, Sendable, Hashable, Codable {
         case composing, paused
@@ -90,6 +95,13 @@ enum ClientMessage: Sendable, Hashable {
             return .offline(
                 name: try string("name", required: false, limit: limits.nameBytes) ?? "",
                 email: try string("email", required: false, limit: limits.nameBytes) ?? "", text: text)
+        case "rating":
+            guard let chat = try string("chat", limit: 32), !chat.isEmpty else { throw .badRequest("rating needs a \"chat\"") }
+            guard let score = object["score"] as? Int, (1...5).contains(score), !(object["score"] is Bool) else {
+                throw .badRequest("rating \"score\" is a whole number from 1 to 5")
+            }
+            let comment = try string("comment", required: false, limit: Self.longestRatingComment) ?? ""
+            return .rating(chat: chat, score: score, comment: comment)
         default:
             throw .unknownType(type)
         }

@@ -18,8 +18,14 @@ struct ServerMessage: Encodable, Sendable, Hashable {
     /// the offline form.
     var online: Bool?
     var position: Int?
-    /// A rough wait estimate in seconds.
+    /// The estimated wait in seconds from the queue's recent figures; absent with no history.
     var eta: Int?
+    /// With `closed`: the chat the visitor may rate (1–5) with a `rating` frame.
+    var rate: String?
+    /// With `closed`: the wait ran out; the widget offers the message form.
+    var offline: Bool?
+    /// With `rated`: the score kept.
+    var score: Int?
     /// The chat a transcript line belongs to: a visitor who writes after a chat closed starts a new one.
     var chat: String?
     var seq: Int?
@@ -48,10 +54,10 @@ struct ServerMessage: Encodable, Sendable, Hashable {
         return message
     }
 
-    static func queued(position: Int, text: String?) -> ServerMessage {
+    static func queued(position: Int, eta: Int?, text: String?) -> ServerMessage {
         var message = ServerMessage(type: "queued")
         message.position = position
-        message.eta = max(position, 1) * 60
+        message.eta = eta
         message.text = text
         return message
     }
@@ -97,9 +103,19 @@ struct ServerMessage: Encodable, Sendable, Hashable {
         return message
     }
 
-    static func closed(_ text: String?) -> ServerMessage {
+    static func closed(_ text: String?, rate: String? = nil, offline: Bool? = nil) -> ServerMessage {
         var message = ServerMessage(type: "closed")
         message.text = text
+        message.rate = rate
+        message.offline = offline
+        return message
+    }
+
+    /// The `rating` frame's score is kept for `chat` (a later one within the window replaces it).
+    static func rated(chat: String, score: Int) -> ServerMessage {
+        var message = ServerMessage(type: "rated")
+        message.chat = chat
+        message.score = score
         return message
     }
 

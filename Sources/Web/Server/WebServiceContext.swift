@@ -52,6 +52,8 @@ struct WebServiceContext: Sendable {
         session.name = name
         session.email = email
         let id = "offline-" + UUID().uuidString
+        // A message left waits for an answer with no max wait: it was left because nobody could answer.
+        try await store.offerToLeaveMessage(queue: session.queue, visitor: session.visitor, within: .seconds(60))
         return try await desk.visitorSays(
             text, messageID: id, visitor: session.visitor, name: session.displayName, greeting: name, queue: session.queue)
     }

@@ -98,6 +98,15 @@ struct VisitorConnection: Sendable {
                 } catch {
                     outbox.yield(.send(.error(.unavailable)))
                 }
+            case .rate(let chat, let score, let comment, let session):
+                do {
+                    let outcome = try await service.store.rate(
+                        queue: session.queue, visitor: session.visitor, chat: chat, score: score, comment: comment)
+                    outbox.yield(.send(outcome.succeeded ? .rated(chat: chat, score: score) : .error(.notRatable)))
+                } catch {
+                    service.logger.error("a web visitor's rating could not be kept: \(error)")
+                    outbox.yield(.send(.error(.unavailable)))
+                }
             case .leaveMessage(let name, let email, let text, let session):
                 do {
                     let chat = try await service.leaveMessage(name: name, email: email, text: text, session: session)

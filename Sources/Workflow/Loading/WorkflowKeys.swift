@@ -13,6 +13,7 @@ enum WorkflowKeys {
     static let queue = [
         "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
         "overflow", "messages", "when_no_agents", "hours", "when_closed", "web_form",
+        "csat", "csat_window", "max_wait", "reply_timeout",
     ]
     static let overflowStep = ["after", "drop_skill", "move_to"]
     static let messages = QueueMessages.Kind.allCases.map(\.rawValue)

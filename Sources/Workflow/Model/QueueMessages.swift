@@ -6,12 +6,15 @@ public struct QueueMessages: Sendable, Hashable {
         case noAgents = "no_agents"
         case closed
         case outOfHours = "out_of_hours"
+        case csat
+        case maxWait = "max_wait"
 
         /// `{agent}` only exists once an agent took the chat, so only `closed` may name one.
         public var placeholders: Set<MessageTemplate.Placeholder> {
             switch self {
             case .welcome, .position, .noAgents: [.position, .eta, .queue, .visitor]
-            case .closed: [.queue, .agent, .visitor]
+            case .closed, .csat: [.queue, .agent, .visitor]
+            case .maxWait: [.queue, .visitor]
             case .outOfHours: [.queue, .visitor]
             }
         }
@@ -24,6 +27,8 @@ public struct QueueMessages: Sendable, Hashable {
             case .noAgents: "Sorry, no agent is available right now."
             case .closed: "This chat has ended. Thank you for contacting us!"
             case .outOfHours: "We are closed right now. Please come back during our opening hours."
+            case .csat: "How would you rate this chat, from 1 (poor) to 5 (excellent)? A comment after the number is welcome too."
+            case .maxWait: "Sorry, no agent could take your chat in time. Leave us a message and we will get back to you."
             }
         }
     }
@@ -38,6 +43,10 @@ public struct QueueMessages: Sendable, Hashable {
     public var closed: MessageTemplate
     /// Sent outside the queue's business hours.
     public var outOfHours: MessageTemplate
+    /// Sent after the closing text when the queue asks for ratings (`csat: true`).
+    public var csat: MessageTemplate
+    /// Sent when a chat waited past the queue's `max_wait`.
+    public var maxWait: MessageTemplate
 
     /// Sent when an agent takes the chat; not configurable, so every queue says it alike.
     public static let assigned = MessageTemplate(builtIn: "You are now chatting with {agent}.")
@@ -49,6 +58,8 @@ public struct QueueMessages: Sendable, Hashable {
         noAgents = MessageTemplate(builtIn: Kind.noAgents.defaultText)
         closed = MessageTemplate(builtIn: Kind.closed.defaultText)
         outOfHours = MessageTemplate(builtIn: Kind.outOfHours.defaultText)
+        csat = MessageTemplate(builtIn: Kind.csat.defaultText)
+        maxWait = MessageTemplate(builtIn: Kind.maxWait.defaultText)
     }
 
     /// The message of one kind.
@@ -60,6 +71,8 @@ public struct QueueMessages: Sendable, Hashable {
             case .noAgents: noAgents
             case .closed: closed
             case .outOfHours: outOfHours
+            case .csat: csat
+            case .maxWait: maxWait
             }
         }
         set {
@@ -69,6 +82,8 @@ public struct QueueMessages: Sendable, Hashable {
             case .noAgents: noAgents = newValue
             case .closed: closed = newValue
             case .outOfHours: outOfHours = newValue
+            case .csat: csat = newValue
+            case .maxWait: maxWait = newValue
             }
         }
     }
