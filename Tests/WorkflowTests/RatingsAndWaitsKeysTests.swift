@@ -50,7 +50,7 @@ import Workflow
                 (8, "max_wait"),
                 (9, "reply_timeout: must be from 2s to 1h, not '0'"),
                 (11, "csat_window applies only with csat: true"),
-                (12, "max_wait: must be from 5s to 24h, not '25h'"),
+                (12, "max_wait: must be from 1s to 24h, not '25h'"),
                 (13, "reply_timeout"),
                 (15, "max_wait: {eta} has no value in this text"),
                 (16, "csat: {position} has no value in this text"),

@@ -39,7 +39,7 @@ public struct Queue: Sendable, Hashable {
     public static let defaultCSATWindow: Duration = .seconds(600)
     /// Bounds of the values read from a workflow: a window or timer outside them is a typo.
     public static let csatWindowRange: ClosedRange<Duration> = .seconds(10) ... .seconds(86_400)
-    public static let maxWaitRange: ClosedRange<Duration> = .seconds(5) ... .seconds(86_400)
+    public static let maxWaitRange: ClosedRange<Duration> = .seconds(1) ... .seconds(86_400)
     public static let replyTimeoutRange: ClosedRange<Duration> = .seconds(2) ... .seconds(3600)
 
     public static let defaultSLA: Duration = .seconds(60)
