@@ -27,6 +27,13 @@ extension RoutingStore {
             [queue, chat ?? "", String(score), comment])
     }
 
+    /// The closed chat the visitor may still rate in `queue`, if any (a reconnecting widget shows
+    /// its star row again).
+    public func ratingAsked(queue: String, visitor: String) async throws -> String? {
+        let pending = try await redis.send("GET", keys.rating(queue: queue, visitor: visitor)).string
+        return pending.flatMap { $0.split(separator: "|", omittingEmptySubsequences: false).first.map(String.init) }
+    }
+
     /// The visitor's next chat in `queue` within `window` is a message left: it has no max wait
     /// (the web's message form says so before it opens the chat).
     public func offerToLeaveMessage(queue: String, visitor: String, within window: Duration) async throws {

@@ -92,8 +92,10 @@ struct VisitorOutbox: Sendable {
             let name = fields["agent"].flatMap { rules.agents[$0]?.name } ?? "an agent"
             try await write(ServerMessage.assigned(agent: name, text: nil).json)
         case .closed:
-            // A closed chat has no agent for `{agent}`.
-            try await write(ServerMessage.closed(rules.goodbye(queue: fields["queue"], visitor: fields["name"], agent: nil)).json)
+            // A closed chat has no agent for `{agent}`; one the visitor may still rate shows its stars again.
+            let asked = try await store.ratingAsked(queue: fields["queue"] ?? queue, visitor: visitor)
+            let goodbye = rules.goodbye(queue: fields["queue"], visitor: fields["name"], agent: nil)
+            try await write(ServerMessage.closed(goodbye, rate: asked == chat ? chat : nil).json)
         case nil:
             break
         }
