@@ -26,12 +26,14 @@ public struct StatsServer: Sendable {
     let configuration: Configuration
     let reader: StatsReader
     let live: LiveStateReader
+    let audit: AuditLog
     let logger: Logger
 
     public init(configuration: Configuration, redis: RedisClient, keys: StatsKeys, workflow: Workflow, logger: Logger) {
         self.configuration = configuration
         self.reader = StatsReader(redis: redis, keys: keys)
         self.live = LiveStateReader(redis: redis, keys: keys, workflow: workflow)
+        self.audit = AuditLog(redis: redis, keys: keys.routing)
         self.logger = logger
     }
 
@@ -44,6 +46,7 @@ public struct StatsServer: Sendable {
         api.get("queues") { _, _ in try Self.json(QueuesReply(state: try await live.read())) }
         api.get("agents") { _, _ in try Self.json(AgentsReply(state: try await live.read())) }
         api.get("stats") { request, _ in try await stats(request) }
+        api.get("audit") { request, _ in try await auditEntries(request) }
         let metrics = router.group("metrics")
         if !configuration.openMetrics { metrics.add(middleware: auth) }
         metrics.get { _, _ in try await self.metrics() }
@@ -68,6 +71,38 @@ public struct StatsServer: Sendable {
         }
         let queue = query["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         return try Self.json(try await reader.report(window, queue: queue))
+    }
+
+    /// `GET /api/v1/audit?since=T&until=T&actor=JID&chat=ID&limit=N&after=ID`: the audit log,
+    /// oldest first, the last 24 hours by default; `next` in the reply is the `after` of the next page.
+    func auditEntries(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let until = try query["until"].map { try Self.time(String($0), "until") } ?? now
+        let since = try query["since"].map { try Self.time(String($0), "since") } ?? until - 86_400_000
+        guard since <= until else { throw HTTPError(.badRequest, message: "since must not be after until") }
+        let actor = try Self.bounded(query["actor"], "actor", 1024)
+        let chat = try Self.bounded(query["chat"], "chat", 64)
+        let after = try Self.bounded(query["after"], "after", 41)
+        if let after, !after.isEmpty, after.split(separator: "-").count != 2 || !after.allSatisfy({ $0.isNumber || $0 == "-" }) {
+            throw HTTPError(.badRequest, message: "after: '\(after)' is not an entry id such as 1733400000000-0")
+        }
+        var limit = 1_000
+        if let text = query["limit"] {
+            guard let number = Int(String(text)), AuditLog.limits.contains(number) else {
+                throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to \(AuditLog.limits.upperBound)")
+            }
+            limit = number
+        }
+        return try Self.json(try await audit.entries(
+            since: since, until: until, actor: actor, chat: chat, after: after?.isEmpty == false ? after : nil, limit: limit))
+    }
+
+    /// A query parameter of at most `length` bytes (nil when absent or empty).
+    static func bounded(_ value: Substring?, _ name: String, _ length: Int) throws -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        guard value.utf8.count <= length else { throw HTTPError(.badRequest, message: "\(name) is longer than \(length) bytes") }
+        return String(value)
     }
 
     func metrics() async throws -> Response {
