@@ -27,6 +27,7 @@ public struct StatsServer: Sendable {
     let reader: StatsReader
     let live: LiveStateReader
     let audit: AuditLog
+    let archive: ChatArchive
     let logger: Logger
 
     public init(configuration: Configuration, redis: RedisClient, keys: StatsKeys, workflow: Workflow, logger: Logger) {
@@ -34,6 +35,7 @@ public struct StatsServer: Sendable {
         self.reader = StatsReader(redis: redis, keys: keys)
         self.live = LiveStateReader(redis: redis, keys: keys, workflow: workflow)
         self.audit = AuditLog(redis: redis, keys: keys.routing)
+        self.archive = ChatArchive(redis: redis, keys: keys.routing)
         self.logger = logger
     }
 
@@ -47,6 +49,17 @@ public struct StatsServer: Sendable {
         api.get("agents") { _, _ in try Self.json(AgentsReply(state: try await live.read())) }
         api.get("stats") { request, _ in try await stats(request) }
         api.get("audit") { request, _ in try await auditEntries(request) }
+        api.get("chats") { request, _ in try await chats(request) }
+        api.get("chats/:id") { _, context in
+            let id = try Self.chatID(context)
+            guard let chat = try await archive.chat(id) else { throw HTTPError(.notFound, message: "there is no chat \(id)") }
+            return try Self.json(chat)
+        }
+        api.get("chats/:id/transcript") { _, context in
+            let id = try Self.chatID(context)
+            guard let lines = try await archive.transcript(id) else { throw HTTPError(.notFound, message: "there is no chat \(id)") }
+            return try Self.json(TranscriptReply(chat: id, lines: lines))
+        }
         let metrics = router.group("metrics")
         if !configuration.openMetrics { metrics.add(middleware: auth) }
         metrics.get { _, _ in try await self.metrics() }
@@ -96,6 +109,30 @@ public struct StatsServer: Sendable {
         }
         return try Self.json(try await audit.entries(
             since: since, until: until, actor: actor, chat: chat, after: after?.isEmpty == false ? after : nil, limit: limit))
+    }
+
+    /// `GET /api/v1/chats?visitor=JID&since=T&limit=N`: chats kept (open, or closed within the
+    /// retention), oldest first; `since` defaults to 30 days ago.
+    func chats(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let since = try query["since"].map { try Self.time(String($0), "since") } ?? now - 30 * 86_400_000
+        let visitor = try Self.bounded(query["visitor"], "visitor", 3071)
+        var limit = 100
+        if let text = query["limit"] {
+            guard let number = Int(String(text)), ChatArchive.limits.contains(number) else {
+                throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to \(ChatArchive.limits.upperBound)")
+            }
+            limit = number
+        }
+        return try Self.json(ChatsReply(chats: try await archive.chats(visitor: visitor, since: since, limit: limit)))
+    }
+
+    static func chatID(_ context: BasicRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), ChatArchive.isChatID(id) else {
+            throw HTTPError(.badRequest, message: "a chat id is a number")
+        }
+        return id
     }
 
     /// A query parameter of at most `length` bytes (nil when absent or empty).
@@ -171,4 +208,15 @@ struct AgentsReply: Encodable {
     var at: Int64
     var agents: [AgentNow]
     init(state: LiveState) { (at, agents) = (state.at, state.agents) }
+}
+
+/// `GET /api/v1/chats`.
+struct ChatsReply: Encodable {
+    var chats: [ChatArchive.Chat]
+}
+
+/// `GET /api/v1/chats/ID/transcript`.
+struct TranscriptReply: Encodable {
+    var chat: String
+    var lines: [ChatArchive.Line]
 }
