@@ -70,7 +70,7 @@ public final class ChatRouter: Service, Sendable {
         rulesInForce.replace(with: rules)
         store.keepClosedChats(for: rules.settings.retention)
         store.keepAuditLog(for: rules.settings.auditRetention)
-        logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
+        // Audited before the log line: whoever waits for the line finds the entry.
         do {
             try await store.audit(actor: actor, .reload, fields: [
                 ("queues", "\(rules.queues.count)"), ("agents", "\(rules.agents.count)"), ("removed", "\(removed.count)"),
@@ -78,6 +78,7 @@ public final class ChatRouter: Service, Sendable {
         } catch {
             logger.error("could not audit the reload: \(error)")
         }
+        logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
         guard !removed.isEmpty else { return }
         for agent in removed.sorted() {
             do {
