@@ -89,6 +89,23 @@ import Workflow
         #expect(throws: WorkflowValueError.self) { try Redactor([.pattern(label: "x", expression: String(repeating: "a", count: 201))]) }
     }
 
+    /// Every detector indexes into the text by hand: thousands of lines made of the characters
+    /// they look at, in every order, must come back whole or marked, never stop the process.
+    @Test func arbitraryLinesOfTheCharactersTheDetectorsLookAt() {
+        let alphabet = Array("0123456789 -.()+@_%aZéß😀\n")
+        var seed: UInt64 = 0x5EED
+        for _ in 0..<20_000 {
+            var line = ""
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for _ in 0..<Int(seed >> 58) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                line.append(alphabet[Int(seed >> 33) % alphabet.count])
+            }
+            let result = Self.all.redact(line)
+            #expect(result.changed || result.text == line)
+        }
+    }
+
     @Test func aLongLineIsQuick() {
         // Every detector is one pass: a body at the 4 KiB limit of digits and separators.
         let line = String(repeating: "1234 5678-", count: 400)
