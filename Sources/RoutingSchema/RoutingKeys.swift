@@ -20,6 +20,9 @@ public struct RoutingKeys: Sendable, Hashable {
     public var timers: String { base + "timers" }
     /// The ids of all chats not yet closed.
     public var openChats: String { base + "open" }
+    /// The audit log: a stream of agents', supervisors' and operators' actions (`AuditAction`),
+    /// trimmed by time after the workflow's `audit_retention`.
+    public var audit: String { base + "audit" }
     // The web visitors' keys (`web:…`) are the Web target's `WebKeys`.
 
     public func chat(_ id: String) -> String { base + "chat:" + id }

@@ -40,15 +40,23 @@ struct AgentFlow: Sendable {
     /// text came as one, gives the id that de-duplicates it, and is confirmed (XEP-0184).
     @discardableResult
     private func say(
-        _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, respond: Responder, rules: RoutingRules
+        _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, canned: Bool = false, respond: Responder,
+        rules: RoutingRules
     ) async throws -> Recorded.Status {
-        let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id)
+        // Redacted before it is kept or passed on, like the visitor's lines.
+        let redaction = rules.redactor.redact(text)
+        let text = redaction.text
+        let recorded = try await store.record(
+            chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id, canned: canned)
         if recorded.status != .notHolder, let message { outbox.acknowledge(message) }
         switch recorded.status {
         case .stored:
             outbox.tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active,
                                as: .message, rules: rules)
             for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
+            if redaction.changed, try await store.markRedactionTold(chat) {
+                outbox.tellVisitor(recorded.visitor, queue: recorded.queue, redaction.visitorNotice, rules: rules)
+            }
         case .notHolder:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
         case .duplicate where recorded.visitor.isEmpty:
@@ -102,7 +110,7 @@ struct AgentFlow: Sendable {
         case .transfer(let target):
             try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
         case .note(let text):
-            let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: text)
+            let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: rules.redactor.redact(text).text)
             if recorded.status == .stored { respond.say("Noted.", AgentEvent(.noted, chat: chat)) } else {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
             }
@@ -114,7 +122,7 @@ struct AgentFlow: Sendable {
             let record = try await store.chatRecord(chat)
             let text = template.render(TemplateValues(
                 queue: record?.queue.flatMap { rules.queue($0)?.title } ?? "", agent: agent.name, visitor: record?.name ?? ""))
-            if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
+            if try await say(text, chat: chat, agent: agent, message: nil, canned: true, respond: respond, rules: rules) == .stored {
                 respond.mark(AgentEvent(.replied, chat: chat))
             }
         case .who:

@@ -46,6 +46,9 @@ struct VisitorFlow: Sendable {
         _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
         state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
     ) async throws -> Enqueued {
+        // Redacted before anything keeps or passes it on: the transcript, agents, supervisors.
+        let redaction = rules.redactor.redact(body)
+        let body = redaction.text
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
             overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID)
@@ -74,7 +77,14 @@ struct VisitorFlow: Sendable {
         if chat.messageStored {
             for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
         }
+        if redaction.changed { try await tellOfRedaction(redaction, chat: chat.chat, visitor: visitor, queue: queue.name, rules: rules) }
         return chat
+    }
+
+    /// The visitor hears once per chat that data is removed from it (theirs or an agent's line).
+    func tellOfRedaction(_ redaction: Redaction, chat: String, visitor: String, queue: String, rules: RoutingRules) async throws {
+        guard try await store.markRedactionTold(chat) else { return }
+        outbox.tellVisitor(visitor, queue: queue, redaction.visitorNotice, rules: rules)
     }
 
     /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it

@@ -15,6 +15,7 @@
 --- @include "includes/release"
 --- @include "includes/clearTimer"
 --- @include "includes/timerDue"
+--- @include "includes/audit"
 
 local id, by = ARGV[1], ARGV[2]
 local retention = tonumber(ARGV[5]) or 0
@@ -36,6 +37,7 @@ for queue in string.gmatch(indexed, '%S+') do
 end
 redis.call('SREM', KEYS[8], id)
 emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned)
+if by == 'agent' then audit(ARGV[3], 'close', id) end
 if retention <= 0 then
   redis.call('DEL', KEYS[2], KEYS[9])
 else

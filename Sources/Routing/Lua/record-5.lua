@@ -6,10 +6,12 @@
 -- ARGV[1] chat id   ARGV[2] kind: 'visitor' | 'agent' | 'note' | 'whisper' | 'system'   ARGV[3] sender
 -- ARGV[4] text   ARGV[5] message id for de-duplication (may be empty; kept as 'v:ID' for the
 -- visitor's lines, 'a:ID' for the others, so that ids from both sides never collide)
+-- ARGV[6] 'canned' when an agent's line is a canned reply (audited as such), else empty
 -- Returns {1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
 --          does not hold the chat; the visitor; the queue; the channel; the agent; supervisors monitoring...}
 --- @include "includes/clock"
 --- @include "includes/emit"
+--- @include "includes/audit"
 
 local id, kind = ARGV[1], ARGV[2]
 local chat = redis.call('HMGET', KEYS[2], 'state', 'queue', 'agent', 'visitor', 'channel')
@@ -27,4 +29,7 @@ if kind == 'visitor' then redis.call('HINCRBY', KEYS[2], 'said', 1) end
 if kind == 'visitor' or kind == 'agent' then
   emit(kind .. '_message', id, chat[2], chat[3])
 end
+-- Notes, whispers and canned replies are audited (by who wrote them); plain lines are not.
+local action = (kind == 'note' or kind == 'whisper') and kind or (kind == 'agent' and ARGV[6] == 'canned' and 'canned')
+if action then audit(ARGV[3], action, id) end
 return {1, unpack(where)}

@@ -12,11 +12,16 @@ public struct RoutingStore: Sendable {
     let redis: RedisClient
     private let planEncoding = PlanEncoding()
     private let retention: Retention
+    let auditRetention: Retention
 
-    public init(redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention) {
+    public init(
+        redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention,
+        auditRetention: Duration = Workflow.defaultAuditRetention
+    ) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
         self.retention = Retention(retention)
+        self.auditRetention = Retention(auditRetention)
     }
 
     /// How long a chat's record and transcript stay after it closes (zero: removed at close).
@@ -178,15 +183,16 @@ public struct RoutingStore: Sendable {
     }
 
     /// Appends to the transcript; `.duplicate` for a message id already stored or a closed chat,
-    /// `.notHolder` for an agent line from anyone but the agent holding the active chat.
+    /// `.notHolder` for an agent line from anyone but the agent holding the active chat. Notes,
+    /// whispers and `canned` agent lines are audited in the same step.
     @discardableResult
-    public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
-        async throws -> Recorded
-    {
+    public func record(
+        chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil, canned: Bool = false
+    ) async throws -> Recorded {
         try await run(
             RoutingLua.record,
             keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat)],
-            [chat, kind.rawValue, sender, text, Self.seenID(messageID)])
+            [chat, kind.rawValue, sender, text, Self.seenID(messageID), canned ? "canned" : ""])
     }
 
     /// A message id as kept in the chat's seen set: ids come from clients, so a long one is kept
