@@ -105,7 +105,20 @@
   row.appendChild(send);
   composer.appendChild(row);
 
-  [header, status, log, typing, detailsForm, offlineForm, composer].forEach(function (n) { panel.appendChild(n); });
+  // "Download transcript" once a chat ended: a form posts the token (never in a URL), and the
+  // server answers with the text as a file to save (Content-Disposition: attachment).
+  var transcriptForm = element("form", "sb-transcript");
+  transcriptForm.method = "POST";
+  transcriptForm.action = server + "/transcript";
+  transcriptForm.hidden = true;
+  var transcriptToken = element("input");
+  transcriptToken.type = "hidden";
+  transcriptToken.name = "token";
+  transcriptForm.appendChild(transcriptToken);
+  transcriptForm.appendChild(element("button", "sb-transcript-download", "Download transcript"));
+  transcriptForm.addEventListener("submit", function () { transcriptToken.value = stored.token || ""; });
+
+  [header, status, log, typing, detailsForm, offlineForm, composer, transcriptForm].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
   root.appendChild(launcher);
 
@@ -274,6 +287,7 @@
       break;
     case "queued":
       state = "queued";
+      transcriptForm.hidden = true;
       status.textContent = frame.position <= 1
         ? "You are next in line (" + minutes(frame.eta) + ")."
         : "You are number " + frame.position + " in line (" + minutes(frame.eta) + ").";
@@ -281,6 +295,7 @@
       break;
     case "assigned":
       state = "active";
+      transcriptForm.hidden = true;
       agentName = frame.agent || agentName;
       status.textContent = "You are chatting with " + agentName + ".";
       systemLine(frame.text);
@@ -297,6 +312,7 @@
       state = "closed";
       typing.hidden = true;
       status.textContent = "This chat has ended. Write again to start a new one.";
+      transcriptForm.hidden = !stored.token;
       if (wasOpen) { systemLine(frame.text); }
       break;
     case "error":
