@@ -47,7 +47,7 @@ struct MessageRelay: Sendable {
             let queue = record.queue,
             let original = try await store.originalID(chat: chat, relayed: marker.id), original.side == .visitor
         else { return }
-        outbox.mark(visitor: visitor, queue: queue, ChatMarker(marker.kind, id: original.id), rules: rules)
+        outbox.mark(visitor: visitor, queue: queue, ChatMarker(marker.kind, id: original.id), relayed: marker.id, rules: rules)
     }
 
     /// An encrypted message from a visitor: they are told at once how to turn encryption off;

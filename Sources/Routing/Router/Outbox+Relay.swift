@@ -24,10 +24,17 @@ extension Outbox {
         if relay.markable == true { message.requestMarkers() }
     }
 
-    /// A read mark for a message of an XMPP visitor's (their own id), from the queue's address.
-    /// Web visitors get none yet: the widget shows no marks.
-    func mark(visitor: String, queue: String, _ marker: ChatMarker, rules: RoutingRules) {
-        guard channels.first(where: { $0.carries(visitor) }) is XMPPVisitorChannel, let to = try? JID(visitor) else { return }
+    /// A read mark for a visitor's line: over XMPP under the visitor's own id (`marker.id`), from
+    /// the queue's address; a web visitor's widget is told that the line `relayed` was seen.
+    func mark(visitor: String, queue: String, _ marker: ChatMarker, relayed: String, rules: RoutingRules) {
+        guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
+        guard channel is XMPPVisitorChannel else {
+            if marker.kind == .displayed {
+                channel.tell(VisitorNotice(visitor: visitor, kind: .seen, relay: RelayDetail(id: relayed)), queue: queue, domain: rules.domain)
+            }
+            return
+        }
+        guard let to = try? JID(visitor) else { return }
         var message = Message(to: to, from: ChatAddress.queue(queue).jid(domain: rules.domain))
         message.chatMarker = marker
         component.send(message)

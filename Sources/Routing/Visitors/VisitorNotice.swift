@@ -16,6 +16,8 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
         case notice
         /// The chat ended.
         case closed
+        /// The agent's client showed the visitor's line `relay.id` (XEP-0333 `displayed`).
+        case seen
     }
 
     /// The visitor: a bare JID, or another channel's id (a web visitor's `web:…`).
