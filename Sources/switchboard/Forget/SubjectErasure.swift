@@ -61,7 +61,7 @@ struct SubjectErasure {
         let chats = Set(found.chats)
         for chat in found.chats {
             for key in [routing.chat(chat), routing.transcript(chat), routing.monitors(chat), routing.declined(chat),
-                        routing.chatTimers(chat), routing.seen(chat), StatsKeys(prefix: prefix).chat(chat)] {
+                        routing.chatTimers(chat), routing.seen(chat), routing.relayIDs(chat), StatsKeys(prefix: prefix).chat(chat)] {
                 if try await redis.send("EXISTS", key).int == 1 { found.keys.insert(key) }
             }
         }
@@ -70,6 +70,8 @@ struct SubjectErasure {
                 // A queue name has no ':' (workflow names), so the rest is the visitor exactly.
                 if key.hasSuffix(":" + visitor) { found.keys.insert(key) }
             }
+            // Their last chat, for `/transcript`.
+            if try await redis.send("EXISTS", routing.lastChat(visitor: visitor)).int == 1 { found.keys.insert(routing.lastChat(visitor: visitor)) }
         }
         try await findWebhookEntries(chats: chats, into: &found)
         try await findEvents(chats: chats, visitors: visitors, into: &found)

@@ -13,9 +13,11 @@ local K = {
   chatTimers = function(id) return P .. 'chat:' .. id .. ':timers' end,
   seen = function(id) return P .. 'chat:' .. id .. ':seen' end,
   monitors = function(id) return P .. 'chat:' .. id .. ':monitors' end,
+  relayIDs = function(id) return P .. 'chat:' .. id .. ':ids' end,
   waiting = function(queue) return P .. 'queue:' .. queue .. ':waiting' end,
   roundRobin = function(queue) return P .. 'queue:' .. queue .. ':rr' end,
   agent = function(jid) return P .. 'agent:' .. jid end,
   agentChats = function(jid) return P .. 'agent:' .. jid .. ':chats' end,
   visitor = function(queue, visitor) return P .. 'visitor:' .. queue .. ':' .. visitor end,
+  lastChat = function(visitor) return P .. 'lastchat:' .. visitor end,
 }
