@@ -20,7 +20,7 @@ import XMPP
     @Test func aLineWrittenWhileAssigningReachesTheAgentOnce() async throws {
         try await withProsodyServer(.init(accounts: ["alice": "secret", "visitor1": "secret"])) { prosody in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: Self.routing)
+                let router = try RouterProcess(server: prosody, redisURL: redisServer.url, routing: Self.routing)
                 var logger = Logger(label: "assigning-test")
                 logger.logLevel = .warning
                 let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)

@@ -18,7 +18,7 @@ import XMPP
         try await withProsodyServer(.init(accounts: Dictionary(uniqueKeysWithValues: (["alice"] + Self.visitors).map { ($0, "secret") }))) {
             prosody in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                let router = try RouterProcess(server: prosody, redisURL: redisServer.url, routing: """
                     limits: { flood: { messages: 1000, per: 1s } }
                     queues:
                       - { name: help, skills: [help] }

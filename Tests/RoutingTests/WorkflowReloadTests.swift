@@ -14,7 +14,7 @@ import XMPP
     @Test func sighupLoadsAValidWorkflowAndKeepsTheOldOneForAnInvalidOne() async throws {
         try await withProsodyServer(.init(accounts: ["visitor1": "secret", "visitor2": "secret"])) { prosody in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                let router = try RouterProcess(server: prosody, redisURL: redisServer.url, routing: """
                     queues:
                       - { name: help, skills: [help] }
                     \(Self.agents)
