@@ -17,8 +17,9 @@ public final class EjabberdServer: XMPPServer {
     public let serviceDomain: String
     public let c2sPort: Int
     public let componentPort: Int
-    /// The admin API (`/api/register`, `/api/change_password`), loopback only.
-    public let httpPort: Int
+    /// The admin API (`/api/register`, `/api/change_password`), loopback only; a new port on each
+    /// (re)start, as is the Erlang distribution's: only the clients' and components' ports must stay.
+    public var httpPort: Int { configuration.withLock { $0.values["SB_HTTP_PORT"].flatMap { Int($0) } ?? 0 } }
     public let componentSecret: String
     public let certificateFile: String
     public let directory: String
@@ -30,7 +31,7 @@ public final class EjabberdServer: XMPPServer {
     private static let gate = StartGate(width: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     private let runDirectory: RunDirectory
-    private let configuration: EjabberdConfiguration
+    private let configuration: Mutex<EjabberdConfiguration>
     private let running = Mutex<Running?>(nil)
 
     /// The shell of `ejabberdctl foreground` and the Erlang VM it started.
@@ -45,7 +46,9 @@ public final class EjabberdServer: XMPPServer {
         let directory = try runDirectory.newFolder("ejabberd")
         let certificate = try await SelfSignedCertificate.install(into: "\(directory)/certs", from: runDirectory)
         let node = "sb\(UInt32.random(in: 0...UInt32.max))@localhost"
-        // A free port can be taken by someone else before ejabberd binds it: then try new ones.
+        // A free port can be taken by someone else before ejabberd binds it: then try new ones. On a
+        // loaded machine a node was seen to stop for good after loading its config (twice in ~70
+        // starts, both in one full test run): then it starts again with a new spool.
         for attempt in 1...3 {
             let server = try EjabberdServer(
                 runDirectory: runDirectory, directory: directory, certificateFile: certificate.certificateFile, node: node,
@@ -56,6 +59,10 @@ public final class EjabberdServer: XMPPServer {
                 return server
             } catch EjabberdServerError.portInUse where attempt < 3 {
                 await server.stop()
+                continue
+            } catch LocalServicesError.timeout where attempt < 3 {
+                await server.stop()
+                try? FileManager.default.removeItem(atPath: "\(directory)/spool")
                 continue
             } catch {
                 await server.stop()
@@ -72,19 +79,28 @@ public final class EjabberdServer: XMPPServer {
         self.serviceDomain = options.serviceDomain
         c2sPort = try Ports.free()
         componentPort = try Ports.free()
-        httpPort = try Ports.free()
         var bytes = SystemRandomNumberGenerator()
         componentSecret = (0..<4).map { _ in String(bytes.next() as UInt64, radix: 16) }.joined()
         let level = ProcessInfo.processInfo.environment["SB_EJABBERD_LOG_LEVEL"] == "debug" ? "debug" : "info"
-        configuration = EjabberdConfiguration(
+        configuration = Mutex(EjabberdConfiguration(
             values: [
-                "SB_C2S_PORT": String(c2sPort), "SB_COMPONENT_PORT": String(componentPort), "SB_HTTP_PORT": String(httpPort),
+                "SB_C2S_PORT": String(c2sPort), "SB_COMPONENT_PORT": String(componentPort),
                 "SB_DOMAIN": options.serviceDomain, "SB_COMPONENT_SECRET": componentSecret, "SB_CERTS": "\(directory)/certs",
                 "SB_C2S_SHAPER": options.limits ? "limits" : "none", "SB_LOG_LEVEL": level,
             ],
             node: node,
-            distributionPort: try Ports.free())
-        try configuration.write(into: directory)
+            distributionPort: 0))
+    }
+
+    /// Writes the node's files with new ports for the admin API and the distribution: after a
+    /// kill the old ones may have gone to other programs' connections in the meantime.
+    private func writeConfiguration() throws {
+        let (http, distribution) = (try Ports.free(), try Ports.free())
+        try configuration.withLock { configuration in
+            configuration.values["SB_HTTP_PORT"] = String(http)
+            configuration.distributionPort = distribution
+            try configuration.write(into: directory)
+        }
     }
 
     deinit {
@@ -189,6 +205,7 @@ public final class EjabberdServer: XMPPServer {
     }
 
     private func launchNow() async throws {
+        try writeConfiguration()
         let log = ServerLog(logFile)
         let shell = try ChildProcess(
             try ChildProcess.executable("ejabberdctl"),
@@ -210,7 +227,7 @@ public final class EjabberdServer: XMPPServer {
         ].map { "Start accepting TCP connections \($0)" }
         do {
             // The VM and ejabberd load ~200 modules first: generous for a loaded machine.
-            try await log.waitUntilReady(shell, timeout: .seconds(90)) { text in
+            try await log.waitUntilReady(shell, timeout: .seconds(60)) { text in
                 if text.contains("address already in use") || text.contains("eaddrinuse") {
                     throw EjabberdServerError.portInUse(log: logFile)
                 }
