@@ -27,8 +27,9 @@ public final class EjabberdServer: XMPPServer {
     /// ejabberd's log files are in `logs/`.
     public var logFile: String { "\(directory)/ejabberd.log" }
 
-    /// Starts in this process, a few at a time (see `StartGate`).
-    private static let gate = StartGate(width: max(2, ProcessInfo.processInfo.activeProcessorCount))
+    /// Starts in this process, one at a time (see `StartGate`): a start is ~1.1 s of CPU and the
+    /// first seconds after it ~0.7 s more, and two cores are shared with the rest of a test run.
+    private static let gate = StartGate(width: 1)
 
     private let runDirectory: RunDirectory
     private let configuration: Mutex<EjabberdConfiguration>
