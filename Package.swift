@@ -146,12 +146,12 @@ let package = Package(
             resources: [.embedInCode("Assets/demo.html"), .embedInCode("Assets/widget.js"), .embedInCode("Assets/widget.css")],
             swiftSettings: swiftSettings
         ),
-        // Local services: child processes, free ports, throwaway redis-server and Prosody (its config
+        // Local services: child processes, free ports, throwaway redis-server, Prosody and ejabberd (their configs
         // built in) in a run directory the caller chooses. For the bench and the tests; no source tree needed.
         .target(
             name: "LocalServices",
             dependencies: ["XMPP", "Reconnect"],
-            resources: [.embedInCode("prosody.cfg.lua")],
+            resources: [.embedInCode("prosody.cfg.lua"), .embedInCode("ejabberd.yml")],
             swiftSettings: swiftSettings
         ),
         // A WebSocket client for the web widget's protocol: the bench's web visitors and the web service's tests.
