@@ -36,7 +36,9 @@ extension VisitorFlow {
     /// agent). Returns whether it was a rating; if not, the text is an ordinary message.
     func rates(_ rating: Rating, visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws -> Bool {
         guard queue.csatWindow != nil else { return false }
-        guard case .done(let chat) = try await store.rate(queue: queue.name, visitor: visitor, score: rating.score, comment: rating.comment)
+        // The comment is kept in the chat and the event stream: redacted like any line.
+        let comment = rules.redactor.redact(rating.comment).text
+        guard case .done(let chat) = try await store.rate(queue: queue.name, visitor: visitor, score: rating.score, comment: comment)
         else { return false }
         logger.info("chat rated", metadata: ["chat": "\(chat)", "queue": "\(queue.name)", "score": "\(rating.score)"])
         outbox.tellVisitor(visitor, queue: queue.name, Self.thanksForRating, rules: rules)

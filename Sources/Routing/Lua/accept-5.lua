@@ -8,6 +8,7 @@
 --- @include "includes/clearTimer"
 --- @include "includes/setTimer"
 --- @include "includes/recordAnswer"
+--- @include "includes/audit"
 
 local id, agent = ARGV[1], ARGV[2]
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
@@ -21,4 +22,5 @@ local replyMs = tonumber(ARGV[3] or '0') or 0
 if replyMs > 0 then setTimer(id, 'reply|' .. id, now + replyMs, known) end
 recordAnswer(id, chat[3], agent, known)
 emit('accepted', id, chat[3], agent)
+audit(agent, 'accept', id)
 return {1, 'active'}

@@ -11,6 +11,7 @@
 --- @include "includes/release"
 --- @include "includes/requeueFront"
 --- @include "includes/timerDue"
+--- @include "includes/audit"
 
 local id, agent, why = ARGV[1], ARGV[2], ARGV[3]
 local claim = ARGV[5] or ''
@@ -30,6 +31,7 @@ redis.call('SADD', KEYS[4], agent)
 requeueFront(id, chat[3], known)
 if why == 'declined' then
   emit('declined', id, chat[3], agent)
+  audit(agent, 'decline', id)
   return {1, 'queued'}
 end
 if why == 'noreply' then

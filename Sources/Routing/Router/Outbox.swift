@@ -17,12 +17,13 @@ struct Outbox: Sendable {
     /// Words to a visitor, from the queue's address, signed with a display name (XEP-0172);
     /// a web visitor gets them as a notice of `kind` (words without text are a chat state), with
     /// the wait estimate, the chat to rate or the offer to leave a message where they apply.
+    /// `relay`: what an agent's line carries beyond text (`Outbox+Relay`).
     func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
                      as kind: VisitorNotice.Kind = .notice, position: Int? = nil, eta: Duration? = nil, rate: String? = nil,
-                     leaveMessage: Bool = false, rules: RoutingRules) {
+                     leaveMessage: Bool = false, relay: RelayDetail? = nil, rules: RoutingRules) {
         let notice = VisitorNotice(
             visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue,
-            eta: eta.map { Int($0.components.seconds) }, rate: rate, leaveMessage: leaveMessage ? true : nil)
+            eta: eta.map { Int($0.components.seconds) }, rate: rate, leaveMessage: leaveMessage ? true : nil, relay: relay)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
         channel.tell(notice, queue: queue, domain: rules.domain)
     }

@@ -16,6 +16,8 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
         case notice
         /// The chat ended.
         case closed
+        /// The agent's client showed the visitor's line `relay.id` (XEP-0333 `displayed`).
+        case seen
     }
 
     /// The visitor: a bare JID, or another channel's id (a web visitor's `web:…`).
@@ -31,11 +33,14 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
     public var rate: String?
     /// With `closed`: the wait ran out (`max_wait`); the visitor may leave a message.
     public var leaveMessage: Bool?
+    /// An agent's line: the id the router relays it with, its file, the line it corrects.
+    public var relay: RelayDetail?
 
     public init(
         visitor: String, kind: Kind, text: String? = nil, agent: String? = nil, position: Int? = nil, state: String? = nil,
-        eta: Int? = nil, rate: String? = nil, leaveMessage: Bool? = nil
+        eta: Int? = nil, rate: String? = nil, leaveMessage: Bool? = nil, relay: RelayDetail? = nil
     ) {
+        self.relay = relay
         self.visitor = visitor
         self.kind = kind
         self.text = text

@@ -100,8 +100,10 @@ struct VisitorConnection: Sendable {
                 }
             case .rate(let chat, let score, let comment, let session):
                 do {
+                    // The comment is kept in the chat and the event stream: redacted like any line.
                     let outcome = try await service.store.rate(
-                        queue: session.queue, visitor: session.visitor, chat: chat, score: score, comment: comment)
+                        queue: session.queue, visitor: session.visitor, chat: chat, score: score,
+                        comment: service.desk.rules.redactor.redact(comment).text)
                     outbox.yield(.send(outcome.succeeded ? .rated(chat: chat, score: score) : .error(.notRatable)))
                 } catch {
                     service.logger.error("a web visitor's rating could not be kept: \(error)")
