@@ -24,15 +24,24 @@ struct AgentFlow: Sendable {
             },
             refuse: { outbox.reply(to: .message(message), $0) })
         if let body = message.body, let command = AgentCommand(body) {
+            // Read first: a transfer hands the chat on, yet the visitor saw this agent typing.
+            let before = command.clearsTyping ? try await store.chatRecord(chat) : nil
             try await run(command, chat: chat, agent: agent, respond: respond, rules: rules)
+            if let before, before.activeAgent == agent.jid, let visitor = before.visitor {
+                // The client said `composing` while the agent typed the command, which no
+                // visitor sees; that state came first and cannot be held back, so it is cleared
+                // now, or the visitor would see the agent typing for ever.
+                outbox.tellVisitor(visitor, from: before.address, nil, state: .active, rules: rules)
+            }
         } else if let body = message.body {
             try await say(body, chat: chat, agent: agent, message: message, respond: respond, rules: rules)
         } else if let state = message.chatState {
-            // Typing goes to the visitor; an agent's chat states never close anything.
+            // Typing goes to the visitor; an agent's chat states never close anything. `gone`
+            // (a client closing its window) is not the agent leaving: the visitor sees `inactive`.
             guard let record = try await store.chatRecord(chat), record.agent == agent.jid, record.state == .active,
-                let visitor = record.visitor, let queue = record.queue
+                let visitor = record.visitor
             else { return }
-            outbox.tellVisitor(visitor, queue: queue, nil, state: state, rules: rules)
+            outbox.tellVisitor(visitor, from: record.address, nil, state: state == .gone ? .inactive : state, rules: rules)
         }
     }
 
@@ -46,7 +55,7 @@ struct AgentFlow: Sendable {
         if recorded.status != .notHolder, let message { outbox.acknowledge(message) }
         switch recorded.status {
         case .stored:
-            outbox.tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active,
+            outbox.tellVisitor(recorded.visitor, from: recorded.address, text, nick: agent.name, state: message?.chatState ?? .active,
                                as: .message, rules: rules)
             for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
         case .notHolder:
@@ -95,8 +104,8 @@ struct AgentFlow: Sendable {
                 return
             }
             respond.say("Closed.", AgentEvent(.closed, chat: chat))
-            if let record, let visitor = record.visitor, let queue = record.queue {
-                outbox.tellVisitor(visitor, queue: queue, VisitorFlow.goodbye(record, rules: rules), state: .gone, as: .closed, rules: rules)
+            if let record, let visitor = record.visitor {
+                outbox.tellVisitor(visitor, from: record.address, VisitorFlow.goodbye(record, rules: rules), state: .gone, as: .closed, rules: rules)
             }
             await pass.run()
         case .transfer(let target):
@@ -146,7 +155,7 @@ struct AgentFlow: Sendable {
         case .done(let state):
             respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
             guard let record = try await store.chatRecord(chat), let visitor = record.visitor, let queue = record.queue else { return }
-            outbox.tellVisitor(visitor, queue: queue, "You are being transferred; please hold on.", rules: rules)
+            outbox.tellVisitor(visitor, from: record.address, "You are being transferred; please hold on.", rules: rules)
             if case .agent(let jid, _, _) = destination {
                 try await pass.announce(
                     Assignment(chat: chat, agent: jid, queue: queue, state: ChatStatus(rawValue: state) ?? .active), rules: rules)

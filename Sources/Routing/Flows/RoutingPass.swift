@@ -53,7 +53,7 @@ struct RoutingPass: Sendable {
         for waiting in try await store.visitors(of: due.map(\.element)) {
             let position = positions[waiting.chat] ?? 0
             let values = TemplateValues(position: position, etaText: "a few minutes", queue: queue.title)
-            outbox.tellVisitor(waiting.visitor, queue: name, queue.messages.position.render(values), as: .queued, position: position,
+            outbox.tellVisitor(waiting.visitor, from: waiting.address ?? name, queue.messages.position.render(values), as: .queued, position: position,
                                rules: rules)
         }
     }
@@ -68,7 +68,8 @@ struct RoutingPass: Sendable {
         var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
         if assignment.state == .offered {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
-            summary += " Reply /accept or /decline\(timeout)."
+            // `!`, which every client passes on: Gajim refuses `/accept` as its own command.
+            summary += " Reply !accept or !decline\(timeout) (/accept and /decline work too)."
         }
         let history = transcript.map { Self.historyLine($0, visitor: name) }
         let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
@@ -123,6 +124,6 @@ struct RoutingPass: Sendable {
         guard let visitor = chat.visitor, let queue = chat.queue else { return }
         let name = rules.agents[agent]?.name ?? "an agent"
         let text = QueueMessages.assigned.render(TemplateValues(queue: rules.queue(queue)?.title ?? queue, agent: name))
-        outbox.tellVisitor(visitor, queue: queue, text, nick: name, as: .assigned, rules: rules)
+        outbox.tellVisitor(visitor, from: chat.address, text, nick: name, as: .assigned, rules: rules)
     }
 }

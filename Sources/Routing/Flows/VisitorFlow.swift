@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import Logging
 import Workflow
@@ -17,6 +18,8 @@ struct VisitorFlow: Sendable {
     func message(_ message: Message, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
         guard let from = message.from else { return }
         let visitor = from.bare.description
+        // Replies come from where the visitor wrote: the queue's address or the service domain.
+        let address = message.to.flatMap { ChatAddress($0, domain: rules.domain) }?.local ?? ""
         guard let body = message.body else {
             if let state = message.chatState { try await chatState(state, visitor: visitor, queue: queue.name, rules: rules) }
             return
@@ -30,37 +33,40 @@ struct VisitorFlow: Sendable {
             return
         }
         if AgentCommand.mayBeCommand(body), ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
-            try await ends(visitor, queue: queue, rules: rules)
+            try await ends(visitor, queue: queue, address: address, rules: rules)
             return
         }
         _ = try await says(
             body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
-            state: message.chatState, queue: queue, rules: rules)
+            state: message.chatState, queue: queue, address: address, rules: rules)
         outbox.acknowledge(message)
     }
 
     /// A visitor's text, from either channel once its checks passed: open or find their chat,
     /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
     /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead.
+    /// `address` is where the visitor wrote (`ChatRecord.address`; nil: the queue's).
     func says(
         _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
-        state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
+        state: ChatState?, queue: RoutingRules.Queue, address: String? = nil, rules: RoutingRules
     ) async throws -> Enqueued {
         let chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
-            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID)
+            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID, address: address)
+        let address = address ?? queue.name
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { alarm.wake() }
             let values = TemplateValues(position: chat.position, etaText: "a few minutes", queue: queue.title, visitor: greeting ?? name)
             let text = queue.messages.welcome.render(values) + " " + queue.messages.position.render(values)
-            outbox.tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
-            let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            outbox.tellVisitor(visitor, from: address, text, as: .queued, position: chat.position, rules: rules)
+            let closed = try await closeIfOutOfHours(
+                chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
             // Routed first: a chat an agent took needs no look at who is online (a pipelined
             // read of every candidate's presence, which cost more than the routing itself).
             let assignments = await pass.run()
             if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
-                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
             }
         } else {
             // This line, and any the agent was owed (a resend of one stored by a router that died
@@ -81,11 +87,11 @@ struct VisitorFlow: Sendable {
     /// waits); returns whether it was out of hours. Closed first, told after: whoever reads the
     /// state once the visitor has the notice sees it closed.
     private func closeIfOutOfHours(
-        chat: String, visitor: String, queue: RoutingRules.Queue, values: TemplateValues, rules: RoutingRules
+        chat: String, visitor: String, queue: RoutingRules.Queue, address: String, values: TemplateValues, rules: RoutingRules
     ) async throws -> Bool {
         guard !queue.isOpen(at: Date()) else { return false }
         if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
-        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.render(values),
+        outbox.tellVisitor(visitor, from: address, queue.messages.outOfHours.render(values),
                            as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
         return true
     }
@@ -93,11 +99,11 @@ struct VisitorFlow: Sendable {
     /// With nobody available who could serve the queue, the visitor is told so, and the chat
     /// closes if the queue says so (else it waits).
     private func checkAgents(
-        chat: String, visitor: String, queue: RoutingRules.Queue, values: TemplateValues, rules: RoutingRules
+        chat: String, visitor: String, queue: RoutingRules.Queue, address: String, values: TemplateValues, rules: RoutingRules
     ) async throws {
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
-        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.render(values),
+        outbox.tellVisitor(visitor, from: address, queue.messages.noAgents.render(values),
                            as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)
     }
 
@@ -115,14 +121,14 @@ struct VisitorFlow: Sendable {
                          state: state, event: state == .gone ? .windowClosed : nil, rules: rules)
     }
 
-    /// The visitor ends their open chat in `queue`.
-    func ends(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+    /// The visitor ends their open chat in `queue` (written to at `address`; nil: the queue's).
+    func ends(_ visitor: String, queue: RoutingRules.Queue, address: String? = nil, rules: RoutingRules) async throws {
         guard let chat = try await store.openChatRecord(queue: queue.name, visitor: visitor) else {
-            outbox.tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
+            outbox.tellVisitor(visitor, from: address ?? queue.name, "You have no open chat here.", rules: rules)
             return
         }
         guard try await store.close(chat: chat.id, by: .visitor).succeeded else { return }
-        outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
+        outbox.tellVisitor(visitor, from: chat.address, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: chat.id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
             await pass.run()
@@ -137,8 +143,8 @@ struct VisitorFlow: Sendable {
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
         }
-        if let visitor = chat.visitor, let queue = chat.queue.flatMap({ rules.queue($0) }) {
-            outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
+        if let visitor = chat.visitor {
+            outbox.tellVisitor(visitor, from: chat.address, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
         }
     }
 

@@ -5,6 +5,8 @@
 -- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
 -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
+-- ARGV[8] the address the visitor wrote to, kept for the whole chat as `address`: a queue's
+--         local part, or empty for the service domain (missing: the queue's own address)
 -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
 --          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines to
 --          pass to the agent now, oldest first}, supervisors monitoring...}
@@ -41,7 +43,8 @@ if open then
 end
 local id = tostring(redis.call('INCR', KEYS[4]))
 redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],
-  'channel', ARGV[4], 'state', 'queued', 'agent', '', 'created', now, 'queued_at', now, 'dropped', 0)
+  'channel', ARGV[4], 'state', 'queued', 'agent', '', 'created', now, 'queued_at', now, 'dropped', 0,
+  'address', ARGV[8] or queue)
 redis.call('SET', KEYS[2], id)
 redis.call('SADD', KEYS[5], id)
 redis.call('ZADD', KEYS[3], now, id)

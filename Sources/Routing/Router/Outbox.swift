@@ -7,20 +7,24 @@ struct Outbox: Sendable {
     let component: XMPPComponent
     /// Asked in order; the XMPP channel, last, carries every visitor the others do not.
     let channels: [any VisitorChannel]
+    let ids: MessageIDs
 
     init(component: XMPPComponent, channels: [any VisitorChannel]) {
+        let ids = MessageIDs()
         self.component = component
-        self.channels = channels + [XMPPVisitorChannel(component: component)]
+        self.ids = ids
+        self.channels = channels + [XMPPVisitorChannel(component: component, ids: ids)]
     }
 
-    /// Words to a visitor, from the queue's address, signed with a display name (XEP-0172);
-    /// a web visitor gets them as a notice of `kind` (words without text are a chat state).
-    func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
+    /// Words to a visitor, from the address they wrote to (`address`: a queue's local part, empty
+    /// for the service domain; `ChatRecord.address`), signed with a display name (XEP-0172); a
+    /// web visitor gets them as a notice of `kind` (words without text are a chat state).
+    func tellVisitor(_ visitor: String, from address: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
                      as kind: VisitorNotice.Kind = .notice, position: Int? = nil, rules: RoutingRules) {
         let notice = VisitorNotice(
             visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
-        channel.tell(notice, queue: queue, domain: rules.domain)
+        channel.tell(notice, queue: address, domain: rules.domain)
     }
 
     /// A message to an agent, from the chat's own address; `detail` is machine-readable
@@ -28,7 +32,7 @@ struct Outbox: Sendable {
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
                    event: AgentEvent.Kind? = nil, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), body: text)
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: text)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }
@@ -37,7 +41,7 @@ struct Outbox: Sendable {
 
     /// A message to someone from the service domain itself, with what it means to consoles, if anything.
     func tellFromService(_ to: JID, _ text: String, detail: XMLElement? = nil, rules: RoutingRules) {
-        var message = Message(to: to, from: ChatAddress.service.jid(domain: rules.domain), body: text)
+        var message = Message(to: to, from: ChatAddress.service.jid(domain: rules.domain), id: ids.next(), body: text)
         if let detail { message.element.append(detail) }
         component.send(message)
     }
@@ -45,7 +49,11 @@ struct Outbox: Sendable {
     /// Sends an error reply to a stanza that asked for something (never to an error).
     func reply(to stanza: Stanza, _ error: StanzaError) {
         switch stanza {
-        case .message(let message) where message.type != .error: component.send(message.errorReply(error))
+        case .message(let message) where message.type != .error:
+            // The error names the message by its id; one sent without gets an id of its own.
+            var reply = message.errorReply(error)
+            if reply.id == nil { reply.id = ids.next() }
+            component.send(reply)
         case .presence(let presence) where presence.type != .error: component.send(presence.errorReply(error))
         case .iq(let iq) where iq.type == .get || iq.type == .set: component.send(iq.errorReply(error))
         default: break
@@ -58,7 +66,7 @@ struct Outbox: Sendable {
         guard let id = message.id, message.element.child("request", namespace: Self.receipts) != nil,
             let sender = message.from
         else { return }
-        var receipt = Message(to: sender, from: message.to, type: message.type)
+        var receipt = Message(to: sender, from: message.to, type: message.type, id: ids.next())
         receipt.element.append(XMLElement("received", namespace: Self.receipts, attributes: [XMLAttribute("id", id)]))
         component.send(receipt)
     }

@@ -28,10 +28,12 @@ public struct RoutingStore: Sendable {
     }
 
     /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
-    /// keeps `message` (if any) in its transcript, once per `messageID`.
+    /// keeps `message` (if any) in its transcript, once per `messageID`. A new chat keeps
+    /// `address`, the local part the visitor wrote to (empty: the service domain; nil: the
+    /// queue's), so that replies come from it for the whole chat, transfers included.
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
-        message: String? = nil, messageID: String? = nil
+        message: String? = nil, messageID: String? = nil, address: String? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -40,7 +42,7 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
                 keys.openChats, keys.timers,
             ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID)])
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), address ?? queue])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -316,7 +318,7 @@ public struct RoutingStore: Sendable {
 
     /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
     public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
-        try await visitors(of: try await waitingChats(queue, limit: limit))
+        try await visitors(of: try await waitingChats(queue, limit: limit)).map { ($0.chat, $0.visitor) }
     }
 
     /// The chats waiting in `queue`, front first (at most `limit`).
@@ -324,11 +326,15 @@ public struct RoutingStore: Sendable {
         try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
     }
 
-    /// The visitor of each chat, in one round trip (chats that are gone are left out).
-    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String)] {
+    /// The visitor of each chat and the address they wrote to, in one round trip (chats that are gone are left out).
+    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String, address: String?)] {
         guard !chats.isEmpty else { return [] }
-        let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
-        return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
+        let fields = try await redis.pipeline(chats.map { RedisCommand("HMGET", [keys.chat($0), "visitor", "address"]) })
+        return zip(chats, fields).compactMap { chat, reply in
+            let values = reply.array ?? []
+            guard let visitor = values.first?.string else { return nil }
+            return (chat, visitor, values.dropFirst().first?.string)
+        }
     }
 
     /// A supervisor starts watching an open chat: `.done(agent holding it)` or `.refused(state)`.
