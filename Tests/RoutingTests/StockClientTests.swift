@@ -78,6 +78,19 @@ import XMPP
         }
     }
 
+    /// A stock client shows nothing of a canned reply unless the router echoes it.
+    @Test func aCannedReplyIsEchoedToTheAgent() async throws {
+        let yaml = Self.yaml + "\ncanned:\n  thanks: \"Thank you for waiting, {visitor}.\"\n"
+        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(yaml)) { (live: LiveRouter) in
+            let alice = try await live.agent("alice")
+            let visitor = try await live.connect("visitor1")
+            let (chatAddress, _) = try await Self.acceptedChat(live, alice: alice, visitor: visitor)
+            try await alice.send(Message(to: chatAddress, body: "!canned thanks"))
+            #expect(try await alice.message("the echo", startingWith: "Sent:").body == "Sent: Thank you for waiting, visitor1.")
+            #expect(try await visitor.message("the canned reply", startingWith: "Thank you").body == "Thank you for waiting, visitor1.")
+        }
+    }
+
     /// Visitor writes, Alice is offered the chat and accepts; returns the chat's address and the offer.
     static func acceptedChat(_ live: LiveRouter, alice: XMPPClient, visitor: XMPPClient) async throws -> (JID, Message) {
         try await visitor.send(Message(to: try live.address("help"), body: "Hello"))

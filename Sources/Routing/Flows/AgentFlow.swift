@@ -124,7 +124,8 @@ struct AgentFlow: Sendable {
             let text = template.render(TemplateValues(
                 queue: record?.queue.flatMap { rules.queue($0)?.title } ?? "", agent: agent.name, visitor: record?.name ?? ""))
             if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
-                respond.mark(AgentEvent(.replied, chat: chat))
+                // A stock client shows nothing of what went out unless told.
+                respond.say("Sent: \(text)", AgentEvent(.replied, chat: chat))
             }
         case .who:
             guard let record = try await store.chatRecord(chat), record.agent == agent.jid else {
