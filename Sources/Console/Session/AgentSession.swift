@@ -63,7 +63,7 @@ public final class AgentSession: Sendable {
                 for try await stanza in connected.stanzas {
                     // The router shows its presence when it joins the XMPP server and probes the
                     // agents: it may have missed ours (it was away), so say it again.
-                    if case .presence(let presence) = stanza, presence.type == .available, presence.from == service {
+                    if case .presence(let presence) = stanza, presence.type == .available, presence.from?.bare == service {
                         try await sendAvailability(on: connected)
                     }
                     report(.stanza(stanza))

@@ -96,6 +96,7 @@ struct AgentFlow: Sendable {
                 return
             }
             respond.say("Declined.")
+            leaves(chat, agent: agent.jid, rules: rules)
             await pass.run()
         case .close:
             let record = try await store.chatRecord(chat)
@@ -104,6 +105,7 @@ struct AgentFlow: Sendable {
                 return
             }
             respond.say("Closed.", AgentEvent(.closed, chat: chat))
+            leaves(chat, agent: agent.jid, rules: rules)
             if let record, let visitor = record.visitor {
                 outbox.tellVisitor(visitor, from: record.address, VisitorFlow.goodbye(record, rules: rules), state: .gone, as: .closed, rules: rules)
             }
@@ -155,6 +157,7 @@ struct AgentFlow: Sendable {
         switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps) {
         case .done(let state):
             respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
+            leaves(chat, agent: agent.jid, rules: rules)
             guard let record = try await store.chatRecord(chat), let visitor = record.visitor, let queue = record.queue else { return }
             outbox.tellVisitor(visitor, from: record.address, "You are being transferred; please hold on.", rules: rules)
             if case .agent(let jid, _, _) = destination {
@@ -169,6 +172,12 @@ struct AgentFlow: Sendable {
         }
     }
 
+    /// The chat's address goes offline for an agent it no longer concerns.
+    func leaves(_ chat: String, agent: String, rules: RoutingRules) {
+        guard let jid = try? JID(agent) else { return }
+        outbox.present(.chat(chat), to: jid, type: .unavailable, rules: rules)
+    }
+
     /// An offer was not answered in time: it goes to the next agent, and an agent who missed
     /// too many in a row is set away.
     /// The script takes the offer's timer only while it is due and the chat is offered to
@@ -181,6 +190,7 @@ struct AgentFlow: Sendable {
             claiming: .offer(chat: chat))
         guard case .done(let result) = outcome else { return }
         outbox.tellAgent(agent, chat: chat, "The offer expired; the chat goes to the next agent.", event: .offerExpired, rules: rules)
+        leaves(chat, agent: agent, rules: rules)
         if result == "away", let jid = try? JID(agent) {
             outbox.tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) offers in a row and were set away. "
                 + "Change your status to available to take chats again.", rules: rules)

@@ -73,6 +73,8 @@ struct RoutingPass: Sendable {
         }
         let history = transcript.map { Self.historyLine($0, visitor: name) }
         let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        // The chat's address online, named for the visitor, while the chat is this agent's.
+        if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
         outbox.tellAgent(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
         try await store.markAnnounced(assignment.chat)

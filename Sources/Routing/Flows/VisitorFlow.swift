@@ -131,6 +131,7 @@ struct VisitorFlow: Sendable {
         outbox.tellVisitor(visitor, from: chat.address, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: chat.id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
+            if let jid = try? JID(agent) { outbox.present(.chat(chat.id), to: jid, type: .unavailable, rules: rules) }
             await pass.run()
         }
     }
@@ -142,6 +143,7 @@ struct VisitorFlow: Sendable {
         guard try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id)).succeeded, let chat else { return }
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
+            if let jid = try? JID(agent) { outbox.present(.chat(id), to: jid, type: .unavailable, rules: rules) }
         }
         if let visitor = chat.visitor {
             outbox.tellVisitor(visitor, from: chat.address, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)

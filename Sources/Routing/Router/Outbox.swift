@@ -24,7 +24,29 @@ struct Outbox: Sendable {
         let notice = VisitorNotice(
             visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
+        // An XMPP visitor's client shows the address online while their chat is open: some
+        // (Gajim) send no chat states to an offline contact.
+        if channel is XMPPVisitorChannel, kind == .queued || kind == .closed, let to = try? JID(visitor) {
+            let from: ChatAddress = address.isEmpty ? .service : .queue(address)
+            let title = rules.queue(address.isEmpty ? rules.defaultQueue : address)?.title
+            present(from, to: to, type: kind == .queued ? .available : .unavailable, nick: title, rules: rules)
+        }
         channel.tell(notice, queue: address, domain: rules.domain)
+    }
+
+    /// The resource the router's addresses show presence from: Gajim tracks presence per
+    /// resource and shows an address whose presence has none as offline.
+    static let resource = "switchboard"
+
+    /// Presence from one of the router's addresses: available or unavailable from its resource,
+    /// subscription stanzas from the bare address; with a display name (XEP-0172) if given.
+    func present(_ address: ChatAddress, to: JID, type: Presence.Kind = .available, nick: String? = nil, rules: RoutingRules) {
+        guard let bare = address.jid(domain: rules.domain) else { return }
+        let fromResource = type == .available || type == .unavailable
+        let from = fromResource ? (try? JID(local: bare.local, domain: bare.domain, resource: Self.resource)) ?? bare : bare
+        var presence = Presence(to: to, from: from, type: type)
+        if let nick, type != .unavailable { presence.element.append(Self.nick(nick)) }
+        component.send(presence)
     }
 
     /// A message to an agent, from the chat's own address; `detail` is machine-readable
