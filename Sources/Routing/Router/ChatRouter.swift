@@ -52,7 +52,7 @@ public final class ChatRouter: Service, Sendable {
         self.dispatcher = Dispatcher(
             outbox: outbox, visitors: visitors, agents: agents, supervisor: supervisor,
             presence: PresenceFlow(store: store, outbox: outbox, pass: pass, alarm: alarm, logger: logger),
-            commands: CommandServer(outbox: outbox, agents: agents, supervisor: supervisor))
+            commands: CommandServer(store: store, outbox: outbox, agents: agents, supervisor: supervisor))
         self.timers = TimerLoop(store: store, alarm: alarm, logger: logger) { timer in
             try await Self.fire(timer, rules: rulesInForce.current, store: store, visitors: visitors, agents: agents, logger: logger)
             await pass.run()
