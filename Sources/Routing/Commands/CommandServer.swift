@@ -84,7 +84,10 @@ struct CommandServer: Sendable {
         }
         return DiscoInfo(
             node: node, identity: identity ?? .init(category: "client", type: "bot", name: "Switchboard"),
-            features: [Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts, VCard.namespace])
+            features: [
+                Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts,
+                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers, VCard.namespace,
+            ])
     }
 
     /// Runs a command node: asks for its fields first if none were sent, then runs it and puts

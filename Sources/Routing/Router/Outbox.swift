@@ -20,10 +20,12 @@ struct Outbox: Sendable {
     /// Words to a visitor, from the address they wrote to (`address`: a queue's local part, empty
     /// for the service domain; `ChatRecord.address`), signed with a display name (XEP-0172); a
     /// web visitor gets them as a notice of `kind` (words without text are a chat state).
+    /// `relay`: what an agent's line carries beyond text (`Outbox+Relay`).
     func tellVisitor(_ visitor: String, from address: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
-                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, rules: RoutingRules) {
+                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, relay: RelayDetail? = nil, rules: RoutingRules) {
         let notice = VisitorNotice(
-            visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue)
+            visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue,
+            relay: relay)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
         // An XMPP visitor's client shows the address online while their chat is open: some
         // (Gajim) send no chat states to an offline contact.

@@ -15,6 +15,7 @@ struct XMPPVisitorChannel: VisitorChannel {
         var message = Message(to: to, from: from.jid(domain: domain), id: ids.next(), body: notice.text)
         message.chatState = notice.state.flatMap(ChatState.init(rawValue:))
         if let nick = notice.agent { message.element.append(Outbox.nick(nick)) }
+        if let relay = notice.relay { Outbox.add(relay, to: &message) }
         component.send(message)
     }
 }
