@@ -6,7 +6,8 @@ enum WorkflowKeys {
     ]
     static let xmpp = ["host", "port", "domain", "secret"]
     static let redis = ["url", "prefix"]
-    static let http = ["listen", "allowed_origins", "trusted_proxies"]
+    static let http = ["listen", "allowed_origins", "trusted_proxies", "uploads"]
+    static let uploads = ["dir", "max_bytes", "types"]
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
         "body_bytes", "flood", "offline_grace", "presence_resync", "gone_timeout", "missed_offers_before_away", "position_update_interval",
@@ -24,5 +25,7 @@ enum WorkflowKeys {
     static let webhook = ["name", "url", "events", "secret", "timeout"]
     static let redactPattern = ["label", "pattern"]
 
-    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern].flatMap { $0 }
+    static let all = [
+        workflow, xmpp, redis, http, uploads, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern,
+    ].flatMap { $0 }
 }

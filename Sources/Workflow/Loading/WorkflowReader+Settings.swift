@@ -72,6 +72,37 @@ extension WorkflowReader {
                 value(item, "trusted_proxies") { text throws(WorkflowValueError) in try IPNetwork(text) }
             }
         }
+        if let node = fields["uploads"] { settings.uploads = uploadSettings(node) }
+        return settings
+    }
+
+    private func uploadSettings(_ node: Node) -> UploadSettings? {
+        guard let fields = fields(node, "uploads", allowed: WorkflowKeys.uploads) else { return nil }
+        guard let dirNode = fields["dir"] else {
+            note("uploads needs dir: the folder files are kept in (e.g. dir: /var/lib/switchboard/uploads)", at: node)
+            return nil
+        }
+        guard let directory = text(dirNode, "dir") else { return nil }
+        guard !directory.isEmpty else {
+            note("dir: the uploads folder is empty", at: dirNode)
+            return nil
+        }
+        var settings = UploadSettings(directory: directory)
+        if let node = fields["max_bytes"] {
+            settings.maxBytes = int(node, "max_bytes", in: 1024...UploadSettings.maxBytesLimit) ?? settings.maxBytes
+        }
+        if let node = fields["types"], let items = list(node, "types") {
+            settings.types = items.compactMap { item in
+                value(item, "types") { text throws(WorkflowValueError) in
+                    let type = text.trimmingCharacters(in: .whitespaces).lowercased()
+                    guard UploadSettings.recognisedTypes.contains(type) else {
+                        throw WorkflowValueError(
+                            "'\(text)' is not a type the upload check recognises (\(UploadSettings.recognisedTypes.joined(separator: ", ")))")
+                    }
+                    return type
+                }
+            }
+        }
         return settings
     }
 
