@@ -3,7 +3,7 @@
 enum WorkflowKeys {
     static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention"]
     static let xmpp = ["host", "port", "domain", "secret"]
-    static let redis = ["url", "prefix"]
+    static let redis = ["url", "prefix", "min_replicas_ack", "replica_ack_timeout"]
     static let http = ["listen", "allowed_origins", "trusted_proxies"]
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
