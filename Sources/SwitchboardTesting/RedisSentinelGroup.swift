@@ -62,9 +62,11 @@ public final class RedisSentinelGroup: Sendable {
     /// The sentinels learn of each other and of the replica through the master (hello messages,
     /// `INFO`), which takes a few seconds; a failover before that has no quorum or no replica.
     private func waitUntilWatched() async throws {
-        let replicaLog = ServerLog("\(replica.directory)/redis.log")
-        try await poll(.seconds(60), "the replica in sync and every sentinel aware of the others", every: .milliseconds(50)) {
-            guard replicaLog.text().contains("MASTER <-> REPLICA sync: Finished with success") else { return false }
+        // The whole log, not a ServerLog from now: the replica may have synced before this looks.
+        let replicaLog = "\(replica.directory)/redis.log"
+        try await poll(.seconds(120), "the replica in sync and every sentinel aware of the others", every: .milliseconds(50)) {
+            let synced = (try? String(contentsOfFile: replicaLog, encoding: .utf8))?.contains("MASTER <-> REPLICA sync: Finished with success")
+            guard synced == true else { return false }
             return self.sentinels.allSatisfy { sentinel in
                 let text = (try? String(contentsOfFile: sentinel.log, encoding: .utf8)) ?? ""
                 return text.contains("+slave ") && text.components(separatedBy: "+sentinel ").count - 1 >= 2
