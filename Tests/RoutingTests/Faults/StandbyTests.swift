@@ -86,6 +86,9 @@ import XMPP
                         try await routers[active].waitForLog("standing by", count: stood + 1)
                         active = standing
                     }
+                    // A standby that never took over stops cleanly on SIGTERM.
+                    routers[1 - active].signal(SIGTERM)
+                    #expect(await routers[1 - active].waitForExit() == 0, "the standby exits 0 on SIGTERM")
                     let twice = await inbox.counts.filter { $0.value > 1 }
                     #expect(twice.isEmpty, "no line reached Alice twice: \(twice)")
                     #expect(takeovers.count == Self.runs)
