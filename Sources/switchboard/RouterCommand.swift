@@ -48,6 +48,8 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checks of the component link (idle links are pinged).")
     var keepalive: Int = 30
 
+    @OptionGroup var metrics: MetricsOptions
+
     @Flag(help: """
         Run as a hot standby behind an XMPP server that takes one connection per component \
         (Prosody): while another router holds the service domain, keep trying, and take over when it goes.
@@ -82,6 +84,7 @@ struct RouterCommand: AsyncParsableCommand {
             workflow.http = http
         }
         let secret = try self.secret(workflow)
+        let metricsEndpoint = try metrics.endpoint(logger: logger)
         if secret == Self.developmentSecret { logger.notice("using the local development secret") }
 
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
@@ -106,6 +109,7 @@ struct RouterCommand: AsyncParsableCommand {
             // not leave before then. It binds the web port then too, so it may share the active one's.
             .init(service: standby ? AfterJoining(router: router, service: relayed) as any Service : relayed),
         ]
+        if let metricsEndpoint { services.append(.init(service: metricsEndpoint)) }
         if !noWeb, let http = workflow.http {
             let web = try WebService(
                 settings: http, desk: router, forms: forms, store: store, redis: redis,

@@ -15,6 +15,7 @@ public final class RedisClient: Sendable {
     private let eventLoop: any EventLoop
     let logger: Logger
     private let state: NIOLoopBoundBox<RedisClientStateMachine>
+    private let metrics = RedisMetrics()
     /// With a `redis-sentinel://` URL: the subscriptions to `+switch-master`, from the first connect until `close()`.
     private let sentinelWatch = Mutex<SentinelWatch>(.notStarted)
 
@@ -35,6 +36,8 @@ public final class RedisClient: Sendable {
     /// Sends one command; an error reply is thrown as `RedisError.server`.
     @discardableResult
     public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
+        let start = NIODeadline.now()
+        defer { metrics.roundTrip.recordNanoseconds((NIODeadline.now() - start).nanoseconds) }
         let reply = try await Self.result(of: eventLoop.flatSubmit { self.connection().flatMap { $0.send(command) } })
         if let message = reply.errorMessage { throw .server(message) }
         return reply
@@ -50,6 +53,8 @@ public final class RedisClient: Sendable {
     /// returned as `.error` values, not thrown, so one failing command does not hide the others' results.
     public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
+        let start = NIODeadline.now()
+        defer { metrics.roundTrip.recordNanoseconds((NIODeadline.now() - start).nanoseconds) }
         let replies = eventLoop.flatSubmit {
             self.connection().flatMap { connection in
                 EventLoopFuture.whenAllSucceed(connection.send(batch: commands), on: self.eventLoop)
@@ -131,7 +136,12 @@ public final class RedisClient: Sendable {
             connection.close().whenComplete { _ in }
         case .serve(let waiters, let previousFailures):
             logger.info("connected to Redis", metadata: previousFailures > 0 ? ["failed_attempts": "\(previousFailures)"] : [:])
-            connection.closeFuture.whenComplete { _ in self.connectionClosed(connection) }
+            metrics.connects.increment()
+            metrics.open.increment()
+            connection.closeFuture.whenComplete { _ in
+                self.metrics.open.decrement()
+                self.connectionClosed(connection)
+            }
             for waiter in waiters { waiter.promise.succeed(connection) }
         }
     }
@@ -144,6 +154,7 @@ public final class RedisClient: Sendable {
         default: false
         }
         let reason = redisError.map(\.description) ?? "\(error)"
+        metrics.connectFailures.increment()
         guard let retry = state.value.connectFailed(reason, permanent: permanent) else { return }
         for waiter in retry.fail { waiter.promise.fail(redisError ?? .connectionLost) }
         let delay = retry.immediately ? .zero : configuration.backoff.delay(afterFailures: retry.attempt)
@@ -160,6 +171,7 @@ public final class RedisClient: Sendable {
 
     private func connectionClosed(_ connection: RedisConnection) {
         guard state.value.connectionClosed(connection) else { return }
+        metrics.connectionsLost.increment()
         logger.warning("lost the connection to Redis; reconnecting")
         startConnecting()
     }
