@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Redis
 import SwitchboardTesting
 import Testing
 import XMPP
@@ -57,6 +58,12 @@ import XMPP
                     router.signal(SIGHUP)
                     try await router.waitForLog("workflow reloaded")
                     #expect(try await answer(billing, "my invoice").hasPrefix("Welcome") == true)
+                    // Audited once, for the valid file only (the refused ones changed nothing).
+                    let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: Logger(label: "test"))
+                    let audit = try await redis.send("XRANGE", "{sb}:audit", "-", "+").array?.compactMap { $0.array?.last?.array?.compactMap(\.string) }
+                    await redis.close()
+                    #expect(audit == [["actor", "router", "action", "reload", "chat", "", "ts", audit?.first?[7] ?? "", "queues", "2", "agents", "1",
+                                       "removed", "0"]])
                 } cleanup: {
                     await visitor.close()
                     await router.stop()

@@ -121,7 +121,7 @@ struct RoutingPass: Sendable {
             for chat in try await store.owedChats() {
                 guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
                 for line in try await store.claimUnsent(chat) {
-                    outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules)
+                    outbox.relay(line, toAgent: agent, chat: chat, nick: record.name ?? "visitor", rules: rules)
                 }
             }
         } catch {

@@ -16,10 +16,12 @@ struct Outbox: Sendable {
 
     /// Words to a visitor, from the queue's address, signed with a display name (XEP-0172);
     /// a web visitor gets them as a notice of `kind` (words without text are a chat state).
+    /// `relay`: what an agent's line carries beyond text (`Outbox+Relay`).
     func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
-                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, rules: RoutingRules) {
+                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, relay: RelayDetail? = nil, rules: RoutingRules) {
         let notice = VisitorNotice(
-            visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue)
+            visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue,
+            relay: relay)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
         channel.tell(notice, queue: queue, domain: rules.domain)
     }

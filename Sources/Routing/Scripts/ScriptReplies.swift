@@ -16,8 +16,10 @@ extension Enqueued: ScriptReply {
         let parts = try reply.values(7)
         var monitors: [String] = []
         for part in parts.dropFirst(7) { monitors.append(try part.text()) }
-        var unsent: [String] = []
-        for line in try parts[6].values() { unsent.append(try line.text()) }
+        let unsent: [TranscriptLine]
+        do { unsent = try RoutingStore.lines(parts[6]) } catch let error as UnexpectedReply { throw error } catch {
+            throw UnexpectedReply(description: "a line to pass on is not a transcript line: \(error)")
+        }
         self.init(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),

@@ -15,14 +15,16 @@ public struct RoutingStore: Sendable {
     /// With `redis.min_replicas_ack`: every routing script waits for replicas before its reply,
     /// so nobody is told of a change a failover could lose.
     let acknowledgement: ReplicaAcknowledgement?
+    let auditRetention: Retention
 
     public init(
         redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention,
-        acknowledgement: ReplicaAcknowledgement? = nil
+        auditRetention: Duration = Workflow.defaultAuditRetention, acknowledgement: ReplicaAcknowledgement? = nil
     ) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
         self.retention = Retention(retention)
+        self.auditRetention = Retention(auditRetention)
         self.acknowledgement = acknowledgement
     }
 
@@ -36,9 +38,10 @@ public struct RoutingStore: Sendable {
 
     /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
     /// keeps `message` (if any) in its transcript, once per `messageID`.
+    /// `relay` is what the line is passed on with (its relayed id, file, the line it corrects).
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
-        message: String? = nil, messageID: String? = nil
+        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -47,7 +50,8 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
                 keys.openChats, keys.timers,
             ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID)])
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
+             Self.mappedID(messageID)])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -85,7 +89,7 @@ public struct RoutingStore: Sendable {
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
-                keys.timers, keys.openChats, keys.transcript(chat),
+                keys.timers, keys.openChats, keys.transcript(chat), keys.relayIDs(chat),
             ],
             [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0))])
     }
@@ -185,15 +189,17 @@ public struct RoutingStore: Sendable {
     }
 
     /// Appends to the transcript; `.duplicate` for a message id already stored or a closed chat,
-    /// `.notHolder` for an agent line from anyone but the agent holding the active chat.
+    /// `.notHolder` for an agent line from anyone but the agent holding the active chat. Notes,
+    /// whispers and `canned` agent lines are audited in the same step.
     @discardableResult
-    public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
-        async throws -> Recorded
-    {
+    public func record(
+        chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil, canned: Bool = false,
+        relay: RelayDetail? = nil
+    ) async throws -> Recorded {
         try await run(
             RoutingLua.record,
-            keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat)],
-            [chat, kind.rawValue, sender, text, Self.seenID(messageID)])
+            keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat), keys.relayIDs(chat)],
+            [chat, kind.rawValue, sender, text, Self.seenID(messageID), relay?.json ?? "", Self.mappedID(messageID), canned ? "canned" : ""])
     }
 
     /// A message id as kept in the chat's seen set: ids come from clients, so a long one is kept
@@ -229,11 +235,11 @@ public struct RoutingStore: Sendable {
     }
 
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
-    public func claimUnsent(_ chat: String) async throws -> [String] {
+    public func claimUnsent(_ chat: String) async throws -> [TranscriptLine] {
         let reply = try await redis.evalScript(
             RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat],
             acknowledgement: acknowledgement)
-        return try reply.values().map { try $0.text() }
+        return try Self.lines(reply)
     }
 
     /// Active chats whose agent is owed visitor lines (a router died between storing and sending).
@@ -269,7 +275,7 @@ public struct RoutingStore: Sendable {
         return fields
     }
 
-    private static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
+    static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
         try reply.values().map { line in try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8)) }
     }
 

@@ -14,7 +14,7 @@ public struct Enqueued: Sendable, Hashable {
     public let monitors: [String]
     /// The visitor's lines (this one, and any the agent was owed) to pass to the agent now,
     /// claimed in Redis: no other router passes them on.
-    public var unsent: [String] = []
+    public var unsent: [TranscriptLine] = []
 }
 
 /// What became of a transcript line, and where the chat's visitor is.
@@ -122,6 +122,14 @@ public struct TranscriptLine: Sendable, Hashable, Decodable {
     public let kind: TranscriptKind
     public let from: String
     public let text: String
+    /// The id the router relayed the line with (lines kept before ids were mapped have none).
+    public var id: String? = nil
+    /// The file the line points to.
+    public var attachment: Attachment? = nil
+    /// For a correction (XEP-0308): the relayed id of the line it replaces, which stays as it was.
+    public var replaces: String? = nil
+    /// Its sender asked for read marks (XEP-0333).
+    public var markable: Bool? = nil
 }
 
 extension Duration {

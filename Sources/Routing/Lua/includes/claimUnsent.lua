@@ -4,7 +4,8 @@
 -- moves the mark past them, so each line reaches the agent once whichever script claims it:
 -- `said` counts a chat's visitor lines, `forwarded` how many its agent has been sent. Without
 -- `forwarded` the agent has not been told of the chat yet, and its history will carry them.
--- `latest`: the text of the line just stored as number `said` (spares reading the transcript).
+-- `latest`: the line (JSON) just stored as number `said` (spares reading the transcript).
+-- Returns the lines as stored (JSON), oldest first.
 local function claimUnsent(id, latest)
   local chatKey = K.chat(id)
   local chat = redis.call('HMGET', chatKey, 'state', 'said', 'forwarded', 'announced')
@@ -22,7 +23,7 @@ local function claimUnsent(id, latest)
   for index = #lines, 1, -1 do
     local line = cjson.decode(lines[index])
     if line.kind == 'visitor' then
-      table.insert(unsent, 1, line.text)
+      table.insert(unsent, 1, lines[index])
       if #unsent == said - forwarded then break end
     end
   end
