@@ -257,6 +257,23 @@ import Workflow
             ])
     }
 
+    @Test func replicaAcknowledgementIsBounded() {
+        expectProblems(in: """
+            xmpp: { secret: s }
+            redis:
+              url: redis-sentinel://127.0.0.1:26379/0#sbmaster
+              min_replicas_ack: 17
+              replica_ack_timeout: 1m
+            agents:
+              - jid: alice@localhost
+            queues:
+              - name: sales
+            """, [
+                (4, "min_replicas_ack: must be from 0 to 16, not 17"),
+                (5, "replica_ack_timeout: must be from 10ms to 10s"),
+            ])
+    }
+
     @Test func everyProblemOfAFileAtOnce() {
         // One of each kind in a single file: the loader does not stop at the first.
         let found = problems(in: """

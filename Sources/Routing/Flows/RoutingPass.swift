@@ -1,6 +1,7 @@
 import AgentProtocol
 import Foundation
 import Logging
+import Redis
 import Workflow
 import XMPP
 
@@ -27,10 +28,29 @@ struct RoutingPass: Sendable {
                 try await announce(assignment, rules: rules)
             }
             for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
+        } catch RedisError.connectionLost {
+            // The reply is lost with the connection (a Redis restart, a Sentinel failover): the
+            // pass may have assigned chats nobody was told of. Not run again blindly: what Redis
+            // holds is read once it answers, and every chat left unannounced is announced.
+            logger.warning("a routing pass lost its Redis reply; catching up from Redis when it answers")
+            catchUp()
         } catch {
             logger.error("routing pass failed: \(error)")
         }
         return assignments
+    }
+
+    /// Once Redis answers again (within about a minute), announces what is unannounced and
+    /// passes on the lines agents are owed, as a router does when it joins.
+    private func catchUp() {
+        Task { [self] in
+            for _ in 1...120 {
+                if (try? await store.ping()) != nil { break }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            await announceLeftovers()
+            await forwardOwed()
+        }
     }
 
     /// Tells agents about chats a router gave them but died before announcing.

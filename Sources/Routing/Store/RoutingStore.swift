@@ -12,16 +12,20 @@ public struct RoutingStore: Sendable {
     let redis: RedisClient
     private let planEncoding = PlanEncoding()
     private let retention: Retention
+    /// With `redis.min_replicas_ack`: every routing script waits for replicas before its reply,
+    /// so nobody is told of a change a failover could lose.
+    let acknowledgement: ReplicaAcknowledgement?
     let auditRetention: Retention
 
     public init(
         redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention,
-        auditRetention: Duration = Workflow.defaultAuditRetention
+        auditRetention: Duration = Workflow.defaultAuditRetention, acknowledgement: ReplicaAcknowledgement? = nil
     ) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
         self.retention = Retention(retention)
         self.auditRetention = Retention(auditRetention)
+        self.acknowledgement = acknowledgement
     }
 
     /// How long a chat's record and transcript stay after it closes (zero: removed at close).
@@ -225,7 +229,8 @@ public struct RoutingStore: Sendable {
     /// the visitor's lines so far as told: what an agent is told when a chat is offered or given
     /// to them. Lines written later reach the agent through `claimUnsent` or `enqueue`, once.
     public func takeHistory(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
-        let reply = try await redis.evalScript(RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id])
+        let reply = try await redis.evalScript(
+            RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id], acknowledgement: acknowledgement)
         let parts = try reply.values()
         guard parts.count == 2, let fields = try Self.fields(parts[0]) else { return nil }
         return (fields, try Self.lines(parts[1]))
@@ -234,7 +239,8 @@ public struct RoutingStore: Sendable {
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
     public func claimUnsent(_ chat: String) async throws -> [TranscriptLine] {
         let reply = try await redis.evalScript(
-            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat])
+            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat],
+            acknowledgement: acknowledgement)
         return try Self.lines(reply)
     }
 
@@ -300,7 +306,7 @@ public struct RoutingStore: Sendable {
 
     /// Timers due now (at most `limit`), and the time until the next one (nil if none).
     public func dueTimers(limit: Int = 100) async throws -> (due: [String], next: Duration?) {
-        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)])
+        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)], writes: false)
         return (timers.due, timers.next)
     }
 
@@ -389,9 +395,10 @@ public struct RoutingStore: Sendable {
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 
     /// Runs one routing script; `scriptKeys` are its KEYS, as many as its name says.
-    private func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
+    /// `writes: false` for a script that only reads: it waits for no replica.
+    private func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String], writes: Bool = true)
         async throws -> Reply
     {
-        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments))
+        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments, acknowledgement: writes ? acknowledgement : nil))
     }
 }

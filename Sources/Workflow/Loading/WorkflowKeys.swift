@@ -5,7 +5,7 @@ enum WorkflowKeys {
         "xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention", "redact", "audit_retention",
     ]
     static let xmpp = ["host", "port", "domain", "secret"]
-    static let redis = ["url", "prefix"]
+    static let redis = ["url", "prefix", "min_replicas_ack", "replica_ack_timeout"]
     static let http = ["listen", "allowed_origins", "trusted_proxies", "uploads"]
     static let uploads = ["dir", "max_bytes", "types"]
     static let stats = ["listen", "token", "open_metrics"]

@@ -37,13 +37,25 @@ extension WorkflowReader {
         if let node = fields["url"] {
             // Checked only as far as a problem can say without repeating the URL, which may hold a password.
             settings.url = value(node, "url") { text throws(WorkflowValueError) in
-                guard text.hasPrefix("redis://") else {
-                    throw WorkflowValueError("the Redis URL must start with redis:// (as redis://[:password@]host:port/db)")
+                guard let scheme = ["redis://", "redis-sentinel://"].first(where: text.hasPrefix) else {
+                    throw WorkflowValueError(
+                        "the Redis URL must start with redis:// (as redis://[:password@]host:port/db) or redis-sentinel:// "
+                            + "(as redis-sentinel://[:password@]host:26379,host:26380/db#master)")
                 }
-                let authority = text.dropFirst("redis://".count).split(separator: "@").last?.split(separator: "/").first
+                let authority = text.dropFirst(scheme.count).split(separator: "@").last?.split(separator: "/").first
                 guard let authority, !authority.hasPrefix(":") else { throw WorkflowValueError("the Redis URL has no host") }
                 return text
             } ?? settings.url
+        }
+        if let node = fields["min_replicas_ack"] {
+            settings.minReplicasAck = int(node, "min_replicas_ack", in: RedisSettings.replicaAckRange) ?? settings.minReplicasAck
+        }
+        if let node = fields["replica_ack_timeout"], let timeout = duration(node, "replica_ack_timeout") {
+            if RedisSettings.replicaAckTimeoutRange.contains(timeout) {
+                settings.replicaAckTimeout = timeout
+            } else {
+                note("replica_ack_timeout: must be from 10ms to 10s", at: node)
+            }
         }
         if let node = fields["prefix"] {
             settings.prefix = value(node, "prefix") { text throws(WorkflowValueError) in

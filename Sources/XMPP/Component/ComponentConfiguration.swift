@@ -20,12 +20,18 @@ public struct ComponentConfiguration: Sendable {
     public var limits: XMLStreamLimits
     /// Stanzas sent while the link is down wait in a queue this long at most; older ones are dropped.
     public var outboundQueueLimit: Int
+    /// A hot standby: while another component holds the domain (the server answers `conflict`,
+    /// as Prosody does for a second connection), try again this often, so the standby takes
+    /// over within about this long once the holder goes. Nil: `conflict` is an error like any
+    /// other, retried with `backoff`.
+    public var standbyInterval: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5347, domain: String = "support.localhost", secret: String,
         keepaliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(5),
         handshakeTimeout: Duration = .seconds(10), pingTarget: String? = nil, backoff: Backoff = Backoff(),
-        limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000
+        limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000,
+        standbyInterval: Duration? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,6 +44,7 @@ public struct ComponentConfiguration: Sendable {
         self.backoff = backoff
         self.limits = limits
         self.outboundQueueLimit = outboundQueueLimit
+        self.standbyInterval = standbyInterval
     }
 }
 

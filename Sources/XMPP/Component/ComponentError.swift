@@ -15,6 +15,11 @@ public enum ComponentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The server spoke something other than XEP-0114.
     case protocolViolation(String)
 
+    /// The server refused the handshake because another component holds the domain.
+    public var isConflict: Bool {
+        if case .rejected(let error) = self { error.condition == .conflict } else { false }
+    }
+
     public var description: String {
         switch self {
         case .connectFailed(let reason): "cannot connect to the XMPP server: \(reason)"
