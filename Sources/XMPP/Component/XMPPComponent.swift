@@ -105,7 +105,8 @@ public final class XMPPComponent: Sendable {
                 }
                 if Task.isCancelled || state.withLockedValue({ $0.shuttingDown }) { break }
                 failures += 1
-                let delay = configuration.backoff.delay(afterFailures: failures)
+                let backoff = error.isRefusedConfiguration ? configuration.refusedBackoff : configuration.backoff
+                let delay = backoff.delay(afterFailures: failures)
                 logger.error("component link down: \(error); retrying in \(delay.formatted)")
                 await handler(.disconnected(error, retryIn: delay))
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
