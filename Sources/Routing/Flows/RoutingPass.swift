@@ -71,7 +71,9 @@ struct RoutingPass: Sendable {
             summary += " Reply /accept or /decline\(timeout)."
         }
         let history = transcript.map { Self.historyLine($0, visitor: name) }
-        let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        var offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+        offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         outbox.tellAgent(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
         try await store.markAnnounced(assignment.chat)
