@@ -16,12 +16,17 @@ struct RoutingPass: Sendable {
     let logger: Logger
 
     /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
+    /// `beforeAnnouncing` sees the decision first (empty if the pass failed): a new chat's welcome
+    /// goes out before "You are now chatting with", and without a place in line if it was taken.
     @discardableResult
-    func run() async -> [Assignment] {
+    func run(beforeAnnouncing: ([Assignment]) -> Void = { _ in }) async -> [Assignment] {
         let rules = self.rules.current
         var assignments: [Assignment] = []
+        var decided = false
         do {
             assignments = try await store.route(rules.plan)
+            decided = true
+            beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
             for assignment in assignments {
                 try await announce(assignment, rules: rules)
@@ -29,6 +34,7 @@ struct RoutingPass: Sendable {
             for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
         } catch {
             logger.error("routing pass failed: \(error)")
+            if !decided { beforeAnnouncing([]) }
         }
         return assignments
     }
