@@ -21,11 +21,11 @@ import Testing
             "/bin/bash", ["-c", "Scripts/dev --http-port \(ports[4]) >\"$0\" 2>&1 & echo $! >\"$1\"; wait $!", log, pidFile],
             environment: environment, currentDirectory: RunDirectory.repositoryRoot)
         try await withCleanup {
-            try await poll(.seconds(90), "the router's 'router ready' in \(log)", every: .milliseconds(200)) {
+            try await poll(.seconds(90), "the router's 'router ready' in \(log)", every: .milliseconds(200), until: {
                 guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return false }
                 if !shell.isRunning { throw DevScriptFailed(log: text) }
                 return text.contains("router ready")
-            }
+            })
             let dev = try #require(Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
             let started = Self.descendants(of: dev) + ["redis.pid", "prosody.pid"].compactMap { name in
                 (try? String(contentsOfFile: "\(services)/\(name)", encoding: .utf8))

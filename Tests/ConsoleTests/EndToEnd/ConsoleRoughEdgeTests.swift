@@ -15,11 +15,11 @@ extension ConsoleEndToEnd {
                 _ = try await ConsoleLiveTests.chatAccepted(live, pane, visitor: "visitor1", queue: "support")
                 try await pane.type("/canned g")
                 // The canned keys are learnt from the router after the chat came: Tab until they are.
-                try await poll(.seconds(30), "the candidates in the keys line", every: .milliseconds(500)) {
+                try await poll(.seconds(30), "the candidates in the keys line", every: .milliseconds(500), until: {
                     try await pane.press("Tab")
                     let line = keys(try await pane.screen())
                     return line.contains("greeting") && line.contains("goodbye")
-                }
+                })
                 try await pane.press("C-u")
                 try await pane.enter("/note called back")
                 try await pane.waitFor(text: "[note] me: called back")
@@ -45,7 +45,7 @@ extension ConsoleEndToEnd {
                 let queued = Date()
                 // Time must pass between writing and the offer for the two times to differ: no
                 // event marks it, so wait for the clock (bounded), not for the router.
-                try await poll(.seconds(10), "three seconds to pass", every: .milliseconds(200)) { Date().timeIntervalSince(queued) >= 3 }
+                try await poll(.seconds(10), "three seconds to pass", every: .milliseconds(200), until: { Date().timeIntervalSince(queued) >= 3 })
                 try await pane.enter("/available")
                 try await pane.waitFor(text: "New chat")
                 let line = try await pane.waitFor(text: "(earlier) visitor1: Written early").first { $0.contains("(earlier) visitor1") }!
@@ -83,14 +83,22 @@ extension ConsoleEndToEnd {
             }
         }
 
-        /// The console's exit status, once tmux has marked its pane dead (the process may be a
-        /// zombie a moment before, with no status yet).
+        /// The console's exit status, once tmux has it (the process may be a zombie, or its pane
+        /// dead, a moment before tmux knows the status).
         static func exitStatus(_ pane: ConsolePane) async throws -> String {
             try await pane.waitForExit()
-            try await poll(.seconds(30), "tmux to mark the pane dead", every: .milliseconds(100)) {
-                try await pane.format("#{pane_dead}") == "1"
+            // tmux marks the pane dead when its terminal closes, and has the status once it reaps the process.
+            try await poll(.seconds(30), "tmux to have the console's exit status", every: .milliseconds(100), until: {
+                let known = try await pane.format("#{pane_dead}:#{pane_dead_status}#{pane_dead_signal}")
+                return known.hasPrefix("1:") && known.count > 2
+            })
+            let status = try await pane.format("#{pane_dead_status}")
+            // Empty when a signal ended it: say which, and what the console logged.
+            if status.isEmpty {
+                let log = (try? String(contentsOfFile: "\(pane.directory)/console.log", encoding: .utf8)) ?? ""
+                return "signal \(try await pane.format("#{pane_dead_signal}")); log: \(log.suffix(1500))"
             }
-            return try await pane.format("#{pane_dead_status}")
+            return status
         }
     }
 }
