@@ -18,6 +18,18 @@ import Workflow
             """, [(3, "YAML: ")])
     }
 
+    /// Issue 17: libyaml says only "found character that cannot start any token" for a tab.
+    @Test func aTabIsCalledATabWithItsLineAndColumn() {
+        let found = problems(in: "xmpp:\n  secret: s\nqueues:\n\t- name: sales\n")
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.line == 4 && found.first?.column == 1, "\(found)")
+        #expect(found.first?.reason.contains("a tab") == true, "\(found)")
+        #expect(found.first?.reason.contains("spaces") == true, "\(found)")
+        let inValue = problems(in: "xmpp:\n  secret:\ts\n  port: 5347\n\tdomain: x\n")
+        #expect(inValue.first?.reason.contains("a tab") == true, "\(inValue)")
+        #expect(inValue.first.map { "\($0)" }?.contains(":4:") == true, "\(inValue)")
+    }
+
     @Test func keyGivenTwiceIsASyntaxError() {
         expectProblems(in: """
             xmpp:

@@ -17,12 +17,17 @@ struct RoutingPass: Sendable {
     let logger: Logger
 
     /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
+    /// `beforeAnnouncing` sees the decision first (empty if the pass failed): a new chat's welcome
+    /// goes out before "You are now chatting with", and without a place in line if it was taken.
     @discardableResult
-    func run() async -> [Assignment] {
+    func run(beforeAnnouncing: ([Assignment]) -> Void = { _ in }) async -> [Assignment] {
         let rules = self.rules.current
         var assignments: [Assignment] = []
+        var decided = false
         do {
             assignments = try await store.route(rules.plan)
+            decided = true
+            beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
             for assignment in assignments {
                 try await announce(assignment, rules: rules)
@@ -36,6 +41,7 @@ struct RoutingPass: Sendable {
             catchUp()
         } catch {
             logger.error("routing pass failed: \(error)")
+            if !decided { beforeAnnouncing([]) }
         }
         return assignments
     }
@@ -92,7 +98,9 @@ struct RoutingPass: Sendable {
             summary += " Reply !accept or !decline\(timeout) (/accept and /decline work too)."
         }
         let history = transcript.map { Self.historyLine($0, visitor: name) }
-        let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        var offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+        offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
         outbox.tellAgent(

@@ -82,22 +82,32 @@ struct VisitorFlow: Sendable {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { alarm.wake() }
             let values = TemplateValues(position: chat.position, etaText: "a few minutes", queue: queue.title, visitor: greeting ?? name)
-            let text = queue.messages.welcome.render(values) + " " + queue.messages.position.render(values)
-            outbox.tellVisitor(visitor, from: address, text, as: .queued, position: chat.position, rules: rules)
-            let closed = try await closeIfOutOfHours(
-                chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
+            // The place in line only for a chat that waits: one taken at once hears who answers instead.
+            let welcome = { (waits: Bool) in
+                let text = queue.messages.welcome.render(values) + (waits ? " " + queue.messages.position.render(values) : "")
+                outbox.tellVisitor(visitor, from: address, text, as: .queued, position: chat.position, rules: rules)
+            }
+            let outOfHours = !queue.isOpen(at: Date())
+            if outOfHours { welcome(true) }
+            let closed = outOfHours
+                ? try await closeIfOutOfHours(
+                    chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules) : false
             // Routed first: a chat an agent took needs no look at who is online (a pipelined
             // read of every candidate's presence, which cost more than the routing itself).
-            let assignments = await pass.run()
+            let assignments = await pass.run { assignments in
+                if !outOfHours { welcome(!assignments.contains { $0.chat == chat.chat && $0.state == .active }) }
+            }
             if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
                 try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
             }
         } else {
             // This line, and any the agent was owed (a resend of one stored by a router that died
             // before passing it on), as the enqueue script claimed them: each reaches the agent once.
+            // A web visitor who gave no name has an empty greeting: their lines carry `name` then.
+            let speaker = greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name
             for (index, line) in chat.unsent.enumerated() {
                 let last = index == chat.unsent.count - 1 && chat.messageStored
-                outbox.relay(line, toAgent: chat.agent, chat: chat.chat, state: last ? state : nil, nick: greeting ?? name, rules: rules)
+                outbox.relay(line, toAgent: chat.agent, chat: chat.chat, state: last ? state : nil, nick: speaker, rules: rules)
             }
         }
         if chat.messageStored {

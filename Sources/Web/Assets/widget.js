@@ -209,6 +209,25 @@
       if (frame.from === "agent" && !frame.replay) { agentReplied(); }
       return;
     }
+    // The visitor's own line is already on screen where they wrote it (above the welcome that
+    // answered it): it takes its place in the transcript there instead of coming again below.
+    if (frame.from !== "agent") {
+      var own = Array.prototype.find.call(log.querySelectorAll(".sb-sent, .sb-pending"), function (n) {
+        return n.textContent === frame.text;
+      });
+      if (own) {
+        var id = own.getAttribute("data-id");
+        stored.pending = stored.pending.filter(function (m) { return m.id !== id; });
+        save();
+        own.className = "sb-line sb-visitor";
+        own.removeAttribute("data-id");
+        own.setAttribute("data-seq", String(frame.seq));
+        if (frame.ref) { own.setAttribute("data-ref", frame.ref); }
+        own.textContent = "";
+        own.appendChild(element("span", "sb-text", frame.text));
+        return;
+      }
+    }
     var line = element("div", "sb-line " + (frame.from === "agent" ? "sb-agent" : "sb-visitor"));
     line.setAttribute("data-seq", String(frame.seq));
     if (frame.ref) { line.setAttribute("data-ref", frame.ref); }
@@ -239,7 +258,9 @@
   function showPending() {
     Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) { n.remove(); });
     stored.pending.forEach(function (message) {
-      log.appendChild(element("div", "sb-line sb-visitor sb-pending", message.upload ? "\uD83D\uDCCE " + message.name : message.text));
+      var line = element("div", "sb-line sb-visitor sb-pending", message.upload ? "\uD83D\uDCCE " + message.name : message.text);
+      line.setAttribute("data-id", message.id);
+      log.appendChild(line);
     });
     scroll();
   }
@@ -332,6 +353,10 @@
     case "received":
       stored.pending = stored.pending.filter(function (m) { return m.id !== frame.id; });
       save();
+      // Kept where it is until its transcript line comes (see showLine); no longer pending.
+      Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) {
+        if (n.getAttribute("data-id") === frame.id) { n.className = "sb-line sb-visitor sb-sent"; }
+      });
       showPending();
       break;
     case "queued":

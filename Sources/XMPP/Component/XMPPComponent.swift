@@ -124,7 +124,8 @@ public final class XMPPComponent: Sendable {
                 } else {
                     metrics.failures.increment()
                     failures += 1
-                    delay = configuration.backoff.delay(afterFailures: failures)
+                    let backoff = error.isRefusedConfiguration ? configuration.refusedBackoff : configuration.backoff
+                    delay = backoff.delay(afterFailures: failures)
                     logger.error("component link down: \(error); retrying in \(delay.formatted)")
                 }
                 await handler(.disconnected(error, retryIn: delay))
