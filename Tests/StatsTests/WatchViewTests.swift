@@ -30,6 +30,24 @@ import Testing
         }
     }
 
+    /// Issue 17: an empty waiting table showed its header only; the dashboard says "none".
+    @Test func anEmptyTableSaysNone() async throws {
+        try await withStatsRedis { server, redis in
+            let workflow = try writeStatsWorkflow(redisURL: server.url)
+            let terminal = try Terminal()
+            try await withCleanup {
+                let binary = try SwitchboardBinary.path()
+                try await terminal.start("\(binary) stats --watch --interval 0.3 --workflow \(workflow)")
+                let screen = try await terminal.screen("the tables with nobody waiting") { $0.contains("WAITING") && $0.contains("Waited") }
+                let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                let header = try #require(lines.firstIndex { $0.hasPrefix("Chat") && $0.hasSuffix("Waited") }, "\(screen)")
+                #expect(lines.dropFirst(header + 1).first == "none", "\(screen)")
+            } cleanup: {
+                await terminal.stop()
+            }
+        }
+    }
+
     /// The Waiting column of `queue`'s row on the screen.
     static func waiting(_ screen: String, _ queue: String) -> Int? {
         let row = screen.split(separator: "\n").first { $0.hasPrefix(queue + " ") }

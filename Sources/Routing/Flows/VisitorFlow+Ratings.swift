@@ -34,14 +34,15 @@ extension VisitorFlow {
     /// A rating over XMPP: taken when the visitor was asked to rate a chat in `queue` within its
     /// window (opening a chat there forgets the question: a digit in an open chat is for the
     /// agent). Returns whether it was a rating; if not, the text is an ordinary message.
-    func rates(_ rating: Rating, visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws -> Bool {
+    /// `address`: what the visitor wrote to (nil: the queue's own address).
+    func rates(_ rating: Rating, visitor: String, queue: RoutingRules.Queue, address: String? = nil, rules: RoutingRules) async throws -> Bool {
         guard queue.csatWindow != nil else { return false }
         // The comment is kept in the chat and the event stream: redacted like any line.
         let comment = rules.redactor.redact(rating.comment).text
         guard case .done(let chat) = try await store.rate(queue: queue.name, visitor: visitor, score: rating.score, comment: comment)
         else { return false }
         logger.info("chat rated", metadata: ["chat": "\(chat)", "queue": "\(queue.name)", "score": "\(rating.score)"])
-        outbox.tellVisitor(visitor, queue: queue.name, Self.thanksForRating, rules: rules)
+        outbox.tellVisitor(visitor, from: address ?? queue.name, Self.thanksForRating, rules: rules)
         return true
     }
 
@@ -53,9 +54,9 @@ extension VisitorFlow {
         guard let visitor = chat.visitor, let name = chat.queue else { return }
         let queue = rules.queue(name)
         let asks = queue?.csatWindow != nil && closed == .done(ChatStatus.active.rawValue)
-        outbox.tellVisitor(visitor, queue: name, goodbye(chat, rules: rules), state: state, as: .closed, rate: asks ? chat.id : nil, rules: rules)
+        outbox.tellVisitor(visitor, from: chat.address, goodbye(chat, rules: rules), state: state, as: .closed, rate: asks ? chat.id : nil, rules: rules)
         guard asks, let queue else { return }
         let values = TemplateValues(queue: queue.title, agent: chat.activeAgent.flatMap { rules.agents[$0]?.name } ?? "", visitor: chat.name ?? "")
-        outbox.tellVisitor(visitor, queue: name, queue.messages.csat.render(values), rules: rules)
+        outbox.tellVisitor(visitor, from: chat.address, queue.messages.csat.render(values), rules: rules)
     }
 }

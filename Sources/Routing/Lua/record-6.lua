@@ -10,7 +10,8 @@
 -- message id, mapped to the relayed one in KEYS[6] (may be empty)
 -- ARGV[8] 'canned' when an agent's line is a canned reply (audited as such), else empty
 -- Returns {1 if stored, 0 if a duplicate or the chat is closed or unknown, -1 if the agent
---          does not hold the chat; the visitor; the queue; the channel; the agent; supervisors monitoring...}
+--          does not hold the chat; the visitor; the queue; the channel; the agent; the address the
+--          visitor wrote to (a queue's local part, empty for the service domain); supervisors monitoring...}
 --- @include "includes/clock"
 --- @include "includes/emit"
 --- @include "includes/clearTimer"
@@ -18,9 +19,10 @@
 --- @include "includes/relayLine"
 
 local id, kind = ARGV[1], ARGV[2]
-local chat = redis.call('HMGET', KEYS[2], 'state', 'queue', 'agent', 'visitor', 'channel')
-if not chat[1] or chat[1] == 'closed' then return {0, '', '', '', ''} end
-local where = {chat[4], chat[2], chat[5], chat[3]}
+local chat = redis.call('HMGET', KEYS[2], 'state', 'queue', 'agent', 'visitor', 'channel', 'address')
+if not chat[1] or chat[1] == 'closed' then return {0, '', '', '', '', ''} end
+-- A chat opened before the address was kept answers from its queue's.
+local where = {chat[4], chat[2], chat[5], chat[3], chat[6] or chat[2]}
 for _, supervisor in ipairs(redis.call('SMEMBERS', KEYS[3])) do table.insert(where, supervisor) end
 if (kind == 'agent' or kind == 'note') and (chat[1] ~= 'active' or chat[3] ~= ARGV[3]) then
   return {-1, unpack(where)}

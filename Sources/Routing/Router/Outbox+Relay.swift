@@ -7,7 +7,7 @@ extension Outbox {
     /// A visitor's transcript line to the chat's agent, signed with the visitor's nick (XEP-0172).
     func relay(_ line: TranscriptLine, toAgent agent: String, chat: String, state: ChatState? = nil, nick: String, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: line.id, body: line.text)
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: line.id ?? ids.next(), body: line.text)
         message.chatState = state
         message.element.append(Self.nick(nick))
         Self.add(RelayDetail(id: line.id ?? "", attachment: line.attachment, replaces: line.replaces, markable: line.markable), to: &message)
@@ -25,17 +25,19 @@ extension Outbox {
     }
 
     /// A read mark for a visitor's line: over XMPP under the visitor's own id (`marker.id`), from
-    /// the queue's address; a web visitor's widget is told that the line `relayed` was seen.
-    func mark(visitor: String, queue: String, _ marker: ChatMarker, relayed: String, rules: RoutingRules) {
+    /// the address the visitor wrote to (`ChatRecord.address`); a web visitor's widget is told that
+    /// the line `relayed` was seen.
+    func mark(visitor: String, from address: String, _ marker: ChatMarker, relayed: String, rules: RoutingRules) {
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
         guard channel is XMPPVisitorChannel else {
             if marker.kind == .displayed {
-                channel.tell(VisitorNotice(visitor: visitor, kind: .seen, relay: RelayDetail(id: relayed)), queue: queue, domain: rules.domain)
+                channel.tell(VisitorNotice(visitor: visitor, kind: .seen, relay: RelayDetail(id: relayed)), queue: address, domain: rules.domain)
             }
             return
         }
         guard let to = try? JID(visitor) else { return }
-        var message = Message(to: to, from: ChatAddress.queue(queue).jid(domain: rules.domain))
+        let from: ChatAddress = address.isEmpty ? .service : .queue(address)
+        var message = Message(to: to, from: from.jid(domain: rules.domain), id: ids.next())
         message.chatMarker = marker
         component.send(message)
     }
@@ -43,7 +45,7 @@ extension Outbox {
     /// A read mark for an agent's message (their own id), from the chat's address.
     func mark(agent: String, chat: String, _ marker: ChatMarker, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain))
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next())
         message.chatMarker = marker
         component.send(message)
     }

@@ -12,16 +12,20 @@ public struct RoutingStore: Sendable {
     let redis: RedisClient
     private let planEncoding = PlanEncoding()
     private let retention: Retention
+    /// With `redis.min_replicas_ack`: every routing script waits for replicas before its reply,
+    /// so nobody is told of a change a failover could lose.
+    let acknowledgement: ReplicaAcknowledgement?
     let auditRetention: Retention
 
     public init(
         redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention,
-        auditRetention: Duration = Workflow.defaultAuditRetention
+        auditRetention: Duration = Workflow.defaultAuditRetention, acknowledgement: ReplicaAcknowledgement? = nil
     ) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
         self.retention = Retention(retention)
         self.auditRetention = Retention(auditRetention)
+        self.acknowledgement = acknowledgement
     }
 
     /// How long a chat's record and transcript stay after it closes (zero: removed at close).
@@ -35,9 +39,12 @@ public struct RoutingStore: Sendable {
     /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers and a
     /// `maxWait` timer, and keeps `message` (if any) in its transcript, once per `messageID`.
     /// `relay` is what the line is passed on with (its relayed id, file, the line it corrects).
+    /// A new chat keeps `address`, the local part the visitor wrote to (empty: the service
+    /// domain; nil: the queue's), so that replies come from it for the whole chat, transfers included.
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
-        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, maxWait: Duration? = nil
+        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, address: String? = nil,
+        maxWait: Duration? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -47,7 +54,7 @@ public struct RoutingStore: Sendable {
                 keys.openChats, keys.timers,
             ],
             [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
-             Self.mappedID(messageID), Self.milliseconds(maxWait)])
+             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait)])
     }
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
@@ -238,7 +245,8 @@ public struct RoutingStore: Sendable {
     /// the visitor's lines so far as told: what an agent is told when a chat is offered or given
     /// to them. Lines written later reach the agent through `claimUnsent` or `enqueue`, once.
     public func takeHistory(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
-        let reply = try await redis.evalScript(RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id])
+        let reply = try await redis.evalScript(
+            RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id], acknowledgement: acknowledgement)
         let parts = try reply.values()
         guard parts.count == 2, let fields = try Self.fields(parts[0]) else { return nil }
         return (fields, try Self.lines(parts[1]))
@@ -247,7 +255,8 @@ public struct RoutingStore: Sendable {
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
     public func claimUnsent(_ chat: String) async throws -> [TranscriptLine] {
         let reply = try await redis.evalScript(
-            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat])
+            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat],
+            acknowledgement: acknowledgement)
         return try Self.lines(reply)
     }
 
@@ -313,7 +322,7 @@ public struct RoutingStore: Sendable {
 
     /// Timers due now (at most `limit`), and the time until the next one (nil if none).
     public func dueTimers(limit: Int = 100) async throws -> (due: [String], next: Duration?) {
-        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)])
+        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)], writes: false)
         return (timers.due, timers.next)
     }
 
@@ -340,7 +349,7 @@ public struct RoutingStore: Sendable {
 
     /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
     public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
-        try await visitors(of: try await waitingChats(queue, limit: limit))
+        try await visitors(of: try await waitingChats(queue, limit: limit)).map { ($0.chat, $0.visitor) }
     }
 
     /// The chats waiting in `queue`, front first (at most `limit`).
@@ -348,11 +357,15 @@ public struct RoutingStore: Sendable {
         try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
     }
 
-    /// The visitor of each chat, in one round trip (chats that are gone are left out).
-    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String)] {
+    /// The visitor of each chat and the address they wrote to, in one round trip (chats that are gone are left out).
+    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String, address: String?)] {
         guard !chats.isEmpty else { return [] }
-        let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
-        return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
+        let fields = try await redis.pipeline(chats.map { RedisCommand("HMGET", [keys.chat($0), "visitor", "address"]) })
+        return zip(chats, fields).compactMap { chat, reply in
+            let values = reply.array ?? []
+            guard let visitor = values.first?.string else { return nil }
+            return (chat, visitor, values.dropFirst().first?.string)
+        }
     }
 
     /// A supervisor starts watching an open chat: `.done(agent holding it)` or `.refused(state)`.
@@ -398,9 +411,10 @@ public struct RoutingStore: Sendable {
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 
     /// Runs one routing script; `scriptKeys` are its KEYS, as many as its name says.
-    func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
+    /// `writes: false` for a script that only reads: it waits for no replica.
+    func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String], writes: Bool = true)
         async throws -> Reply
     {
-        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments))
+        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments, acknowledgement: writes ? acknowledgement : nil))
     }
 }

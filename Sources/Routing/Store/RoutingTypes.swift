@@ -30,6 +30,9 @@ public struct Recorded: Sendable, Hashable {
     public let channel: ChatChannel?
     /// The agent holding the chat, or empty.
     public let agent: String
+    /// The address the visitor wrote to, which replies come from: a queue's local part, or
+    /// empty for the service domain.
+    public let address: String
     /// Supervisors watching the chat (`/monitor`).
     public let monitors: [String]
 }

@@ -57,6 +57,7 @@ enum TerminalTables {
     private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// Rows laid out in columns for a terminal; control characters in any text are shown as `?`.
+    /// A table with no rows says "none" under its header, as the dashboard does.
     static func render(_ header: [String], _ rows: [[String]]) -> String {
         let clean = ([header] + rows).map { $0.map(printable) }
         let widths = header.indices.map { column in clean.map { $0[column].count }.max() ?? 0 }
@@ -65,7 +66,7 @@ enum TerminalTables {
                 let padding = String(repeating: " ", count: widths[column] - text.count)
                 return column == 0 ? text + padding : padding + text
             }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + (rows.isEmpty ? "\nnone" : "")
     }
 
     static func printable(_ text: String) -> String {

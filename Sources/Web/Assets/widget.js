@@ -119,6 +119,17 @@
   var input = field("textarea", "sb-input", "Type your message\u2026");
   input.maxLength = 4000;
   var send = element("button", "sb-send", "Send");
+  // Attach: shown when the session allows files; the file goes by POST /upload, then its id in a message.
+  var attachButton = element("button", "sb-attach", "\uD83D\uDCCE");
+  attachButton.type = "button";
+  attachButton.title = "Attach a file";
+  attachButton.hidden = true;
+  var fileInput = document.createElement("input");
+  fileInput.type = "file";
+  fileInput.className = "sb-file-input";
+  fileInput.hidden = true;
+  row.appendChild(attachButton);
+  row.appendChild(fileInput);
   row.appendChild(input);
   row.appendChild(send);
   composer.appendChild(row);
@@ -218,6 +229,25 @@
       if (frame.from === "agent" && !frame.replay) { agentReplied(); }
       return;
     }
+    // The visitor's own line is already on screen where they wrote it (above the welcome that
+    // answered it): it takes its place in the transcript there instead of coming again below.
+    if (frame.from !== "agent") {
+      var own = Array.prototype.find.call(log.querySelectorAll(".sb-sent, .sb-pending"), function (n) {
+        return n.textContent === frame.text;
+      });
+      if (own) {
+        var id = own.getAttribute("data-id");
+        stored.pending = stored.pending.filter(function (m) { return m.id !== id; });
+        save();
+        own.className = "sb-line sb-visitor";
+        own.removeAttribute("data-id");
+        own.setAttribute("data-seq", String(frame.seq));
+        if (frame.ref) { own.setAttribute("data-ref", frame.ref); }
+        own.textContent = "";
+        own.appendChild(element("span", "sb-text", frame.text));
+        return;
+      }
+    }
     var line = element("div", "sb-line " + (frame.from === "agent" ? "sb-agent" : "sb-visitor"));
     line.setAttribute("data-seq", String(frame.seq));
     if (frame.ref) { line.setAttribute("data-ref", frame.ref); }
@@ -248,7 +278,9 @@
   function showPending() {
     Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) { n.remove(); });
     stored.pending.forEach(function (message) {
-      log.appendChild(element("div", "sb-line sb-visitor sb-pending", message.text));
+      var line = element("div", "sb-line sb-visitor sb-pending", message.upload ? "\uD83D\uDCCE " + message.name : message.text);
+      line.setAttribute("data-id", message.id);
+      log.appendChild(line);
     });
     scroll();
   }
@@ -282,7 +314,11 @@
   }
 
   function flushPending() {
-    stored.pending.forEach(function (message) { sendFrame({ type: "message", id: message.id, text: message.text }); });
+    stored.pending.forEach(function (message) {
+      var frame = { type: "message", id: message.id, text: message.text };
+      if (message.upload) { frame.upload = message.upload; }
+      sendFrame(frame);
+    });
   }
 
   function connect() {
@@ -319,6 +355,8 @@
       stored.token = frame.token;
       save();
       title.textContent = frame.title || "Chat";
+      attachButton.hidden = !frame.uploads;
+      if (frame.uploads) { fileInput.accept = frame.uploads.types.join(","); }
       if (state === "none") { status.textContent = frame.online ? "Ask us anything." : "We are away right now."; }
       flushPending();
       break;
@@ -337,6 +375,10 @@
     case "received":
       stored.pending = stored.pending.filter(function (m) { return m.id !== frame.id; });
       save();
+      // Kept where it is until its transcript line comes (see showLine); no longer pending.
+      Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) {
+        if (n.getAttribute("data-id") === frame.id) { n.className = "sb-line sb-visitor sb-sent"; }
+      });
       showPending();
       break;
     case "queued":
@@ -425,6 +467,31 @@
     sendFrame({ type: "message", id: message.id, text: message.text });
   }
   composer.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+
+  attachButton.addEventListener("click", function () { fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (!file || !session) { return; }
+    if (session.uploads && file.size > session.uploads.max_bytes) {
+      systemLine("That file is too large to send.");
+      return;
+    }
+    fetch(server + "/upload?name=" + encodeURIComponent(file.name), {
+      method: "POST", headers: { "Authorization": "Bearer " + stored.token }, body: file
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) { throw new Error(answer.message || "The file could not be sent."); }
+        return answer;
+      });
+    }).then(function (answer) {
+      var message = { id: "f-" + answer.id, text: "", upload: answer.id, name: answer.name };
+      stored.pending.push(message);
+      save();
+      showPending();
+      sendFrame({ type: "message", id: message.id, text: "", upload: answer.id });
+    }).catch(function (error) { systemLine(error.message); });
+  });
 
   detailsForm.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -7,7 +7,9 @@ enum ClientMessage: Sendable, Hashable {
     /// with the last transcript `seq` the widget has (replay starts after it).
     case hello(Hello)
     /// The visitor's text; `id` is the widget's own, so a resend after a reconnect is stored once.
-    case message(id: String, text: String)
+    /// `upload`: the id of a file the visitor sent with `POST /upload`, which the text goes with
+    /// (the text may then be empty).
+    case message(id: String, text: String, upload: String? = nil)
     case typing(TypingState)
     case end
     /// The offline form: a message left when nobody can answer now.
@@ -77,10 +79,13 @@ enum ClientMessage: Sendable, Hashable {
                 email: try string("email", required: false, limit: limits.nameBytes)))
         case "message":
             guard let id = try string("id", limit: 64), !id.isEmpty else { throw .badRequest("message needs an \"id\"") }
-            guard let text = try string("text", limit: limits.textBytes),
-                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            else { throw .badRequest("message needs a non-empty \"text\"") }
-            return .message(id: id, text: text)
+            let upload = try string("upload", required: false, limit: 32)
+            if let upload, !UploadStore.isID(upload) { throw .badRequest("\"upload\" must be the id POST /upload gave") }
+            let text = try string("text", required: upload == nil, limit: limits.textBytes) ?? ""
+            guard upload != nil || !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw .badRequest("message needs a non-empty \"text\"")
+            }
+            return .message(id: id, text: text, upload: upload)
         case "typing":
             guard let state = try string("state", limit: 16).flatMap(TypingState.init(rawValue:)) else {
                 throw .badRequest("typing \"state\" is composing or paused")

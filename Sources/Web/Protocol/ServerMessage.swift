@@ -18,6 +18,8 @@ struct ServerMessage: Encodable, Sendable, Hashable {
     /// Whether an agent could answer now (in hours, someone available); if not, the widget offers
     /// the offline form.
     var online: Bool?
+    /// Files the visitor may attach (`POST /upload`); absent: none.
+    var uploads: Uploads?
     var position: Int?
     /// The estimated wait in seconds from the queue's recent figures; absent with no history.
     var eta: Int?
@@ -47,12 +49,23 @@ struct ServerMessage: Encodable, Sendable, Hashable {
     /// A file the line points to (an http(s) URL, shown as a link).
     var attachment: Attachment?
 
+    /// What the widget's attach button may send.
+    struct Uploads: Encodable, Sendable, Hashable {
+        var maxBytes: Int
+        var types: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case maxBytes = "max_bytes", types
+        }
+    }
+
     init(type: String) {
         self.type = type
     }
 
-    static func session(token: String, queue: String, title: String, form: Form, online: Bool) -> ServerMessage {
+    static func session(token: String, queue: String, title: String, form: Form, online: Bool, uploads: Uploads? = nil) -> ServerMessage {
         var message = ServerMessage(type: "session")
+        message.uploads = uploads
         message.token = token
         message.queue = queue
         message.title = title

@@ -16,7 +16,7 @@ struct VisitorSessionStateMachine: Sendable {
         case refuse(ProtocolError)
         /// Look up or create the session, then call `greeted` (or `greetingFailed`).
         case greet(ClientMessage.Hello)
-        case say(id: String, text: String, session: WebSession)
+        case say(id: String, text: String, upload: String?, session: WebSession)
         case typing(ClientMessage.TypingState, session: WebSession)
         case end(session: WebSession)
         case leaveMessage(name: String, email: String, text: String, session: WebSession)
@@ -51,8 +51,8 @@ struct VisitorSessionStateMachine: Sendable {
             return .refuse(.helloFirst)
         case (.open, .hello):
             return .refuse(.alreadyGreeted)
-        case (.open(_, let session), .message(let id, let text)):
-            return .say(id: id, text: text, session: session)
+        case (.open(_, let session), .message(let id, let text, let upload)):
+            return .say(id: id, text: text, upload: upload, session: session)
         case (.open(_, let session), .typing(let typing)):
             guard Self.allow(&typingTimes, limit: limits.messagesPerSession, window: limits.window, now: now) else {
                 return .ignore

@@ -72,6 +72,10 @@ extension WorkflowReader {
         if let node = fields["overflow"] { queue.overflow = overflowSteps(node, of: queue, context) }
         if let node = fields["messages"] { queue.messages = messages(node) }
         if let node = fields["when_no_agents"] { queue.whenNoAgents = choice(node, "when_no_agents") ?? .queue }
+        // The built-in no_agents says the chat stays in line: not true of a queue that closes it.
+        if queue.whenNoAgents == .close, queue.messages.noAgents == QueueMessages().noAgents {
+            queue.messages.noAgents = MessageTemplate(builtIn: QueueMessages.noAgentsClosingText)
+        }
         if let node = fields["hours"] { queue.hours = businessHours(node) }
         if let node = fields["web_form"] { queue.webForm = webForm(node) }
         waits(fields, into: &queue)

@@ -24,7 +24,8 @@ public struct QueueMessages: Sendable, Hashable {
             switch self {
             case .welcome: "Welcome to {queue}! An agent will be with you shortly."
             case .position: "You are number {position} in line. Estimated wait: {eta}."
-            case .noAgents: "Sorry, no agent is available right now."
+            // The chat stays in line (`when_no_agents: queue`): say so, the visitor may be answered later.
+            case .noAgents: "No agent is available right now. You keep your place in line, and an agent will answer here as soon as one is free."
             case .closed: "This chat has ended. Thank you for contacting us!"
             case .outOfHours: "We are closed right now. Please come back during our opening hours."
             case .csat: "How would you rate this chat, from 1 (poor) to 5 (excellent)? A comment after the number is welcome too."
@@ -47,6 +48,9 @@ public struct QueueMessages: Sendable, Hashable {
     public var csat: MessageTemplate
     /// Sent when a chat waited past the queue's `max_wait`.
     public var maxWait: MessageTemplate
+
+    /// `no_agents` when the workflow gives none and the queue closes such chats (`when_no_agents: close`).
+    public static let noAgentsClosingText = "Sorry, no agent is available right now, so this chat is closed. Please try again later."
 
     /// Sent when an agent takes the chat; not configurable, so every queue says it alike.
     public static let assigned = MessageTemplate(builtIn: "You are now chatting with {agent}.")

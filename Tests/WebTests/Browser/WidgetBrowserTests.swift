@@ -51,6 +51,12 @@ import XMPP
                     try await visitor.waitFor("#sb-widget .sb-status", containing: "next in line")
                     try await visitor.waitFor("#sb-widget .sb-line.sb-visitor:not(.sb-pending)", containing: "<script>")
                     #expect(try await visitor.texts("#sb-widget .sb-visitor") == [Self.script])
+                    // Issue 17: the visitor's first message showed below the welcome that answered it.
+                    let order = try await visitor.texts("#sb-widget .sb-line")
+                    let own = order.firstIndex(of: Self.script), welcome = order.firstIndex { $0.hasPrefix("Welcome") }
+                    #expect(own != nil && welcome != nil && own! < welcome!, "\(order)")
+                    // Issue 17: the demo page had no favicon (a 404 on every visit).
+                    #expect(try await visitor.run("return document.querySelector('link[rel=icon]').href.startsWith('data:image/svg+xml')") as? Bool == true)
                     #expect(try await visitor.run("return typeof window.hacked") as? String == "undefined")
                     #expect(try await visitor.run("return document.querySelectorAll('#sb-widget script, #sb-widget b').length") as? Int == 0)
 
