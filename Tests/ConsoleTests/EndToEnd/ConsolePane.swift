@@ -29,9 +29,12 @@ final class ConsolePane: Sendable {
                         + (trustsServer ? ["--tls-ca", live.server.certificateFile] : [])
                         + ["--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
         let command = shell.replacingOccurrences(of: "%@", with: console)
-        try await tmuxCommand(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command])
-        // A dead pane stays on screen, so a test can still read what a console that exited left.
-        try await tmuxCommand(["set-option", "-g", "remain-on-exit", "on"])
+        // A dead pane stays on screen, so a test can still read what a console that exited left. The
+        // option is set in the same tmux call as the session (one server step, before any exit is
+        // reaped): a console that exits at once must not take the pane and server with it first.
+        try await tmuxCommand([
+            "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command, ";", "set-option", "-g", "remain-on-exit", "on",
+        ])
     }
 
     private static func quoted(_ word: String) -> String {
