@@ -42,7 +42,7 @@ import XMPP
                     try await visitor.type("#sb-widget .sb-rating-comment", "Clear answer")
                     try await visitor.run("document.querySelector('#sb-widget .sb-header').classList.remove('sb-flash')")
                     try FileManager.default.createDirectory(at: WidgetBrowserTests.docs, withIntermediateDirectories: true)
-                    try await visitor.screenshot().write(to: WidgetBrowserTests.docs.appendingPathComponent("widget-rating.png"))
+                    try await visitor.screenshot().write(to: try WidgetBrowserTests.screenshot("widget-rating.png"))
                     try await visitor.click("#sb-widget .sb-star[data-score='4']")
                     try await visitor.waitFor("#sb-widget .sb-log", containing: "Thank you for your rating")
                     #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-rating').hidden") as? Bool == true)
