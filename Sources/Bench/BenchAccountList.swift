@@ -20,9 +20,9 @@ public enum BenchAccountList {
         guard text.utf8.count <= maximumBytes else { throw .attach("the accounts file is larger than \(maximumBytes) bytes") }
         var visitors: [BenchAccount] = [], agents: [BenchAccount] = []
         var seen = Set<String>()
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character, a newline like "\n".
+        for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = offset + 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)

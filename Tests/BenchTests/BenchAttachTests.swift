@@ -1,0 +1,83 @@
+@testable import Bench
+import Foundation
+import LocalServices
+import SwitchboardTesting
+import Testing
+
+/// `switchboard bench --attach` against a deployment the test starts itself (Prosody, Redis, a
+/// router), as an operator would point it at theirs: the bench starts nothing, signs in with the
+/// listed accounts, reads the PIDs and Redis it is given. Correctness only: never timings.
+@Suite struct BenchAttachTests {
+    static let scenario = Scenario(
+        visitors: 6, agents: 3, capacity: 4, queues: 2, arrivalRate: 8, messagesPerChat: 2, durationSeconds: 2, drainSeconds: 30)
+
+    /// The accounts file the operator writes: every visitor and agent of `scenario`, one a line.
+    static func accountsFile(_ scenario: Scenario, domain: String) -> String {
+        let visitors = (0..<scenario.visitors).map { "visitor \(BenchAccounts.visitor($0))@\(domain) \(BenchAccounts.password)" }
+        let agents = (0..<scenario.agents).map { "agent \(BenchAccounts.agent($0))@\(domain) \(BenchAccounts.password)" }
+        return (["# made with prosodyctl register"] + visitors + agents).joined(separator: "\n") + "\n"
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func anAttachedRunMeasuresARunningDeploymentAndStartsNothing() async throws {
+        let scenario = Self.scenario
+        var options = ProsodyServer.Options(limits: false, accounts: BenchAccounts.all(scenario))
+        options.serviceDomain = "support.localhost"
+        try await withProsodyServer(options, in: .tests) { prosody in
+            try await withRedisServer(in: .tests) { redis in
+                let router = try await RelayProcess.router(
+                    executable: try SwitchboardBinary.path(), scenario: scenario, prosody: prosody, redisURL: redis.url,
+                    logLevel: "info", in: .tests)
+                try await withCleanup {
+                    let folder = try RunDirectory.tests.newFolder("bench-attach")
+                    try Self.accountsFile(scenario, domain: prosody.domain).write(toFile: "\(folder)/accounts", atomically: true, encoding: .utf8)
+                    let routerPID = router.process.pid
+                    let arguments = [
+                        "bench", "--attach", "--xmpp-port", String(prosody.c2sPort), "--service-domain", prosody.serviceDomain,
+                        "--queue", "q0", "--queue", "q1", "--accounts", "\(folder)/accounts", "--redis", redis.url,
+                        "--router-pid", String(routerPID), "--xmpp-pid", String(try #require(prosody.pid)),
+                        "--redis-pid", String(try #require(redis.currentProcess?.pid)),
+                        "--rate", "8", "--messages", "2", "--duration", "2", "--drain", "30", "--json",
+                    ]
+                    // The report (JSON) on standard output goes to its own file; progress to the log.
+                    let bench = try ChildProcess(
+                        "/bin/sh", ["-c", "exec \"$0\" \"$@\" > \"$OUT\"", try SwitchboardBinary.path()] + arguments,
+                        environment: ["OUT": "\(folder)/report.json"], logFile: "\(folder)/bench.log", runDirectory: .tests)
+                    let status = await withTaskCancellationHandler {
+                        await bench.waitForExit()
+                    } onCancel: {
+                        bench.signal(SIGTERM)
+                    }
+                    let log = (try? String(contentsOfFile: "\(folder)/bench.log", encoding: .utf8)) ?? ""
+                    #expect(status == 0, "switchboard bench --attach exited with \(status): \(log.suffix(3000))")
+                    let report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(folder)/report.json")))
+                    #expect(report.attached)
+                    #expect(report.phases.map(\.target) == [.switchboard])
+                    let phase = try #require(report.phase(.switchboard))
+                    #expect(phase.errors == 0, "\(phase.errorSamples)")
+                    #expect(phase.lost == 0)
+                    #expect(phase.chatsStarted > 0 && phase.chatsFinished == phase.chatsStarted && phase.chatsOffered == phase.chatsStarted)
+                    #expect(phase.messagesRelayed == phase.chatsStarted * scenario.messagesPerChat * 2)
+                    #expect(Set(phase.processes.map(\.name)) == [ProcessName.loadGenerator, ProcessName.router, ProcessName.xmppServer, ProcessName.redis])
+                    #expect(phase.chatMemory?.closedChats == phase.chatsStarted)
+                    // It started nothing and stopped nothing: the router it measured still runs.
+                    #expect(router.process.isRunning)
+                    #expect(!log.contains("starting Prosody"))
+                } cleanup: {
+                    await router.stop()
+                }
+            }
+        }
+    }
+
+    @Test func theAccountsListIsReadAndBadLinesAreNamed() throws {
+        let list = try BenchAccountList.parse("# comment\n\nvisitor v1@example.com pass word\r\nagent a1@example.com secret\n")
+        #expect(list.visitors.map(\.jid.description) == ["v1@example.com"])
+        #expect(list.visitors.first?.password == "pass word")
+        #expect(list.agents.map(\.password) == ["secret"])
+        for bad in ["visitor v1@example.com", "boss b@example.com x", "agent example.com x", "agent a@example.com/res x",
+                    "agent a@example.com x\nagent a@example.com y"] {
+            #expect(throws: BenchError.self) { try BenchAccountList.parse(bad) }
+        }
+    }
+}
