@@ -147,6 +147,7 @@ public struct BenchReport: Sendable, Codable, Equatable {
             Row(label: "peak RSS (MB)", value: nil),
             usage("relay", \.peakRSSMegabytes, decimals: 1), usage(ProcessName.prosody, \.peakRSSMegabytes, decimals: 1),
             usage(ProcessName.xmppServer, \.peakRSSMegabytes, decimals: 1), usage(ProcessName.redis, \.peakRSSMegabytes, decimals: 1),
+            Row(label: "relay start until ready (s)", value: { $0.relayReadySeconds }, decimals: 1, ratio: false),
             Row(label: "Redis bytes per chat", value: nil),
             Row(label: "  open chats (backlog)", value: { $0.chatMemory.map { Double($0.openChats) } }, decimals: 0, ratio: false),
             Row(label: "  per open chat, INFO used_memory", value: { $0.chatMemory?.usedBytesPerOpenChat }, decimals: 0, ratio: false),

@@ -23,6 +23,7 @@ struct PhaseDriver {
             let relay = try await startRelay(target)
             return try await withCleanup {
                 var result = try await traffic(target, relay: relay, memory: memory)
+                result.phase.relayReadySeconds = relay?.readySeconds
                 if let memory, let beforeOpen, let afterOpen, let beforeTraffic = result.memoryBefore {
                     result.phase.chatMemory = try await chatMemory(
                         memory, open: (beforeOpen, afterOpen, openKeyBytes), beforeTraffic: beforeTraffic, result.phase)

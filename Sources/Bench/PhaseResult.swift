@@ -24,6 +24,8 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var processes: [ProcessUsage]
     /// What the router's chats cost Redis (switchboard, when its Redis is known).
     public var chatMemory: ChatMemoryFigures?
+    /// From starting the relay process until it was ready, in seconds (nil: the bench started none).
+    public var relayReadySeconds: Double?
 
     /// The usage of the process called `name`, if it was watched.
     public func process(_ name: String) -> ProcessUsage? {

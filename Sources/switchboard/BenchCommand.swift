@@ -19,7 +19,10 @@ struct BenchCommand: AsyncParsableCommand {
             Needs prosody, prosodyctl, redis-server and openssl on PATH, nothing else: it runs from any \
             directory, with no source tree (the Prosody config is built in). Its servers keep their files in \
             --run-directory, by default a temporary folder removed after a clean run. Measure a release build: \
-            swift build -c release --product switchboard && .build/release/switchboard bench
+            swift build -c release --product switchboard && .build/release/switchboard bench. \
+            --preset scale and --preset memory start from the open-loop and many-open-chats scenarios \
+            (docs/PERFORMANCE.md). With --attach it starts nothing and measures a deployment that already \
+            runs: the router's phase only, with the accounts, queues, Redis and PIDs given.
             """
     )
 
