@@ -126,21 +126,29 @@ struct PhaseDriver {
 
     /// New chats at the scenario's rate, on a fixed schedule (late ones start at once, so the
     /// rate holds on average), until the duration is over.
+    /// In open loop each chat starts in a task of its own, so a slow start (a send waiting on a
+    /// busy socket, a web visitor's page) never delays the next arrival.
     private func arrive(_ run: PhaseRun) async {
         let scenario = settings.scenario
         let begin = ContinuousClock.now
         let interval = 1.0 / scenario.arrivalRate
-        var number = 0
-        while true {
-            let offset = Double(number) * interval
-            guard offset < scenario.durationSeconds else { return }
-            try? await Task.sleep(until: begin + .seconds(offset), clock: .continuous)
-            if let visitor = run.takeIdleVisitor() {
-                await participants.visitors[visitor].start(chat: number, in: run)
-            } else {
-                run.measurements.arrivalsSkipped.add(1, ordering: .relaxed)
+        await withDiscardingTaskGroup { starts in
+            var number = 0
+            while true {
+                let offset = Double(number) * interval
+                guard offset < scenario.durationSeconds else { return }
+                try? await Task.sleep(until: begin + .seconds(offset), clock: .continuous)
+                if let visitor = run.takeIdleVisitor() {
+                    if scenario.openLoop {
+                        starts.addTask { [number] in await participants.visitors[visitor].start(chat: number, in: run) }
+                    } else {
+                        await participants.visitors[visitor].start(chat: number, in: run)
+                    }
+                } else {
+                    run.measurements.arrivalsSkipped.add(1, ordering: .relaxed)
+                }
+                number += 1
             }
-            number += 1
         }
     }
 
