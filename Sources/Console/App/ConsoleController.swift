@@ -56,7 +56,7 @@ public actor ConsoleController {
         case .stanza(let stanza):
             guard let event = RouterEvent(stanza, domain: domain) else { break }
             let (line, bell) = state.apply(event, at: Date())
-            display.announce(line)
+            if !line.isEmpty { display.announce(line) }
             if bell { display.bell() }
             if case .offer = event { loadOptions() }
         }
