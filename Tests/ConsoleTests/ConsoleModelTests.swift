@@ -193,4 +193,25 @@ import XMPP
         let edited = Screen(width: 80, height: 12, now: now, timeZone: TimeZone(identifier: "UTC")!).draw(state).canvas.lines
         #expect(edited.contains { $0.contains("Zoë: hmm (edited, was: hm)") }, "\(edited)")
     }
+
+    @Test func theChatOnScreenMarksTheVisitorsLatestMarkableLineOnce() {
+        var state = ConsoleState(account: "alice@localhost")
+        let now = Date()
+        state.chat("5", visitor: "Zoë", queue: "sales", state: .active)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "no marks asked", id: "v0"), at: now)
+        #expect(state.takeUnseen() == nil)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "hi", id: "v1", markable: true), at: now)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "there?", id: "v2", markable: true), at: now)
+        #expect(state.takeUnseen().map { [$0.chat, $0.id] } == ["5", "v2"], "the latest line stands for those before")
+        #expect(state.takeUnseen() == nil, "once")
+        // Another chat's line is not on screen: marked when that chat is shown.
+        state.chat("6", visitor: "Ann", queue: "sales", state: .active)
+        _ = state.apply(.visitorSaid(chat: "6", name: "Ann", text: "hello", id: "w1", markable: true), at: now)
+        #expect(state.takeUnseen() == nil)
+        state.select("6")
+        #expect(state.takeUnseen().map { [$0.chat, $0.id] } == ["6", "w1"])
+        _ = state.apply(.visitorSaid(chat: "6", name: "Ann", text: "ok", id: "w2", markable: true), at: now)
+        state.showsSupervision = true
+        #expect(state.takeUnseen() == nil, "not while the supervision table covers it")
+    }
 }

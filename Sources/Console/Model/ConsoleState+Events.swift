@@ -26,11 +26,12 @@ extension ConsoleState {
             let summary = "\(verb) chat=\(offer.chat) queue=\(Sanitizer.clean(offer.queue)) visitor=\(Sanitizer.clean(offer.name)) waited=\(offer.waited)s\(timeout)"
             let lines = [summary] + history.map { "history chat=\(offer.chat): \(Sanitizer.clean($0))" }
             return (lines.joined(separator: "\n"), isNew && offer.isOffered)
-        case .visitorSaid(let id, let name, let text, let messageID):
+        case .visitorSaid(let id, let name, let text, let messageID, let markable):
             if index(of: id) == nil { chat(id, visitor: name, queue: "", state: .active) }
             let current = self.current, showsSupervision = self.showsSupervision
             update(id) { chat in
                 chat.add(.visitor, who: name, text: text, at: now, id: messageID)
+                if markable, let messageID { chat.markable = messageID }
                 chat.visitorTyping = false
                 chat.waitingSince = chat.waitingSince ?? now
                 if chat.id != current || showsSupervision { chat.unread += 1 }

@@ -55,6 +55,10 @@ public struct ChatView: Sendable, Equatable {
     public var visitorTyping = false
     /// Rows scrolled up from the bottom of the transcript.
     public var scroll = 0
+    /// The visitor's latest line whose client asked for read marks (XEP-0333), and the last one
+    /// the console told it the agent saw: they differ while the chat's newest words are unseen.
+    public var markable: String?
+    public var markedSeen: String?
 
     public init(id: String, number: Int = 1, visitor: String, queue: String, state: State, sla: Int? = nil) {
         self.id = id

@@ -9,8 +9,9 @@ import XMPP
 public enum RouterEvent: Sendable, Equatable {
     /// A chat offered or given: its summary, and the lines of the transcript so far.
     case offer(Offer, history: [String])
-    /// A visitor's line; `id` is the id it was relayed under, which a later correction names.
-    case visitorSaid(chat: String, name: String, text: String, id: String? = nil)
+    /// A visitor's line; `id` is the id it was relayed under, which a later correction names;
+    /// `markable` when the visitor's client asked to hear that it was shown (XEP-0333).
+    case visitorSaid(chat: String, name: String, text: String, id: String? = nil, markable: Bool = false)
     /// The visitor corrected their line `id` (XEP-0308, ids mapped by the router): `text` replaces it.
     case visitorEdited(chat: String, id: String, name: String, text: String)
     /// The visitor's client showed the agent's line `id` (XEP-0333 `displayed`; the router names it
@@ -74,7 +75,8 @@ public enum RouterEvent: Sendable, Equatable {
             if let original = message.replacesID {
                 self = .visitorEdited(chat: chat, id: original, name: nick.text, text: body)
             } else {
-                self = .visitorSaid(chat: chat, name: nick.text, text: body, id: message.id)
+                let markable = message.element.child("markable", namespace: Namespace.chatMarkers) != nil
+                self = .visitorSaid(chat: chat, name: nick.text, text: body, id: message.id, markable: markable)
             }
             return
         }

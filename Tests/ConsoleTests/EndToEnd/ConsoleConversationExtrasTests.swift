@@ -7,7 +7,8 @@ import XMPP
 
 extension ConsoleEndToEnd {
     /// Corrections (XEP-0308) and read marks (XEP-0333) as the agent sees them in the console,
-    /// from a real visitor client through Prosody and the router.
+    /// from a real visitor client through Prosody and the router; the console marks the visitor's
+    /// lines it shows.
     @Suite struct ConsoleConversationExtrasTests: LiveRouterSuite {
         @Test func aVisitorsCorrectionReplacesTheLineAndTheAgentsLinesShowSeen() async throws {
             try await ConsoleLiveTests.withConsole(width: 120) { live, pane in
@@ -17,6 +18,11 @@ extension ConsoleEndToEnd {
                 typo.requestMarkers()
                 try await visitor.send(typo)
                 try await pane.waitFor(text: "visitor1: I ordred a chair")
+                // The chat is on screen: the visitor's client hears that Alice saw the line.
+                let shown = try await visitor.next("Alice's read mark") { stanza -> ChatMarker? in
+                    if case .message(let message) = stanza { message.chatMarker } else { nil }
+                }
+                #expect(shown == ChatMarker(.displayed, id: "v2"))
 
                 var fixed = Message(to: support, id: "v3", body: "I ordered a chair")
                 fixed.replacesID = "v2"
