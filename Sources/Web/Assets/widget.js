@@ -260,7 +260,7 @@
     }
     // A file: a link (the server relays only http and https URLs, checked again here), which
     // stands for a text that is only its URL (what XMPP clients send beside it).
-    line.appendChild(element("span", "sb-text", file && frame.text.trim() === file.url ? "" : frame.text));
+    line.appendChild(element("span", "sb-text", file && (frame.text || "").trim() === file.url ? "" : frame.text));
     if (file) { line.appendChild(fileLink(file)); }
     log.appendChild(line);
     scroll();
