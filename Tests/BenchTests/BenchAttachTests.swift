@@ -70,6 +70,40 @@ import Testing
         }
     }
 
+    /// Every flag from outside is bounded and checked before anything connects: a clear error, no run.
+    @Test(.timeLimit(.minutes(5)))
+    func badAttachFlagsAreRefusedWithAReason() async throws {
+        let folder = try RunDirectory.tests.newFolder("bench-attach-flags")
+        try "visitor v0@localhost pw\nagent a0@localhost pw\n".write(toFile: "\(folder)/accounts", atomically: true, encoding: .utf8)
+        try "visitor v0@localhost\n".write(toFile: "\(folder)/bad-accounts", atomically: true, encoding: .utf8)
+        let attach = ["bench", "--attach", "--service-domain", "support.localhost", "--queue", "q0"]
+        let cases: [([String], String)] = [
+            (["bench", "--accounts", "\(folder)/accounts"], "need --attach"),
+            (attach, "--accounts"),
+            (attach + ["--accounts", "\(folder)/accounts", "--xmpp-port", "70000"], "1 to 65535"),
+            (attach + ["--accounts", "\(folder)/accounts", "--router-pid", "0"], "--router-pid is 1 to"),
+            (attach + ["--accounts", "\(folder)/accounts", "--redis", "http://example.com"], "redis:// URL"),
+            (attach + ["--accounts", "\(folder)/bad-accounts"], "accounts line 1"),
+            (attach + ["--accounts", "\(folder)/accounts", "--open-chats", "5"], "open chats are written straight into Redis"),
+            (attach + ["--accounts", "\(folder)/accounts", "--no-baseline", "--visitors-via", "web"], "XMPP visitors only"),
+            (["bench", "--visitors", "100001"], "at most 100000 visitors"),
+            (["bench", "--memory-every", "0"], "1 to 3600"),
+        ]
+        for (index, (arguments, reason)) in cases.enumerated() {
+            let log = "\(folder)/case\(index).log"
+            let bench = try ChildProcess(try SwitchboardBinary.path(), arguments, logFile: log, runDirectory: .tests)
+            let status = await withTaskCancellationHandler {
+                await bench.waitForExit()
+            } onCancel: {
+                bench.signal(SIGTERM)
+            }
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(status != 0, "\(arguments) was refused")
+            #expect(output.contains(reason), "\(arguments): \(output.suffix(1000))")
+            #expect(!output.contains("signing in"), "\(arguments) connected nothing")
+        }
+    }
+
     @Test func theAccountsListIsReadAndBadLinesAreNamed() throws {
         let list = try BenchAccountList.parse("# comment\n\nvisitor v1@example.com pass word\r\nagent a1@example.com secret\n")
         #expect(list.visitors.map(\.jid.description) == ["v1@example.com"])
