@@ -45,7 +45,7 @@ struct PhaseDriver {
         case .switchboard:
             guard let redis else { throw BenchError.setup("the switchboard phase needs Redis") }
             return try await .router(
-                executable: settings.switchboardExecutable, scenario: scenario, prosody: prosody, redisURL: redis.url,
+                executable: settings.switchboardExecutable, scenario: scenario, server: prosody, redisURL: redis.url,
                 logLevel: settings.routerLogLevel, in: settings.runDirectory)
         case .floorComponent:
             return try await .floor(

@@ -18,24 +18,24 @@ import Testing
         return (["# made with prosodyctl register"] + visitors + agents).joined(separator: "\n") + "\n"
     }
 
-    @Test(.timeLimit(.minutes(5)))
-    func anAttachedRunMeasuresARunningDeploymentAndStartsNothing() async throws {
+    /// Behind Prosody and behind ejabberd: the bench needs nothing of the server but its client port.
+    @Test(.timeLimit(.minutes(5)), arguments: XMPPServerKind.allCases)
+    func anAttachedRunMeasuresARunningDeploymentAndStartsNothing(_ kind: XMPPServerKind) async throws {
         let scenario = Self.scenario
-        var options = ProsodyServer.Options(limits: false, accounts: BenchAccounts.all(scenario))
-        options.serviceDomain = "support.localhost"
-        try await withProsodyServer(options, in: .tests) { prosody in
+        let options = XMPPServerOptions(limits: false, accounts: BenchAccounts.all(scenario), serviceDomain: "support.localhost")
+        try await withXMPPServer(kind, options) { server in
             try await withRedisServer(in: .tests) { redis in
                 let router = try await RelayProcess.router(
-                    executable: try SwitchboardBinary.path(), scenario: scenario, prosody: prosody, redisURL: redis.url,
+                    executable: try SwitchboardBinary.path(), scenario: scenario, server: server, redisURL: redis.url,
                     logLevel: "info", in: .tests)
                 try await withCleanup {
                     let folder = try RunDirectory.tests.newFolder("bench-attach")
-                    try Self.accountsFile(scenario, domain: prosody.domain).write(toFile: "\(folder)/accounts", atomically: true, encoding: .utf8)
+                    try Self.accountsFile(scenario, domain: server.domain).write(toFile: "\(folder)/accounts", atomically: true, encoding: .utf8)
                     let routerPID = router.process.pid
                     let arguments = [
-                        "bench", "--attach", "--xmpp-port", String(prosody.c2sPort), "--service-domain", prosody.serviceDomain,
+                        "bench", "--attach", "--xmpp-port", String(server.c2sPort), "--service-domain", server.serviceDomain,
                         "--queue", "q0", "--queue", "q1", "--accounts", "\(folder)/accounts", "--redis", redis.url,
-                        "--router-pid", String(routerPID), "--xmpp-pid", String(try #require(prosody.pid)),
+                        "--router-pid", String(routerPID), "--xmpp-pid", String(try #require(server.pid)),
                         "--redis-pid", String(try #require(redis.currentProcess?.pid)),
                         "--rate", "8", "--messages", "2", "--duration", "2", "--drain", "30", "--json",
                     ]
