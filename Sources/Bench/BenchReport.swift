@@ -91,7 +91,7 @@ public struct BenchReport: Sendable, Codable, Equatable {
                     + "and timers included, and whatever else ran meanwhile); MEMORY USAGE … SAMPLES 0 summed over the own keys "
                     + "(chat hash, transcript, ids, timers…) of up to \(ChatMemoryProbe.sampleSize) chats.")
             if !memory.closedChatsSettled {
-                lines.append("The router had not closed every traffic chat in Redis 30 s after the drain: the closed-chat figures include open ones.")
+                lines.append("The router had not closed every traffic chat in Redis 60 s after the drain: the closed-chat figures include open ones.")
             }
         }
         if s.visitorChannel.hasWebVisitors {

@@ -58,7 +58,7 @@ struct ChatMemoryProbe: Sendable {
 
     /// Waits (at most `limit`) until Redis holds `openChats` open chats: the router has closed
     /// every chat the traffic opened (a visitor counts its chat done before the router has its `/end`).
-    func settle(openChats: Int, limit: Duration = .seconds(30)) async throws -> (Reading, Bool) {
+    func settle(openChats: Int, limit: Duration = .seconds(60)) async throws -> (Reading, Bool) {
         let deadline = ContinuousClock.now + limit
         while true {
             let reading = try await read()

@@ -115,7 +115,8 @@ struct PhaseDriver {
     /// Agents come online; the router confirms each (its /status answer).
     private func announceAgents(_ run: PhaseRun) async throws {
         for agent in participants.agents { try await agent.announce(in: run) }
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Each confirmation is a round trip through the router: hundreds of agents take a while.
+        let deadline = ContinuousClock.now + .seconds(30) + .milliseconds(50 * participants.agents.count)
         while run.agentsReady.load(ordering: .relaxed) < participants.agents.count {
             guard ContinuousClock.now < deadline else {
                 throw BenchError.setup("the router confirmed \(run.agentsReady.load(ordering: .relaxed)) of \(participants.agents.count) agents")
