@@ -25,8 +25,12 @@ struct PhaseDriver {
                 var result = try await traffic(target, relay: relay, memory: memory)
                 result.phase.relayReadySeconds = relay?.readySeconds
                 if let memory, let beforeOpen, let afterOpen, let beforeTraffic = result.memoryBefore {
-                    result.phase.chatMemory = try await chatMemory(
-                        memory, open: (beforeOpen, afterOpen, openKeyBytes), beforeTraffic: beforeTraffic, result.phase)
+                    // The traffic's numbers stand without it (a deployment's Redis may refuse MEMORY to this user).
+                    do {
+                        result.phase.chatMemory = try await chatMemory(memory, open: (beforeOpen, afterOpen, openKeyBytes), beforeTraffic: beforeTraffic)
+                    } catch {
+                        settings.progress("Redis's memory per chat could not be read: \(error)")
+                    }
                 }
                 return result.phase
             } cleanup: {
@@ -98,7 +102,7 @@ struct PhaseDriver {
     /// (the traffic's, once the router has closed them all, before the retention removes them).
     private func chatMemory(
         _ memory: ChatMemoryProbe, open: (before: ChatMemoryProbe.Reading, after: ChatMemoryProbe.Reading, keyBytes: Double?),
-        beforeTraffic: ChatMemoryProbe.Reading, _ phase: PhaseResult
+        beforeTraffic: ChatMemoryProbe.Reading
     ) async throws -> ChatMemoryFigures {
         let openChats = settings.scenario.openChats
         let (after, settled) = try await memory.settle(openChats: beforeTraffic.openChats)
