@@ -1,6 +1,8 @@
 import ArgumentParser
 import Bench
 import Foundation
+import Redis
+import TLS
 import XMPP
 
 /// `switchboard bench --attach …`: where the running deployment is, and what the bench may read
@@ -25,7 +27,7 @@ struct BenchAttachOptions: ParsableArguments {
         discussion: "One a line: `visitor JID PASSWORD` or `agent JID PASSWORD` (the password is the rest of the line; # starts a comment). The agents must be agents in the router's workflow with the queues' skills. At most 16 MiB.",
         valueName: "file"))
     var accounts: String?
-    @Option(help: "The router's Redis (redis://HOST:PORT), read only: INFO memory, SCARD, GET, MEMORY USAGE, for its bytes per chat.")
+    @Option(help: "The router's Redis (redis://HOST:PORT, or rediss://, redis-sentinel:// as in its workflow), read only: INFO memory, SCARD, GET, MEMORY USAGE, for its bytes per chat.")
     var redis: String?
     @Option(help: "The router's Redis key prefix (redis.prefix in its workflow).")
     var redisPrefix = "sb"
@@ -52,8 +54,8 @@ struct BenchAttachOptions: ParsableArguments {
                 throw ValidationError("\(name) is 1 to \(AttachedDeployment.maximumPID)")
             }
         }
-        if let redis, redis.utf8.count > 1024 || !(redis.hasPrefix("redis://") || redis.hasPrefix("rediss://")) {
-            throw ValidationError("--redis is a redis:// URL")
+        if let redis, redis.utf8.count > 1024 || (try? RedisURL(redis)) == nil {
+            throw ValidationError("--redis is a redis:// URL (rediss://, redis-sentinel:// as in a workflow)")
         }
     }
 
