@@ -124,4 +124,44 @@ import XMPP
             }
         }
     }
+
+    /// The FAQ bot of `examples/faq-bot` end to end: a known question answered, billing words
+    /// handed to billing. It checks the router's signature, so a wrong secret would fail here.
+    @Test func theFAQBotExampleAnswersAndHandsOver() async throws {
+        let log = "\(try RunDirectory.make("faq-bot"))/faq-bot.log"
+        let bot = try ChildProcess(
+            "/usr/bin/python3", ["examples/faq-bot/faq_bot.py", "--port", "0"], environment: ["SB_BOT_SECRET": Self.secret],
+            currentDirectory: RunDirectory.repositoryRoot, logFile: log)
+        try await withCleanup {
+            // The port it took, from its one line on start (a child process gives no other event).
+            let url = try await poll(.seconds(60), "the FAQ bot to listen", every: .milliseconds(100)) { () -> String? in
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                guard let range = text.range(of: "listening on ") else { return nil }
+                return text[range.upperBound...].split(separator: "\n").first.map(String.init)
+            }
+            let yaml = """
+                queues:
+                  - name: front
+                    skills: [front]
+                    bot: { url: "\(url)", secret: "\(Self.secret)", timeout: 10s }
+                  - name: billing
+                    skills: [billing]
+                agents:
+                  - { jid: bill@localhost, name: Bill, skills: { billing: 5 } }
+                  - { jid: ben@localhost, name: Ben, skills: { front: 5 } }
+                """
+            try await Self.withRouter(accounts: Self.accounts(["bill", "visitor1"]), rules: Self.workflow(yaml)) { (live: LiveRouter) in
+                let bill = try await live.agent("bill")
+                let visitor = try await live.connect("visitor1")
+                let front = try live.address("front")
+                try await visitor.send(Message(to: front, body: "What are your opening hours?"))
+                _ = try await Self.message(visitor, "the FAQ answer", startingWith: "We are open Monday to Friday")
+                try await visitor.send(Message(to: front, body: "There is a wrong charge on my invoice"))
+                let offer = try await Self.message(bill, "the offer in billing", startingWith: "New chat")
+                #expect(offer.body?.contains("We are open Monday to Friday") == true, "\(offer.body ?? "")")
+            }
+        } cleanup: {
+            await bot.stop()
+        }
+    }
 }
