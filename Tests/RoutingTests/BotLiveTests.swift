@@ -128,17 +128,7 @@ import XMPP
     /// The FAQ bot of `examples/faq-bot` end to end: a known question answered, billing words
     /// handed to billing. It checks the router's signature, so a wrong secret would fail here.
     @Test func theFAQBotExampleAnswersAndHandsOver() async throws {
-        let log = "\(try RunDirectory.make("faq-bot"))/faq-bot.log"
-        let bot = try ChildProcess(
-            "/usr/bin/python3", ["examples/faq-bot/faq_bot.py", "--port", "0"], environment: ["SB_BOT_SECRET": Self.secret],
-            currentDirectory: RunDirectory.repositoryRoot, logFile: log)
-        try await withCleanup {
-            // The port it took, from its one line on start (a child process gives no other event).
-            let url = try await poll(.seconds(60), "the FAQ bot to listen", every: .milliseconds(100)) { () -> String? in
-                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                guard let range = text.range(of: "listening on ") else { return nil }
-                return text[range.upperBound...].split(separator: "\n").first.map(String.init)
-            }
+        try await FAQBot.with(secret: Self.secret) { url in
             let yaml = """
                 queues:
                   - name: front
@@ -160,8 +150,6 @@ import XMPP
                 let offer = try await Self.message(bill, "the offer in billing", startingWith: "New chat")
                 #expect(offer.body?.contains("We are open Monday to Friday") == true, "\(offer.body ?? "")")
             }
-        } cleanup: {
-            await bot.stop()
         }
     }
 }
