@@ -9,7 +9,8 @@ import XMPP
 @Suite(.serialized, .timeLimit(.minutes(3))) struct BotWebTests {
     static let secret = "web-bot-secret"
 
-    @Test func theBotAnswersAWebVisitorThenHandsOver() async throws {
+    /// `beside`: the web service runs on its own and reaches the router through Redis.
+    @Test(arguments: [false, true]) func theBotAnswersAWebVisitorThenHandsOver(beside: Bool) async throws {
         try await FAQBot.with(secret: Self.secret) { url in
             let workflow = """
                 queues:
@@ -20,7 +21,7 @@ import XMPP
                   - jid: alice@localhost
                     name: Alice
                 """
-            try await WebHarness.with(accounts: ["alice"], workflow: workflow) { web in
+            try await WebHarness.with(accounts: ["alice"], workflow: workflow, beside: beside) { web in
                 let alice = try await web.availableAgent("alice")
                 try await WebSocketClient.with(port: web.port, origin: web.origin) { socket in
                     try await socket.send(["type": "hello", "queue": "support"])

@@ -90,9 +90,22 @@ struct VisitorFlow: Sendable {
             if chat.messageStored {
                 if chat.created { logger.info("chat with the bot", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"]) }
                 alarm.wake()  // the call's backstop timer
-                try await askBot(
-                    body, chat: chat.chat, visitor: visitor, name: greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name,
-                    queue: queue, address: address, rules: rules)
+                let speaker = greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name
+                if channel == .xmpp {
+                    // In the visitor's lane: the bot hears their lines, and answers them, in order.
+                    try await askBot(body, chat: chat.chat, visitor: visitor, name: speaker, queue: queue, address: address, rules: rules)
+                } else {
+                    // A web service waits for this answer a few seconds only (`RelayedVisitorDesk`): the
+                    // line is kept, so the call goes on beside it; the backstop timer covers a failure.
+                    let id = chat.chat, logger = self.logger
+                    Task {
+                        do {
+                            try await askBot(body, chat: id, visitor: visitor, name: speaker, queue: queue, address: address, rules: rules)
+                        } catch {
+                            logger.error("could not settle the bot's answer: \(error)", metadata: ["chat": "\(id)"])
+                        }
+                    }
+                }
             }
         } else if chat.created {
             try await queued(
