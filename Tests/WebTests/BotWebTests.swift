@@ -16,7 +16,7 @@ import XMPP
                 queues:
                   - name: support
                     title: Support
-                    bot: { url: "\(url)", secret: "\(Self.secret)", timeout: 10s }
+                    bot: { url: "\(url)", secret: "\(Self.secret)", timeout: 1m }
                 agents:
                   - jid: alice@localhost
                     name: Alice
