@@ -15,16 +15,18 @@ import XMPP
 
     /// `front`'s bot has the longest timeout, so on a loaded machine an answer is never taken for
     /// silence; only `quick`'s bot, which the test makes silent, times out.
-    static func yaml(bot: BotServer) -> String {
+    static func yaml(bot: BotServer) -> String { yaml(url: bot.url) }
+
+    static func yaml(url: String) -> String {
         """
         queues:
           - name: front
             title: Front desk
             skills: [front]
-            bot: { url: "\(bot.url)", secret: "\(secret)", timeout: 1m }
+            bot: { url: "\(url)", secret: "\(secret)", timeout: 1m }
           - name: quick
             skills: [front]
-            bot: { url: "\(bot.url)", secret: "\(secret)", timeout: 2s }
+            bot: { url: "\(url)", secret: "\(secret)", timeout: 2s }
           - name: billing
             skills: [billing]
         agents:
@@ -127,6 +129,22 @@ import XMPP
                 #expect(bad.body?.contains("handed over: a bad answer: reply has the wrong type") == true, "\(bad.body ?? "")")
                 _ = try await Self.message(second, "the agent's name", startingWith: "You are now chatting with Ben")
             }
+        }
+    }
+
+    /// A bot that is down (nothing listens at its address): the chat goes to an agent at once.
+    @Test func aBotThatIsDownHandsTheChatOver() async throws {
+        var url = ""
+        try await BotServer.with(Self.answers) { url = $0.url }  // stopped now: nothing listens there
+        try await Self.withRouter(accounts: Self.accounts(["ben", "visitor1"]), rules: Self.workflow(Self.yaml(url: url))) {
+            (live: LiveRouter) in
+            let ben = try await live.agent("ben")
+            let visitor = try await live.connect("visitor1")
+            try await visitor.send(Message(to: try live.address("front"), body: "Hello?"))
+            let offer = try await Self.message(ben, "the offer with the bot down", startingWith: "New chat")
+            #expect(offer.body?.contains("handed over: the bot cannot be reached") == true, "\(offer.body ?? "")")
+            #expect(offer.body?.contains("Hello?") == true)
+            _ = try await Self.message(visitor, "the agent's name", startingWith: "You are now chatting with Ben")
         }
     }
 

@@ -8,9 +8,18 @@ import Workflow
 struct BotCaller: Sendable {
     let client: HTTPClient
 
-    init(client: HTTPClient = .shared) {
+    init(client: HTTPClient = BotCaller.client) {
         self.client = client
     }
+
+    /// Every bot call of the process goes through this client. Unlike `HTTPClient.shared` it does
+    /// not retry a refused connection until the request's deadline: a bot that is down hands the
+    /// chat over at once, not at the end of its timeout (up to a minute of a visitor waiting).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// One line for the bot.
     struct Question: Sendable, Encodable {
