@@ -64,6 +64,9 @@ public enum RouterEvent: Sendable, Equatable {
             return
         }
         switch AgentEvent(in: message.element)?.kind {
+        // The router's echo of a note or canned reply, for stock clients: this console shows
+        // what it sent itself, from the command's answer.
+        case .noted?, .replied?: return nil
         case .whisper: self = .whisper(chat: chat, text: body)
         case .offerExpired: self = .offerExpired(chat: chat, text: body)
         case let kind?: self = .notice(chat: chat, text: body, ended: kind.endsChat)

@@ -79,7 +79,7 @@ struct AgentFlow: Sendable {
         case .notHolder:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
         case .duplicate where recorded.visitor.isEmpty:
-            respond.say("This chat is closed.")
+            respond.decline("This chat is closed.")
         case .duplicate:
             break
         }
@@ -107,7 +107,7 @@ struct AgentFlow: Sendable {
             case .refused("not-yours"):
                 respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))
             case .refused(let state):
-                respond.say("This chat cannot be accepted: it is \(state).")
+                respond.decline("This chat cannot be accepted: it is \(state).")
             }
         case .decline:
             guard try await store.decline(chat: chat, agent: agent.jid, missedLimit: rules.settings.missedOffersLimit).succeeded else {
@@ -138,7 +138,7 @@ struct AgentFlow: Sendable {
             }
         case .canned(let key):
             guard let template = rules.canned[key] else {
-                respond.say("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
+                respond.decline("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
                 return
             }
             let record = try await store.chatRecord(chat)
@@ -168,7 +168,7 @@ struct AgentFlow: Sendable {
             let offer = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.offerTimeout }
             destination = .agent(jid: other.jid, capacity: other.capacity, offerTimeout: offer)
         } else {
-            respond.say("No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).")
+            respond.decline("No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).")
             return
         }
         // In a queue the chat waits by that queue's overflow steps, counted from now.
@@ -186,7 +186,7 @@ struct AgentFlow: Sendable {
             }
             await pass.run()
         case .refused("busy"):
-            respond.say("\(target) cannot take it now (unavailable or full).")
+            respond.decline("\(target) cannot take it now (unavailable or full).")
         case .refused:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
         }
