@@ -35,7 +35,8 @@ import XMPP
                 #expect(Self.event(line) == nil)
 
                 let noted = try await AdHocCommandTests.execute(alice, "note", at: chatAddress, fields: ["text": "VIP"])
-                #expect(noted.child("note")?.text == "Noted." && AgentEvent(in: noted) == AgentEvent(.noted, chat: chat))
+                // The result names the chat it acted on (issue 17).
+                #expect(noted.child("note")?.text == "Noted. (chat-\(chat), visitor1)" && AgentEvent(in: noted) == AgentEvent(.noted, chat: chat))
 
                 try await carol.send(Message(to: service, body: "/whisper \(chat) be kind"))
                 let whisper = try await SupervisorTests.text(alice, "the whisper", "[whisper from Carol]")
