@@ -37,6 +37,8 @@ struct CommandServer: Sendable {
             let node = payload[attribute: "node"]
             let items = node == Namespace.commands ? offered.map { DiscoItems.Item(jid: to, node: $0.node, name: $0.name) } : []
             outbox.send(iq.result(DiscoItems(node: node, items: items).element))
+        case (.set, "query", MessageArchive.namespace):
+            try await MessageArchive(store: store, outbox: outbox).answer(iq, query: payload, address: address, agent: agent, rules: rules)
         case (.set, "command", Namespace.commands):
             guard let agent, let request = AdHocCommand(request: payload),
                 let node = offered.first(where: { $0.node == request.node })
@@ -86,7 +88,7 @@ struct CommandServer: Sendable {
             node: node, identity: identity ?? .init(category: "client", type: "bot", name: "Switchboard"),
             features: [
                 Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts,
-                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers, VCard.namespace,
+                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers, VCard.namespace, MessageArchive.namespace,
             ])
     }
 
