@@ -5,14 +5,28 @@ import XMPP
 /// correct), and read marks, which cross the relay under the ids the other side knows.
 extension Outbox {
     /// A visitor's transcript line to the chat's agent, signed with the visitor's nick (XEP-0172).
+    /// A correction of a line the agent got inside the offer's history goes as a new line quoting
+    /// it (`correctionLine`): their client never saw that line's id, so XEP-0308 could not apply.
     func relay(_ line: TranscriptLine, toAgent agent: String, chat: String, state: ChatState? = nil, nick: String, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: line.id ?? ids.next(), body: line.text)
+        let body = line.quote.map { Self.correctionLine(line.text, of: $0) } ?? line.text
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: line.id ?? ids.next(), body: body)
         message.chatState = state
         message.element.append(Self.nick(nick))
-        Self.add(RelayDetail(id: line.id ?? "", attachment: line.attachment, replaces: line.replaces, markable: line.markable), to: &message)
+        let replaces = line.quote == nil ? line.replaces : nil
+        Self.add(RelayDetail(id: line.id ?? "", attachment: line.attachment, replaces: replaces, markable: line.markable), to: &message)
         component.send(message)
     }
+
+    /// A correction as a line of its own: `[correction of "OLD"] NEW`, the old text on one line and
+    /// cut to `quoteLimit` characters (it is only there to say which line is meant).
+    static func correctionLine(_ text: String, of original: String) -> String {
+        let flat = original.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+        let quoted = flat.count > quoteLimit ? String(flat.prefix(quoteLimit)) + "…" : flat
+        return "[correction of \"\(quoted)\"] \(text)"
+    }
+
+    static let quoteLimit = 80
 
     /// What a relayed message carries: its file (XEP-0066, the URL also its body, as clients
     /// send it), the id of the message it corrects (XEP-0308), and a request for read marks
