@@ -88,8 +88,8 @@ import XMPP
                 #expect(noted[attribute: "status"] == "completed" && noted.child("note")?.text == "Noted. (\(chatName), visitor1)")
                 let chat = String(chatAddress.local!.dropFirst(5))
                 #expect(try await store.transcript(chat).contains { $0.kind == .note && $0.text == "VIP" })
-                let echoed = try await alice.message("the note in the chat", startingWith: "Noted: ")
-                #expect(echoed.body == "Noted: VIP" && echoed.from == chatAddress)
+                let echoed = try await alice.message("the note in the chat", startingWith: "[router] Noted: ")
+                #expect(echoed.body == "[router] Noted: VIP" && echoed.from == chatAddress)
 
                 // A refusal in words is an error note, not a plain "completed" that reads as success.
                 let accepted = try await Self.execute(alice, "accept", at: chatAddress)

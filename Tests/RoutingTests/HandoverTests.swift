@@ -32,15 +32,15 @@ import XMPP
 
             // Before Bob is there: the reply names the agents too, not only the queues.
             try await alice.send(Message(to: chatAddress, body: "!transfer Robert"))
-            let unknown = try await alice.message("the unknown target", startingWith: "No queue or agent called Robert")
+            let unknown = try await alice.message("the unknown target", startingWith: "[router] No queue or agent called Robert")
             #expect(unknown.body?.contains("Agents: Bob Stone (bob@localhost)") == true, "\(unknown.body ?? "")")
             #expect(unknown.body?.contains("Queues: help") == true)
             try await alice.send(Message(to: chatAddress, body: "!transfer bob stone"))
-            _ = try await alice.message("Bob unavailable", startingWith: "Bob Stone cannot take it now")
+            _ = try await alice.message("Bob unavailable", startingWith: "[router] Bob Stone cannot take it now")
 
             let bob = try await live.agent("bob")
             try await alice.send(Message(to: chatAddress, body: "!transfer Bob Stone: refund pending, order 1234"))
-            #expect(try await alice.message("the transfer", startingWith: "Transferred").body == "Transferred to Bob Stone.")
+            #expect(try await alice.message("the transfer", startingWith: "[router] Transferred").body == "[router] Transferred to Bob Stone.")
             let offer = try await bob.offer("Bob's offer")
             let body = try #require(offer.body)
             #expect(body.contains("Transferred by Alice (alice@localhost). Alice's note: refund pending, order 1234"), "\(body)")
@@ -77,9 +77,9 @@ import XMPP
             let visitor = try await live.connect("visitor1")
             let (chatAddress, _) = try await StockClientTests.acceptedChat(live, alice: alice, visitor: visitor)
             try await alice.send(Message(to: chatAddress, body: "!note wants a refund"))
-            _ = try await alice.message("the note", startingWith: "Noted")
+            _ = try await alice.message("the note", startingWith: "[router] Noted")
             try await alice.send(Message(to: chatAddress, body: "!transfer billing"))
-            _ = try await alice.message("the transfer", startingWith: "Transferred to billing")
+            _ = try await alice.message("the transfer", startingWith: "[router] Transferred to billing")
             let body = try #require(try await carol.offer("Carol's offer").body)
             #expect(body.contains("Transferred by Alice (alice@localhost). Alice's note: wants a refund"), "\(body)")
         }

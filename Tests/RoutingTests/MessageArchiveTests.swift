@@ -17,7 +17,7 @@ import XMPP
             try await alice.send(Message(to: chatAddress, body: "How can I help?"))
             _ = try await visitor.message("Alice's line", startingWith: "How can I help?")
             try await alice.send(Message(to: chatAddress, body: "!note prefers email"))
-            _ = try await alice.message("the note's confirmation", startingWith: "Noted")
+            _ = try await alice.message("the note's confirmation", startingWith: "[router] Noted")
 
             let help = try live.address("help")
             let visitors = try await Self.archive(visitor, at: help, query: "v1")

@@ -72,7 +72,7 @@ struct AgentFlow: Sendable {
         case .stored:
             outbox.tellVisitor(recorded.visitor, from: recorded.address, text, nick: agent.name, state: message?.chatState ?? .active,
                                as: .message, relay: detail, rules: rules)
-            for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
+            for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", asNotice: false, rules: rules) }
             if redaction.changed, try await store.markRedactionTold(chat) {
                 outbox.tellVisitor(recorded.visitor, from: recorded.address, redaction.visitorNotice, rules: rules)
             }

@@ -129,7 +129,8 @@ struct RoutingPass: Sendable {
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
         outbox.tellAgent(
-            assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
+            assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
+            rules: rules)
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])

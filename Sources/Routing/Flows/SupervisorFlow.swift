@@ -50,7 +50,7 @@ struct SupervisorFlow: Sendable {
                 let who = holder.isEmpty ? " (waiting for an agent)." : " (\(rules.agents[holder]?.name ?? holder))."
                 respond.say("Monitoring \(ChatAddress.name(ofChat: chat))" + who, AgentEvent(.monitoring, chat: chat))
                 let lines = try await store.transcript(chat).map { "[\($0.kind.rawValue)] \($0.from): \($0.text)" }
-                if !lines.isEmpty { outbox.tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), rules: rules) }
+                if !lines.isEmpty { outbox.tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), asNotice: false, rules: rules) }
             case .refused(let state):
                 decline("There is no open \(ChatAddress.name(ofChat: chat)) (\(state)).")
             }
@@ -62,7 +62,7 @@ struct SupervisorFlow: Sendable {
                 decline("\(ChatAddress.name(ofChat: chat)) has no agent to whisper to.")
                 return
             }
-            outbox.tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", event: .whisper, rules: rules)
+            outbox.tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", event: .whisper, asNotice: false, rules: rules)
             reply("Whispered to \(rules.agents[holder]?.name ?? holder).")
         case .agents, .monitor, .whisper:
             decline("Only supervisors may do that.")
