@@ -1,4 +1,6 @@
 import Reconnect
+import TLS
+
 /// How the router reaches the XMPP server as an external component (XEP-0114).
 public struct ComponentConfiguration: Sendable {
     public var host: String
@@ -29,6 +31,11 @@ public struct ComponentConfiguration: Sendable {
     /// over within about this long once the holder goes. Nil: `conflict` is an error like any
     /// other, retried with `backoff`.
     public var standbyInterval: Duration?
+    /// TLS from the first byte, for a server that offers it on its component port (ejabberd's
+    /// `ejabberd_service` with `tls: true`); the context says which CAs verify the server.
+    public var tls: TLSContext?
+    /// The name the server's certificate must carry, when it is not `host`.
+    public var tlsServerName: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5347, domain: String = "support.localhost", secret: String,
@@ -36,7 +43,7 @@ public struct ComponentConfiguration: Sendable {
         handshakeTimeout: Duration = .seconds(10), pingTarget: String? = nil, backoff: Backoff = Backoff(),
         refusedBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(60), jitter: 0.2),
         limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000,
-        standbyInterval: Duration? = nil
+        standbyInterval: Duration? = nil, tls: TLSContext? = nil
     ) {
         self.host = host
         self.port = port
@@ -51,12 +58,13 @@ public struct ComponentConfiguration: Sendable {
         self.limits = limits
         self.outboundQueueLimit = outboundQueueLimit
         self.standbyInterval = standbyInterval
+        self.tls = tls
     }
 }
 
 extension ComponentConfiguration: CustomStringConvertible, CustomReflectable {
     /// Everything but the secret.
-    public var description: String { "component \(domain) at \(host):\(port)" }
+    public var description: String { "component \(domain) at \(host):\(port)\(tls == nil ? "" : " over TLS")" }
 
     /// `dump` shows no secret either.
     public var customMirror: Mirror {

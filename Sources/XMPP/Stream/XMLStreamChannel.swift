@@ -6,8 +6,10 @@ typealias XMLStreamChannel = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
 
 extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStreamOutput {
     /// Connects to `host:port` with the XML stream codec in the pipeline.
+    /// `secure` may put TLS under the codec before any byte is written.
     static func connect(
-        host: String, port: Int, timeout: Duration, limits: XMLStreamLimits, group: any EventLoopGroup
+        host: String, port: Int, timeout: Duration, limits: XMLStreamLimits, group: any EventLoopGroup,
+        secure: @escaping @Sendable (any Channel) throws -> Void = { _ in }
     ) async throws -> XMLStreamChannel {
         try await ClientBootstrap(group: group)
             .connectTimeout(.init(timeout))
@@ -15,6 +17,7 @@ extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStream
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try secure(channel)
                     try channel.pipeline.syncOperations.addXMLStreamCodec(limits: limits)
                     return try XMLStreamChannel(wrappingChannelSynchronously: channel)
                 }
