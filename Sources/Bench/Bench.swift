@@ -51,19 +51,46 @@ public enum Bench {
         return try await withProsodyServer(options, in: settings.runDirectory) { prosody in
             let redis = settings.targets.contains(.switchboard) ? try await RedisServer.start(in: settings.runDirectory) : nil
             return try await withCleanup {
-                settings.progress("signing in \(options.accounts.count - scenario.agents) visitors and \(scenario.agents) agents")
-                let participants = try await BenchParticipants.connect(prosody, scenario, logger: logger)
-                return try await withCleanup {
-                    let driver = PhaseDriver(settings: settings, participants: participants, prosody: prosody, redis: redis)
-                    var phases: [PhaseResult] = []
-                    for target in settings.targets { phases.append(try await driver.run(target)) }
-                    return BenchReport(scenario: scenario, machine: machine, phases: phases)
-                } cleanup: {
-                    await participants.close()
-                }
+                let deployment = BenchDeployment.started(scenario, prosody: prosody, redis: redis)
+                return try await measure(settings, deployment, machine: machine, logger: logger)
             } cleanup: {
                 await redis?.stop()
             }
+        }
+    }
+
+    /// Runs the scenario through a deployment that is already running, starting nothing: the
+    /// router's phase only (there is no floor to compare with), XMPP visitors only.
+    public static func attach(_ settings: BenchSettings, to attached: AttachedDeployment, logger: Logger) async throws -> BenchReport {
+        if let problem = settings.scenario.problem { throw BenchError.scenario(problem) }
+        if let problem = attached.problem { throw BenchError.attach(problem) }
+        guard settings.targets == [.switchboard] else { throw BenchError.attach("an attached run measures the router alone (no baseline)") }
+        guard settings.scenario.openChats == 0 else {
+            throw BenchError.attach("open chats are written straight into Redis: an attached run changes nothing but its own chats")
+        }
+        guard !settings.scenario.visitorChannel.hasWebVisitors else { throw BenchError.attach("an attached run has XMPP visitors only") }
+        guard settings.scenario.visitors <= attached.visitors.count, settings.scenario.agents <= attached.agents.count else {
+            throw BenchError.attach(
+                "the scenario wants \(settings.scenario.visitors) visitors and \(settings.scenario.agents) agents; "
+                    + "the accounts list has \(attached.visitors.count) and \(attached.agents.count)")
+        }
+        return try await measure(settings, attached.deployment(settings.scenario), machine: .current(), logger: logger)
+    }
+
+    /// Signs everyone in and runs each target's phase.
+    private static func measure(
+        _ settings: BenchSettings, _ deployment: BenchDeployment, machine: Machine, logger: Logger
+    ) async throws -> BenchReport {
+        let scenario = settings.scenario
+        settings.progress("signing in \(deployment.visitorAccounts.count) visitors and \(deployment.agentAccounts.count) agents")
+        let participants = try await BenchParticipants.connect(deployment, scenario, logger: logger)
+        return try await withCleanup {
+            let driver = PhaseDriver(settings: settings, participants: participants, deployment: deployment)
+            var phases: [PhaseResult] = []
+            for target in settings.targets { phases.append(try await driver.run(target)) }
+            return BenchReport(scenario: scenario, machine: machine, phases: phases, attached: deployment.isAttached)
+        } cleanup: {
+            await participants.close()
         }
     }
 }

@@ -1,4 +1,3 @@
-import LocalServices
 import Logging
 import Synchronization
 import XMPP
@@ -21,10 +20,9 @@ final class BenchParticipants: Sendable {
 
     /// Signs everyone in (a few at a time: each login costs Prosody a SCRAM hash) with initial
     /// presence; web visitors connect only when they open a chat.
-    static func connect(_ prosody: ProsodyServer, _ scenario: Scenario, logger: Logger) async throws -> BenchParticipants {
-        let xmppVisitors = (0..<scenario.visitors).filter { !scenario.visitorChannel.isWeb(visitor: $0) }
-        let users = xmppVisitors.map { (BenchAccounts.visitor($0), true, $0) }
-            + (0..<scenario.agents).map { (BenchAccounts.agent($0), false, $0) }
+    static func connect(_ deployment: BenchDeployment, _ scenario: Scenario, logger: Logger) async throws -> BenchParticipants {
+        let users = deployment.visitorAccounts.sorted { $0.key < $1.key }.map { ($0.value, true, $0.key) }
+            + deployment.agentAccounts.enumerated().map { ($0.element, false, $0.offset) }
         var visitors: [Int: (BenchVisitor, XMPPClient?)] = [:], agents: [Int: BenchAgent] = [:]
         for index in 0..<scenario.visitors where scenario.visitorChannel.isWeb(visitor: index) {
             visitors[index] = (BenchVisitor(index: index, link: WebVisitorLink(index: index)), nil)
@@ -32,9 +30,9 @@ final class BenchParticipants: Sendable {
         try await withThrowingTaskGroup(of: (Bool, Int, XMPPClient).self) { group in
             var waiting = users[...]
             func startNext() {
-                guard let (user, isVisitor, index) = waiting.popFirst() else { return }
+                guard let (account, isVisitor, index) = waiting.popFirst() else { return }
                 group.addTask {
-                    let configuration = try prosody.clientConfiguration(user, password: BenchAccounts.password)
+                    let configuration = try deployment.client(account)
                     let client = try await XMPPClient.connect(configuration, logger: logger)
                     try await client.send(Presence())
                     return (isVisitor, index, client)

@@ -5,6 +5,15 @@ public struct BenchReport: Sendable, Codable, Equatable {
     public var scenario: Scenario
     public var machine: Machine
     public var phases: [PhaseResult]
+    /// Whether the run measured a deployment already running (`--attach`) instead of its own servers.
+    public var attached: Bool
+
+    public init(scenario: Scenario, machine: Machine, phases: [PhaseResult], attached: Bool = false) {
+        self.scenario = scenario
+        self.machine = machine
+        self.phases = phases
+        self.attached = attached
+    }
 
     public func phase(_ target: BenchTarget) -> PhaseResult? {
         phases.first { $0.target == target }
@@ -34,8 +43,10 @@ public struct BenchReport: Sendable, Codable, Equatable {
             "Scenario: \(s.visitors) visitors, \(s.agents) agents × \(s.capacity) chats, \(s.queues) queues, "
                 + "\(format(s.arrivalRate, decimals: 0)) new chats/s for \(format(s.durationSeconds, decimals: 0)) s, \(s.messagesPerChat) messages per chat, "
                 + "answers after \(s.replyDelayMilliseconds) ms" + (s.openChats > 0 ? ", \(s.openChats) chats open throughout" : "")
-                + (s.visitorChannel == .xmpp ? "" : ", visitors over \(s.visitorChannel == .web ? "the web widget's WebSocket" : "XMPP and WebSocket, half each")"),
-            "Machine: \(machine.cores) cores, \(machine.cpu), load average \(format(machine.loadAverage)) at the start",
+                + (s.visitorChannel == .xmpp ? "" : ", visitors over \(s.visitorChannel == .web ? "the web widget's WebSocket" : "XMPP and WebSocket, half each")")
+                + (s.openLoop ? ", open loop" : ""),
+            "Machine: \(machine.cores) cores, \(machine.cpu), load average \(format(machine.loadAverage)) at the start"
+                + (attached ? " (the load generator's machine: the deployment was already running, --attach)" : ""),
             "",
         ]
         let floors = [BenchTarget.floorComponent, .direct].filter { phase($0) != nil && phase(.switchboard) != nil }
@@ -68,10 +79,20 @@ public struct BenchReport: Sendable, Codable, Equatable {
         }
         // With web visitors Prosody carries the agents' side only: the two do not compare.
         if !s.visitorChannel.hasWebVisitors, let sb = phase(.switchboard), let router = sb.relay,
-            let prosody = sb.process(ProcessName.prosody), prosody.cpuMicrosecondsPerMessage > 0
+            let prosody = sb.process(ProcessName.prosody) ?? sb.process(ProcessName.xmppServer), prosody.cpuMicrosecondsPerMessage > 0
         {
             lines.append("")
-            lines.append("Router CPU per relayed message ÷ Prosody's: \(format(router.cpuMicrosecondsPerMessage / prosody.cpuMicrosecondsPerMessage, decimals: 2))")
+            lines.append("Router CPU per relayed message ÷ the XMPP server's: \(format(router.cpuMicrosecondsPerMessage / prosody.cpuMicrosecondsPerMessage, decimals: 2))")
+        }
+        if let memory = phase(.switchboard)?.chatMemory {
+            lines.append("")
+            lines.append(
+                "Redis bytes per chat: INFO used_memory before and after (all a chat adds, its share of the event stream, sets "
+                    + "and timers included, and whatever else ran meanwhile); MEMORY USAGE … SAMPLES 0 summed over the own keys "
+                    + "(chat hash, transcript, ids, timers…) of up to \(ChatMemoryProbe.sampleSize) chats.")
+            if !memory.closedChatsSettled {
+                lines.append("The router had not closed every traffic chat in Redis 60 s after the drain: the closed-chat figures include open ones.")
+            }
         }
         if s.visitorChannel.hasWebVisitors {
             lines.append("")
@@ -117,14 +138,23 @@ public struct BenchReport: Sendable, Codable, Equatable {
             Row(label: "errors", value: { Double($0.errors) }, decimals: 0, ratio: false),
             Row(label: "lost messages", value: { Double($0.lost) }, decimals: 0, ratio: false),
             Row(label: "CPU seconds", value: nil),
-            usage("relay", \.cpuSeconds), usage(ProcessName.prosody, \.cpuSeconds), usage(ProcessName.redis, \.cpuSeconds),
+            usage("relay", \.cpuSeconds), usage(ProcessName.prosody, \.cpuSeconds), usage(ProcessName.xmppServer, \.cpuSeconds),
+            usage(ProcessName.redis, \.cpuSeconds),
             usage(ProcessName.loadGenerator, \.cpuSeconds),
             Row(label: "CPU µs per relayed message", value: nil),
             usage("relay", \.cpuMicrosecondsPerMessage, decimals: 1), usage(ProcessName.prosody, \.cpuMicrosecondsPerMessage, decimals: 1),
-            usage(ProcessName.redis, \.cpuMicrosecondsPerMessage, decimals: 1),
+            usage(ProcessName.xmppServer, \.cpuMicrosecondsPerMessage, decimals: 1), usage(ProcessName.redis, \.cpuMicrosecondsPerMessage, decimals: 1),
             Row(label: "peak RSS (MB)", value: nil),
             usage("relay", \.peakRSSMegabytes, decimals: 1), usage(ProcessName.prosody, \.peakRSSMegabytes, decimals: 1),
-            usage(ProcessName.redis, \.peakRSSMegabytes, decimals: 1),
+            usage(ProcessName.xmppServer, \.peakRSSMegabytes, decimals: 1), usage(ProcessName.redis, \.peakRSSMegabytes, decimals: 1),
+            Row(label: "relay start until ready (s)", value: { $0.relayReadySeconds }, decimals: 1, ratio: false),
+            Row(label: "Redis bytes per chat", value: nil),
+            Row(label: "  open chats (backlog)", value: { $0.chatMemory.map { Double($0.openChats) } }, decimals: 0, ratio: false),
+            Row(label: "  per open chat, INFO used_memory", value: { $0.chatMemory?.usedBytesPerOpenChat }, decimals: 0, ratio: false),
+            Row(label: "  per open chat, its keys (MEMORY USAGE)", value: { $0.chatMemory?.keyBytesPerOpenChat }, decimals: 0, ratio: false),
+            Row(label: "  closed chats (before retention)", value: { $0.chatMemory.map { Double($0.closedChats) } }, decimals: 0, ratio: false),
+            Row(label: "  per closed chat, INFO used_memory", value: { $0.chatMemory?.usedBytesPerClosedChat }, decimals: 0, ratio: false),
+            Row(label: "  per closed chat, its keys (MEMORY USAGE)", value: { $0.chatMemory?.keyBytesPerClosedChat }, decimals: 0, ratio: false),
         ]
 
     private func format(_ value: Double, decimals: Int = 1) -> String {

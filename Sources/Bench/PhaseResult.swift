@@ -22,6 +22,10 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var errorSamples: [String]
     /// The relaying process (router or floor component), Prosody, Redis, the load generator.
     public var processes: [ProcessUsage]
+    /// What the router's chats cost Redis (switchboard, when its Redis is known).
+    public var chatMemory: ChatMemoryFigures?
+    /// From starting the relay process until it was ready, in seconds (nil: the bench started none).
+    public var relayReadySeconds: Double?
 
     /// The usage of the process called `name`, if it was watched.
     public func process(_ name: String) -> ProcessUsage? {
@@ -42,6 +46,8 @@ public enum ProcessName {
     public static let router = "router"
     public static let floor = "floor component"
     public static let prosody = "prosody"
+    /// The XMPP server of an attached deployment (Prosody or ejabberd).
+    public static let xmppServer = "xmpp server"
     public static let redis = "redis"
     public static let loadGenerator = "load generator"
 }

@@ -5,8 +5,8 @@ import XMPP
 final class PhaseRun: Sendable {
     let target: BenchTarget
     let scenario: Scenario
-    let serviceDomain: String
-    let userDomain: String
+    let deployment: BenchDeployment
+    var serviceDomain: String { deployment.serviceDomain }
     /// The port of the router's web service, for web visitors (switchboard only).
     let webPort: Int?
     let measurements = PhaseMeasurements()
@@ -14,12 +14,11 @@ final class PhaseRun: Sendable {
     let agentsReady = Atomic<Int>(0)
     private let idleVisitors: Mutex<[Int]>
 
-    init(target: BenchTarget, scenario: Scenario, serviceDomain: String, userDomain: String, webPort: Int? = nil) {
+    init(target: BenchTarget, scenario: Scenario, deployment: BenchDeployment, webPort: Int? = nil) {
         self.webPort = webPort
         self.target = target
         self.scenario = scenario
-        self.serviceDomain = serviceDomain
-        self.userDomain = userDomain
+        self.deployment = deployment
         idleVisitors = Mutex(Array((0..<scenario.visitors).reversed()))
     }
 
@@ -36,9 +35,9 @@ final class PhaseRun: Sendable {
     func address(visitor: Int, chat number: Int) throws -> JID {
         switch target {
         case .switchboard, .floorComponent:
-            try JID(local: "q\(scenario.queue(ofChat: number))", domain: serviceDomain)
+            try JID(local: deployment.queue(ofChat: number), domain: serviceDomain)
         case .direct:
-            try JID(local: BenchAccounts.agent(visitor % scenario.agents), domain: userDomain)
+            deployment.agentAccounts[visitor % deployment.agentAccounts.count].jid
         }
     }
 

@@ -7,6 +7,7 @@ import Routing
 /// what a soak with a short `retention` shows staying flat.
 struct RedisMemoryWatch {
     let redisURL: String
+    let prefix: String
     let every: Duration
     let report: @Sendable (String) -> Void
 
@@ -15,7 +16,7 @@ struct RedisMemoryWatch {
         logger.logLevel = .warning
         guard let url = try? RedisURL(redisURL) else { return }
         let redis = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
-        let keys = RoutingKeys(prefix: BenchWorkflow.prefix)
+        let keys = RoutingKeys(prefix: prefix)
         let start = ContinuousClock.now
         while !Task.isCancelled {
             do {

@@ -9,21 +9,25 @@ struct RelayProcess: Sendable {
     let log: String
     /// The port of the router's web service, when the scenario has web visitors.
     var webPort: Int?
+    /// From the start of the process until its log said it was ready, in seconds.
+    var readySeconds: Double = 0
 
-    /// Starts the router on `prosody` and `redisURL` and waits until it has joined Prosody (and,
+    /// Starts the router on `server` (Prosody or ejabberd) and `redisURL` and waits until it has joined (and,
     /// for web visitors, until its web service listens, on a free port: `--http-port 0`).
     static func router(
-        executable: String, scenario: Scenario, prosody: ProsodyServer, redisURL: String, logLevel: String,
+        executable: String, scenario: Scenario, server: any XMPPServer, redisURL: String, logLevel: String,
         in runDirectory: RunDirectory
     ) async throws -> RelayProcess {
         let directory = try runDirectory.newFolder("bench-router")
         let workflow = "\(directory)/workflow.yml"
-        try BenchWorkflow.yaml(scenario, prosody: prosody, redisURL: redisURL).write(toFile: workflow, atomically: true, encoding: .utf8)
+        try BenchWorkflow.yaml(scenario, server: server, redisURL: redisURL).write(toFile: workflow, atomically: true, encoding: .utf8)
         let web = scenario.visitorChannel.hasWebVisitors
+        // A joining router first looks through every open chat (announce leftovers, forward owed
+        // lines): with the memory scenario's backlog that takes a while, so the wait grows with it.
         var relay = try await start(
             executable, ["router", "--workflow", workflow, "--log-level", logLevel] + (web ? ["--http-port", "0"] : []),
-            secret: prosody.componentSecret, log: "\(directory)/router.log", ready: web ? ["router ready", webListening] : ["router ready"],
-            runDirectory: runDirectory)
+            secret: server.componentSecret, log: "\(directory)/router.log", ready: web ? ["router ready", webListening] : ["router ready"],
+            runDirectory: runDirectory, timeout: .seconds(30) + .milliseconds(5 * scenario.openChats))
         if web {
             // The log is the run's own (a new directory): its whole text is this start's.
             let text = (try? String(contentsOfFile: relay.log, encoding: .utf8)) ?? ""
@@ -56,18 +60,22 @@ struct RelayProcess: Sendable {
 
     /// Starts `executable` and waits until its log holds every line of `ready`.
     private static func start(
-        _ executable: String, _ arguments: [String], secret: String, log: String, ready: [String], runDirectory: RunDirectory
+        _ executable: String, _ arguments: [String], secret: String, log: String, ready: [String], runDirectory: RunDirectory,
+        timeout: Duration = .seconds(30)
     ) async throws -> RelayProcess {
+        let started = ContinuousClock.now
         // The secret goes through the environment: a command line is visible to every user.
         let process = try ChildProcess(
             executable, arguments, environment: ["SB_COMPONENT_SECRET": secret], logFile: log, runDirectory: runDirectory)
         do {
-            try await ServerLog(log).waitUntilReady(process, timeout: .seconds(30)) { text in ready.allSatisfy { text.contains($0) } }
+            try await ServerLog(log).waitUntilReady(process, timeout: timeout) { text in ready.allSatisfy { text.contains($0) } }
         } catch {
             await process.stop()
             throw error
         }
-        return RelayProcess(process: process, log: log)
+        let elapsed = (ContinuousClock.now - started).components
+        return RelayProcess(
+            process: process, log: log, readySeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
     }
 
     func stop() async {
@@ -81,9 +89,9 @@ enum BenchWorkflow {
     /// The router's key prefix in Redis.
     static let prefix = "sb"
 
-    static func yaml(_ scenario: Scenario, prosody: ProsodyServer, redisURL: String) -> String {
+    static func yaml(_ scenario: Scenario, server: any XMPPServer, redisURL: String) -> String {
         var lines = [
-            "xmpp: { host: 127.0.0.1, port: \(prosody.componentPort), domain: \(prosody.serviceDomain), secret: \"${SB_COMPONENT_SECRET}\" }",
+            "xmpp: { host: 127.0.0.1, port: \(server.componentPort), domain: \(server.serviceDomain), secret: \"${SB_COMPONENT_SECRET}\" }",
             "redis: { url: \"\(redisURL)\", prefix: \(prefix) }",
             "limits:",
             "  flood: { messages: 1000000, per: 1s }",
@@ -107,13 +115,13 @@ enum BenchWorkflow {
         for agent in 0..<scenario.agents {
             let skills = scenario.skills(ofAgent: agent).map { "s\($0): 5" }.joined(separator: ", ")
             lines += [
-                "  - jid: \(BenchAccounts.agent(agent))@\(prosody.domain)", "    name: Agent \(agent)",
+                "  - jid: \(BenchAccounts.agent(agent))@\(server.domain)", "    name: Agent \(agent)",
                 "    skills: { \(skills) }", "    max_chats: \(scenario.capacity)",
             ]
         }
         if scenario.openChats > 0 {
             // The workflow wants an agent for every skill: one who never comes online.
-            lines += ["  - jid: \(OpenChats.queue)@\(prosody.domain)", "    name: Nobody", "    skills: { \(OpenChats.queue): 1 }"]
+            lines += ["  - jid: \(OpenChats.queue)@\(server.domain)", "    name: Nobody", "    skills: { \(OpenChats.queue): 1 }"]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -19,39 +19,46 @@ struct BenchCommand: AsyncParsableCommand {
             Needs prosody, prosodyctl, redis-server and openssl on PATH, nothing else: it runs from any \
             directory, with no source tree (the Prosody config is built in). Its servers keep their files in \
             --run-directory, by default a temporary folder removed after a clean run. Measure a release build: \
-            swift build -c release --product switchboard && .build/release/switchboard bench
+            swift build -c release --product switchboard && .build/release/switchboard bench. \
+            --preset scale and --preset memory start from the open-loop and many-open-chats scenarios \
+            (docs/PERFORMANCE.md). With --attach it starts nothing and measures a deployment that already \
+            runs: the router's phase only, with the accounts, queues, Redis and PIDs given.
             """
     )
 
-    @Option(help: "Visitor accounts (each has one chat open at a time).")
-    var visitors = 200
-    @Option(help: "Agent accounts.")
-    var agents = 20
-    @Option(help: "Chats an agent holds at once.")
-    var capacity = 10
-    @Option(help: "Queues; each agent has the skills of two.")
-    var queues = 2
-    @Option(help: "New chats per second.")
-    var rate: Double = 50
-    @Option(help: "Visitor messages per chat, each answered.")
-    var messages = 5
-    @Option(help: "Milliseconds an agent takes to answer.")
-    var replyDelay = 0
-    @Option(help: "Seconds during which new chats arrive, per target.")
-    var duration: Double = 15
-    @Option(help: "Seconds to wait for open chats to finish after the arrivals stop.")
-    var drain: Double = 20
-    @Option(help: "Chats opened before the router starts that stay open (a backlog no agent serves).")
-    var openChats = 0
+    @Option(help: "Start from a named scenario: default, scale (500 agents, 2,000 one-message chats/s, open loop) or memory (100,000 chats open, then the default traffic); the options below change it.")
+    var preset: BenchPreset = .default
+    @Option(help: "Visitor accounts (each has one chat open at a time). Default 200; with --open-loop, enough for the rate (rate × 2 s + 1, at most rate × duration + 1).")
+    var visitors: Int?
+    @Option(help: "Agent accounts (default 20).")
+    var agents: Int?
+    @Option(help: "Chats an agent holds at once (default 10).")
+    var capacity: Int?
+    @Option(help: "Queues; each agent has the skills of two (default 2).")
+    var queues: Int?
+    @Option(help: "New chats per second (default 50).")
+    var rate: Double?
+    @Option(help: "Visitor messages per chat, each answered (default 5).")
+    var messages: Int?
+    @Option(help: "Milliseconds an agent takes to answer (default 0).")
+    var replyDelay: Int?
+    @Option(help: "Seconds during which new chats arrive, per target (default 15).")
+    var duration: Double?
+    @Option(help: "Seconds to wait for open chats to finish after the arrivals stop (default 20).")
+    var drain: Double?
+    @Option(help: "Chats opened before the router starts that stay open (a backlog no agent serves); their Redis bytes per chat are reported.")
+    var openChats: Int?
+    @Flag(help: "Open loop: arrivals never wait for a free visitor; an arrival that finds every visitor in a chat is an error, not skipped.")
+    var openLoop = false
     @Option(help: "How visitors come: xmpp (c2s clients), web (the widget's WebSocket, through the router's web service), or mixed (half each). Web visitors run through Switchboard only: the floor is XMPP.")
     var visitorsVia: VisitorChannel = .xmpp
-    @Flag(inversion: .prefixedNo, help: "Also run the traffic through the floor component and directly client to client (XMPP visitors only).")
-    var baseline = true
+    @Flag(inversion: .prefixedNo, help: "Also run the traffic through the floor component and directly client to client (XMPP visitors only; default on, off for the memory preset).")
+    var baseline: Bool?
     @Flag(help: "Print the report as JSON on standard output (the progress still goes to standard error).")
     var json = false
     @Option(help: "The router's workflow retention for closed chats (as in a workflow: 1m, 0, 30d); a soak sets it short.")
     var retention: String?
-    @Option(help: "Print Redis's memory (INFO memory, keys, stream length) every this many seconds while the router runs.")
+    @Option(help: "Print Redis's memory (INFO memory, keys, stream length) every this many seconds (1 to 3600) while the router runs.")
     var memoryEvery: Int?
     @Option(help: "The router's log level.")
     var routerLogLevel: Logger.Level = .info
@@ -61,15 +68,40 @@ struct BenchCommand: AsyncParsableCommand {
         valueName: "folder"))
     var runDirectory: String?
 
+    @OptionGroup(title: "Measuring a running deployment (--attach)")
+    var attach: BenchAttachOptions
+
     func validate() throws {
         if let problem = scenario.problem { throw ValidationError(problem) }
+        if let memoryEvery, !(1...3600).contains(memoryEvery) { throw ValidationError("--memory-every is 1 to 3600 seconds") }
+        try attach.validate()
+        if attach.attach {
+            if baseline == true { throw ValidationError("--attach measures the router alone: no --baseline") }
+            if runDirectory != nil || retention != nil { throw ValidationError("--attach starts nothing: no --run-directory or --retention") }
+            if visitorsVia != .xmpp { throw ValidationError("--attach has XMPP visitors only") }
+        }
     }
 
+    /// The preset, changed by the options given.
     private var scenario: Scenario {
-        Scenario(
-            visitors: visitors, agents: agents, capacity: capacity, queues: queues, arrivalRate: rate,
-            messagesPerChat: messages, replyDelayMilliseconds: replyDelay, durationSeconds: duration, drainSeconds: drain,
-            openChats: openChats, visitorChannel: visitorsVia, retention: retention)
+        var scenario = preset.scenario
+        if let visitors { scenario.visitors = visitors }
+        if let agents { scenario.agents = agents }
+        if let capacity { scenario.capacity = capacity }
+        if let queues { scenario.queues = queues }
+        if let rate { scenario.arrivalRate = rate }
+        if let messages { scenario.messagesPerChat = messages }
+        if let replyDelay { scenario.replyDelayMilliseconds = replyDelay }
+        if let duration { scenario.durationSeconds = duration }
+        if let drain { scenario.drainSeconds = drain }
+        if let openChats { scenario.openChats = openChats }
+        if openLoop { scenario.openLoop = true }
+        if scenario.openLoop, visitors == nil {
+            scenario.visitors = min(Scenario.limits.visitors, Scenario.openLoopVisitors(rate: scenario.arrivalRate, duration: scenario.durationSeconds))
+        }
+        scenario.visitorChannel = visitorsVia
+        scenario.retention = retention
+        return scenario
     }
 
     func run() async throws {
@@ -77,24 +109,37 @@ struct BenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "switchboard.bench")
         logger.logLevel = .warning
         let progress = ProgressLine()
-        let (directory, isTemporary) = try runFolder()
+        var scenario = scenario
+        let attached = attach.attach ? try attach.deployment() : nil
+        if let attached {
+            // Unless given, the accounts decide how many take part.
+            if visitors == nil { scenario.visitors = min(scenario.openLoop ? scenario.visitors : attached.visitors.count, attached.visitors.count) }
+            if agents == nil { scenario.agents = attached.agents.count }
+            if queues == nil { scenario.queues = min(attached.queues.count, scenario.agents) }
+        }
+        let (directory, isTemporary) = attached == nil ? try runFolder() : (RunDirectory(NSTemporaryDirectory()), false)
+        let runsBaseline = attached == nil && (baseline ?? (preset != .memory)) && visitorsVia == .xmpp
         let settings = BenchSettings(
-            scenario: scenario, targets: baseline && visitorsVia == .xmpp ? BenchTarget.allCases : [.switchboard],
+            scenario: scenario, targets: runsBaseline ? BenchTarget.allCases : [.switchboard],
             switchboardExecutable: try Self.executable(), runDirectory: directory, routerLogLevel: routerLogLevel.rawValue,
-            progress: { progress.show($0) }, memoryEvery: memoryEvery.map { .seconds(max($0, 1)) },
+            progress: { progress.show($0) }, memoryEvery: memoryEvery.map { .seconds($0) },
             memoryReport: { line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n").utf8)) })
         let report: BenchReport
         do {
-            report = try await Bench.run(settings, logger: logger)
+            if let attached {
+                report = try await Bench.attach(settings, to: attached, logger: logger)
+            } else {
+                report = try await Bench.run(settings, logger: logger)
+            }
         } catch {
             progress.finish()
-            Self.tellWhereLogsAre(directory)
+            if attached == nil { Self.tellWhereLogsAre(directory) }
             throw error
         }
         progress.finish()
         print(json ? try report.json() : report.table)
         guard report.isClean else {
-            Self.tellWhereLogsAre(directory)
+            if attached == nil { Self.tellWhereLogsAre(directory) }
             throw ExitCode(1)
         }
         if isTemporary { try? FileManager.default.removeItem(atPath: directory.path) }
@@ -119,6 +164,21 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 extension VisitorChannel: ExpressibleByArgument {}
+
+/// The named scenarios `--preset` starts from.
+enum BenchPreset: String, ExpressibleByArgument, CaseIterable {
+    case `default`
+    case scale
+    case memory
+
+    var scenario: Scenario {
+        switch self {
+        case .default: Scenario()
+        case .scale: .scale
+        case .memory: .memory
+        }
+    }
+}
 
 /// One line on standard error, rewritten in place on a terminal, printed line by line otherwise.
 final class ProgressLine: Sendable {

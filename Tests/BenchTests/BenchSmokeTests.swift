@@ -43,6 +43,36 @@ import Testing
         #expect(!report.table.contains("sb / floor"))
     }
 
+    /// The scale scenario's shape, small: open loop (a pool sized for the rate, none skipped), chats
+    /// of one message and a close, many agents of small capacity.
+    @Test func openLoopOneMessageChatsLoseNothingAndSkipNone() async throws {
+        let scenario = Scenario(
+            visitors: Scenario.openLoopVisitors(rate: 20, duration: 2), agents: 20, capacity: 2, queues: 2, arrivalRate: 20,
+            messagesPerChat: 1, durationSeconds: 2, drainSeconds: 30, openLoop: true)
+        #expect(scenario.visitors == 41)
+        let report = try await Self.run(scenario, through: [.switchboard])
+        let phase = try #require(report.phase(.switchboard))
+        #expect(phase.arrivalsSkipped == 0)
+        #expect(phase.chatsStarted == 40, "every arrival of 20/s for 2 s got a visitor")
+        #expect(report.table.contains("open loop"))
+    }
+
+    /// The memory scenario's shape, small: chats open before the router starts, then traffic whose
+    /// chats stay closed in Redis; both are counted and measured (the sizes only, never judged).
+    @Test func openChatsAndClosedChatsAreMeasuredInRedis() async throws {
+        var scenario = Self.scenario
+        scenario.openChats = 300
+        let report = try await Self.run(scenario, through: [.switchboard])
+        let phase = try #require(report.phase(.switchboard))
+        let memory = try #require(phase.chatMemory)
+        #expect(memory.openChats == 300)
+        #expect(memory.usedBytesPerOpenChat != nil && (memory.keyBytesPerOpenChat ?? 0) > 0)
+        #expect(memory.closedChats == phase.chatsStarted)
+        #expect(memory.closedChatsSettled)
+        #expect(memory.usedBytesPerClosedChat != nil && (memory.keyBytesPerClosedChat ?? 0) > 0)
+        #expect(report.table.contains("per closed chat, its keys (MEMORY USAGE)"))
+    }
+
     @Test func webVisitorsHaveNoFloor() async throws {
         var scenario = Self.scenario
         scenario.visitorChannel = .web

@@ -15,6 +15,25 @@ import Testing
         #expect(Scenario(messagesPerChat: 11).problem == nil)
     }
 
+    @Test func numbersFromOutsideAreBounded() {
+        #expect(Scenario(visitors: 100_001).problem != nil)
+        #expect(Scenario(agents: 10_001).problem != nil)
+        #expect(Scenario(arrivalRate: .infinity).problem != nil)
+        #expect(Scenario(arrivalRate: .nan).problem != nil)
+        #expect(Scenario(durationSeconds: 86_401).problem != nil)
+        #expect(Scenario(openChats: 1_000_001).problem != nil)
+        #expect(Scenario(replyDelayMilliseconds: 60_001).problem != nil)
+        #expect(Scenario.scale.problem == nil && Scenario.memory.problem == nil)
+    }
+
+    /// Open loop: enough visitors for every chat open at once, never more than the run's arrivals.
+    @Test func theOpenLoopPoolCoversTheRate() {
+        #expect(Scenario.openLoopVisitors(rate: 2000, duration: 10) == 4001)
+        #expect(Scenario.openLoopVisitors(rate: 10, duration: 1) == 11)
+        #expect(Scenario.scale.visitors == 4001 && Scenario.scale.agents == 500 && Scenario.scale.messagesPerChat == 1)
+        #expect(Scenario.memory.openChats == 100_000)
+    }
+
     @Test func mixedVisitorsAreHalfOnTheWeb() {
         #expect((0..<4).map(VisitorChannel.mixed.isWeb(visitor:)) == [false, true, false, true])
         #expect(!VisitorChannel.xmpp.isWeb(visitor: 1) && VisitorChannel.web.isWeb(visitor: 0))
