@@ -70,24 +70,39 @@ import XMPP
                 })
                 #expect(try await Self.commands(alice, at: chatAddress) == ["accept", "decline", "close", "transfer", "note", "canned", "who"])
 
-                // A command that needs input answers with a form first.
+                // A command that needs input answers with a form first. The transfer form lists only
+                // other agents who can take the chat now (issue 17: it listed every agent, Alice
+                // herself included, and Carol while the router did not see her).
+                try await RouterLiveTests.available(carol, domain: prosody.serviceDomain)
                 let asked = try await Self.execute(alice, "transfer", at: chatAddress)
                 #expect(asked[attribute: "status"] == "executing")
                 let field = try #require(asked.child("x", namespace: Namespace.dataForms)?.elements.first { $0.name == "field" })
                 #expect(field[attribute: "var"] == "target" && field[attribute: "type"] == "list-single")
                 let options = field.elements.filter { $0.name == "option" }.compactMap { $0.child("value")?.text }
-                #expect(options.contains("billing") && options.contains("alice@localhost"))
+                #expect(options.contains("billing") && options.contains("carol@localhost") && !options.contains("alice@localhost"), "\(options)")
 
+                // The result says which chat it acted on, and the note shows in the agent's chat
+                // (issue 17: a form's window outlives the chat's, and a stock client showed nothing).
                 let noted = try await Self.execute(alice, "note", at: chatAddress, fields: ["text": "VIP"], session: asked[attribute: "sessionid"])
-                #expect(noted[attribute: "status"] == "completed" && noted.child("note")?.text == "Noted.")
+                let chatName = try #require(chatAddress.local)
+                #expect(noted[attribute: "status"] == "completed" && noted.child("note")?.text == "Noted. (\(chatName), visitor1)")
                 let chat = String(chatAddress.local!.dropFirst(5))
                 #expect(try await store.transcript(chat).contains { $0.kind == .note && $0.text == "VIP" })
+                let echoed = try await alice.message("the note in the chat", startingWith: "[router] Noted: ")
+                #expect(echoed.body == "[router] Noted: VIP" && echoed.from == chatAddress)
+
+                // A refusal in words is an error note, not a plain "completed" that reads as success.
+                let accepted = try await Self.execute(alice, "accept", at: chatAddress)
+                #expect(accepted[attribute: "status"] == "completed")
+                #expect(accepted.child("note")?[attribute: "type"] == "error")
+                #expect(accepted.child("note")?.text == "This chat cannot be accepted: it is active. (\(chatName), visitor1)")
+                #expect(status.child("note")?[attribute: "type"] == "info")
 
                 // Not an agent: refused.
                 await #expect(throws: StanzaError.self) { _ = try await Self.execute(visitor, "close", at: chatAddress) }
 
                 let closed = try await Self.execute(alice, "close", at: chatAddress)
-                #expect(closed.child("note")?.text == "Closed.")
+                #expect(closed.child("note")?.text == "Closed. (\(chatName), visitor1)")
                 #expect(try await store.chat(chat)?["state"] == "closed")
             } cleanup: {
                 for client in [alice, carol, visitor] { await client.close() }

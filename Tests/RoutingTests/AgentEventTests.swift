@@ -35,7 +35,8 @@ import XMPP
                 #expect(Self.event(line) == nil)
 
                 let noted = try await AdHocCommandTests.execute(alice, "note", at: chatAddress, fields: ["text": "VIP"])
-                #expect(noted.child("note")?.text == "Noted." && AgentEvent(in: noted) == AgentEvent(.noted, chat: chat))
+                // The result names the chat it acted on (issue 17).
+                #expect(noted.child("note")?.text == "Noted. (chat-\(chat), visitor1)" && AgentEvent(in: noted) == AgentEvent(.noted, chat: chat))
 
                 try await carol.send(Message(to: service, body: "/whisper \(chat) be kind"))
                 let whisper = try await SupervisorTests.text(alice, "the whisper", "[whisper from Carol]")
@@ -44,12 +45,12 @@ import XMPP
                 var gone = Message(to: sales)
                 gone.chatState = .gone
                 try await visitor.send(gone)
-                let windowClosed = try await SupervisorTests.text(alice, "the window notice", "The visitor seems to have closed")
+                let windowClosed = try await SupervisorTests.text(alice, "the window notice", "[router] The visitor seems to have closed")
                 #expect(windowClosed.chatState == .gone && Self.event(windowClosed) == AgentEvent(.windowClosed, chat: chat))
                 #expect(Self.event(windowClosed)?.kind.endsChat == false)
 
                 try await visitor.send(Message(to: sales, body: "/end"))
-                let ended = try await SupervisorTests.text(alice, "the end notice", "The visitor ended the chat.")
+                let ended = try await SupervisorTests.text(alice, "the end notice", "[router] The visitor ended the chat.")
                 #expect(Self.event(ended) == AgentEvent(.closed, chat: chat))
                 #expect(try await store.chat(chat)?["state"] == "closed")
             } cleanup: {

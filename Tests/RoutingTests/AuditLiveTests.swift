@@ -41,13 +41,13 @@ import XMPP
             let chatAddress = try #require(try await alice.offer("the offer to Alice").from)
             let chat = try #require(chatAddress.chatID)
             try await alice.send(Message(to: chatAddress, body: "/decline"))
-            _ = try await alice.message("the decline", startingWith: "Declined")
+            _ = try await alice.message("the decline", startingWith: "[router] Declined")
             // Nobody else is free: the chat is offered to her again, and she takes it.
             _ = try await alice.offer("the offer again")
             try await alice.send(Message(to: chatAddress, body: "/accept"))
-            _ = try await alice.message("the acceptance", startingWith: "Accepted")
+            _ = try await alice.message("the acceptance", startingWith: "[router] Accepted")
             try await alice.send(Message(to: chatAddress, body: "/note checked the depot"))
-            _ = try await alice.message("the note", startingWith: "Noted")
+            _ = try await alice.message("the note", startingWith: "[router] Noted")
             try await alice.send(Message(to: chatAddress, body: "/canned thanks"))
             _ = try await visitor.message("the canned reply", startingWith: "Thank you!")
             try await alice.send(Message(to: chatAddress, body: "an ordinary line"))
@@ -62,12 +62,12 @@ import XMPP
 
             let bob = try await live.agent("bob")
             try await alice.send(Message(to: chatAddress, body: "/transfer bob@localhost"))
-            _ = try await alice.message("the transfer", startingWith: "Transferred")
+            _ = try await alice.message("the transfer", startingWith: "[router] Transferred")
             _ = try await bob.offer("the offer to Bob")
             try await bob.send(Message(to: chatAddress, body: "/accept"))
-            _ = try await bob.message("Bob's acceptance", startingWith: "Accepted")
+            _ = try await bob.message("Bob's acceptance", startingWith: "[router] Accepted")
             try await bob.send(Message(to: chatAddress, body: "/close"))
-            _ = try await bob.message("the close", startingWith: "Closed")
+            _ = try await bob.message("the close", startingWith: "[router] Closed")
 
             let all = try await Self.entries(live)
             #expect(all.filter { $0.action != "presence" } == [

@@ -50,7 +50,7 @@ import XMPP
 
             // Alice accepts: she heard nothing of it. Active now, the visitor still cannot write there.
             try await alice.send(Message(to: chatAddress, body: "/accept"))
-            let seen = try await alice.messages(until: "the acceptance") { $0.body!.hasPrefix("Accepted") }
+            let seen = try await alice.messages(until: "the acceptance") { $0.body!.hasPrefix("[router] Accepted") }
             #expect(seen.count == 1, "nothing else reached Alice: \(seen.map(\.body))")
             try await visitor.send(Message(to: chatAddress, body: "Hello from the side door"))
             #expect(try await visitor.error("the refusal").condition == .forbidden)

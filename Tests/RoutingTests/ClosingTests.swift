@@ -53,7 +53,7 @@ import XMPP
             try await leaves.send(Message(to: sales, body: "!end"))
             let goodbye2 = try await leaves.message("the goodbye", startingWith: "Thank you")
             #expect(goodbye2.body == "Thank you for contacting Sales, visitor2 :-}")
-            let told = try await alice.message("the visitor's leaving", startingWith: "The visitor ended")
+            let told = try await alice.message("the visitor's leaving", startingWith: "[router] The visitor ended")
             #expect(told.from == endedAddress)
 
             // Answered, then closed by the agent, with a canned goodbye first.
@@ -64,7 +64,7 @@ import XMPP
             let canned = try await closedFor.message("the canned goodbye", startingWith: "Goodbye")
             #expect(canned.body == "Goodbye visitor3, Alice from Sales signs off.")
             try await alice.send(Message(to: closedAddress, body: "/close"))
-            #expect(try await alice.message("the confirmation", startingWith: "Closed").from == closedAddress)
+            #expect(try await alice.message("the confirmation", startingWith: "[router] Closed").from == closedAddress)
             let goodbye3 = try await closedFor.message("the goodbye", startingWith: "Thank you")
             #expect(goodbye3.body == "Thank you for contacting Sales, visitor3 :-}")
 
@@ -75,7 +75,7 @@ import XMPP
             try await impatient.send(Message(to: quotes, body: "/end"))
             let quotesGoodbye = try await impatient.message("the goodbye", startingWith: "This chat")
             #expect(quotesGoodbye.body == "This chat has ended. Thank you for contacting us!" && quotesGoodbye.from == quotes)
-            #expect(try await alice.message("the visitor's leaving", startingWith: "The visitor ended").from == offeredAddress)
+            #expect(try await alice.message("the visitor's leaving", startingWith: "[router] The visitor ended").from == offeredAddress)
 
             // Answered, then the visitor's window closed (`gone`) and they never came back.
             let wentAway = try await live.connect("visitor5")
@@ -84,8 +84,8 @@ import XMPP
             var gone = Message(to: sales, body: nil)
             gone.chatState = .gone
             try await wentAway.send(gone)
-            _ = try await alice.message("the visitor's window closing", startingWith: "The visitor seems")
-            #expect(try await alice.message("the chat's end", startingWith: "The visitor left").from == goneAddress)
+            _ = try await alice.message("the visitor's window closing", startingWith: "[router] The visitor seems")
+            #expect(try await alice.message("the chat's end", startingWith: "[router] The visitor left").from == goneAddress)
             let goodbye5 = try await wentAway.message("the goodbye", startingWith: "Thank you")
             #expect(goodbye5.body == "Thank you for contacting Sales, visitor5 :-}")
 

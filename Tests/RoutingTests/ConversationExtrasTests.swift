@@ -141,7 +141,7 @@ import XMPP
 
             // The id map follows the chat's retention once it closes.
             try await alice.send(Message(to: chat, body: "/close"))
-            _ = try await alice.message("the close", startingWith: "Closed")
+            _ = try await alice.message("the close", startingWith: "[router] Closed")
             let ttl = try await live.redis.send("PTTL", live.store.keys.relayIDs(id)).int ?? -2
             #expect(ttl > 0, "the id map expires with the chat: PTTL \(ttl)")
             let transcriptTTL = try await live.redis.send("PTTL", live.store.keys.transcript(id)).int ?? -2
@@ -169,7 +169,7 @@ import XMPP
                 #expect(told.body == MessageRelay.encryptedToVisitor, "\(told.body ?? "")")
                 #expect(told.element.elements.allSatisfy { $0.namespace != Namespace.omemoLegacy && $0.namespace != Namespace.omemo })
                 let note = try await Self.line(alice, from: chat, "the note to Alice")
-                #expect(note.body == MessageRelay.encryptedNote)
+                #expect(note.body == "[router] " + MessageRelay.encryptedNote)
             }
             try await visitor.send(Message(to: sales, id: "plain", body: "Plain again"))
             let seen = try await alice.messages(until: "the plain line") { $0.body == "Plain again" }
@@ -181,7 +181,7 @@ import XMPP
             var fromAlice = Message(to: chat, id: "ae", body: "Encrypted fallback from Alice")
             fromAlice.element.append(XMLElement("encrypted", namespace: Namespace.omemoLegacy))
             try await alice.send(fromAlice)
-            #expect(try await Self.line(alice, from: chat, "the refusal").body == MessageRelay.encryptedFromAgent)
+            #expect(try await Self.line(alice, from: chat, "the refusal").body == "[router] " + MessageRelay.encryptedFromAgent)
 
             for address in [sales, try JID(domain: live.domain), chat] {
                 var query = IQ(type: .get, id: visitor.nextID(), to: address, payload: XMLElement("query", namespace: Namespace.discoInfo))
@@ -200,7 +200,7 @@ import XMPP
             let (visitor, alice, chat) = try await Self.chatting(live)
             let sales = try live.address("sales")
             try await alice.send(Message(to: chat, body: "/note a secret remark"))
-            _ = try await alice.message("the note kept", startingWith: "Noted")
+            _ = try await alice.message("the note kept", startingWith: "[router] Noted")
             try await alice.send(Message(to: chat, id: "a1", body: "Hi, how can I help?"))
             _ = try await Self.line(visitor, from: sales, "Alice's line")
             try await visitor.send(Self.file(to: sales, id: "f1", "https://upload.example.net/x/photo.jpg"))

@@ -35,13 +35,13 @@ import XMPP
             let bob = try await live.agent("bob")
 
             try await alice.send(Message(to: chatAddress, body: "/decline"))
-            #expect(try await alice.message("the confirmation", startingWith: "Declined").from == chatAddress)
+            #expect(try await alice.message("the confirmation", startingWith: "[router] Declined").from == chatAddress)
             let second = try await bob.offer("the offer to Bob")
             #expect(second.from == chatAddress, "the same chat")
             #expect(second.body?.contains("My printer is on fire") == true && second.body?.contains("/accept") == true)
 
             try await bob.send(Message(to: chatAddress, body: "/accept"))
-            _ = try await bob.message("the acceptance", startingWith: "Accepted")
+            _ = try await bob.message("the acceptance", startingWith: "[router] Accepted")
             #expect(try await visitor.message("the assignment", startingWith: "You are now").body == "You are now chatting with Bob.")
             try await alice.send(Message(to: chatAddress, body: "/accept"))
             #expect(try await alice.error("the refusal").condition == .forbidden, "a declined offer is gone")
@@ -90,7 +90,7 @@ import XMPP
 
             // To a queue: Bob, the support agent online, gets it with what was said.
             try await alice.send(Message(to: chatAddress, body: "/transfer support"))
-            #expect(try await alice.message("the confirmation", startingWith: "Transferred").body == "Transferred to support.")
+            #expect(try await alice.message("the confirmation", startingWith: "[router] Transferred").body == "[router] Transferred to support.")
             let toBob = try await bob.offer("the chat in support")
             #expect(toBob.from == chatAddress && toBob.body?.contains("in support") == true)
             for line in ["My laptop will not boot", "That sounds technical; support will help."] {
@@ -111,7 +111,7 @@ import XMPP
             // To an agent: Carol gets it, with everything from the start.
             let carol = try await live.agent("carol")
             try await bob.send(Message(to: chatAddress, body: "/transfer carol@localhost"))
-            #expect(try await bob.message("the confirmation", startingWith: "Transferred").body == "Transferred to carol@localhost.")
+            #expect(try await bob.message("the confirmation", startingWith: "[router] Transferred").body == "[router] Transferred to carol@localhost.")
             let toCarol = try await carol.offer("the chat from Bob")
             #expect(toCarol.from == chatAddress)
             let transcript = [

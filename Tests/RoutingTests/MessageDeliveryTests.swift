@@ -40,7 +40,7 @@ import XMPP
             try await alice.send(Message(to: chatAddress, body: "/accept"))
             try await visitor.send(Message(to: quotes, id: "q3", body: "Delivered to Paris"))
             let seen = try await alice.messages(until: "the visitor's lines") { $0.body == "Delivered to Paris" }
-            let lines = seen.compactMap(\.body).filter { !$0.hasPrefix("Accepted") }
+            let lines = seen.compactMap(\.body).filter { !$0.hasPrefix("[router] Accepted") }
             #expect(lines == ["For 40 chairs", "Delivered to Paris"], "each line once, in order: \(lines)")
         }
     }
@@ -54,7 +54,7 @@ import XMPP
             try await Self.deliver(visitor, to: quotes, id: "t1", "A quote, please")
             let chatAddress = try #require(try await alice.offer("the offer").from)
             try await alice.send(Message(to: chatAddress, body: "/accept"))
-            _ = try await alice.message("the acceptance", startingWith: "Accepted")
+            _ = try await alice.message("the acceptance", startingWith: "[router] Accepted")
             let bob = try await live.agent("bob")
             try await alice.send(Message(to: chatAddress, body: "/transfer bob@localhost"))
             _ = try await bob.offer("the transferred chat")
@@ -62,7 +62,7 @@ import XMPP
             try await bob.send(Message(to: chatAddress, body: "/accept"))
             try await visitor.send(Message(to: quotes, id: "t3", body: "Still here"))
             let seen = try await bob.messages(until: "the visitor's lines") { $0.body == "Still here" }
-            let lines = seen.compactMap(\.body).filter { !$0.hasPrefix("Accepted") }
+            let lines = seen.compactMap(\.body).filter { !$0.hasPrefix("[router] Accepted") }
             #expect(lines == ["Hello? Anyone?", "Still here"], "each line once, in order: \(lines)")
         }
     }

@@ -36,7 +36,7 @@ import XMPP
             #expect(Int(detail[attribute: "waited"] ?? "") != nil)
 
             try await alice.send(Message(to: try #require(offer.from), body: "/accept"))
-            _ = try await alice.message("the acceptance", startingWith: "Accepted")
+            _ = try await alice.message("the acceptance", startingWith: "[router] Accepted")
             try await visitor.send(Message(to: try live.address("sales"), body: "Still there?"))
             let said = try await alice.message("the visitor's message", startingWith: "Still there?")
             #expect(said.element.child("nick", namespace: "http://jabber.org/protocol/nick")?.text == "visitor1")

@@ -109,7 +109,7 @@ import XMPP
             _ = try await visitor.message("Ben's name", startingWith: "You are now chatting with Ben")
 
             // Ben stays silent past 2 s: the chat is his no longer, and Uwe gets it.
-            let lost = try await ben.message("the chat taken back", startingWith: "You did not write to the visitor")
+            let lost = try await ben.message("the chat taken back", startingWith: "[router] You did not write to the visitor")
             #expect(lost.from == chatAddress && AgentEvent(in: lost.element)?.kind == .offerExpired)
             let offer = try await uwe.offer("the chat, for Uwe")
             #expect(offer.from == chatAddress && offer.body?.contains("Hello?") == true)

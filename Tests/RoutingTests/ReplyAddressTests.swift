@@ -40,7 +40,7 @@ import XMPP
             heard.append(try await visitor.message("Alice's line", startingWith: "Alice here"))
 
             try await alice.send(Message(to: chatAddress, body: "!transfer sales"))
-            _ = try await alice.message("the confirmation", startingWith: "Transferred")
+            _ = try await alice.message("the confirmation", startingWith: "[router] Transferred")
             _ = try await bob.offer("the chat in sales")
             heard += try await visitor.messages(until: "Bob's assignment") { $0.body == "You are now chatting with Bob." }
             try await bob.send(Message(to: chatAddress, body: "Bob from sales."))

@@ -120,7 +120,7 @@ import XMPP
             let offer = try await bob.next("the second offer") { Self.body($0).flatMap { $0.body!.contains("/accept") ? $0 : nil } }
             #expect(offer.from == chatAddress, "the same chat")
             try await bob.send(Message(to: chatAddress, body: "/accept"))
-            #expect(try await bob.next("the acceptance", Self.body).body?.hasPrefix("Accepted") == true)
+            #expect(try await bob.next("the acceptance", Self.body).body?.hasPrefix("[router] Accepted") == true)
             #expect(try await visitor.next("the assignment") { Self.body($0).flatMap { $0.body!.hasPrefix("You are now") ? $0 : nil } } != nil)
             // Alice's late accept is refused.
             try await alice.send(Message(to: chatAddress, body: "/accept"))

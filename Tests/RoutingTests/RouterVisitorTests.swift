@@ -140,7 +140,7 @@ import XMPP
                 let closed = try await Self.texts(leaving, "the close") { $0.hasPrefix("This chat has ended") }
                 #expect(!closed.isEmpty)
                 let notice = try await alice.next("the agent's notice") {
-                    RouterLiveTests.body($0).flatMap { $0.body!.hasPrefix("The visitor left") ? $0 : nil }
+                    RouterLiveTests.body($0).flatMap { $0.body!.hasPrefix("[router] The visitor left") ? $0 : nil }
                 }
                 let chat = String(notice.from!.local!.dropFirst(5))
                 #expect(try await store.chat(chat)?["closed_by"] == "timeout")

@@ -34,7 +34,7 @@ import XMPP
             var note = Message(to: chatAddress, body: "!note prefers email")
             note.chatState = .active
             try await alice.send(note)
-            _ = try await alice.message("the note's confirmation", startingWith: "Noted")
+            _ = try await alice.message("the note's confirmation", startingWith: "[router] Noted")
             try await alice.send(Self.state(.gone, to: chatAddress))
             try await alice.send(Message(to: chatAddress, body: "Still here."))
 
@@ -86,8 +86,24 @@ import XMPP
             let visitor = try await live.connect("visitor1")
             let (chatAddress, _) = try await Self.acceptedChat(live, alice: alice, visitor: visitor)
             try await alice.send(Message(to: chatAddress, body: "!canned thanks"))
-            #expect(try await alice.message("the echo", startingWith: "Sent:").body == "Sent: Thank you for waiting, visitor1.")
+            #expect(try await alice.message("the echo", startingWith: "[router] Sent:").body == "[router] Sent: Thank you for waiting, visitor1.")
             #expect(try await visitor.message("the canned reply", startingWith: "Thank you").body == "Thank you for waiting, visitor1.")
+        }
+    }
+
+    /// In a plain client the router's notices came from the chat's address like the visitor's
+    /// lines: a visitor who writes "Noted." looked the same as the router confirming a note.
+    @Test func routerNoticesAreMarkedAndTheVisitorsLinesAreNot() async throws {
+        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+            let alice = try await live.agent("alice")
+            let visitor = try await live.connect("visitor1")
+            let (chatAddress, _) = try await Self.acceptedChat(live, alice: alice, visitor: visitor)
+            try await visitor.send(Message(to: try live.address("help"), body: "Noted."))
+            let relayed = try await alice.allMessages(until: "the visitor's line") { $0.body != nil }
+            #expect(relayed.last?.body == "Noted.", "the visitor's words as written")
+            try await alice.send(Message(to: chatAddress, body: "!note VIP"))
+            let confirmed = try await alice.allMessages(until: "the note's confirmation") { $0.body != nil }
+            #expect(confirmed.last?.body == "[router] Noted.", "the router's words marked")
         }
     }
 
@@ -97,7 +113,7 @@ import XMPP
         let offer = try await alice.offer("the offer")
         let chatAddress = try #require(offer.from)
         try await alice.send(Message(to: chatAddress, body: "!accept"))
-        _ = try await alice.message("the acceptance", startingWith: "Accepted")
+        _ = try await alice.message("the acceptance", startingWith: "[router] Accepted")
         _ = try await visitor.message("the assignment", startingWith: "You are now")
         return (chatAddress, offer)
     }

@@ -25,7 +25,7 @@ import XMPP
                 let chat = try #require(try await alice.message("the offer", startingWith: "New chat").from)
                 _ = try await socket.next("assigned")
                 try await alice.send(Message(to: chat, body: "/note customer sounds upset"))
-                _ = try await alice.message("the note kept", startingWith: "Noted")
+                _ = try await alice.message("the note kept", startingWith: "[router] Noted")
                 try await alice.send(Message(to: chat, body: "It left our depot today."))
                 _ = try await socket.next("an agent line") { $0.type == "message" && $0["from"] == "agent" }
                 try await alice.send(Message(to: chat, body: "/close"))

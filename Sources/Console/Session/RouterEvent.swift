@@ -61,7 +61,7 @@ public enum RouterEvent: Sendable, Equatable {
             self = .offer(offer, history: Array(lines.dropFirst()))
             return
         }
-        guard let body = message.body else {
+        guard let marked = message.body else {
             if let marker = message.chatMarker {
                 guard marker.kind == .displayed else { return nil }
                 self = .seen(chat: chat, id: marker.id)
@@ -73,14 +73,19 @@ public enum RouterEvent: Sendable, Equatable {
         }
         if let nick = message.element.child("nick", namespace: Self.nickNamespace) {
             if let original = message.replacesID {
-                self = .visitorEdited(chat: chat, id: original, name: nick.text, text: body)
+                self = .visitorEdited(chat: chat, id: original, name: nick.text, text: marked)
             } else {
                 let markable = message.element.child("markable", namespace: Namespace.chatMarkers) != nil
-                self = .visitorSaid(chat: chat, name: nick.text, text: body, id: message.id, markable: markable)
+                self = .visitorSaid(chat: chat, name: nick.text, text: marked, id: message.id, markable: markable)
             }
             return
         }
+        // The console shows notices its own way: without the mark plain clients need.
+        let body = RouterNotice.unmarked(marked)
         switch AgentEvent(in: message.element)?.kind {
+        // The router's echo of a note or canned reply, for stock clients: this console shows
+        // what it sent itself, from the command's answer.
+        case .noted?, .replied?: return nil
         case .whisper: self = .whisper(chat: chat, text: body)
         case .offerExpired: self = .offerExpired(chat: chat, text: body)
         case let kind?: self = .notice(chat: chat, text: body, ended: kind.endsChat)

@@ -22,6 +22,8 @@ struct ChatRecord: Sendable, Hashable {
     /// queue's local part, or empty for the service domain (a chat opened before it was kept:
     /// its queue's).
     let address: String
+    /// The agent who last handed the chat on (`!transfer`), whom its next agent is told of.
+    let transferredBy: String?
 
     init(id: String, fields: [String: String]) {
         self.id = id
@@ -35,6 +37,7 @@ struct ChatRecord: Sendable, Hashable {
         channel = channelName.flatMap(ChatChannel.init(rawValue:))
         queuedAt = fields["queued_at"].flatMap { Int64($0) }
         address = fields["address"] ?? queue ?? ""
+        transferredBy = fields["transferred_by"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The agent holding the chat while it is active (an offer is not yet theirs).

@@ -55,7 +55,7 @@ enum AgentCommand: Equatable {
     private static func chatID(_ text: String) -> String { ChatAddress.chatID(typed: text) }
 
     static let usage = """
-        In a chat: !accept, !decline, !close, !transfer QUEUE-or-AGENT, !note TEXT, !canned KEY, !who. \
+        In a chat: !accept, !decline, !close, !transfer QUEUE-or-AGENT [NOTE], !note TEXT, !canned KEY, !who. \
         To the service: !status, !queues; supervisors also !agents, !monitor CHAT, !whisper CHAT TEXT. \
         / works instead of ! where your client passes it on (/accept).
         """

@@ -8,8 +8,16 @@ struct CommandNode: Sendable {
     struct Field: Sendable {
         let name: String
         let label: String
-        /// The choices of a list under the rules in force, or nil for free text.
-        let options: (@Sendable (RoutingRules) -> [(value: String, label: String)])?
+        /// The choices of a list, or nil for free text.
+        let options: (@Sendable (FormContext) async throws -> [(value: String, label: String)])?
+    }
+
+    /// What a form's choices depend on: the rules in force, the routing state, who asks.
+    struct FormContext: Sendable {
+        let rules: RoutingRules
+        let store: RoutingStore
+        /// The agent filling in the form.
+        let agent: String
     }
 
     let node: String
@@ -34,16 +42,23 @@ struct CommandNode: Sendable {
         CommandNode("decline", "Decline this chat") { _ in .decline },
         CommandNode("close", "Close this chat") { _ in .close },
         CommandNode("transfer", "Transfer this chat", fields: [
-            Field(name: "target", label: "To queue or agent") { rules in
-                rules.queues.map { ($0.name, "Queue \($0.title)") }
-                    + rules.agents.values.sorted { $0.jid < $1.jid }.map { ($0.jid, "Agent \($0.name)") }
+            Field(name: "target", label: "To queue or agent") { context in
+                // Only agents who could take the chat now: the script refuses the others ("busy").
+                var takers: [(value: String, label: String)] = []
+                for other in context.rules.agents.values.sorted(by: { $0.jid < $1.jid }) where other.jid != context.agent {
+                    let status = try await context.store.agentStatus(other.jid)
+                    if status.presence == .available, status.chats.count < other.capacity { takers.append((other.jid, "Agent \(other.name)")) }
+                }
+                return context.rules.queues.map { ($0.name, "Queue \($0.title)") } + takers
             },
         ]) { .transfer($0["target"] ?? "") },
         CommandNode("note", "Add an internal note", fields: [Field(name: "text", label: "Note", options: nil)]) {
             .note($0["text"] ?? "")
         },
         CommandNode("canned", "Send a canned reply", fields: [
-            Field(name: "key", label: "Reply") { rules in rules.canned.keys.sorted().map { ($0, rules.canned[$0]?.text ?? "") } },
+            Field(name: "key", label: "Reply") { context in
+                context.rules.canned.keys.sorted().map { ($0, context.rules.canned[$0]?.text ?? "") }
+            },
         ]) { .canned($0["key"] ?? "") },
         CommandNode("who", "Who is the visitor?") { _ in .who },
     ]
@@ -61,12 +76,16 @@ struct CommandNode: Sendable {
         ], supervisorsOnly: true) { .whisper(chat: $0["chat"] ?? "", text: $0["text"] ?? "") },
     ]
 
-    /// The form asking for the command's fields, with the choices the rules in force give.
-    func form(rules: RoutingRules) -> DataForm {
-        DataForm(title: name, fields: fields.map { field in
-            DataForm.Field(
-                name: field.name, label: field.label,
-                options: field.options.map { options in options(rules).map { DataForm.Field.Option(value: $0.value, label: $0.label) } })
-        })
+    /// The form asking for the command's fields, with the choices they have in `context`.
+    func form(_ context: FormContext) async throws -> DataForm {
+        var formFields: [DataForm.Field] = []
+        for field in fields {
+            var options: [DataForm.Field.Option]?
+            if let choices = field.options {
+                options = try await choices(context).map { DataForm.Field.Option(value: $0.value, label: $0.label) }
+            }
+            formFields.append(DataForm.Field(name: field.name, label: field.label, options: options))
+        }
+        return DataForm(title: name, fields: formFields)
     }
 }

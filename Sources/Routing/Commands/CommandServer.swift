@@ -37,6 +37,8 @@ struct CommandServer: Sendable {
             let node = payload[attribute: "node"]
             let items = node == Namespace.commands ? offered.map { DiscoItems.Item(jid: to, node: $0.node, name: $0.name) } : []
             outbox.send(iq.result(DiscoItems(node: node, items: items).element))
+        case (.set, "query", MessageArchive.namespace):
+            try await MessageArchive(store: store, outbox: outbox).answer(iq, query: payload, address: address, agent: agent, rules: rules)
         case (.set, "command", Namespace.commands):
             guard let agent, let request = AdHocCommand(request: payload),
                 let node = offered.first(where: { $0.node == request.node })
@@ -86,7 +88,7 @@ struct CommandServer: Sendable {
             node: node, identity: identity ?? .init(category: "client", type: "bot", name: "Switchboard"),
             features: [
                 Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts,
-                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers, VCard.namespace,
+                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers, VCard.namespace, MessageArchive.namespace,
             ])
     }
 
@@ -102,28 +104,49 @@ struct CommandServer: Sendable {
             return
         }
         if !node.fields.isEmpty, node.fields.contains(where: { (request.values[$0.name] ?? "").isEmpty }) {
-            outbox.send(iq.result(request.asking(node.form(rules: rules), session: session)))
+            let form = try await node.form(CommandNode.FormContext(rules: rules, store: store, agent: agent.jid))
+            outbox.send(iq.result(request.asking(form, session: session)))
             return
         }
         let outcome = CommandOutcome()
-        let respond = Responder(answer: { outcome.said($0, $1) }, refuse: { outcome.refused($0) })
+        let respond = Responder(answer: { outcome.said($0, $1) }, refuse: { outcome.refused($0) }, declined: { outcome.declined($0) })
+        let command = node.command(request.values)
+        // Read before it runs: a close or transfer takes the chat from the agent.
+        let record = if let chat { try await store.chatRecord(chat) } else { ChatRecord?.none }
         if let chat {
-            try await agents.run(node.command(request.values), chat: chat, agent: agent, respond: respond, rules: rules)
+            try await agents.run(command, chat: chat, agent: agent, respond: respond, rules: rules)
         } else {
-            try await supervisor.run(node.command(request.values), agent: agent, respond: respond, rules: rules)
+            try await supervisor.run(command, agent: agent, respond: respond, rules: rules)
         }
         if let refusal = outcome.refusal {
             outbox.send(iq.errorReply(refusal))
             return
         }
+        if let chat, outcome.failure == nil { echo(command, outcome: outcome, chat: chat, agent: agent, rules: rules) }
+        // A form does not say which chat it came from once its window is the only one left open.
+        let which = record.map { " (\(ChatAddress.name(ofChat: $0.id))\($0.name.map { ", \($0)" } ?? ""))" } ?? ""
         let detail = outcome.detail.map { [$0] } ?? []
-        outbox.send(iq.result(request.completed(note: outcome.text ?? "Done.", payload: detail, session: session)))
+        let note = (outcome.failure ?? outcome.text ?? "Done.") + which
+        outbox.send(iq.result(request.completed(note: note, failed: outcome.failure != nil, payload: detail, session: session)))
+    }
+
+    /// A note or canned reply sent through a form shows in the agent's chat with the visitor,
+    /// as it would had they typed `!note` or `!canned` there.
+    private func echo(_ command: AgentCommand, outcome: CommandOutcome, chat: String, agent: RoutingRules.Agent, rules: RoutingRules) {
+        switch command {
+        case .note(let text):
+            outbox.tellAgent(agent.jid, chat: chat, "Noted: \(rules.redactor.redact(text).text)", event: .noted, rules: rules)
+        case .canned:
+            if let sent = outcome.text { outbox.tellAgent(agent.jid, chat: chat, sent, detail: outcome.detail, rules: rules) }
+        default:
+            break
+        }
     }
 }
 
 /// What a command said while it ran, for the result's note.
 final class CommandOutcome: Sendable {
-    private let state = Mutex<(lines: [String], detail: XMLElement?, refusal: StanzaError?)>(([], nil, nil))
+    private let state = Mutex<(lines: [String], detail: XMLElement?, refusal: StanzaError?, failure: String?)>(([], nil, nil, nil))
 
     func said(_ text: String?, _ detail: XMLElement?) {
         state.withLock { state in
@@ -133,6 +156,9 @@ final class CommandOutcome: Sendable {
     }
 
     func refused(_ error: StanzaError) { state.withLock { $0.refusal = $0.refusal ?? error } }
+    /// The command was not done, said in words: the result's error note.
+    func declined(_ text: String) { state.withLock { $0.failure = $0.failure ?? text } }
+    var failure: String? { state.withLock { $0.failure } }
     var refusal: StanzaError? { state.withLock { $0.refusal } }
     /// The element for consoles (an `AgentEvent`, an `AgentStatus`), the last one given.
     var detail: XMLElement? { state.withLock { $0.detail } }

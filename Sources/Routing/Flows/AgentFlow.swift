@@ -72,14 +72,14 @@ struct AgentFlow: Sendable {
         case .stored:
             outbox.tellVisitor(recorded.visitor, from: recorded.address, text, nick: agent.name, state: message?.chatState ?? .active,
                                as: .message, relay: detail, rules: rules)
-            for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
+            for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", asNotice: false, rules: rules) }
             if redaction.changed, try await store.markRedactionTold(chat) {
                 outbox.tellVisitor(recorded.visitor, from: recorded.address, redaction.visitorNotice, rules: rules)
             }
         case .notHolder:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
         case .duplicate where recorded.visitor.isEmpty:
-            respond.say("This chat is closed.")
+            respond.decline("This chat is closed.")
         case .duplicate:
             break
         }
@@ -107,7 +107,7 @@ struct AgentFlow: Sendable {
             case .refused("not-yours"):
                 respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))
             case .refused(let state):
-                respond.say("This chat cannot be accepted: it is \(state).")
+                respond.decline("This chat cannot be accepted: it is \(state).")
             }
         case .decline:
             guard try await store.decline(chat: chat, agent: agent.jid, missedLimit: rules.settings.missedOffersLimit).succeeded else {
@@ -138,7 +138,7 @@ struct AgentFlow: Sendable {
             }
         case .canned(let key):
             guard let template = rules.canned[key] else {
-                respond.say("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
+                respond.decline("No canned reply called \(key). Known: \(rules.canned.keys.sorted().joined(separator: ", ")).")
                 return
             }
             let record = try await store.chatRecord(chat)
@@ -160,19 +160,42 @@ struct AgentFlow: Sendable {
         }
     }
 
-    private func transfer(chat: String, to target: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules) async throws {
-        let destination: TransferTarget
-        if let queue = rules.queue(target) {
-            destination = .queue(queue.name)
-        } else if let other = (try? JID(target)).flatMap({ rules.agents[$0.bare.description] }) {
-            let offer = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.offerTimeout }
-            destination = .agent(jid: other.jid, capacity: other.capacity, offerTimeout: offer)
-        } else {
-            respond.say("No queue or agent called \(target). Queues: \(rules.queues.map(\.name).joined(separator: ", ")).")
+    private func transfer(chat: String, to text: String, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules) async throws {
+        let request: TransferRequest
+        switch TransferRequest.parse(text, rules: rules, from: agent.jid) {
+        case .success(let parsed): request = parsed
+        case .failure(.ambiguous(let jids)):
+            respond.decline("More than one agent is called \(text); name one by address: \(jids.joined(separator: ", ")).")
+            return
+        case .failure(.unknown):
+            let others = rules.agents.values.filter { $0.jid != agent.jid }.sorted { $0.jid < $1.jid }.map { "\($0.name) (\($0.jid))" }
+            respond.decline("No queue or agent called \(text). Queues: \(rules.queues.map(\.name).joined(separator: ", ")). "
+                + "Agents: \(others.isEmpty ? "none" : others.joined(separator: ", ")).")
             return
         }
+        let destination: TransferTarget
+        let target = request.named
+        var busy = target
+        switch request.target {
+        case .queue(let queue):
+            destination = .queue(queue)
+        case .agent(let jid):
+            guard let other = rules.agents[jid] else { return }
+            let offer = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.offerTimeout }
+            destination = .agent(jid: other.jid, capacity: other.capacity, offerTimeout: offer)
+            busy = other.name
+        }
+        if !request.note.isEmpty {
+            // Kept as the agent's note before the chat leaves them: the next agent sees it with
+            // the history and in the offer ("Alice's note: …"), and it stays in the transcript.
+            let note = rules.redactor.redact(request.note).text
+            guard try await store.record(chat: chat, .note, from: agent.jid, text: note).status == .stored else {
+                respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
+                return
+            }
+        }
         // In a queue the chat waits by that queue's overflow steps, counted from now.
-        let steps = rules.queue(target)?.overflow.map(\.after) ?? []
+        let steps = if case .queue(let queue) = request.target { rules.queue(queue)?.overflow.map(\.after) ?? [] } else { [Duration]() }
         let replyTimeout = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.replyTimeout }
         switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps, replyTimeout: replyTimeout) {
         case .done(let state):
@@ -186,7 +209,7 @@ struct AgentFlow: Sendable {
             }
             await pass.run()
         case .refused("busy"):
-            respond.say("\(target) cannot take it now (unavailable or full).")
+            respond.decline("\(busy) cannot take it now (unavailable or full).")
         case .refused:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
         }

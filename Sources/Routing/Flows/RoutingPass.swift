@@ -108,6 +108,7 @@ struct RoutingPass: Sendable {
         let name = chat.name ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (chat.queuedAt ?? 0)) / 1000
         var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
+        if let handover = Self.handover(chat, transcript: transcript, to: assignment.agent, rules: rules) { summary += " " + handover }
         if assignment.state == .offered {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
             // `!`, which every client passes on: Gajim refuses `/accept` as its own command.
@@ -128,13 +129,26 @@ struct RoutingPass: Sendable {
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
         outbox.tellAgent(
-            assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
+            assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
+            rules: rules)
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
         if assignment.state == .active {
             tellAssigned(chat, agent: assignment.agent, rules: rules)
         }
+    }
+
+    /// A chat handed on by another agent says so, by whom, with that agent's last note: the
+    /// note they left for whoever takes it (`!transfer Bob NOTE`, or an earlier `!note`).
+    static func handover(_ chat: ChatRecord, transcript: [TranscriptLine], to agent: String, rules: RoutingRules) -> String? {
+        guard let from = chat.transferredBy, from != agent else { return nil }
+        let name = rules.agents[from]?.name ?? from
+        var text = "Transferred by \(oneLine(name)) (\(from))."
+        if let note = transcript.last(where: { $0.kind == .note && $0.from == from }) {
+            text += " \(oneLine(name))'s note: \(oneLine(note.text))"
+        }
+        return text
     }
 
     /// One line of the offer's body per transcript line, so a visitor's own line breaks cannot

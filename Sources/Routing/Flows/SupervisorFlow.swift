@@ -18,6 +18,7 @@ struct SupervisorFlow: Sendable {
 
     func run(_ command: AgentCommand, agent: RoutingRules.Agent, respond: Responder, rules: RoutingRules) async throws {
         let reply = { (text: String) in respond.say(text) }
+        let decline = { (text: String) in respond.decline(text) }
         switch command {
         case .status:
             let status = try await store.agentStatus(agent.jid)
@@ -49,24 +50,24 @@ struct SupervisorFlow: Sendable {
                 let who = holder.isEmpty ? " (waiting for an agent)." : " (\(rules.agents[holder]?.name ?? holder))."
                 respond.say("Monitoring \(ChatAddress.name(ofChat: chat))" + who, AgentEvent(.monitoring, chat: chat))
                 let lines = try await store.transcript(chat).map { "[\($0.kind.rawValue)] \($0.from): \($0.text)" }
-                if !lines.isEmpty { outbox.tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), rules: rules) }
+                if !lines.isEmpty { outbox.tellAgent(agent.jid, chat: chat, lines.joined(separator: "\n"), asNotice: false, rules: rules) }
             case .refused(let state):
-                reply("There is no open \(ChatAddress.name(ofChat: chat)) (\(state)).")
+                decline("There is no open \(ChatAddress.name(ofChat: chat)) (\(state)).")
             }
         case .whisper(let chat, let said) where agent.isSupervisor:
             let text = rules.redactor.redact(said).text
             guard let holder = try await store.chatRecord(chat)?.agent,
                 try await store.record(chat: chat, .whisper, from: agent.jid, text: text).status == .stored
             else {
-                reply("\(ChatAddress.name(ofChat: chat)) has no agent to whisper to.")
+                decline("\(ChatAddress.name(ofChat: chat)) has no agent to whisper to.")
                 return
             }
-            outbox.tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", event: .whisper, rules: rules)
+            outbox.tellAgent(holder, chat: chat, "[whisper from \(agent.name)] \(text)", event: .whisper, asNotice: false, rules: rules)
             reply("Whispered to \(rules.agents[holder]?.name ?? holder).")
         case .agents, .monitor, .whisper:
-            reply("Only supervisors may do that.")
+            decline("Only supervisors may do that.")
         case .unknown(let verb):
-            reply("Unknown command /\(verb). \(AgentCommand.usage)")
+            decline("Unknown command /\(verb). \(AgentCommand.usage)")
         default:
             reply(AgentCommand.usage)
         }

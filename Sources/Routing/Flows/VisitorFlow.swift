@@ -122,7 +122,7 @@ struct VisitorFlow: Sendable {
             }
         }
         if chat.messageStored {
-            for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
+            for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", asNotice: false, rules: rules) }
         }
         if redaction.changed { try await tellOfRedaction(redaction, chat: chat.chat, visitor: visitor, address: address, rules: rules) }
         return chat

@@ -7,6 +7,7 @@
 -- ARGV[7] to a queue: its overflow step delays in ms, comma-separated (they replace the chat's steps)
 -- ARGV[8] to an agent: the reply timeout in ms of the chat's queue (0 or absent: none)
 -- Returns {1, new state} or {0, why}: 'not-yours', 'busy' (the target agent is full or unavailable).
+-- The chat keeps who handed it on last ('transferred_by'), so that whoever it reaches is told.
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/emit"
@@ -31,11 +32,11 @@ if kind == 'agent' then
   release(id, from, holder)
   emit('transferred', id, chat[3], from, 'to_agent', target)
   audit(from, 'transfer', id, 'to_agent', target)
-  redis.call('HSET', KEYS[2], 'queued_at', now)
+  redis.call('HSET', KEYS[2], 'queued_at', now, 'transferred_by', from)
   return {1, give(id, chat[3], target, tonumber(ARGV[6]), known, tonumber(ARGV[8] or '0'))}
 end
 release(id, from, holder)
-redis.call('HSET', KEYS[2], 'queue', target, 'queued_at', now, 'dropped', 0)
+redis.call('HSET', KEYS[2], 'queue', target, 'queued_at', now, 'dropped', 0, 'transferred_by', from)
 moveVisitorIndex(KEYS[2], id, chat[3], target)
 replaceOverflowSteps(id, ARGV[7] or '', known)
 redis.call('DEL', KEYS[3])

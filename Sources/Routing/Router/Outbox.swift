@@ -56,10 +56,14 @@ struct Outbox: Sendable {
 
     /// A message to an agent, from the chat's own address; `detail` is machine-readable
     /// context for consoles (an offer's summary, the visitor's nick), `event` what a notice means.
+    /// The router's own words are marked (`RouterNotice.mark`): a plain client shows them in the chat's
+    /// window like the visitor's, and "Noted." read as the visitor's. `asNotice: false` for what
+    /// carries its own marks (offers, supervisors' copies of the lines, whispers).
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
-                   event: AgentEvent.Kind? = nil, rules: RoutingRules) {
+                   event: AgentEvent.Kind? = nil, asNotice: Bool = true, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: text)
+        let body = asNotice ? text.map { RouterNotice.mark + $0 } : text
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: body)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }

@@ -42,11 +42,12 @@ public struct AdHocCommand: Sendable, Hashable {
         return command
     }
 
-    /// The command ran: `note` says what it did (type `info`), `payload` follows it.
-    public func completed(note: String, payload: [XMLElement] = [], session: String) -> XMLElement {
+    /// The command ran: `note` says what it did (type `info`), or why it could not be done
+    /// (type `error`, XEP-0050 §3.4: clients show it as a failure), `payload` follows it.
+    public func completed(note: String, failed: Bool = false, payload: [XMLElement] = [], session: String) -> XMLElement {
         var command = response("completed", session: session)
         var element = XMLElement.text("note", namespace: Namespace.commands, note)
-        element[attribute: "type"] = "info"
+        element[attribute: "type"] = failed ? "error" : "info"
         command.append(element)
         for child in payload { command.append(child) }
         return command

@@ -16,19 +16,25 @@ final class ConsolePane: Sendable {
     /// `shell` wraps the command line (`%@` is the console's command), e.g. to run `stty` after it;
     /// the password is in `$SB_PASSWORD` unless nil (then the console asks); without
     /// `trustsServer` no `--tls-ca` is passed (the system's CAs do not know Prosody's certificate).
-    init(
+    convenience init(
         _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
         password: String? = "secret", trustsServer: Bool = true
     ) async throws {
-        tmux = try ChildProcess.executable("tmux")
-        directory = try RunDirectory.make("console-\(user)")
-        socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
+        let directory = try RunDirectory.make("console-\(user)")
         let binary = try SwitchboardBinary.path()
         let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.server.domain)", "--host", "127.0.0.1",
                         "--port", "\(live.server.c2sPort)", "--domain", live.domain]
                         + (trustsServer ? ["--tls-ca", live.server.certificateFile] : [])
                         + ["--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
-        let command = shell.replacingOccurrences(of: "%@", with: console)
+        try await self.init(command: shell.replacingOccurrences(of: "%@", with: console), directory: directory, width: width, height: height)
+    }
+
+    /// Runs `command` (a shell command line) in a pane of its own tmux server, in `directory`:
+    /// the console, or a stock client such as profanity or mcabber.
+    init(command: String, directory: String, width: Int = 100, height: Int = 30) async throws {
+        tmux = try ChildProcess.executable("tmux")
+        self.directory = directory
+        socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
         // A dead pane stays on screen, so a test can still read what a console that exited left. The
         // option is set in the same tmux call as the session (one server step, before any exit is
         // reaped): a console that exits at once must not take the pane and server with it first.
@@ -37,7 +43,7 @@ final class ConsolePane: Sendable {
         ])
     }
 
-    private static func quoted(_ word: String) -> String {
+    static func quoted(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
