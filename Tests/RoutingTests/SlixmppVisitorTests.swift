@@ -53,7 +53,7 @@ import XMPP
                 let mark = try await ConversationExtrasTests.marker(alice, "the visitor's read mark")
                 #expect(mark.marker == ChatMarker(.displayed, id: "a1"))
                 let note = try await ConversationExtrasTests.line(alice, from: chat, "the note on the OMEMO message")
-                #expect(note.body == MessageRelay.encryptedNote)
+                #expect(note.body == "[router] " + MessageRelay.encryptedNote)
 
                 let status = try await within(.seconds(60), "slixmpp to finish") { await visitor.waitForExit() }
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
