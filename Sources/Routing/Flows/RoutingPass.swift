@@ -94,20 +94,22 @@ struct RoutingPass: Sendable {
     }
 
     /// Tells agents the visitor's lines they are owed: stored by a router that died before
-    /// passing them on, and not resent.
+    /// passing them on (and not resent), or claimed by one that died before confirming them
+    /// (once the claim's lease has run out).
     func forwardOwed() async {
         do {
             let rules = self.rules.current
             for chat in try await store.owedChats() {
                 guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
-                for line in try await store.claimUnsent(chat) {
-                    outbox.tellAgent(agent, chat: chat, line, detail: Outbox.nick(record.name ?? "visitor"), rules: rules)
-                }
+                _ = try await lines.pass(try await store.claimUnsent(chat), chat: chat, agent: agent, nick: record.name ?? "visitor", rules: rules)
             }
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")
         }
     }
+
+    /// Visitors' lines to agents, sent and confirmed.
+    var lines: VisitorLines { VisitorLines(store: store, outbox: outbox, logger: logger) }
 
     /// The offer's summary for consoles, times in seconds.
     static func offerSummary(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> OfferSummary {

@@ -33,9 +33,12 @@ struct VisitorFlow: Sendable {
             try await ends(visitor, queue: queue, rules: rules)
             return
         }
-        _ = try await says(
+        let chat = try await says(
             body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
             state: message.chatState, queue: queue, rules: rules)
+        // The receipt says the line is kept and, in an active chat, written to the agent's link:
+        // while another sender still holds lines of this chat, none; the client sends it again.
+        guard !chat.awaitsAnotherSender else { return }
         outbox.acknowledge(message)
     }
 
@@ -46,7 +49,7 @@ struct VisitorFlow: Sendable {
         _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
         state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
     ) async throws -> Enqueued {
-        let chat = try await store.enqueue(
+        var chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
             overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID)
         if chat.created {
@@ -62,14 +65,13 @@ struct VisitorFlow: Sendable {
             if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
                 try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
             }
-        } else {
-            // This line, and any the agent was owed (a resend of one stored by a router that died
-            // before passing it on), as the enqueue script claimed them: each reaches the agent once.
-            for (index, line) in chat.unsent.enumerated() {
-                let last = index == chat.unsent.count - 1 && chat.messageStored
-                outbox.tellAgent(
-                    chat.agent, chat: chat.chat, line, state: last ? state : nil, detail: Outbox.nick(greeting ?? name), rules: rules)
-            }
+        } else if chat.state == .active {
+            // This line, and any the agent was owed (a resend of one a router claimed and died
+            // before confirming), as the enqueue script claimed them: each reaches the agent once.
+            let passed = try await pass.lines.pass(
+                chat.unsent, chat: chat.chat, agent: chat.agent, nick: greeting ?? name, state: chat.messageStored ? state : nil,
+                rules: rules)
+            if !passed { chat.awaitsAnotherSender = true }
         }
         if chat.messageStored {
             for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }

@@ -5,9 +5,10 @@
 -- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
 -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
+-- ARGV[8] the lease in ms of a claim of lines for the agent
 -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
---          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines to
---          pass to the agent now, oldest first}, supervisors monitoring...}
+--          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines
+--          claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
 -- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike.
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -34,7 +35,7 @@ if open then
   local rank = redis.call('ZRANK', KEYS[3], open)
   local stored = store(open, chat[3], chat[2])
   -- A resent line (stored before, the agent never told) goes now too.
-  local unsent = claimUnsent(open, stored == 1 and ARGV[6] or nil)
+  local unsent = claimUnsent(open, stored == 1 and ARGV[6] or nil, tonumber(ARGV[8]))
   local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
@@ -52,4 +53,4 @@ for delay in string.gmatch(ARGV[5], '%d+') do
 end
 emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
-return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {}}
+return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {0, 0}}

@@ -155,9 +155,15 @@ public final class ChatRouter: Service, Sendable {
 
     /// Presence in Redis may be stale after any time away from the XMPP server (an agent logged
     /// off or on meanwhile): probe every agent, then count those not heard from as offline.
+    /// The same join sweeps once more for visitor lines owed to agents, once the claims of a
+    /// router that died before confirming (found live at the join) have lapsed.
     private func startResync() {
-        let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger
+        let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger, pass = pass
         let task = Task {
+            async let lapsedClaims: Void = {
+                guard (try? await Task.sleep(for: ClaimedLines.lease + .seconds(1))) != nil else { return }
+                await pass.forwardOwed()
+            }()
             do {
                 let since = try await presence.probeAll(rules: rulesInForce.current)
                 try await Task.sleep(for: rulesInForce.current.settings.presenceResync)
@@ -166,6 +172,7 @@ public final class ChatRouter: Service, Sendable {
             } catch {
                 logger.error("presence resync failed: \(error); the next join tries again")
             }
+            await lapsedClaims
         }
         resync.withLock { previous in
             previous?.cancel()

@@ -27,12 +27,28 @@ struct Outbox: Sendable {
     /// context for consoles (an offer's summary, the visitor's nick), `event` what a notice means.
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
                    event: AgentEvent.Kind? = nil, rules: RoutingRules) {
-        guard let to = try? JID(agent) else { return }
+        guard let message = Self.toAgent(agent, chat: chat, text, state: state, detail: detail, event: event, rules: rules) else { return }
+        component.send(message)
+    }
+
+    /// A visitor's line to the agent, returning once it is written to the XMPP link (true) or
+    /// waits for the next link (false); a line to an address that is no JID goes nowhere (true).
+    func passToAgent(_ agent: String, chat: String, _ text: String, state: ChatState?, nick: String, rules: RoutingRules) async -> Bool {
+        guard let message = Self.toAgent(agent, chat: chat, text, state: state, detail: Self.nick(nick), event: nil, rules: rules)
+        else { return true }
+        return await component.sendWritten(message)
+    }
+
+    private static func toAgent(
+        _ agent: String, chat: String, _ text: String?, state: ChatState?, detail: XMLElement?, event: AgentEvent.Kind?,
+        rules: RoutingRules
+    ) -> Message? {
+        guard let to = try? JID(agent) else { return nil }
         var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), body: text)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }
-        component.send(message)
+        return message
     }
 
     /// A message to someone from the service domain itself, with what it means to consoles, if anything.

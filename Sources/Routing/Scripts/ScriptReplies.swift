@@ -11,17 +11,26 @@ extension Outcome: ScriptReply {
 }
 
 extension Enqueued: ScriptReply {
-    /// {chat, created, position, state, agent, message stored, {lines for the agent}, monitors...}.
+    /// {chat, created, position, state, agent, message stored, {lines claimed for the agent}, monitors...}.
     init(reply: RESPValue) throws(UnexpectedReply) {
         let parts = try reply.values(7)
         var monitors: [String] = []
         for part in parts.dropFirst(7) { monitors.append(try part.text()) }
-        var unsent: [String] = []
-        for line in try parts[6].values() { unsent.append(try line.text()) }
+        let unsent = try ClaimedLines(reply: parts[6])
         self.init(
             chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
             messageStored: try parts[5].number() == 1, monitors: monitors, unsent: unsent)
+    }
+}
+
+extension ClaimedLines: ScriptReply {
+    /// {count to confirm (0: none claimed), 1 if held elsewhere, lines...} (`includes/claimUnsent.lua`).
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let parts = try reply.values(2)
+        var lines: [String] = []
+        for part in parts.dropFirst(2) { lines.append(try part.text()) }
+        self.init(lines: lines, upTo: try parts[0].number(), heldElsewhere: try parts[1].number() == 1)
     }
 }
 

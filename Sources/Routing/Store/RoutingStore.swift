@@ -40,8 +40,11 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
                 keys.openChats, keys.timers,
             ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID)])
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), Self.leaseMs])
     }
+
+    /// A claim's lease as the scripts take it.
+    private static let leaseMs = String(ClaimedLines.lease.milliseconds)
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
@@ -221,10 +224,16 @@ public struct RoutingStore: Sendable {
     }
 
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
-    public func claimUnsent(_ chat: String) async throws -> [String] {
-        let reply = try await redis.evalScript(
-            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat])
-        return try reply.values().map { try $0.text() }
+    public func claimUnsent(_ chat: String) async throws -> ClaimedLines {
+        try await run(RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], [chat, Self.leaseMs])
+    }
+
+    /// The lines claimed up to `upTo` were written to the link to `agent`: marks them sent, and
+    /// claims the lines stored meanwhile (left to this claim), to send and confirm in turn.
+    public func confirmSent(chat: String, agent: String, upTo: Int) async throws -> ClaimedLines {
+        try await run(
+            RoutingLua.confirmSent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)],
+            [chat, agent, String(upTo), Self.leaseMs])
     }
 
     /// Active chats whose agent is owed visitor lines (a router died between storing and sending).

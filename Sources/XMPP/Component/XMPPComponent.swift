@@ -64,6 +64,31 @@ public final class XMPPComponent: Sendable {
         }
     }
 
+    /// Sends a stanza and waits until it is written to the link: true once the server's socket
+    /// took it, false when it waits in the queue for the next link (this one was down, or died
+    /// under the write). What the server does with it then is beyond our knowing: XEP-0114 has
+    /// no acknowledgement.
+    public func sendWritten(_ stanza: some StanzaElement) async -> Bool {
+        let element = stanza.element
+        let channel: (any Channel)? = state.withLockedValue { state in
+            if state.channel == nil { Self.enqueue(element, in: &state, logger: logger) }
+            return state.channel
+        }
+        guard let channel else { return false }
+        let written = channel.eventLoop.flatSubmit { [self] in
+            let write = channel.write(XMLStreamOutput.element(element))
+            scheduleFlush(channel)
+            return write
+        }
+        do {
+            try await written.get()
+            return true
+        } catch {
+            state.withLockedValue { Self.enqueue(element, in: &$0, logger: logger) }
+            return false
+        }
+    }
+
     /// One flush for every stanza written in this tick of the channel's event loop: stanzas of
     /// tasks running side by side leave in one write system call, not one each. On the loop only.
     private func scheduleFlush(_ channel: any Channel) {
