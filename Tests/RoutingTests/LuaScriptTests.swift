@@ -77,7 +77,7 @@ import Testing
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
                 ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
                 ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1", "5000"], "(integer) 0"),
-                ("confirmSent-3", chatKeys + [k.transcript("1")], ["1", "a", "1", "5000"], "(integer) 0"),
+                ("confirmSent-3", chatKeys + [k.transcript("1")], ["1", "a", "1", "5000", "1"], "(integer) 0"),
                 ("record-5", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1")], ["1", "agent", "a", "hi", "m2"], "\"v1\""),
                 ("monitor-3", chatKeys + [k.monitors("1")], ["1", "boss"], "\"a\""),
                 ("setTimer-4", chatKeys + chatTimers, ["1", "gone", "60000"], "1"),

@@ -1,17 +1,20 @@
+import AgentProtocol
 import Logging
 import XMPP
 
 /// A visitor's lines on their way to the agent of an active chat: sent as claimed in Redis,
-/// confirmed once written to the XMPP link, then the lines stored meanwhile (left to this
-/// claim) in turn. `Lua/includes/claimUnsent.lua` says what "exactly once" means across a crash.
+/// confirmed once the XMPP server took them (`XMPPComponent.sendAcknowledged`), then the lines
+/// stored meanwhile (left to this claim) in turn. `Lua/includes/claimUnsent.lua` says what "exactly once" means across a crash.
 struct VisitorLines: Sendable {
     let store: RoutingStore
     let outbox: Outbox
     let logger: Logger
 
-    /// Sends `claimed` to `agent` (the last line with `state`, if given), confirms it, and goes on
-    /// with what each confirmation claims. Returns whether every line the chat holds was passed
-    /// on: false while another sender's claim holds some (they are theirs to send).
+    /// Sends `claimed` to `agent` (the last line with `state`, if given), confirms what the XMPP
+    /// server took, and goes on with what each confirmation claims. Returns whether every line
+    /// the chat holds was passed on: false while another sender's claim holds some (they are
+    /// theirs to send), or when the server did not take them all (the agent had no session, or
+    /// the link dropped): those go again with the next claim (a resend, the agent back, a sweep).
     func pass(
         _ claimed: ClaimedLines, chat: String, agent: String, nick: String, state: ChatState? = nil, rules: RoutingRules
     ) async throws -> Bool {
@@ -19,19 +22,18 @@ struct VisitorLines: Sendable {
         var state = state
         var passed = !claimed.heldElsewhere
         while batch.upTo > 0 {
-            var written = true
-            for (index, line) in batch.lines.enumerated() {
-                let last = index == batch.lines.count - 1
-                written = await outbox.passToAgent(agent, chat: chat, line, state: last ? state : nil, nick: nick, rules: rules)
-                    && written
-            }
-            if !written {
-                // Queued for the next link: it goes out once the link is back, unless this router
-                // dies first. Confirmed all the same: a second copy would go out after the lease.
-                logger.warning("visitor lines wait for the XMPP link", metadata: ["chat": "\(chat)", "agent": "\(agent)"])
-            }
+            let first = batch.upTo - batch.lines.count + 1
+            let lines = batch.lines.enumerated().map { (id: RelayedLineID.make(chat: chat, number: first + $0.offset), text: $0.element) }
+            let handled = await outbox.passToAgent(agent, chat: chat, lines, state: state, nick: nick, rules: rules)
             state = nil
-            batch = try await confirm(chat: chat, agent: agent, upTo: batch.upTo)
+            let taken = handled.prefix { $0 == .routed }.count
+            if taken < lines.count {
+                logger.warning(
+                    "the XMPP server did not take visitor lines; they go again with the next claim",
+                    metadata: ["chat": "\(chat)", "agent": "\(agent)", "handled": "\(handled)"])
+                passed = false
+            }
+            batch = try await confirm(chat: chat, agent: agent, sent: first - 1 + taken, claimed: batch.upTo)
             if batch.heldElsewhere { passed = false }
         }
         return passed
@@ -40,11 +42,11 @@ struct VisitorLines: Sendable {
     /// Confirms, trying again when Redis went away under the command (the client waits for its
     /// next connection): a claim left unconfirmed is taken over after its lease, and its lines
     /// sent twice.
-    private func confirm(chat: String, agent: String, upTo: Int) async throws -> ClaimedLines {
+    private func confirm(chat: String, agent: String, sent: Int, claimed: Int) async throws -> ClaimedLines {
         var attempt = 1
         while true {
             do {
-                return try await store.confirmSent(chat: chat, agent: agent, upTo: upTo)
+                return try await store.confirmSent(chat: chat, agent: agent, sent: sent, claimed: claimed)
             } catch where attempt < 3 {
                 attempt += 1
                 logger.warning("confirming visitor lines sent failed: \(error); trying again", metadata: ["chat": "\(chat)"])

@@ -31,12 +31,21 @@ struct Outbox: Sendable {
         component.send(message)
     }
 
-    /// A visitor's line to the agent, returning once it is written to the XMPP link (true) or
-    /// waits for the next link (false); a line to an address that is no JID goes nowhere (true).
-    func passToAgent(_ agent: String, chat: String, _ text: String, state: ChatState?, nick: String, rules: RoutingRules) async -> Bool {
-        guard let message = Self.toAgent(agent, chat: chat, text, state: state, detail: Self.nick(nick), event: nil, rules: rules)
-        else { return true }
-        return await component.sendWritten(message)
+    /// A visitor's lines to the agent, each with its id (`RelayedLineID`: a copy sent again
+    /// carries the same), returning what the XMPP server did with each; the last carries `state`.
+    func passToAgent(_ agent: String, chat: String, _ lines: [(id: String, text: String)], state: ChatState?, nick: String,
+                     rules: RoutingRules) async -> [ServerHandling] {
+        let messages = lines.enumerated().compactMap { index, line -> XMLElement? in
+            let last = index == lines.count - 1
+            guard var message = Self.toAgent(agent, chat: chat, line.text, state: last ? state : nil, detail: Self.nick(nick), event: nil,
+                                             rules: rules)
+            else { return nil }
+            message.id = line.id
+            return message.element
+        }
+        // An agent address that is no JID takes nothing: nothing to send, nothing to wait for.
+        guard messages.count == lines.count else { return lines.map { _ in .routed } }
+        return await component.sendAcknowledged(messages)
     }
 
     private static func toAgent(

@@ -228,12 +228,14 @@ public struct RoutingStore: Sendable {
         try await run(RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], [chat, Self.leaseMs])
     }
 
-    /// The lines claimed up to `upTo` were written to the link to `agent`: marks them sent, and
-    /// claims the lines stored meanwhile (left to this claim), to send and confirm in turn.
-    public func confirmSent(chat: String, agent: String, upTo: Int) async throws -> ClaimedLines {
+    /// The XMPP server took the claimed lines up to `sent` (of a claim that ended at `claimed`)
+    /// for `agent`: marks them sent and ends the claim. When it took them all, claims the lines
+    /// stored meanwhile (left to this claim), to send and confirm in turn; when not, the rest go
+    /// to the next claimer.
+    public func confirmSent(chat: String, agent: String, sent: Int, claimed: Int) async throws -> ClaimedLines {
         try await run(
             RoutingLua.confirmSent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)],
-            [chat, agent, String(upTo), Self.leaseMs])
+            [chat, agent, String(sent), Self.leaseMs, String(claimed)])
     }
 
     /// Active chats whose agent is owed visitor lines (a router died between storing and sending).

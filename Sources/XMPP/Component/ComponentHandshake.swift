@@ -3,14 +3,14 @@ import NIOCore
 
 /// The connection and authentication steps of XEP-0114.
 enum ComponentHandshake {
-    /// Opens a TCP connection with the XML stream codec in its pipeline.
-    static func connect(_ configuration: ComponentConfiguration, group: any EventLoopGroup) async throws(ComponentError)
-        -> XMLStreamChannel
-    {
+    /// Opens a TCP connection with the XML stream codec in its pipeline (and `tap` after it).
+    static func connect(
+        _ configuration: ComponentConfiguration, group: any EventLoopGroup, tap: (@Sendable (XMLElement) -> Bool)? = nil
+    ) async throws(ComponentError) -> XMLStreamChannel {
         do {
             return try await XMLStreamChannel.connect(
                 host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout,
-                limits: configuration.limits, group: group)
+                limits: configuration.limits, group: group, tap: tap)
         } catch {
             throw .connectFailed("\(configuration.host):\(configuration.port): \(error)")
         }

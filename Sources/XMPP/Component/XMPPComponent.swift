@@ -23,6 +23,7 @@ public final class XMPPComponent: Sendable {
         var pings = 0
         /// Links with a flush scheduled on their event loop (a link dropped meanwhile keeps its own).
         var flushScheduled: Set<ObjectIdentifier> = []
+        var acks = ServerAcknowledgements()
         let limit: Int
     }
 
@@ -64,28 +65,66 @@ public final class XMPPComponent: Sendable {
         }
     }
 
-    /// Sends a stanza and waits until it is written to the link: true once the server's socket
-    /// took it, false when it waits in the queue for the next link (this one was down, or died
-    /// under the write). What the server does with it then is beyond our knowing: XEP-0114 has
-    /// no acknowledgement.
-    public func sendWritten(_ stanza: some StanzaElement) async -> Bool {
-        let element = stanza.element
-        let channel: (any Channel)? = state.withLockedValue { state in
-            if state.channel == nil { Self.enqueue(element, in: &state, logger: logger) }
-            return state.channel
+    /// Sends stanzas (in order, each with an `id`) and waits until the server has handled them:
+    /// XEP-0114 acknowledges nothing, so a ping follows them on the link, and the server's
+    /// answer says it routed each (or sent it back as an error first). Unlike `send`, nothing
+    /// waits for the next link: while the link is down, or if it drops under them, they are
+    /// `.unknown` and the caller decides whether to send them again.
+    public func sendAcknowledged(_ stanzas: [XMLElement], timeout: Duration = .seconds(10)) async -> [ServerHandling] {
+        guard let channel = state.withLockedValue({ $0.channel }), !stanzas.isEmpty else { return stanzas.map { _ in .unknown } }
+        let ids = stanzas.map { stanza in
+            guard let id = stanza[attribute: "id"] else { preconditionFailure("an acknowledged stanza needs an id") }
+            return id
         }
-        guard let channel else { return false }
-        let written = channel.eventLoop.flatSubmit { [self] in
-            let write = channel.write(XMLStreamOutput.element(element))
-            scheduleFlush(channel)
-            return write
+        return await withCheckedContinuation { (continuation: ServerAcknowledgements.Waiter) in
+            // One task on the link's loop: the stanzas leave together, followed by one ping.
+            channel.eventLoop.execute { [self] in
+                let link = ObjectIdentifier(channel)
+                for stanza in stanzas { channel.write(XMLStreamOutput.element(stanza), promise: nil) }
+                let (ping, isNew) = state.withLockedValue { state in
+                    var next = (ping: "", isNew: false)
+                    for id in ids {
+                        let followed = state.acks.follow(id, on: link)
+                        next = (followed.ping, next.isNew || followed.isNew)
+                    }
+                    state.acks.wait(for: next.ping, stanzas: ids, continuation)
+                    return next
+                }
+                if isNew { writePing(ping, after: link, on: channel, timeout: timeout) }
+                scheduleFlush(channel)
+            }
         }
-        do {
-            try await written.get()
+    }
+
+    /// The ping after this tick's acknowledged stanzas, queued behind them on the event loop.
+    private func writePing(_ id: String, after link: ObjectIdentifier, on channel: any Channel, timeout: Duration) {
+        channel.eventLoop.execute { [self] in
+            state.withLockedValue { $0.acks.pingWritten(on: link) }
+            let ping = IQ(type: .get, id: id, to: try? JID(configuration.pingTarget), from: try? JID(configuration.domain),
+                          payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
+            channel.write(XMLStreamOutput.element(ping.element)).whenFailure { [self] _ in settle(id, answered: false) }
+            channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in settle(id, answered: false) }
+        }
+    }
+
+    /// On the event loop, before the reader: the answer to an acknowledgement ping settles it
+    /// (and goes no further); an error for a stanza waited for marks it bounced (and goes on).
+    private func acknowledgement(_ element: XMLElement) -> Bool {
+        guard let id = element[attribute: "id"] else { return false }
+        if element.name == "iq", id.hasPrefix(ServerAcknowledgements.prefix) {
+            settle(id, answered: true)
             return true
-        } catch {
-            state.withLockedValue { Self.enqueue(element, in: &$0, logger: logger) }
-            return false
+        }
+        if element.name == "message", element[attribute: "type"] == "error" {
+            state.withLockedValue { $0.acks.error(for: id) }
+        }
+        return false
+    }
+
+    /// Resumes those waiting for `ping`, outside the lock.
+    private func settle(_ ping: String, answered: Bool) {
+        for (waiter, handled) in state.withLockedValue({ $0.acks.settle(ping, answered: answered) }) {
+            waiter.resume(returning: handled)
         }
     }
 
@@ -155,7 +194,9 @@ public final class XMPPComponent: Sendable {
     private func connectAndServe(
         _ handler: @Sendable (ComponentEvent) async -> Void, onConnected: () -> Void
     ) async throws {
-        let link = try await ComponentHandshake.connect(configuration, group: group)
+        // Acknowledgements are settled as they arrive, not behind the handler: a router whose
+        // stanzas wait for them would otherwise stop the reading that brings them.
+        let link = try await ComponentHandshake.connect(configuration, group: group) { [self] in acknowledgement($0) }
         try await link.executeThenClose { inbound, outbound in
             var events = inbound.makeAsyncIterator()
             try await ComponentHandshake.authenticate(configuration, channel: link.channel, events: &events, outbound: outbound)
@@ -198,10 +239,13 @@ public final class XMPPComponent: Sendable {
             state.queued = []
             return true
         }
-        channel.closeFuture.whenComplete { [state] _ in
-            state.withLockedValue { state in
+        channel.closeFuture.whenComplete { [self] _ in
+            let unanswered = state.withLockedValue { state in
                 if state.channel === channel { state.channel = nil }
+                return state.acks.unanswered
             }
+            // Pings on a dead link are never answered (a new link is made only after this one closed).
+            for ping in unanswered { settle(ping, answered: false) }
         }
         return attached
     }

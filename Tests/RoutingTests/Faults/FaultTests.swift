@@ -23,7 +23,7 @@ import XMPP
                 await rig.router.kill()
                 try await rig.router.start()
             }
-            try await rig.check()
+            try await rig.check(acrossACrash: true)
         }
     }
 
@@ -57,7 +57,7 @@ import XMPP
     /// Prosody stopped by its PID and started again on the same ports and data: every client
     /// loses its connection, reconnects and resends what had no receipt; the router rejoins by
     /// itself.
-    func prosodyRestartedDuringActiveChatsNeedsNoRouterRestart() async throws {
+    @Test func prosodyRestartedDuringActiveChatsNeedsNoRouterRestart() async throws {
         try await Self.withRig { rig in
             try await rig.burst {
                 try await rig.prosody.restart()
@@ -69,7 +69,7 @@ import XMPP
                 }
                 rig.expect("\(visitor.name)-after-prosody", from: visitor.name)
             }
-            try await rig.check()
+            try await rig.check(acrossACrash: true)
         }
     }
 

@@ -3,7 +3,8 @@
 
 -- A visitor's lines reach the agent of an active chat in two steps, so that a router dying in
 -- between loses none: a router claims the lines the agent has not been sent, sends them, and
--- only once they are written to its XMPP link confirms them (`confirmSent-3.lua`).
+-- only once the XMPP server took them (a ping after them answered, no error for them) confirms
+-- them (`confirmSent-3.lua`).
 -- The chat's counts: `said` its visitor lines, `forwarded` how many its agent was sent
 -- (confirmed), `claimed` how many a sender has claimed, with its lease `claim_until` (Redis's
 -- clock, ms). Without `forwarded` the agent has not been told of the chat yet, and its history
@@ -11,10 +12,13 @@
 -- One sender per chat at a time: while a claim is live, lines stored meanwhile are left to its
 -- holder, who takes them when it confirms; so the lines go in order, each once. A claim whose
 -- lease ran out (its router died between claiming and confirming) is taken over whole by the
--- next claimer: a resend of one of its lines, an /accept, or a router's sweep of owed chats.
+-- next claimer: a resend of one of its lines, an /accept, the agent coming back, or a router's
+-- sweep of owed chats. Lines the server did not take are released at once to the next claimer.
 -- What "exactly once" means across a crash: a line is never lost once stored (at least once),
--- and sent once unless its router died after writing it to the XMPP server and before
--- confirming it, or stalled past the lease between the two; then the agent gets it twice.
+-- and sent once unless the router died, or the link dropped, after the server took it and
+-- before the router knew (a lost ping answer), or the router stalled past the lease; then the
+-- agent gets it twice, with the same message id (`RelayedLineID`), which a client (the console)
+-- drops; never none.
 -- Returns {upTo, held elsewhere, lines...}: `upTo` the count to confirm once the lines are sent
 -- (0: none claimed); `held elsewhere` 1 when lines are owed that a live claim of another sender
 -- holds (the caller cannot say they were passed on).
