@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Debian's C libraries, wrapped thinly (module.modulemap + shim.h).
@@ -47,6 +49,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -82,6 +86,7 @@ let package = Package(
             dependencies: [
                 "Redis", "XMPP", "Workflow", "RoutingSchema", "AgentProtocol",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Lua"],
@@ -134,6 +139,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // Embedded in the binary when it is built: nothing to ship beside it, no bundle to find.
@@ -190,6 +196,8 @@ let package = Package(
             dependencies: [
                 "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web", "Webhooks", "LocalServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -219,6 +227,12 @@ let package = Package(
         .testTarget(
             name: "RoutingTests",
             dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "Console", "SwitchboardTesting", "RoutingTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // The processes' own runtime metrics with a real Prometheus, and the alert rules with promtool.
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: ["XMPP", "LocalServices", "SwitchboardTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

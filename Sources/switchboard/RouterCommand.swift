@@ -48,6 +48,8 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checks of the component link (idle links are pinged).")
     var keepalive: Int = 30
 
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -72,6 +74,7 @@ struct RouterCommand: AsyncParsableCommand {
             workflow.http = http
         }
         let secret = try self.secret(workflow)
+        let metricsEndpoint = try metrics.endpoint(logger: logger)
         if secret == Self.developmentSecret { logger.notice("using the local development secret") }
 
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
@@ -93,6 +96,7 @@ struct RouterCommand: AsyncParsableCommand {
             // Web visitors of a web service beside the routers (`switchboard web`) reach this router too.
             .init(service: RelayedVisitorServer(desk: router, store: store, logger: logger)),
         ]
+        if let metricsEndpoint { services.append(.init(service: metricsEndpoint)) }
         if !noWeb, let http = workflow.http {
             let web = try WebService(
                 settings: http, desk: router, forms: forms, store: store, redis: redis,

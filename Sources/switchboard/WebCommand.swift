@@ -24,6 +24,8 @@ struct WebCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: the workflow's http.listen; 0 picks a free one).")
     var httpPort: Int?
 
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -35,6 +37,7 @@ struct WebCommand: AsyncParsableCommand {
         let workflow = try workflowOptions.load()
         var http = workflow.http ?? HTTPSettings()
         if let httpPort { http.port = httpPort }
+        let metricsEndpoint = try metrics.endpoint(logger: logger)
         let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
         let web = try WebService(
@@ -42,8 +45,9 @@ struct WebCommand: AsyncParsableCommand {
             store: store, redis: redis,
             logger: logger)
         logger.info("starting", metadata: ["workflow": "\(workflowOptions.workflow)", "redis": "\(workflow.redis)", "http": "\(http)"])
+        let services: [any Service] = [web] + (metricsEndpoint.map { [$0] } ?? [])
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: web)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await redis.close()
     }

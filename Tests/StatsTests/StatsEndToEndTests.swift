@@ -46,10 +46,12 @@ import XMPP
     }
 
     /// When something happened in the router, as the test saw it: not before the client did what
-    /// caused it, not after the client heard of it (a receipt, an offer, a goodbye).
+    /// caused it, not after the client heard of it (a receipt, an offer, a goodbye). Read from the
+    /// wall clock, as the router's figures are (Redis `TIME`): a step of the system clock while the
+    /// test runs (NTP on a freshly booted machine) moves both alike.
     struct Moment {
-        var early: ContinuousClock.Instant
-        var late: ContinuousClock.Instant
+        var early: Date
+        var late: Date
     }
 
     /// What the test measured of one sample: the shortest and longest it can have been, in seconds.
@@ -58,12 +60,8 @@ import XMPP
         var longest: Double
 
         init(from start: Moment, to end: Moment) {
-            shortest = Self.seconds(end.early - start.late)
-            longest = Self.seconds(end.late - start.early)
-        }
-
-        static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            shortest = end.early.timeIntervalSince(start.late)
+            longest = end.late.timeIntervalSince(start.early)
         }
 
         var description: String { "\(shortest)-\(longest) s" }
@@ -85,7 +83,6 @@ import XMPP
     /// online, the goodbye for /close). The test times both: on an idle machine they are a few ms
     /// apart, so each sample is known to a few ms; under load it knows the range it lies in.
     static func converse(domain: String, alice: XMPPClient, visitor: XMPPClient, leaver: XMPPClient) async throws -> Measured {
-        let clock = ContinuousClock()
         let sales = try JID("sales@\(domain)")
         let service = try JID(domain: domain)
 
@@ -94,7 +91,7 @@ import XMPP
             let id = UUID().uuidString
             var message = Message(to: to, id: id, body: body)
             message.element.append(XMLElement("request", namespace: Self.receipts))
-            let early = clock.now
+            let early = Date()
             try await client.send(message)
             let seen = try await Self.awaitAll(client, "the receipt for '\(body)'", [Self.receipt(id)] + also)
             return Moment(early: early, late: seen[0])
@@ -109,10 +106,10 @@ import XMPP
         try await Task.sleep(for: .milliseconds(300))
 
         // Auto accept: the router gives her the waiting chat as she comes online, then tells her.
-        let online = clock.now
+        let online = Date()
         try await alice.send(Presence(to: service))
         let offer = try await alice.message("the chat given to alice", startingWith: "New chat")
-        let given = Moment(early: online, late: clock.now)
+        let given = Moment(early: online, late: Date())
         let chat = try #require(offer.from)
         _ = try await Self.awaitAll(visitor, "the agent's name", [Self.body("You are now chatting")])
 
@@ -128,7 +125,7 @@ import XMPP
         _ = try await Self.awaitAll(visitor, "the second reply", [Self.body("Let me check")])
 
         try await Task.sleep(for: .milliseconds(150))
-        let closing = clock.now
+        let closing = Date()
         try await alice.send(Message(to: chat, body: "/close"))
         let goodbye = try await Self.awaitAll(visitor, "the goodbye", [Self.body("This chat has ended")])
         let closed = Moment(early: closing, late: goodbye[0])
@@ -152,12 +149,12 @@ import XMPP
     }
 
     /// Reads `client`'s stanzas until each of `wanted` has matched one (in any order); returns when each did.
-    static func awaitAll(_ client: XMPPClient, _ what: String, _ wanted: [@Sendable (Stanza) -> Bool]) async throws -> [ContinuousClock.Instant] {
+    static func awaitAll(_ client: XMPPClient, _ what: String, _ wanted: [@Sendable (Stanza) -> Bool]) async throws -> [Date] {
         let stanzas = client.stanzas
         return try await within(.seconds(30), what) {
-            var seen = [ContinuousClock.Instant?](repeating: nil, count: wanted.count)
+            var seen = [Date?](repeating: nil, count: wanted.count)
             for try await stanza in stanzas {
-                let now = ContinuousClock.now
+                let now = Date()
                 for (index, matches) in wanted.enumerated() where seen[index] == nil && matches(stanza) { seen[index] = now }
                 if seen.allSatisfy({ $0 != nil }) { return seen.map { $0! } }
             }

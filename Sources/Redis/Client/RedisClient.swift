@@ -14,6 +14,7 @@ public final class RedisClient: Sendable {
     private let eventLoop: any EventLoop
     let logger: Logger
     private let state: NIOLoopBoundBox<RedisClientStateMachine>
+    private let metrics = RedisMetrics()
 
     /// Makes a client; it connects on the first command, not here.
     public init(
@@ -32,6 +33,8 @@ public final class RedisClient: Sendable {
     /// Sends one command; an error reply is thrown as `RedisError.server`.
     @discardableResult
     public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
+        let start = NIODeadline.now()
+        defer { metrics.roundTrip.recordNanoseconds((NIODeadline.now() - start).nanoseconds) }
         let reply = try await Self.result(of: eventLoop.flatSubmit { self.connection().flatMap { $0.send(command) } })
         if let message = reply.errorMessage { throw .server(message) }
         return reply
@@ -47,6 +50,8 @@ public final class RedisClient: Sendable {
     /// returned as `.error` values, not thrown, so one failing command does not hide the others' results.
     public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
+        let start = NIODeadline.now()
+        defer { metrics.roundTrip.recordNanoseconds((NIODeadline.now() - start).nanoseconds) }
         let replies = eventLoop.flatSubmit {
             self.connection().flatMap { connection in
                 EventLoopFuture.whenAllSucceed(connection.send(batch: commands), on: self.eventLoop)
@@ -112,7 +117,12 @@ public final class RedisClient: Sendable {
             connection.close().whenComplete { _ in }
         case .serve(let waiters, let previousFailures):
             logger.info("connected to Redis", metadata: previousFailures > 0 ? ["failed_attempts": "\(previousFailures)"] : [:])
-            connection.closeFuture.whenComplete { _ in self.connectionClosed(connection) }
+            metrics.connects.increment()
+            metrics.open.increment()
+            connection.closeFuture.whenComplete { _ in
+                self.metrics.open.decrement()
+                self.connectionClosed(connection)
+            }
             for waiter in waiters { waiter.promise.succeed(connection) }
         }
     }
@@ -125,6 +135,7 @@ public final class RedisClient: Sendable {
         default: false
         }
         let reason = redisError.map(\.description) ?? "\(error)"
+        metrics.connectFailures.increment()
         guard let retry = state.value.connectFailed(reason, permanent: permanent) else { return }
         for waiter in retry.fail { waiter.promise.fail(redisError ?? .connectionLost) }
         let delay = configuration.backoff.delay(afterFailures: retry.attempt)
@@ -141,6 +152,7 @@ public final class RedisClient: Sendable {
 
     private func connectionClosed(_ connection: RedisConnection) {
         guard state.value.connectionClosed(connection) else { return }
+        metrics.connectionsLost.increment()
         logger.warning("lost the connection to Redis; reconnecting")
         startConnecting()
     }

@@ -1,4 +1,5 @@
 import AgentProtocol
+import CoreMetrics
 import XMPP
 
 /// Every stanza the router sends: words to visitors (through their channel), to agents from a
@@ -69,6 +70,7 @@ struct Outbox: Sendable {
 
     /// Sends an error reply to a stanza that asked for something (never to an error).
     func reply(to stanza: Stanza, _ error: StanzaError) {
+        Counter(label: "switchboard_router_stanza_errors_total", dimensions: [("condition", error.condition.rawValue)]).increment()
         switch stanza {
         case .message(let message) where message.type != .error: component.send(message.errorReply(error))
         case .presence(let presence) where presence.type != .error: component.send(presence.errorReply(error))

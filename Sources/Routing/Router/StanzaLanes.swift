@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// Runs the router's stanzas concurrently, one lane per sender: a sender's stanzas are handled
@@ -17,6 +18,8 @@ final class StanzaLanes: Sendable {
 
     private let limit: Int
     private let state = Mutex(State())
+    /// Stanzas admitted and not finished, for operators (`switchboard_router_stanzas_in_hand`).
+    private let inHand = Meter(label: "switchboard_router_stanzas_in_hand")
 
     init(limit: Int) {
         precondition(limit > 0, "a lane needs room for one stanza")
@@ -36,6 +39,7 @@ final class StanzaLanes: Sendable {
             }
             if admitted { continuation.resume() }
         }
+        inHand.increment()
         let start = state.withLock { state in
             guard state.lanes[key] == nil else {
                 state.lanes[key]!.append(work)
@@ -52,6 +56,7 @@ final class StanzaLanes: Sendable {
         var next: (@Sendable () async -> Void)? = first
         while let work = next {
             await work()
+            inHand.decrement()
             let waiter: CheckedContinuation<Void, Never>?
             var idle: [CheckedContinuation<Void, Never>] = []
             (next, waiter) = state.withLock { state in

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -74,6 +75,9 @@ public struct WebService: Service {
                                 try await outbound.close(.policyViolation, reason: "rate limited")
                                 return
                             }
+                            let open = Meter(label: "switchboard_web_sockets_open")
+                            open.increment()
+                            defer { open.decrement() }
                             try await VisitorConnection(service: context, address: address).run(inbound: inbound, outbound: outbound)
                         }
                     })

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -15,6 +16,7 @@ public final class XMPPComponent: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let state: NIOLockedValueBox<LinkState>
+    private let metrics = ComponentMetrics()
 
     private struct LinkState {
         var channel: (any Channel)?
@@ -50,6 +52,7 @@ public final class XMPPComponent: Sendable {
 
     /// Sends a top-level element, or queues it until the link is up.
     public func send(_ element: XMLElement) {
+        metrics.sent.count(element.name)
         let channel: (any Channel)? = state.withLockedValue { state in
             if state.channel == nil { Self.enqueue(element, in: &state, logger: logger) }
             return state.channel
@@ -167,7 +170,9 @@ public final class XMPPComponent: Sendable {
                     // Errors of the channel itself: reset, EOF mid-stanza, a stream error from our decoder.
                     error = (failure as? StreamError).map(ComponentError.streamError) ?? .linkFailed("\(failure)")
                 }
+                metrics.up.record(0)
                 if Task.isCancelled || state.withLockedValue({ $0.shuttingDown }) { break }
+                metrics.failures.increment()
                 failures += 1
                 let delay = configuration.backoff.delay(afterFailures: failures)
                 logger.error("component link down: \(error); retrying in \(delay.formatted)")
@@ -203,6 +208,8 @@ public final class XMPPComponent: Sendable {
             onConnected()
             guard attach(link.channel) else { return }
             logger.info("component link ready", metadata: ["server": "\(configuration.host):\(configuration.port)"])
+            metrics.joins.increment()
+            metrics.up.record(1)
             await handler(.connected)
             let lastRead = NIOLockedValueBox(NIODeadline.now())
             let check = watch(link.channel, lastRead: lastRead)
@@ -211,6 +218,7 @@ public final class XMPPComponent: Sendable {
                 lastRead.withLockedValue { $0 = .now() }
                 switch event {
                 case .element(let element):
+                    metrics.received.count(element.name)
                     if let stanza = Stanza(element) {
                         if case .iq(let iq) = stanza, iq.id?.hasPrefix(Self.pingPrefix) == true { continue }
                         await handler(.stanza(stanza))
