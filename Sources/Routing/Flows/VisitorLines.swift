@@ -24,7 +24,10 @@ struct VisitorLines: Sendable {
         while batch.upTo > 0 {
             let first = batch.upTo - batch.lines.count + 1
             let lines = batch.lines.enumerated().map { (id: RelayedLineID.make(chat: chat, number: first + $0.offset), text: $0.element) }
-            let handled = await outbox.passToAgent(agent, chat: chat, lines, state: state, nick: nick, rules: rules)
+            let lineState = state
+            let handled = await StanzaLanes.givingUpRoom {
+                await outbox.passToAgent(agent, chat: chat, lines, state: lineState, nick: nick, rules: rules)
+            }
             state = nil
             let taken = handled.prefix { $0 == .routed }.count
             if taken < lines.count {

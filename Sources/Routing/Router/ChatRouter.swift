@@ -131,7 +131,6 @@ public final class ChatRouter: Service, Sendable {
         switch event {
         case .connected:
             await pass.announceLeftovers()
-            await pass.forwardOwed()
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
             let waiters = readiness.withLock { readiness in
                 readiness.ready = true
@@ -155,12 +154,14 @@ public final class ChatRouter: Service, Sendable {
 
     /// Presence in Redis may be stale after any time away from the XMPP server (an agent logged
     /// off or on meanwhile): probe every agent, then count those not heard from as offline.
-    /// The same join sweeps once more for visitor lines owed to agents, once the claims of a
-    /// router that died before confirming (found live at the join) have lapsed.
+    /// The same join passes on the visitor lines owed to agents (beside the reading: their
+    /// sending waits for the server's answers), and once more when the claims of a router that
+    /// died before confirming (found live at the join) have lapsed.
     private func startResync() {
         let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger, pass = pass
         let task = Task {
             async let lapsedClaims: Void = {
+                await pass.forwardOwed()
                 guard (try? await Task.sleep(for: ClaimedLines.lease + .seconds(1))) != nil else { return }
                 await pass.forwardOwed()
             }()

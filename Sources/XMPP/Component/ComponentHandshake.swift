@@ -5,7 +5,7 @@ import NIOCore
 enum ComponentHandshake {
     /// Opens a TCP connection with the XML stream codec in its pipeline (and `tap` after it).
     static func connect(
-        _ configuration: ComponentConfiguration, group: any EventLoopGroup, tap: (@Sendable (XMLElement) -> Bool)? = nil
+        _ configuration: ComponentConfiguration, group: any EventLoopGroup, tap: (@Sendable () -> InboundTap)? = nil
     ) async throws(ComponentError) -> XMLStreamChannel {
         do {
             return try await XMLStreamChannel.connect(

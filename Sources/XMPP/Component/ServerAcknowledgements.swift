@@ -72,4 +72,7 @@ struct ServerAcknowledgements {
 
     /// Every ping still waited for, to settle as unanswered when the link drops.
     var unanswered: [String] { Array(waiting.keys) }
+
+    /// Whether an answer is waited for: the link must read on.
+    var isWaiting: Bool { !waiting.isEmpty }
 }

@@ -106,6 +106,8 @@ public final class XMPPComponent: Sendable {
             let ping = IQ(type: .get, id: id, to: try? JID(configuration.pingTarget), from: try? JID(configuration.domain),
                           payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
             channel.write(XMLStreamOutput.element(ping.element)).whenFailure { [self] _ in settle(id, answered: false) }
+            // Its answer must be read even while the reader holds back (see InboundTap).
+            try? channel.pipeline.syncOperations.handler(type: InboundTap.self).readNow()
             channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in settle(id, answered: false) }
         }
     }
@@ -201,7 +203,9 @@ public final class XMPPComponent: Sendable {
     ) async throws {
         // Acknowledgements are settled as they arrive, not behind the handler: a router whose
         // stanzas wait for them would otherwise stop the reading that brings them.
-        let link = try await ComponentHandshake.connect(configuration, group: group) { [self] in acknowledgement($0) }
+        let link = try await ComponentHandshake.connect(configuration, group: group) { [self] in
+            InboundTap(take: { [self] in acknowledgement($0) }, keepReading: { [state] in state.withLockedValue { $0.acks.isWaiting } })
+        }
         try await link.executeThenClose { inbound, outbound in
             var events = inbound.makeAsyncIterator()
             try await ComponentHandshake.authenticate(configuration, channel: link.channel, events: &events, outbound: outbound)

@@ -5,11 +5,10 @@ import NIOPosix
 typealias XMLStreamChannel = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
 
 extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStreamOutput {
-    /// Connects to `host:port` with the XML stream codec in the pipeline; `tap`, if given, sees
-    /// each element before the reader and keeps those it returns true for.
+    /// Connects to `host:port` with the XML stream codec in the pipeline, and `tap` after it if given.
     static func connect(
         host: String, port: Int, timeout: Duration, limits: XMLStreamLimits, group: any EventLoopGroup,
-        tap: (@Sendable (XMLElement) -> Bool)? = nil
+        tap: (@Sendable () -> InboundTap)? = nil
     ) async throws -> XMLStreamChannel {
         try await ClientBootstrap(group: group)
             .connectTimeout(.init(timeout))
@@ -18,7 +17,7 @@ extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStream
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addXMLStreamCodec(limits: limits)
-                    if let tap { try channel.pipeline.syncOperations.addHandler(InboundTap(tap)) }
+                    if let tap { try channel.pipeline.syncOperations.addHandler(tap()) }
                     return try XMLStreamChannel(wrappingChannelSynchronously: channel)
                 }
             }
