@@ -50,7 +50,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -63,6 +62,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -146,12 +146,12 @@ let package = Package(
             resources: [.embedInCode("Assets/demo.html"), .embedInCode("Assets/widget.js"), .embedInCode("Assets/widget.css")],
             swiftSettings: swiftSettings
         ),
-        // Local services: child processes, free ports, throwaway redis-server and Prosody (its config
+        // Local services: child processes, free ports, throwaway redis-server, Prosody and ejabberd (their configs
         // built in) in a run directory the caller chooses. For the bench and the tests; no source tree needed.
         .target(
             name: "LocalServices",
             dependencies: ["XMPP", "Reconnect"],
-            resources: [.embedInCode("prosody.cfg.lua")],
+            resources: [.embedInCode("prosody.cfg.lua"), .embedInCode("ejabberd.yml")],
             swiftSettings: swiftSettings
         ),
         // A WebSocket client for the web widget's protocol: the bench's web visitors and the web service's tests.

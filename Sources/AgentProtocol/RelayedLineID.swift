@@ -1,13 +1,15 @@
-/// The id of a visitor's line the router relays to an agent: `sb-line-CHAT-NUMBER`, the same on
-/// every copy. The router sends a line again when it cannot know whether the XMPP server took it
-/// (it died, or the link dropped, in between): a client that keeps the ids it saw lately shows
-/// such a line once.
+/// The id of a visitor's line the router relays to an agent, the same on every copy: the id the
+/// router chose when it stored the line (`sb-` and random, see `RelayDetail.newID`), or, for a
+/// line kept before ids were stored, `sb-line-CHAT-NUMBER`. The router sends a line again when it
+/// cannot know whether the XMPP server took it (it died, or the link dropped, in between): a
+/// client that keeps the ids it saw lately shows such a line once.
 public enum RelayedLineID {
-    static let prefix = "sb-line-"
+    /// What every relayed id starts with.
+    static let prefix = "sb-"
 
-    /// The id of the `number`th visitor line of `chat`.
+    /// The id of the `number`th visitor line of `chat`, for a line stored without one.
     public static func make(chat: String, number: Int) -> String {
-        "\(prefix)\(chat)-\(number)"
+        "\(prefix)line-\(chat)-\(number)"
     }
 
     /// Whether `id` names a relayed visitor line.

@@ -8,24 +8,10 @@ import Synchronization
 /// Users live on `domain` ("localhost"); the router connects as the external
 /// component `serviceDomain` on `componentPort` with `componentSecret`.
 /// Stop it with `stop()`, or use `withProsodyServer`, which always does.
-public final class ProsodyServer: Sendable {
-    /// How to configure the server.
-    public struct Options: Sendable {
-        /// Loads mod_limits with Debian's c2s rate (10 kb/s): realistic, but it
-        /// caps a client near 65 messages/s and adds ~15 ms round trips.
-        public var limits: Bool
-        /// Accounts (user name → password) on `domain`, registered before the server starts.
-        public var accounts: [String: String]
-        /// The router's component domain.
-        public var serviceDomain: String
+public final class ProsodyServer: XMPPServer {
+    public typealias Options = XMPPServerOptions
 
-        public init(limits: Bool = false, accounts: [String: String] = [:], serviceDomain: String = "support.localhost") {
-            self.limits = limits
-            self.accounts = accounts
-            self.serviceDomain = serviceDomain
-        }
-    }
-
+    public let kind = XMPPServerKind.prosody
     /// The user host: accounts are `user@localhost`.
     public let domain = "localhost"
     public let serviceDomain: String
@@ -97,11 +83,6 @@ public final class ProsodyServer: Sendable {
     /// The running Prosody's process ID, nil after `stop()` or `kill()`.
     public var pid: Int32? {
         process.withLock { process in process.flatMap { $0.isRunning ? $0.pid : nil } }
-    }
-
-    /// Creates (or resets the password of) the account `user@localhost`.
-    public func register(user: String, password: String) async throws {
-        try await register([user: password])
     }
 
     /// Creates many accounts. prosodyctl (~30 ms a process) registers one account per password;

@@ -20,6 +20,9 @@ public struct RoutingKeys: Sendable, Hashable {
     public var timers: String { base + "timers" }
     /// The ids of all chats not yet closed.
     public var openChats: String { base + "open" }
+    /// The audit log: a stream of agents', supervisors' and operators' actions (`AuditAction`),
+    /// trimmed by time after the workflow's `audit_retention`.
+    public var audit: String { base + "audit" }
     // The web visitors' keys (`web:…`) are the Web target's `WebKeys`.
 
     public func chat(_ id: String) -> String { base + "chat:" + id }
@@ -31,6 +34,8 @@ public struct RoutingKeys: Sendable, Hashable {
     public func chatTimers(_ id: String) -> String { base + "chat:" + id + ":timers" }
     /// Message ids already stored in the chat's transcript.
     public func seen(_ id: String) -> String { base + "chat:" + id + ":seen" }
+    /// Relayed message ids both ways (`v:ID`/`a:ID` -> relayed, `r:RELAYED` -> `v:ID`/`a:ID`), for corrections and read marks.
+    public func relayIDs(_ id: String) -> String { base + "chat:" + id + ":ids" }
     public func waiting(_ queue: String) -> String { base + "queue:" + queue + ":waiting" }
     /// The queue's round-robin pointer: the candidate index given a chat last.
     public func roundRobin(_ queue: String) -> String { base + "queue:" + queue + ":rr" }
@@ -39,4 +44,6 @@ public struct RoutingKeys: Sendable, Hashable {
     /// The agent's resources: `resource -> presence|ms last heard` (the agent is as available as the best).
     public func agentResources(_ jid: String) -> String { base + "agent:" + jid + ":resources" }
     public func visitorChat(queue: String, visitor: String) -> String { base + "visitor:" + queue + ":" + visitor }
+    /// The visitor's last closed chat (`/transcript`), kept for the retention.
+    public func lastChat(visitor: String) -> String { base + "lastchat:" + visitor }
 }

@@ -6,7 +6,8 @@ import Synchronization
 import Workflow
 import XMPP
 
-/// A suite that runs the router end to end (the routing tests, the console's end-to-end tests): real Prosody and Redis, our XMPP client as visitors
+/// A suite that runs the router end to end (the routing tests, the console's end-to-end tests): a real XMPP server
+/// (Prosody, or ejabberd for a test that takes `XMPPServerKind` as an argument) and Redis, our XMPP client as visitors
 /// and agents. Conforming gives the suite (and `LiveRouter`) the helpers below.
 public protocol LiveRouterSuite {}
 
@@ -18,20 +19,25 @@ private let liveLogger: Logger = {
 
 /// A running router and the ways a test reaches it.
 public final class LiveRouter: LiveRouterSuite, Sendable {
-    public let prosody: ProsodyServer
+    /// The XMPP server the router and the clients use.
+    public let server: any XMPPServer
     public let store: RoutingStore
     /// The test's own Redis connection: a blocking read of the events never holds up the router's commands.
     public let redis: RedisClient
     private let clients = Mutex<[XMPPClient]>([])
 
-    /// For a test that runs routers of its own (stopped and started again) on this Prosody and Redis.
-    public init(prosody: ProsodyServer, store: RoutingStore, redis: RedisClient) {
-        self.prosody = prosody
+    /// For a test that runs routers of its own (stopped and started again) on this XMPP server and Redis.
+    public init(server: any XMPPServer, store: RoutingStore, redis: RedisClient) {
+        self.server = server
         self.store = store
         self.redis = redis
     }
 
-    public var domain: String { prosody.serviceDomain }
+    /// The server under the name it had while Prosody was the only one (suites written before ejabberd).
+    @available(*, deprecated, renamed: "server")
+    public var prosody: any XMPPServer { server }
+
+    public var domain: String { server.serviceDomain }
 
     /// `local@DOMAIN`: a queue's or a chat's address.
     public func address(_ local: String) throws -> JID {
@@ -40,7 +46,7 @@ public final class LiveRouter: LiveRouterSuite, Sendable {
 
     /// A signed-in client with initial presence, closed when the test ends.
     public func connect(_ user: String) async throws -> XMPPClient {
-        let client = try await Self.connect(prosody, user)
+        let client = try await Self.connect(server, user)
         clients.withLock { $0.append(client) }
         return client
     }
@@ -83,25 +89,26 @@ public final class LiveRouter: LiveRouterSuite, Sendable {
 extension LiveRouterSuite {
     public static var logger: Logger { liveLogger }
 
-    /// A Prosody, a Redis and a running router with `rules(serviceDomain)`, stopped afterwards,
-    /// with every client `LiveRouter.connect` made.
+    /// An XMPP server of `kind`, a Redis and a running router with `rules(serviceDomain)`, stopped
+    /// afterwards, with every client `LiveRouter.connect` made.
     public static func withRouter(
+        on kind: XMPPServerKind = .prosody,
         accounts: [String: String],
         rules: (String) throws -> RoutingRules,
         _ body: (LiveRouter) async throws -> Void
     ) async throws {
-        try await withProsodyServer(.init(accounts: accounts)) { prosody in
+        try await withXMPPServer(kind, .init(accounts: accounts)) { xmpp in
             try await withRedisServer { redisServer in
                 let url = try RedisURL(redisServer.url)
                 let redis = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
                 let store = RoutingStore(redis: redis, prefix: "sb")
                 let live = LiveRouter(
-                    prosody: prosody, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
-                let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: logger)
-                let router = ChatRouter(rules: try rules(prosody.serviceDomain), component: component, store: store, logger: logger)
+                    server: xmpp, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
+                let component = XMPPComponent(configuration: xmpp.componentConfiguration(), logger: logger)
+                let router = ChatRouter(rules: try rules(xmpp.serviceDomain), component: component, store: store, logger: logger)
                 let task = Task { try await router.run() }
                 try await withCleanup {
-                    try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
+                    try await within(.seconds(60), "the router to join \(kind)") { await router.waitUntilReady() }
                     try await body(live)
                 } cleanup: {
                     await live.closeClients()
@@ -115,11 +122,12 @@ extension LiveRouterSuite {
     }
 
     public static func withRouter(
+        on kind: XMPPServerKind = .prosody,
         accounts: [String: String],
         rules: (String) throws -> RoutingRules,
-        _ body: (ProsodyServer, RoutingStore) async throws -> Void
+        _ body: (any XMPPServer, RoutingStore) async throws -> Void
     ) async throws {
-        try await withRouter(accounts: accounts, rules: rules) { (live: LiveRouter) in try await body(live.prosody, live.store) }
+        try await withRouter(on: kind, accounts: accounts, rules: rules) { (live: LiveRouter) in try await body(live.server, live.store) }
     }
 
     /// The rules of a workflow file's queues, agents and the like, read as `switchboard router`
@@ -140,8 +148,8 @@ extension LiveRouterSuite {
         Dictionary(uniqueKeysWithValues: users.map { ($0, "secret") })
     }
 
-    public static func connect(_ prosody: ProsodyServer, _ user: String) async throws -> XMPPClient {
-        let client = try await XMPPClient.connect(prosody.clientConfiguration(user), logger: logger)
+    public static func connect(_ server: any XMPPServer, _ user: String) async throws -> XMPPClient {
+        let client = try await XMPPClient.connect(server.clientConfiguration(user), logger: logger)
         try await client.send(Presence())
         return client
     }

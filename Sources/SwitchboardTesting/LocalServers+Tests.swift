@@ -33,6 +33,24 @@ public func withProsodyServer<Result>(
     try await withProsodyServer(options, in: .tests, isolation: isolation, body)
 }
 
+extension XMPPServerKind {
+    /// A new server of this kind in `.run/tests`; see `start(_:in:)`.
+    public func start(_ options: XMPPServerOptions = XMPPServerOptions()) async throws -> any XMPPServer {
+        try await start(options, in: .tests)
+    }
+}
+
+/// Runs `body` with a fresh XMPP server of `kind` in `.run/tests`, stopped afterwards by its PID, also
+/// when `body` throws: the end-to-end tests take `kind` as an argument to run against each server.
+public func withXMPPServer<Result>(
+    _ kind: XMPPServerKind,
+    _ options: XMPPServerOptions = XMPPServerOptions(),
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (any XMPPServer) async throws -> Result
+) async throws -> Result {
+    try await withXMPPServer(kind, options, in: .tests, isolation: isolation, body)
+}
+
 /// The certificate the tests' servers present (`SelfSignedCertificate` of `.run/tests`).
 public enum TestCertificate {
     public typealias Files = SelfSignedCertificate.Files

@@ -8,7 +8,7 @@ struct Switchboard: AsyncParsableCommand {
         abstract: "Customer-support live-chat routing over XMPP and Redis.",
         subcommands: [
             RouterCommand.self, WebCommand.self, ConsoleCommand.self, StatsCommand.self, CheckCommand.self, BenchCommand.self,
-            BenchFloorCommand.self, WebhooksCommand.self,
+            BenchFloorCommand.self, WebhooksCommand.self, AuditCommand.self, ForgetCommand.self,
         ]
     )
 }

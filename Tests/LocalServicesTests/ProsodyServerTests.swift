@@ -131,7 +131,7 @@ import Testing
     }
 }
 
-/// Whether a process with this ID exists (ChildProcess reaps its children, so no zombies linger).
-private func processExists(_ pid: Int32) -> Bool {
+/// Whether a process with this ID exists (ChildProcess reaps its children, so no zombies linger); the ejabberd tests use it too.
+func processExists(_ pid: Int32) -> Bool {
     kill(pid, 0) == 0 || errno != ESRCH
 }

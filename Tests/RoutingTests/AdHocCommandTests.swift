@@ -47,9 +47,9 @@ import XMPP
         return try #require(result.payload)
     }
 
-    @Test func agentsDiscoverAndRunCommandsWithForms() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func agentsDiscoverAndRunCommandsWithForms(_ server: XMPPServerKind) async throws {
         let accounts = ["visitor1": "secret", "alice": "secret", "carol": "secret"]
-        try await RouterLiveTests.withRouter(accounts: accounts, rules: Self.rules) { prosody, store in
+        try await RouterLiveTests.withRouter(on: server, accounts: accounts, rules: Self.rules) { prosody, store in
             let alice = try await RouterLiveTests.connect(prosody, "alice")
             let carol = try await RouterLiveTests.connect(prosody, "carol")
             let visitor = try await RouterLiveTests.connect(prosody, "visitor1")

@@ -9,9 +9,9 @@ import XMPP
 @Suite(.serialized) struct AgentEventTests {
     static func event(_ message: Message) -> AgentEvent? { AgentEvent(in: message.element) }
 
-    @Test func noticesAndCommandResultsCarryTheirEvent() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func noticesAndCommandResultsCarryTheirEvent(_ server: XMPPServerKind) async throws {
         let accounts = ["visitor1": "secret", "alice": "secret", "carol": "secret"]
-        try await RouterLiveTests.withRouter(accounts: accounts, rules: SupervisorTests.rules) { prosody, store in
+        try await RouterLiveTests.withRouter(on: server, accounts: accounts, rules: SupervisorTests.rules) { prosody, store in
             let alice = try await RouterLiveTests.connect(prosody, "alice")
             let carol = try await RouterLiveTests.connect(prosody, "carol")
             let visitor = try await RouterLiveTests.connect(prosody, "visitor1")

@@ -37,9 +37,10 @@ import XMPP
 
     static let users = ["alice", "bob", "visitor1", "visitor2", "visitor3"]
 
-    @Test(arguments: [Presence.Show.dnd, .away, .xa])
-    func anAgentNotAvailableGetsNoNewChatsUntilBack(_ show: Presence.Show) async throws {
-        try await Self.withRouter(accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "60s"))) { (live: LiveRouter) in
+    /// Each show on Prosody, one on ejabberd: how a show is read does not depend on the server.
+    @Test(arguments: [(XMPPServerKind.prosody, Presence.Show.dnd), (.prosody, .away), (.prosody, .xa), (.ejabberd, .away)])
+    func anAgentNotAvailableGetsNoNewChatsUntilBack(_ server: XMPPServerKind, _ show: Presence.Show) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "60s"))) { (live: LiveRouter) in
             let service = try JID(domain: live.domain)
             let alice = try await live.agent("alice")
             try await alice.send(Presence(to: service, show: show))
@@ -66,8 +67,8 @@ import XMPP
         }
     }
 
-    @Test func anAgentWhoLeavesLosesTheirChatsAfterTheGracePeriodWithHistory() async throws {
-        try await Self.withRouter(accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "400ms"))) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func anAgentWhoLeavesLosesTheirChatsAfterTheGracePeriodWithHistory(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "400ms"))) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let bob = try await live.connect("bob")
             let (first, second) = try await Self.twoChats(of: alice, live)
@@ -101,8 +102,8 @@ import XMPP
         }
     }
 
-    @Test func anAgentBackWithinTheGracePeriodKeepsTheirChats() async throws {
-        try await Self.withRouter(accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "2s"))) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func anAgentBackWithinTheGracePeriodKeepsTheirChats(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "2s"))) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let (first, second) = try await Self.twoChats(of: alice, live)
             _ = try await live.agent("bob")  // with room for both, if they were put back

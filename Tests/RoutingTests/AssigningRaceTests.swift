@@ -17,10 +17,10 @@ import XMPP
           - { jid: alice@localhost, name: Alice, skills: { help: 5 } }
         """
 
-    @Test func aLineWrittenWhileAssigningReachesTheAgentOnce() async throws {
-        try await withProsodyServer(.init(accounts: ["alice": "secret", "visitor1": "secret"])) { prosody in
+    @Test(arguments: XMPPServerKind.allCases) func aLineWrittenWhileAssigningReachesTheAgentOnce(_ server: XMPPServerKind) async throws {
+        try await withXMPPServer(server, .init(accounts: ["alice": "secret", "visitor1": "secret"])) { xmpp in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: Self.routing)
+                let router = try RouterProcess(server: xmpp, redisURL: redisServer.url, routing: Self.routing)
                 var logger = Logger(label: "assigning-test")
                 logger.logLevel = .warning
                 let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
@@ -28,29 +28,29 @@ import XMPP
                 var clients: [XMPPClient] = []
                 try await withCleanup {
                     try await router.start()
-                    let alice = try await XMPPClient.connect(prosody.clientConfiguration("alice"), logger: logger)
+                    let alice = try await XMPPClient.connect(xmpp.clientConfiguration("alice"), logger: logger)
                     clients.append(alice)
                     try await alice.send(Presence())
-                    try await RouterLiveTests.available(alice, domain: prosody.serviceDomain)
+                    try await RouterLiveTests.available(alice, domain: xmpp.serviceDomain)
                     let inbox = AgentInbox()
                     let reading = Task { await inbox.read(alice) }
                     defer { reading.cancel() }
-                    let visitor = try await XMPPClient.connect(prosody.clientConfiguration("visitor1"), logger: logger)
+                    let visitor = try await XMPPClient.connect(xmpp.clientConfiguration("visitor1"), logger: logger)
                     clients.append(visitor)
                     try await visitor.send(Presence())
 
                     // A router opens the chat and gives it to Alice in Redis, and is stopped before
                     // telling her; meanwhile the visitor writes again.
-                    let rules = RoutingRules(try RouterLiveTests.parseWorkflow(Self.routing, domain: prosody.serviceDomain))
+                    let rules = RoutingRules(try RouterLiveTests.parseWorkflow(Self.routing, domain: xmpp.serviceDomain))
                     _ = try await store.enqueue(queue: "help", visitor: visitor.jid.bare.description, name: "visitor1", channel: .xmpp,
                                                 message: "first", messageID: "r1")
                     #expect(try await store.route(rules.plan).map(\.agent) == ["alice@localhost"])
-                    try await MessageDeliveryTests.deliver(visitor, to: try JID("help@\(prosody.serviceDomain)"), id: "r2", "second")
+                    try await MessageDeliveryTests.deliver(visitor, to: try JID("help@\(xmpp.serviceDomain)"), id: "r2", "second")
                     await router.stop()
 
                     // The next router tells Alice of the chat, with its history.
                     try await router.start()
-                    try await MessageDeliveryTests.deliver(visitor, to: try JID("help@\(prosody.serviceDomain)"), id: "r3", "third")
+                    try await MessageDeliveryTests.deliver(visitor, to: try JID("help@\(xmpp.serviceDomain)"), id: "r3", "third")
                     try await poll(.seconds(20), "the third line at the agent", every: .milliseconds(20), until: {
                         await inbox.hasSeen(["third"])
                     })

@@ -27,8 +27,8 @@ import XMPP
           thanks: "Thank you!"
         """
 
-    @Test func visitorsCannotUseChatAddresses() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1", "visitor2"]), rules: Self.workflow(Self.yaml)) {
+    @Test(arguments: XMPPServerKind.allCases) func visitorsCannotUseChatAddresses(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1", "visitor2"]), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1"), stranger = try await live.connect("visitor2")
@@ -63,8 +63,8 @@ import XMPP
         }
     }
 
-    @Test func anAgentCannotActOnAnotherAgentsChat() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.yaml)) {
+    @Test(arguments: XMPPServerKind.allCases) func anAgentCannotActOnAnotherAgentsChat(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")

@@ -30,9 +30,9 @@ import XMPP
           bye: "Goodbye {visitor}, {agent} from {queue} signs off."
         """
 
-    @Test func closingByEitherSideCountsAbandonmentOnlyBeforeAnAgentTookTheChat() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func closingByEitherSideCountsAbandonmentOnlyBeforeAnAgentTookTheChat(_ server: XMPPServerKind) async throws {
         let users = ["alice", "visitor1", "visitor2", "visitor3", "visitor4", "visitor5"]
-        try await Self.withRouter(accounts: Self.accounts(users), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+        try await Self.withRouter(on: server, accounts: Self.accounts(users), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let sales = try live.address("sales"), quotes = try live.address("quotes")
             let alice = try await live.connect("alice")
 

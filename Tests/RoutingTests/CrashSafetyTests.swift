@@ -24,7 +24,7 @@ import XMPP
                 let agentLines = Self.agents.map {
                     "  - { jid: \($0)@localhost, name: \($0), skills: { help: 5 }, max_chats: \(Self.capacity) }"
                 }
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                let router = try RouterProcess(server: prosody, redisURL: redisServer.url, routing: """
                     limits: { flood: { messages: 100, per: 1s } }
                     queues:
                       - { name: help, skills: [help] }
@@ -81,7 +81,7 @@ import XMPP
         }
     }
 
-    static func connectVisitors(_ prosody: ProsodyServer, among visitors: [String] = visitors, logger: Logger) async throws
+    static func connectVisitors(_ prosody: any XMPPServer, among visitors: [String] = visitors, logger: Logger) async throws
         -> [XMPPClient]
     {
         try await withThrowingTaskGroup(of: XMPPClient.self) { group in

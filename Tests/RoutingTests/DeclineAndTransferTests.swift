@@ -22,8 +22,8 @@ import XMPP
             skills: { it: 5 }
         """
 
-    @Test func aDeclinedOfferGoesToAnotherAgent() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.declineYAML)) {
+    @Test(arguments: XMPPServerKind.allCases) func aDeclinedOfferGoesToAnotherAgent(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.declineYAML)) {
             (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")
@@ -73,8 +73,9 @@ import XMPP
             skills: { support: 8 }
         """
 
-    @Test func transfersToAQueueAndToAnAgentKeepTheTranscript() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func transfersToAQueueAndToAnAgentKeepTheTranscript(_ server: XMPPServerKind) async throws {
         try await Self.withRouter(
+            on: server,
             accounts: Self.accounts(["alice", "bob", "carol", "visitor1"]), rules: Self.workflow(Self.transferYAML)
         ) { (live: LiveRouter) in
             let alice = try await live.agent("alice")

@@ -38,16 +38,17 @@ import Testing
             contentsOfFile: RunDirectory.repositoryRoot + "/Sources/Routing/Lua/includes/keys.lua", encoding: .utf8)
         let probe = keysLua + """
             return {K.timers, K.open, K.seq, K.chat('7'), K.transcript('7'), K.declined('7'), K.chatTimers('7'),
-              K.seen('7'), K.monitors('7'), K.waiting('sales'), K.roundRobin('sales'), K.agent('a@x'),
-              K.agentChats('a@x'), K.visitor('sales', 'web:abc')}
+              K.seen('7'), K.monitors('7'), K.relayIDs('7'), K.waiting('sales'), K.roundRobin('sales'), K.agent('a@x'),
+              K.agentChats('a@x'), K.visitor('sales', 'web:abc'), K.lastChat('web:abc')}
             """
         try await withStore { store, redis in
             let keys = store.keys
             let names = try await redis.send("EVAL", probe, "1", keys.events).array?.compactMap(\.string)
             #expect(names == [
                 keys.timers, keys.openChats, keys.sequence, keys.chat("7"), keys.transcript("7"), keys.declined("7"),
-                keys.chatTimers("7"), keys.seen("7"), keys.monitors("7"), keys.waiting("sales"), keys.roundRobin("sales"),
-                keys.agent("a@x"), keys.agentChats("a@x"), keys.visitorChat(queue: "sales", visitor: "web:abc"),
+                keys.chatTimers("7"), keys.seen("7"), keys.monitors("7"), keys.relayIDs("7"), keys.waiting("sales"),
+                keys.roundRobin("sales"), keys.agent("a@x"), keys.agentChats("a@x"), keys.visitorChat(queue: "sales", visitor: "web:abc"),
+                keys.lastChat(visitor: "web:abc"),
             ])
         }
     }
@@ -71,14 +72,15 @@ import Testing
             let runs: [(script: String, keys: [String], arguments: [String], expected: String)] = [
                 ("enqueue-6",
                  [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats, k.timers],
-                 ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1", "5000"], "\"1\""),
+                 ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1", "", "", "5000"], "\"1\""),
                 ("presence-5", presenceKeys, ["a", "desk", "available", "60000"], "\"available\""),
                 ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
                 ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
                 ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1", "5000"], "(integer) 0"),
                 ("confirmSent-3", chatKeys + [k.transcript("1")], ["1", "a", "1", "5000", "1"], "(integer) 0"),
-                ("record-5", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1")], ["1", "agent", "a", "hi", "m2"], "\"v1\""),
+                ("record-6", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1"), k.relayIDs("1")],
+                 ["1", "agent", "a", "hi", "m2", #"{"id":"sb-1","attachment":{"url":"https://x.test/a.png"}}"#, "m2"], "\"v1\""),
                 ("monitor-3", chatKeys + [k.monitors("1")], ["1", "boss"], "\"a\""),
                 ("setTimer-4", chatKeys + chatTimers, ["1", "gone", "60000"], "1"),
                 ("dueTimers-1", [k.timers], ["10"], "1)"),
@@ -88,8 +90,9 @@ import Testing
                 ("expireGrace-4", agentKeys, ["a"], "(empty"),
                 ("settlePresence-5", presenceKeys, ["a", "99999999999999", "60000"], "\"offline\""),
                 ("removeAgent-5", presenceKeys, ["a"], "(empty"),
-                ("close-9",
-                 chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats, k.transcript("1")],
+                ("close-10",
+                 chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats, k.transcript("1"),
+                             k.relayIDs("1")],
                  ["1", "visitor", "none", "", "60000"], "\"queued\""),
                 ("trimEvents-1", [k.events], ["0"], "(integer)"),
             ]

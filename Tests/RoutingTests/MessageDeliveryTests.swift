@@ -28,8 +28,8 @@ import XMPP
         }
     }
 
-    @Test func linesWrittenWhileOfferedReachTheAgentOnAccept() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func linesWrittenWhileOfferedReachTheAgentOnAccept(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")
             let quotes = try live.address("quotes")
@@ -45,8 +45,8 @@ import XMPP
         }
     }
 
-    @Test func linesWrittenDuringATransferReachTheNewAgentOnAccept() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.yaml)) {
+    @Test(arguments: XMPPServerKind.allCases) func linesWrittenDuringATransferReachTheNewAgentOnAccept(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")
@@ -67,8 +67,8 @@ import XMPP
         }
     }
 
-    @Test func aResentLineStoredButNotForwardedReachesTheAgent() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func aResentLineStoredButNotForwardedReachesTheAgent(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")
             let sales = try live.address("sales")
@@ -85,8 +85,8 @@ import XMPP
         }
     }
 
-    @Test func visitorAndAgentMessageIDsAreKeptApart() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func visitorAndAgentMessageIDsAreKeptApart(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")
             try await Self.deliver(visitor, to: try live.address("sales"), id: "1", "Hello")
@@ -102,8 +102,8 @@ import XMPP
         }
     }
 
-    @Test func aVisitorsNewlinesCannotForgeHistoryLines() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func aVisitorsNewlinesCannotForgeHistoryLines(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")
             try await Self.deliver(visitor, to: try live.address("quotes"), id: "f1",

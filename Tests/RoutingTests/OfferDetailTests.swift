@@ -22,8 +22,8 @@ import XMPP
             skills: { sales: 5 }
         """
 
-    @Test func offersCarryTheirSummaryAndVisitorMessagesTheirNick() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1", "visitor2"]), rules: Self.workflow(Self.yaml)) {
+    @Test(arguments: XMPPServerKind.allCases) func offersCarryTheirSummaryAndVisitorMessagesTheirNick(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1", "visitor2"]), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let visitor = try await live.connect("visitor1")

@@ -32,8 +32,8 @@ import XMPP
             skills: { orders: 9, german: 10, returns: 5 }
         """
 
-    @Test func aDroppedSkillLetsAnAgentWithoutItTakeTheChat() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["ben", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func aDroppedSkillLetsAnAgentWithoutItTakeTheChat(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["ben", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let ben = try await live.agent("ben")
             let visitor = try await live.connect("visitor1")
             let orders = try live.address("orders")
@@ -56,8 +56,8 @@ import XMPP
         }
     }
 
-    @Test func aMoveStepHandsTheChatToTheOtherQueue() async throws {
-        try await Self.withRouter(accounts: Self.accounts(["ben", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func aMoveStepHandsTheChatToTheOtherQueue(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["ben", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
             let ben = try await live.agent("ben")
             let visitor = try await live.connect("visitor1")
             try await visitor.send(Message(to: try live.address("returns"), body: "I want to send it back"))

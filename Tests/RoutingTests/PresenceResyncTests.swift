@@ -35,7 +35,7 @@ import XMPP
 
     /// A second login of `user` with its own resource (a phone beside the desktop, a console's new session).
     static func connect(_ live: LiveRouter, _ user: String, resource: String) async throws -> XMPPClient {
-        var configuration = try live.prosody.clientConfiguration(user)
+        var configuration = try live.server.clientConfiguration(user)
         configuration.jid = try JID(local: user, domain: configuration.jid.domain, resource: resource)
         let client = try await XMPPClient.connect(configuration, logger: logger)
         try await client.send(Presence())
@@ -48,8 +48,8 @@ import XMPP
         return try #require(try await agent.offer("the chat").from?.chatID)
     }
 
-    @Test func anAgentIsAvailableWhileAnyResourceIsAndOfflineWhenTheLastHasGone() async throws {
-        try await Self.withRouter(accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml())) { (live: LiveRouter) in
+    @Test(arguments: XMPPServerKind.allCases) func anAgentIsAvailableWhileAnyResourceIsAndOfflineWhenTheLastHasGone(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml())) { (live: LiveRouter) in
             let desk = try await live.agent("alice")
             let chat = try await Self.chat(of: try await live.connect("visitor1"), to: desk, live)
             // A new login (the phone, or the console's new session) while the old one lingers.
@@ -76,8 +76,8 @@ import XMPP
         }
     }
 
-    @Test func anAgentWhoLeftWhileTheRouterWasDownIsOfflineAfterTheResync() async throws {
-        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+    @Test(arguments: XMPPServerKind.allCases) func anAgentWhoLeftWhileTheRouterWasDownIsOfflineAfterTheResync(_ server: XMPPServerKind) async throws {
+        try await Self.withRestartableRouter(on: server, yaml: Self.yaml()) { live, router in
             let alice = try await live.agent("alice")
             let chat = try await Self.chat(of: try await live.connect("visitor1"), to: alice, live)
             await router.stop()
@@ -95,8 +95,8 @@ import XMPP
         }
     }
 
-    @Test func anAgentWhoCameWhileTheRouterWasDownIsAvailableAfterTheResync() async throws {
-        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+    @Test(arguments: XMPPServerKind.allCases) func anAgentWhoCameWhileTheRouterWasDownIsAvailableAfterTheResync(_ server: XMPPServerKind) async throws {
+        try await Self.withRestartableRouter(on: server, yaml: Self.yaml()) { live, router in
             // Bob adds the service to his roster: his server then answers the router's probes.
             let service = try JID(domain: live.domain)
             let first = try await live.connect("bob")
@@ -123,10 +123,10 @@ import XMPP
         }
     }
 
-    @Test func theConsoleSaysItsPresenceAgainWhenTheRouterComesBack() async throws {
-        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+    @Test(arguments: XMPPServerKind.allCases) func theConsoleSaysItsPresenceAgainWhenTheRouterComesBack(_ server: XMPPServerKind) async throws {
+        try await Self.withRestartableRouter(on: server, yaml: Self.yaml()) { live, router in
             let session = AgentSession(
-                configuration: try live.prosody.clientConfiguration("carol"), service: try JID(domain: live.domain), logger: Self.logger)
+                configuration: try live.server.clientConfiguration("carol"), service: try JID(domain: live.domain), logger: Self.logger)
             let online = AsyncStream<Void>.makeStream()
             let running = Task {
                 await session.run { event in if case .online = event { online.continuation.yield() } }
@@ -152,8 +152,8 @@ import XMPP
         }
     }
 
-    @Test func anAgentRemovedByAReloadHasTheirChatsRequeued() async throws {
-        try await Self.withRestartableRouter(yaml: Self.yaml()) { live, router in
+    @Test(arguments: XMPPServerKind.allCases) func anAgentRemovedByAReloadHasTheirChatsRequeued(_ server: XMPPServerKind) async throws {
+        try await Self.withRestartableRouter(on: server, yaml: Self.yaml()) { live, router in
             let alice = try await live.agent("alice")
             let chat = try await Self.chat(of: try await live.connect("visitor1"), to: alice, live)
             let bob = try await live.agent("bob")
@@ -166,25 +166,25 @@ import XMPP
     }
 }
 
-/// A router a test stops and starts again on the same Prosody and Redis, as a restart would.
+/// A router a test stops and starts again on the same XMPP server and Redis, as a restart would.
 final class RestartableRouter: Sendable {
-    private let prosody: ProsodyServer
+    private let server: any XMPPServer
     private let store: RoutingStore
     private let rules: RoutingRules
     private let running = Mutex<(router: ChatRouter, task: Task<Void, any Error>)?>(nil)
 
-    init(prosody: ProsodyServer, store: RoutingStore, rules: RoutingRules) {
-        self.prosody = prosody
+    init(server: any XMPPServer, store: RoutingStore, rules: RoutingRules) {
+        self.server = server
         self.store = store
         self.rules = rules
     }
 
-    /// Starts a new router and waits until it has joined Prosody.
+    /// Starts a new router and waits until it has joined the XMPP server.
     func start() async throws {
-        let component = XMPPComponent(configuration: prosody.componentConfiguration(), logger: PresenceResyncTests.logger)
+        let component = XMPPComponent(configuration: server.componentConfiguration(), logger: PresenceResyncTests.logger)
         let router = ChatRouter(rules: rules, component: component, store: store, logger: PresenceResyncTests.logger)
         running.withLock { $0 = (router, Task { try await router.run() }) }
-        try await within(.seconds(20), "the router to join Prosody") { await router.waitUntilReady() }
+        try await within(.seconds(60), "the router to join \(server.kind)") { await router.waitUntilReady() }
     }
 
     func stop() async {
@@ -200,15 +200,17 @@ final class RestartableRouter: Sendable {
 }
 
 extension PresenceResyncTests {
-    static func withRestartableRouter(yaml: String, _ body: (LiveRouter, RestartableRouter) async throws -> Void) async throws {
-        try await withProsodyServer(.init(accounts: accounts(users))) { prosody in
+    static func withRestartableRouter(
+        on kind: XMPPServerKind, yaml: String, _ body: (LiveRouter, RestartableRouter) async throws -> Void
+    ) async throws {
+        try await withXMPPServer(kind, .init(accounts: accounts(users))) { xmpp in
             try await withRedisServer { redisServer in
                 let url = try RedisURL(redisServer.url)
                 let redis = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
                 let store = RoutingStore(redis: redis, prefix: "sb")
                 let live = LiveRouter(
-                    prosody: prosody, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
-                let router = RestartableRouter(prosody: prosody, store: store, rules: try workflow(yaml)(prosody.serviceDomain))
+                    server: xmpp, store: store, redis: RedisClient(configuration: RedisConfiguration(url: url), logger: logger))
+                let router = RestartableRouter(server: xmpp, store: store, rules: try workflow(yaml)(xmpp.serviceDomain))
                 try await withCleanup {
                     try await router.start()
                     try await body(live, router)

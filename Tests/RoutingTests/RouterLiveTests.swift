@@ -23,8 +23,8 @@ import XMPP
         }
     }
 
-    @Test func aVisitorIsQueuedAssignedAndChatsWithAnAgent() async throws {
-        try await Self.withRouter(accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.salesRules()) { prosody, store in
+    @Test(arguments: XMPPServerKind.allCases) func aVisitorIsQueuedAssignedAndChatsWithAnAgent(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.salesRules()) { prosody, store in
             let alice = try await Self.connect(prosody, "alice")
             defer { Task { await alice.close() } }
             try await Self.available(alice, domain: prosody.serviceDomain)
@@ -73,8 +73,8 @@ import XMPP
         }
     }
 
-    @Test func wrongAddressesAndStrangersGetClearErrors() async throws {
-        try await Self.withRouter(accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.salesRules()) { prosody, _ in
+    @Test(arguments: XMPPServerKind.allCases) func wrongAddressesAndStrangersGetClearErrors(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.salesRules()) { prosody, _ in
             let visitor = try await Self.connect(prosody, "visitor1")
             defer { Task { await visitor.close() } }
             func error(_ to: String, _ body: String) async throws -> StanzaError? {
@@ -87,7 +87,7 @@ import XMPP
         }
     }
 
-    @Test func manualOffersAreAcceptedOrExpireToTheNextAgent() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func manualOffersAreAcceptedOrExpireToTheNextAgent(_ server: XMPPServerKind) async throws {
         let rules: (String) -> RoutingRules = { domain in
             RoutingRules(
                 domain: domain,
@@ -99,7 +99,7 @@ import XMPP
                 agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: 1),
                          RoutingRules.Agent(jid: "bob@localhost", name: "Bob", capacity: 1)])
         }
-        try await Self.withRouter(accounts: ["visitor1": "secret", "alice": "secret", "bob": "secret"], rules: rules) { prosody, store in
+        try await Self.withRouter(on: server, accounts: ["visitor1": "secret", "alice": "secret", "bob": "secret"], rules: rules) { prosody, store in
             let alice = try await Self.connect(prosody, "alice")
             defer { Task { await alice.close() } }
             let bob = try await Self.connect(prosody, "bob")

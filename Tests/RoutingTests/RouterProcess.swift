@@ -11,11 +11,11 @@ final class RouterProcess: Sendable {
     var log: String { process.log }
 
     /// `routing` is the workflow's queues, agents and limits, in YAML; the connection part is added.
-    init(prosody: ProsodyServer, redisURL: String, routing: String) throws {
+    init(server: any XMPPServer, redisURL: String, routing: String) throws {
         let directory = try RunDirectory.make("router")
         workflow = "\(directory)/workflow.yml"
         connection = """
-            xmpp: { host: 127.0.0.1, port: \(prosody.componentPort), domain: \(prosody.serviceDomain), secret: "\(prosody.componentSecret)" }
+            xmpp: { host: 127.0.0.1, port: \(server.componentPort), domain: \(server.serviceDomain), secret: "\(server.componentSecret)" }
             redis: { url: "\(redisURL)", prefix: sb }
 
             """
@@ -30,7 +30,7 @@ final class RouterProcess: Sendable {
         try (connection + routing).write(toFile: workflow, atomically: true, encoding: .utf8)
     }
 
-    /// Starts the router and waits until it has joined Prosody.
+    /// Starts the router and waits until it has joined the XMPP server.
     func start() async throws {
         try await process.start()
     }

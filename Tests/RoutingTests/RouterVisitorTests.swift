@@ -34,8 +34,8 @@ import XMPP
         }
     }
 
-    @Test func withNobodyToServeTheVisitorIsToldAndTheChatClosesIfTheQueueSaysSo() async throws {
-        try await RouterLiveTests.withRouter(accounts: ["visitor1": "secret"], rules: Self.rules(closeWithoutAgents: true)) { prosody, store in
+    @Test(arguments: XMPPServerKind.allCases) func withNobodyToServeTheVisitorIsToldAndTheChatClosesIfTheQueueSaysSo(_ server: XMPPServerKind) async throws {
+        try await RouterLiveTests.withRouter(on: server, accounts: ["visitor1": "secret"], rules: Self.rules(closeWithoutAgents: true)) { prosody, store in
             let visitor = try await RouterLiveTests.connect(prosody, "visitor1")
             try await withCleanup {
                 try await visitor.send(Message(to: try JID("sales@\(prosody.serviceDomain)"), body: "hello?"))
@@ -50,9 +50,9 @@ import XMPP
         }
     }
 
-    @Test func waitingVisitorsHearTheirNewPlaceAsTheLineMoves() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func waitingVisitorsHearTheirNewPlaceAsTheLineMoves(_ server: XMPPServerKind) async throws {
         let accounts = ["visitor1": "secret", "visitor2": "secret", "visitor3": "secret", "alice": "secret"]
-        try await RouterLiveTests.withRouter(accounts: accounts, rules: Self.rules()) { prosody, store in
+        try await RouterLiveTests.withRouter(on: server, accounts: accounts, rules: Self.rules()) { prosody, store in
             let alice = try await RouterLiveTests.connect(prosody, "alice")
             var visitors: [XMPPClient] = []
             for name in ["visitor1", "visitor2", "visitor3"] { visitors.append(try await RouterLiveTests.connect(prosody, name)) }
@@ -80,9 +80,9 @@ import XMPP
         }
     }
 
-    @Test func aVisitorWhoseClientSaysGoneIsClosedAfterTheTimeoutUnlessTheyWriteAgain() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func aVisitorWhoseClientSaysGoneIsClosedAfterTheTimeoutUnlessTheyWriteAgain(_ server: XMPPServerKind) async throws {
         let rules = Self.rules(goneTimeout: .milliseconds(600), capacity: 2)
-        try await RouterLiveTests.withRouter(accounts: ["visitor1": "secret", "visitor2": "secret", "alice": "secret"], rules: rules) {
+        try await RouterLiveTests.withRouter(on: server, accounts: ["visitor1": "secret", "visitor2": "secret", "alice": "secret"], rules: rules) {
             prosody, store in
             let alice = try await RouterLiveTests.connect(prosody, "alice")
             let leaving = try await RouterLiveTests.connect(prosody, "visitor1")

@@ -15,11 +15,11 @@ import XMPP
     static let visitors = (1...5).map { "visitor\($0)" }
     static let burst = 30
 
-    @Test func sigtermFinishesTheBurstInHand() async throws {
-        try await withProsodyServer(.init(accounts: Dictionary(uniqueKeysWithValues: (["alice"] + Self.visitors).map { ($0, "secret") }))) {
-            prosody in
+    @Test(arguments: XMPPServerKind.allCases) func sigtermFinishesTheBurstInHand(_ server: XMPPServerKind) async throws {
+        try await withXMPPServer(server, .init(accounts: Dictionary(uniqueKeysWithValues: (["alice"] + Self.visitors).map { ($0, "secret") }))) {
+            xmpp in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                let router = try RouterProcess(server: xmpp, redisURL: redisServer.url, routing: """
                     limits: { flood: { messages: 1000, per: 1s } }
                     queues:
                       - { name: help, skills: [help] }
@@ -31,19 +31,19 @@ import XMPP
                 var clients: [XMPPClient] = []
                 try await withCleanup {
                     try await router.start()
-                    let alice = try await XMPPClient.connect(prosody.clientConfiguration("alice"), logger: logger)
+                    let alice = try await XMPPClient.connect(xmpp.clientConfiguration("alice"), logger: logger)
                     clients.append(alice)
                     try await alice.send(Presence())
-                    try await RouterLiveTests.available(alice, domain: prosody.serviceDomain)
+                    try await RouterLiveTests.available(alice, domain: xmpp.serviceDomain)
                     let inbox = AgentInbox()
                     let reading = Task { await inbox.read(alice) }
                     defer { reading.cancel() }
-                    let visitors = try await CrashSafetyTests.connectVisitors(prosody, among: Self.visitors, logger: logger)
+                    let visitors = try await CrashSafetyTests.connectVisitors(xmpp, among: Self.visitors, logger: logger)
                     clients += visitors
                     let receipts = Receipts()
                     let readers = visitors.map { client in Task { await receipts.read(client) } }
                     defer { readers.forEach { $0.cancel() } }
-                    let queue = try JID("help@\(prosody.serviceDomain)")
+                    let queue = try JID("help@\(xmpp.serviceDomain)")
                     for client in visitors { try await receipts.deliver(client, to: queue, id: "\(client.jid.local!)-0") }
 
                     // The burst, unconfirmed, and SIGTERM once part of it is confirmed.

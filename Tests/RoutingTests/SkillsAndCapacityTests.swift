@@ -47,8 +47,8 @@ import XMPP
     static let queueNames = ["billing", "tech", "sales"]
     static let visitorNames = (1...30).map { String(format: "visitor%02d", $0) }
 
-    @Test func thirtyVisitorsGetSkilledAgentsWithinCapacity() async throws {
-        try await Self.withRouter(accounts: Self.accounts(Self.agentNames + Self.visitorNames), rules: Self.workflow(Self.yaml)) {
+    @Test(arguments: XMPPServerKind.allCases) func thirtyVisitorsGetSkilledAgentsWithinCapacity(_ server: XMPPServerKind) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(Self.agentNames + Self.visitorNames), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in
             let workflow = try Self.parseWorkflow(Self.yaml, domain: live.domain)
             let service = try JID(domain: live.domain)

@@ -21,9 +21,9 @@ import XMPP
         try await client.next(what) { RouterLiveTests.body($0).flatMap { $0.body!.hasPrefix(prefix) ? $0 : nil } }
     }
 
-    @Test func aSupervisorMonitorsAChatAndWhispersToItsAgent() async throws {
+    @Test(arguments: XMPPServerKind.allCases) func aSupervisorMonitorsAChatAndWhispersToItsAgent(_ server: XMPPServerKind) async throws {
         let accounts = ["visitor1": "secret", "alice": "secret", "carol": "secret"]
-        try await RouterLiveTests.withRouter(accounts: accounts, rules: Self.rules) { prosody, store in
+        try await RouterLiveTests.withRouter(on: server, accounts: accounts, rules: Self.rules) { prosody, store in
             let alice = try await RouterLiveTests.connect(prosody, "alice")
             let carol = try await RouterLiveTests.connect(prosody, "carol")
             let visitor = try await RouterLiveTests.connect(prosody, "visitor1")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Redis
 import SwitchboardTesting
 import Testing
 import XMPP
@@ -11,19 +12,19 @@ import XMPP
           - { jid: alice@localhost, name: Alice, skills: { help: 5, billing: 5 } }
         """
 
-    @Test func sighupLoadsAValidWorkflowAndKeepsTheOldOneForAnInvalidOne() async throws {
-        try await withProsodyServer(.init(accounts: ["visitor1": "secret", "visitor2": "secret"])) { prosody in
+    @Test(arguments: XMPPServerKind.allCases) func sighupLoadsAValidWorkflowAndKeepsTheOldOneForAnInvalidOne(_ server: XMPPServerKind) async throws {
+        try await withXMPPServer(server, .init(accounts: ["visitor1": "secret", "visitor2": "secret"])) { xmpp in
             try await withRedisServer { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                let router = try RouterProcess(server: xmpp, redisURL: redisServer.url, routing: """
                     queues:
                       - { name: help, skills: [help] }
                     \(Self.agents)
                     """)
-                let visitor = try await XMPPClient.connect(prosody.clientConfiguration("visitor1"), logger: Logger(label: "test"))
+                let visitor = try await XMPPClient.connect(xmpp.clientConfiguration("visitor1"), logger: Logger(label: "test"))
                 try await withCleanup {
                     try await visitor.send(Presence())
                     try await router.start()
-                    let billing = try JID("billing@\(prosody.serviceDomain)")
+                    let billing = try JID("billing@\(xmpp.serviceDomain)")
                     func answer(_ to: JID, _ text: String) async throws -> String {
                         try await visitor.send(Message(to: to, body: text))
                         return try await visitor.next("an answer from \(to)") { stanza -> String? in
@@ -38,7 +39,7 @@ import XMPP
                     router.signal(SIGHUP)
                     try await router.waitForLog("keeping the workflow in force")
                     #expect(try await answer(billing, "hello?") == "error item-not-found")
-                    #expect(try await answer(try JID("help@\(prosody.serviceDomain)"), "hi").hasPrefix("Welcome") == true)
+                    #expect(try await answer(try JID("help@\(xmpp.serviceDomain)"), "hi").hasPrefix("Welcome") == true)
 
                     // A duration whose parts overflow 64 bits together: refused like any other
                     // mistake (it used to stop the router on SIGHUP).
@@ -57,6 +58,12 @@ import XMPP
                     router.signal(SIGHUP)
                     try await router.waitForLog("workflow reloaded")
                     #expect(try await answer(billing, "my invoice").hasPrefix("Welcome") == true)
+                    // Audited once, for the valid file only (the refused ones changed nothing).
+                    let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: Logger(label: "test"))
+                    let audit = try await redis.send("XRANGE", "{sb}:audit", "-", "+").array?.compactMap { $0.array?.last?.array?.compactMap(\.string) }
+                    await redis.close()
+                    #expect(audit == [["actor", "router", "action", "reload", "chat", "", "ts", audit?.first?[7] ?? "", "queues", "2", "agents", "1",
+                                       "removed", "0"]])
                 } cleanup: {
                     await visitor.close()
                     await router.stop()

@@ -45,7 +45,10 @@ struct CommandServer: Sendable {
         }
         return DiscoInfo(
             node: node, identity: .init(category: "client", type: "bot", name: "Switchboard"),
-            features: [Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts])
+            features: [
+                Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts,
+                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers,
+            ])
     }
 
     /// Runs a command node: asks for its fields first if none were sent, then runs it and puts

@@ -23,7 +23,12 @@ struct AgentFlow: Sendable {
                 if let text { outbox.tellAgent(agent.jid, chat: chat, text, detail: detail, rules: rules) }
             },
             refuse: { outbox.reply(to: .message(message), $0) })
-        if let body = message.body, let command = AgentCommand(body) {
+        let relay = MessageRelay(store: store, outbox: outbox)
+        if message.isEncrypted {
+            respond.say(MessageRelay.encryptedFromAgent)
+        } else if message.body == nil, let marker = message.chatMarker {
+            try await relay.agentMarked(marker, chat: chat, agent: agent.jid, rules: rules)
+        } else if let body = message.body, let command = AgentCommand(body) {
             try await run(command, chat: chat, agent: agent, respond: respond, rules: rules)
         } else if let body = message.body {
             try await say(body, chat: chat, agent: agent, message: message, respond: respond, rules: rules)
@@ -40,15 +45,28 @@ struct AgentFlow: Sendable {
     /// text came as one, gives the id that de-duplicates it, and is confirmed (XEP-0184).
     @discardableResult
     private func say(
-        _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, respond: Responder, rules: RoutingRules
+        _ text: String, chat: String, agent: RoutingRules.Agent, message: Message?, canned: Bool = false, respond: Responder,
+        rules: RoutingRules
     ) async throws -> Recorded.Status {
-        let recorded = try await store.record(chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id)
+        // Redacted before it is kept or passed on, like the visitor's lines.
+        let redaction = rules.redactor.redact(text)
+        let text = redaction.text
+        let detail = if let message {
+            try await MessageRelay(store: store, outbox: outbox).detail(for: message, side: .agent, chat: chat)
+        } else {
+            RelayDetail(id: RelayDetail.newID())
+        }
+        let recorded = try await store.record(
+            chat: chat, .agent, from: agent.jid, text: text, messageID: message?.id, canned: canned, relay: detail)
         if recorded.status != .notHolder, let message { outbox.acknowledge(message) }
         switch recorded.status {
         case .stored:
             outbox.tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active,
-                               as: .message, rules: rules)
+                               as: .message, relay: detail, rules: rules)
             for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
+            if redaction.changed, try await store.markRedactionTold(chat) {
+                outbox.tellVisitor(recorded.visitor, queue: recorded.queue, redaction.visitorNotice, rules: rules)
+            }
         case .notHolder:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
         case .duplicate where recorded.visitor.isEmpty:
@@ -100,7 +118,7 @@ struct AgentFlow: Sendable {
         case .transfer(let target):
             try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
         case .note(let text):
-            let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: text)
+            let recorded = try await store.record(chat: chat, .note, from: agent.jid, text: rules.redactor.redact(text).text)
             if recorded.status == .stored { respond.say("Noted.", AgentEvent(.noted, chat: chat)) } else {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours."))
             }
@@ -112,7 +130,7 @@ struct AgentFlow: Sendable {
             let record = try await store.chatRecord(chat)
             let text = template.render(TemplateValues(
                 queue: record?.queue.flatMap { rules.queue($0)?.title } ?? "", agent: agent.name, visitor: record?.name ?? ""))
-            if try await say(text, chat: chat, agent: agent, message: nil, respond: respond, rules: rules) == .stored {
+            if try await say(text, chat: chat, agent: agent, message: nil, canned: true, respond: respond, rules: rules) == .stored {
                 respond.mark(AgentEvent(.replied, chat: chat))
             }
         case .who:

@@ -47,7 +47,8 @@ struct SupervisorFlow: Sendable {
             case .refused(let state):
                 reply("There is no open \(ChatAddress.name(ofChat: chat)) (\(state)).")
             }
-        case .whisper(let chat, let text) where agent.isSupervisor:
+        case .whisper(let chat, let said) where agent.isSupervisor:
+            let text = rules.redactor.redact(said).text
             guard let holder = try await store.chatRecord(chat)?.agent,
                 try await store.record(chat: chat, .whisper, from: agent.jid, text: text).status == .stored
             else {

@@ -17,8 +17,19 @@ struct VisitorFlow: Sendable {
     func message(_ message: Message, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
         guard let from = message.from else { return }
         let visitor = from.bare.description
+        let relay = MessageRelay(store: store, outbox: outbox)
+        // Its body is only a fallback text ("I sent you an OMEMO encrypted message…").
+        if message.isEncrypted {
+            guard flood.allow(visitor) else { return }
+            try await relay.visitorEncrypted(visitor: visitor, queue: queue.name, rules: rules)
+            return
+        }
         guard let body = message.body else {
-            if let state = message.chatState { try await chatState(state, visitor: visitor, queue: queue.name, rules: rules) }
+            if let marker = message.chatMarker {
+                try await relay.visitorMarked(marker, visitor: visitor, queue: queue.name, rules: rules)
+            } else if let state = message.chatState {
+                try await chatState(state, visitor: visitor, queue: queue.name, rules: rules)
+            }
             return
         }
         guard body.utf8.count <= rules.settings.bodyLimit else {
@@ -33,25 +44,38 @@ struct VisitorFlow: Sendable {
             try await ends(visitor, queue: queue, rules: rules)
             return
         }
-        let chat = try await says(
+        if AgentCommand.mayBeCommand(body), VisitorTranscript.isRequest(body) {
+            try await VisitorTranscript(store: store, outbox: outbox).send(to: visitor, queue: queue.name, rules: rules)
+            outbox.acknowledge(message)
+            return
+        }
+        // Only a correction needs the chat before storing: the line it corrects is looked up there.
+        let chat = message.replacesID == nil ? nil : try await store.openChatRecord(queue: queue.name, visitor: visitor)?.id
+        let enqueued = try await says(
             body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
-            state: message.chatState, queue: queue, rules: rules)
+            relay: try await relay.detail(for: message, side: .visitor, chat: chat), state: message.chatState, queue: queue,
+            rules: rules)
         // The receipt says the line is kept and, in an active chat, written to the agent's link:
         // while another sender still holds lines of this chat, none; the client sends it again.
-        guard !chat.awaitsAnotherSender else { return }
+        guard !enqueued.awaitsAnotherSender else { return }
         outbox.acknowledge(message)
     }
 
     /// A visitor's text, from either channel once its checks passed: open or find their chat,
     /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
-    /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead.
+    /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead. `relay`:
+    /// what the line is passed on with (by default, only an id the router chose).
     func says(
         _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
-        state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
+        relay: RelayDetail? = nil, state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
     ) async throws -> Enqueued {
+        // Redacted before anything keeps or passes it on: the transcript, agents, supervisors.
+        let redaction = rules.redactor.redact(body)
+        let body = redaction.text
         var chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
-            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID)
+            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
+            relay: relay ?? RelayDetail(id: RelayDetail.newID()))
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
             if !queue.overflow.isEmpty { alarm.wake() }
@@ -76,7 +100,14 @@ struct VisitorFlow: Sendable {
         if chat.messageStored {
             for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
         }
+        if redaction.changed { try await tellOfRedaction(redaction, chat: chat.chat, visitor: visitor, queue: queue.name, rules: rules) }
         return chat
+    }
+
+    /// The visitor hears once per chat that data is removed from it (theirs or an agent's line).
+    func tellOfRedaction(_ redaction: Redaction, chat: String, visitor: String, queue: String, rules: RoutingRules) async throws {
+        guard try await store.markRedactionTold(chat) else { return }
+        outbox.tellVisitor(visitor, queue: queue, redaction.visitorNotice, rules: rules)
     }
 
     /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it

@@ -23,10 +23,14 @@ struct VisitorLines: Sendable {
         var passed = !claimed.heldElsewhere
         while batch.upTo > 0 {
             let first = batch.upTo - batch.lines.count + 1
-            let lines = batch.lines.enumerated().map { (id: RelayedLineID.make(chat: chat, number: first + $0.offset), text: $0.element) }
+            // Under the id the router chose when it stored the line; one kept before ids were
+            // stored gets one from its place in the chat, the same on every copy.
+            let lines = batch.lines.enumerated().map { offset, line in
+                (line: line, id: line.id.flatMap { $0.isEmpty ? nil : $0 } ?? RelayedLineID.make(chat: chat, number: first + offset))
+            }
             let lineState = state
             let handled = await StanzaLanes.givingUpRoom {
-                await outbox.passToAgent(agent, chat: chat, lines, state: lineState, nick: nick, rules: rules)
+                await outbox.relay(lines, toAgent: agent, chat: chat, state: lineState, nick: nick, rules: rules)
             }
             state = nil
             let taken = handled.prefix { $0 == .routed }.count

@@ -6,6 +6,7 @@
 --- @include "includes/clock"
 --- @include "includes/emit"
 --- @include "includes/clearTimer"
+--- @include "includes/audit"
 
 local id, agent = ARGV[1], ARGV[2]
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
@@ -15,4 +16,5 @@ redis.call('HSET', KEYS[2], 'state', 'active', 'accepted_at', now)
 clearTimer(id, 'offer|' .. id, {timers = KEYS[4], chatTimers = KEYS[5]})
 redis.call('HSET', KEYS[3], 'missed', 0)
 emit('accepted', id, chat[3], agent)
+audit(agent, 'accept', id)
 return {1, 'active'}

@@ -4,7 +4,7 @@
 -- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] its transcript
 -- ARGV[1] chat id   ARGV[2] the claim's lease in ms
 -- Returns {the count to confirm (0 if none claimed), 1 if a live claim of another sender holds
---          lines owed or 0, the lines' texts oldest first...}.
+--          lines owed or 0, the lines (JSON, as in the transcript) oldest first...}.
 --- @include "includes/claimUnsent"
 
 return claimUnsent(ARGV[1], nil, tonumber(ARGV[2]))

@@ -6,7 +6,7 @@
 -- ARGV[1] chat id   ARGV[2] the agent the lines went to   ARGV[3] the count the server took
 -- ARGV[4] the next claim's lease in ms   ARGV[5] the count the claim ended at
 -- Returns as claimUnsent-3: {the count to confirm (0 if none claimed), 1 if a live claim of
---          another sender holds lines owed or 0, the lines' texts oldest first...}.
+--          another sender holds lines owed or 0, the lines (JSON, as in the transcript) oldest first...}.
 --- @include "includes/claimUnsent"
 
 local id, sent, claimedUpTo = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[5])

@@ -10,6 +10,7 @@
 --- @include "includes/release"
 --- @include "includes/requeueFront"
 --- @include "includes/timerDue"
+--- @include "includes/audit"
 
 local id, agent, why = ARGV[1], ARGV[2], ARGV[3]
 local claim = ARGV[5] or ''
@@ -28,6 +29,7 @@ redis.call('SADD', KEYS[4], agent)
 requeueFront(id, chat[3], known)
 if why ~= 'timeout' then
   emit('declined', id, chat[3], agent)
+  audit(agent, 'decline', id)
   return {1, 'queued'}
 end
 emit('offer_timeout', id, chat[3], agent)

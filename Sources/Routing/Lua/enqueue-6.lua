@@ -5,7 +5,9 @@
 -- ARGV[1] queue   ARGV[2] visitor (bare JID, or web:TOKEN)   ARGV[3] visitor's display name
 -- ARGV[4] channel (xmpp | web)   ARGV[5] overflow step delays in ms, comma-separated (may be empty)
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
--- ARGV[8] the lease in ms of a claim of lines for the agent
+-- ARGV[8] relay detail, JSON {id, attachment, replaces} (may be empty)   ARGV[9] the visitor's own
+-- message id, mapped to the relayed one in the chat's id map (may be empty)
+-- ARGV[10] the lease in ms of a claim of lines for the agent
 -- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
 --          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines
 --          claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
@@ -16,16 +18,21 @@
 --- @include "includes/setTimer"
 --- @include "includes/clearTimer"
 --- @include "includes/claimUnsent"
+--- @include "includes/relayLine"
 
 local queue, visitor = ARGV[1], ARGV[2]
+-- Returns 1 and the line (JSON) if stored now, else 0.
 local function store(id, chatQueue, agent)
   if ARGV[6] == '' then return 0 end
   if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), 'v:' .. ARGV[7]) == 0 then return 0 end
   clearTimer(id, 'gone|' .. id, {timers = KEYS[6]})  -- the visitor is back
-  redis.call('RPUSH', K.transcript(id), cjson.encode({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}))
+  local detail = ARGV[8] or ''
+  local line = cjson.encode(withDetail({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}, detail))
+  redis.call('RPUSH', K.transcript(id), line)
+  if detail ~= '' then linkIDs(K.relayIDs(id), 'v', ARGV[9], cjson.decode(detail).id) end
   redis.call('HINCRBY', K.chat(id), 'said', 1)
   emit('visitor_message', id, chatQueue, agent)
-  return 1
+  return 1, line
 end
 local open = redis.call('GET', KEYS[2])
 -- An index left behind by a chat that moved on and closed since names no open chat.
@@ -33,9 +40,9 @@ if open and redis.call('HGET', K.chat(open), 'state') == 'closed' then open = ni
 if open then
   local chat = redis.call('HMGET', K.chat(open), 'state', 'agent', 'queue')
   local rank = redis.call('ZRANK', KEYS[3], open)
-  local stored = store(open, chat[3], chat[2])
+  local stored, line = store(open, chat[3], chat[2])
   -- A resent line (stored before, the agent never told) goes now too.
-  local unsent = claimUnsent(open, stored == 1 and ARGV[6] or nil, tonumber(ARGV[8]))
+  local unsent = claimUnsent(open, line, tonumber(ARGV[10]))
   local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply

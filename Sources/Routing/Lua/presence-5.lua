@@ -7,6 +7,7 @@
 -- Returns {1 if the agent's presence changed else 0, the previous presence, the presence now}.
 --- @include "includes/clock"
 --- @include "includes/applyPresence"
+--- @include "includes/audit"
 
 local agent, resource, presence = ARGV[1], ARGV[2], ARGV[3]
 if presence == 'offline' then
@@ -16,5 +17,8 @@ else
   -- The agent said something new: the missed-offers rule's away no longer holds.
   redis.call('HDEL', KEYS[2], 'heldAway')
 end
-return applyPresence(agent, tonumber(ARGV[4]),
+local change = applyPresence(agent, tonumber(ARGV[4]),
   {agent = KEYS[2], agentChats = KEYS[3], timers = KEYS[4], resources = KEYS[5]})
+-- The agent's own change; a resync settling a silent agent (settlePresence) is the router's.
+if change[1] == 1 then audit(agent, 'presence', '', 'presence', change[3]) end
+return change

@@ -14,6 +14,7 @@
 --- @include "includes/give"
 --- @include "includes/moveVisitorIndex"
 --- @include "includes/overflowSteps"
+--- @include "includes/audit"
 
 local id, from, kind, target = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue')
@@ -28,6 +29,7 @@ if kind == 'agent' then
   end
   release(id, from, holder)
   emit('transferred', id, chat[3], from, 'to_agent', target)
+  audit(from, 'transfer', id, 'to_agent', target)
   redis.call('HSET', KEYS[2], 'queued_at', now)
   return {1, give(id, chat[3], target, tonumber(ARGV[6]), known)}
 end
@@ -38,4 +40,5 @@ replaceOverflowSteps(id, ARGV[7] or '', known)
 redis.call('DEL', KEYS[3])
 requeueFront(id, target, known)
 emit('transferred', id, target, from, 'from_queue', chat[3], 'to_queue', target)
+audit(from, 'transfer', id, 'to_queue', target)
 return {1, 'queued'}

@@ -46,6 +46,7 @@ public final class ChatRouter: Service, Sendable {
         self.component = component
         self.store = store
         store.keepClosedChats(for: rules.settings.retention)
+        store.keepAuditLog(for: rules.settings.auditRetention)
         self.logger = logger
         self.rulesInForce = rulesInForce
         self.pass = pass
@@ -63,10 +64,20 @@ public final class ChatRouter: Service, Sendable {
     public var rules: RoutingRules { rulesInForce.current }
 
     /// Agents the new rules leave out are offline at once and their chats go back to their queues.
-    public func reload(_ rules: RoutingRules) async {
+    /// `actor` names who asked, in the audit log (a signal carries no name: `router` by default).
+    public func reload(_ rules: RoutingRules, by actor: String = "router") async {
         let removed = Set(rulesInForce.current.agents.keys).subtracting(rules.agents.keys)
         rulesInForce.replace(with: rules)
         store.keepClosedChats(for: rules.settings.retention)
+        store.keepAuditLog(for: rules.settings.auditRetention)
+        // Audited before the log line: whoever waits for the line finds the entry.
+        do {
+            try await store.audit(actor: actor, .reload, fields: [
+                ("queues", "\(rules.queues.count)"), ("agents", "\(rules.agents.count)"), ("removed", "\(removed.count)"),
+            ])
+        } catch {
+            logger.error("could not audit the reload: \(error)")
+        }
         logger.info("workflow reloaded", metadata: ["queues": "\(rules.queues.count)", "agents": "\(rules.agents.count)"])
         guard !removed.isEmpty else { return }
         for agent in removed.sorted() {

@@ -16,10 +16,12 @@ struct Outbox: Sendable {
 
     /// Words to a visitor, from the queue's address, signed with a display name (XEP-0172);
     /// a web visitor gets them as a notice of `kind` (words without text are a chat state).
+    /// `relay`: what an agent's line carries beyond text (`Outbox+Relay`).
     func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
-                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, rules: RoutingRules) {
+                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, relay: RelayDetail? = nil, rules: RoutingRules) {
         let notice = VisitorNotice(
-            visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue)
+            visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue,
+            relay: relay)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
         channel.tell(notice, queue: queue, domain: rules.domain)
     }
@@ -30,23 +32,6 @@ struct Outbox: Sendable {
                    event: AgentEvent.Kind? = nil, rules: RoutingRules) {
         guard let message = Self.toAgent(agent, chat: chat, text, state: state, detail: detail, event: event, rules: rules) else { return }
         component.send(message)
-    }
-
-    /// A visitor's lines to the agent, each with its id (`RelayedLineID`: a copy sent again
-    /// carries the same), returning what the XMPP server did with each; the last carries `state`.
-    func passToAgent(_ agent: String, chat: String, _ lines: [(id: String, text: String)], state: ChatState?, nick: String,
-                     rules: RoutingRules) async -> [ServerHandling] {
-        let messages = lines.enumerated().compactMap { index, line -> XMLElement? in
-            let last = index == lines.count - 1
-            guard var message = Self.toAgent(agent, chat: chat, line.text, state: last ? state : nil, detail: Self.nick(nick), event: nil,
-                                             rules: rules)
-            else { return nil }
-            message.id = line.id
-            return message.element
-        }
-        // An agent address that is no JID takes nothing: nothing to send, nothing to wait for.
-        guard messages.count == lines.count else { return lines.map { _ in .routed } }
-        return await component.sendAcknowledged(messages)
     }
 
     private static func toAgent(

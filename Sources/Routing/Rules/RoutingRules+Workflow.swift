@@ -21,6 +21,7 @@ extension RoutingRules {
         settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
         settings.positionUpdateInterval = workflow.limits.positionUpdateInterval
         settings.retention = workflow.retention
+        settings.auditRetention = workflow.auditRetention
         self.init(
             domain: workflow.xmpp.domain,
             queues: queues,
@@ -30,6 +31,9 @@ extension RoutingRules {
             },
             canned: Dictionary(workflow.canned.map { ($0.key, $0.text) }, uniquingKeysWith: { first, _ in first }),
             settings: settings)
+        // The loader compiled every pattern already; a workflow built in code without checks
+        // redacts nothing rather than failing here.
+        redactor = (try? Redactor(workflow.redact)) ?? .none
     }
 
     private static func queue(_ queue: WorkflowQueue, agents: [WorkflowAgent]) -> Queue {

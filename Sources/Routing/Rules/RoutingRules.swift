@@ -70,6 +70,8 @@ public struct RoutingRules: Sendable {
         public var positionUpdateInterval: Duration = .seconds(15)
         /// How long a closed chat's record and transcript are kept (zero: removed at close).
         public var retention: Duration = .seconds(30 * 86_400)
+        /// How long the audit log keeps agents' and supervisors' actions.
+        public var auditRetention: Duration = .seconds(365 * 86_400)
 
         public init() {}
     }
@@ -82,6 +84,8 @@ public struct RoutingRules: Sendable {
     public var agents: [String: Agent]
     public var canned: [String: MessageTemplate]
     public var settings: Settings
+    /// What is removed from visitors' and agents' lines before they are stored or passed on.
+    public var redactor: Redactor = .none
 
     public init(
         domain: String, queues: [Queue], defaultQueue: String? = nil, agents: [Agent], canned: [String: MessageTemplate] = [:],

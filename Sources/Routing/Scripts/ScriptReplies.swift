@@ -1,3 +1,4 @@
+import Foundation
 import Redis
 
 // How each script's reply becomes its Swift type. The layouts are those the `.lua` headers document.
@@ -25,11 +26,16 @@ extension Enqueued: ScriptReply {
 }
 
 extension ClaimedLines: ScriptReply {
-    /// {count to confirm (0: none claimed), 1 if held elsewhere, lines...} (`includes/claimUnsent.lua`).
+    /// {count to confirm (0: none claimed), 1 if held elsewhere, lines (JSON)...} (`includes/claimUnsent.lua`).
     init(reply: RESPValue) throws(UnexpectedReply) {
         let parts = try reply.values(2)
-        var lines: [String] = []
-        for part in parts.dropFirst(2) { lines.append(try part.text()) }
+        var lines: [TranscriptLine] = []
+        for part in parts.dropFirst(2) {
+            let json = try part.text()
+            do { lines.append(try JSONDecoder().decode(TranscriptLine.self, from: Data(json.utf8))) } catch {
+                throw UnexpectedReply(description: "a line to pass on is not a transcript line: \(error)")
+            }
+        }
         self.init(lines: lines, upTo: try parts[0].number(), heldElsewhere: try parts[1].number() == 1)
     }
 }

@@ -12,11 +12,16 @@ public struct RoutingStore: Sendable {
     let redis: RedisClient
     private let planEncoding = PlanEncoding()
     private let retention: Retention
+    let auditRetention: Retention
 
-    public init(redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention) {
+    public init(
+        redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention,
+        auditRetention: Duration = Workflow.defaultAuditRetention
+    ) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
         self.retention = Retention(retention)
+        self.auditRetention = Retention(auditRetention)
     }
 
     /// How long a chat's record and transcript stay after it closes (zero: removed at close).
@@ -29,9 +34,10 @@ public struct RoutingStore: Sendable {
 
     /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
     /// keeps `message` (if any) in its transcript, once per `messageID`.
+    /// `relay` is what the line is passed on with (its relayed id, file, the line it corrects).
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
-        message: String? = nil, messageID: String? = nil
+        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -40,7 +46,8 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
                 keys.openChats, keys.timers,
             ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), Self.leaseMs])
+            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
+             Self.mappedID(messageID), Self.leaseMs])
     }
 
     /// A claim's lease as the scripts take it.
@@ -81,7 +88,7 @@ public struct RoutingStore: Sendable {
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
-                keys.timers, keys.openChats, keys.transcript(chat),
+                keys.timers, keys.openChats, keys.transcript(chat), keys.relayIDs(chat),
             ],
             [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0))])
     }
@@ -181,15 +188,17 @@ public struct RoutingStore: Sendable {
     }
 
     /// Appends to the transcript; `.duplicate` for a message id already stored or a closed chat,
-    /// `.notHolder` for an agent line from anyone but the agent holding the active chat.
+    /// `.notHolder` for an agent line from anyone but the agent holding the active chat. Notes,
+    /// whispers and `canned` agent lines are audited in the same step.
     @discardableResult
-    public func record(chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil)
-        async throws -> Recorded
-    {
+    public func record(
+        chat: String, _ kind: TranscriptKind, from sender: String, text: String, messageID: String? = nil, canned: Bool = false,
+        relay: RelayDetail? = nil
+    ) async throws -> Recorded {
         try await run(
             RoutingLua.record,
-            keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat)],
-            [chat, kind.rawValue, sender, text, Self.seenID(messageID)])
+            keys: [keys.events, keys.chat(chat), keys.monitors(chat), keys.seen(chat), keys.transcript(chat), keys.relayIDs(chat)],
+            [chat, kind.rawValue, sender, text, Self.seenID(messageID), relay?.json ?? "", Self.mappedID(messageID), canned ? "canned" : ""])
     }
 
     /// A message id as kept in the chat's seen set: ids come from clients, so a long one is kept
@@ -271,7 +280,7 @@ public struct RoutingStore: Sendable {
         return fields
     }
 
-    private static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
+    static func lines(_ reply: RESPValue) throws -> [TranscriptLine] {
         try reply.values().map { line in try JSONDecoder().decode(TranscriptLine.self, from: Data(try line.text().utf8)) }
     }
 

@@ -23,8 +23,8 @@ public struct Enqueued: Sendable, Hashable {
 /// Visitor lines claimed for the agent of an active chat (`includes/claimUnsent.lua`): send
 /// them, then confirm them with `RoutingStore.confirmSent(chat:agent:upTo:)`.
 public struct ClaimedLines: Sendable, Hashable {
-    /// The lines' texts, oldest first.
-    public var lines: [String]
+    /// The lines as stored in the transcript (with their relay detail), oldest first.
+    public var lines: [TranscriptLine]
     /// The chat's line count they end at, to confirm; 0 when none were claimed.
     public var upTo: Int
     /// Lines are owed that a live claim of another sender holds: until it confirms them, no
@@ -38,7 +38,7 @@ public struct ClaimedLines: Sendable, Hashable {
     /// a router that died in between reach the agent within seconds (a resend or a sweep).
     public static let lease: Duration = .seconds(5)
 
-    public init(lines: [String], upTo: Int, heldElsewhere: Bool) {
+    public init(lines: [TranscriptLine], upTo: Int, heldElsewhere: Bool) {
         self.lines = lines
         self.upTo = upTo
         self.heldElsewhere = heldElsewhere
@@ -150,6 +150,14 @@ public struct TranscriptLine: Sendable, Hashable, Decodable {
     public let kind: TranscriptKind
     public let from: String
     public let text: String
+    /// The id the router relayed the line with (lines kept before ids were mapped have none).
+    public var id: String? = nil
+    /// The file the line points to.
+    public var attachment: Attachment? = nil
+    /// For a correction (XEP-0308): the relayed id of the line it replaces, which stays as it was.
+    public var replaces: String? = nil
+    /// Its sender asked for read marks (XEP-0333).
+    public var markable: Bool? = nil
 }
 
 extension Duration {

@@ -16,6 +16,8 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
         case notice
         /// The chat ended.
         case closed
+        /// The agent's client showed the visitor's line `relay.id` (XEP-0333 `displayed`).
+        case seen
     }
 
     /// The visitor: a bare JID, or another channel's id (a web visitor's `web:…`).
@@ -25,8 +27,14 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
     public var agent: String?
     public var position: Int?
     public var state: String?
+    /// An agent's line: the id the router relays it with, its file, the line it corrects.
+    public var relay: RelayDetail?
 
-    public init(visitor: String, kind: Kind, text: String? = nil, agent: String? = nil, position: Int? = nil, state: String? = nil) {
+    public init(
+        visitor: String, kind: Kind, text: String? = nil, agent: String? = nil, position: Int? = nil, state: String? = nil,
+        relay: RelayDetail? = nil
+    ) {
+        self.relay = relay
         self.visitor = visitor
         self.kind = kind
         self.text = text

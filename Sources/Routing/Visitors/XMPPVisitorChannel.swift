@@ -13,6 +13,7 @@ struct XMPPVisitorChannel: VisitorChannel {
         var message = Message(to: to, from: ChatAddress.queue(queue).jid(domain: domain), body: notice.text)
         message.chatState = notice.state.flatMap(ChatState.init(rawValue:))
         if let nick = notice.agent { message.element.append(Outbox.nick(nick)) }
+        if let relay = notice.relay { Outbox.add(relay, to: &message) }
         component.send(message)
     }
 }

@@ -26,12 +26,16 @@ public struct StatsServer: Sendable {
     let configuration: Configuration
     let reader: StatsReader
     let live: LiveStateReader
+    let audit: AuditLog
+    let archive: ChatArchive
     let logger: Logger
 
     public init(configuration: Configuration, redis: RedisClient, keys: StatsKeys, workflow: Workflow, logger: Logger) {
         self.configuration = configuration
         self.reader = StatsReader(redis: redis, keys: keys)
         self.live = LiveStateReader(redis: redis, keys: keys, workflow: workflow)
+        self.audit = AuditLog(redis: redis, keys: keys.routing)
+        self.archive = ChatArchive(redis: redis, keys: keys.routing)
         self.logger = logger
     }
 
@@ -44,6 +48,18 @@ public struct StatsServer: Sendable {
         api.get("queues") { _, _ in try Self.json(QueuesReply(state: try await live.read())) }
         api.get("agents") { _, _ in try Self.json(AgentsReply(state: try await live.read())) }
         api.get("stats") { request, _ in try await stats(request) }
+        api.get("audit") { request, _ in try await auditEntries(request) }
+        api.get("chats") { request, _ in try await chats(request) }
+        api.get("chats/:id") { _, context in
+            let id = try Self.chatID(context)
+            guard let chat = try await archive.chat(id) else { throw HTTPError(.notFound, message: "there is no chat \(id)") }
+            return try Self.json(chat)
+        }
+        api.get("chats/:id/transcript") { _, context in
+            let id = try Self.chatID(context)
+            guard let lines = try await archive.transcript(id) else { throw HTTPError(.notFound, message: "there is no chat \(id)") }
+            return try Self.json(TranscriptReply(chat: id, lines: lines))
+        }
         let metrics = router.group("metrics")
         if !configuration.openMetrics { metrics.add(middleware: auth) }
         metrics.get { _, _ in try await self.metrics() }
@@ -68,6 +84,62 @@ public struct StatsServer: Sendable {
         }
         let queue = query["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         return try Self.json(try await reader.report(window, queue: queue))
+    }
+
+    /// `GET /api/v1/audit?since=T&until=T&actor=JID&chat=ID&limit=N&after=ID`: the audit log,
+    /// oldest first, the last 24 hours by default; `next` in the reply is the `after` of the next page.
+    func auditEntries(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let until = try query["until"].map { try Self.time(String($0), "until") } ?? now
+        let since = try query["since"].map { try Self.time(String($0), "since") } ?? until - 86_400_000
+        guard since <= until else { throw HTTPError(.badRequest, message: "since must not be after until") }
+        let actor = try Self.bounded(query["actor"], "actor", 1024)
+        let chat = try Self.bounded(query["chat"], "chat", 64)
+        let after = try Self.bounded(query["after"], "after", 41)
+        if let after, !after.isEmpty, after.split(separator: "-").count != 2 || !after.allSatisfy({ $0.isNumber || $0 == "-" }) {
+            throw HTTPError(.badRequest, message: "after: '\(after)' is not an entry id such as 1733400000000-0")
+        }
+        var limit = 1_000
+        if let text = query["limit"] {
+            guard let number = Int(String(text)), AuditLog.limits.contains(number) else {
+                throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to \(AuditLog.limits.upperBound)")
+            }
+            limit = number
+        }
+        return try Self.json(try await audit.entries(
+            since: since, until: until, actor: actor, chat: chat, after: after?.isEmpty == false ? after : nil, limit: limit))
+    }
+
+    /// `GET /api/v1/chats?visitor=JID&since=T&limit=N`: chats kept (open, or closed within the
+    /// retention), oldest first; `since` defaults to 30 days ago.
+    func chats(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let since = try query["since"].map { try Self.time(String($0), "since") } ?? now - 30 * 86_400_000
+        let visitor = try Self.bounded(query["visitor"], "visitor", 3071)
+        var limit = 100
+        if let text = query["limit"] {
+            guard let number = Int(String(text)), ChatArchive.limits.contains(number) else {
+                throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to \(ChatArchive.limits.upperBound)")
+            }
+            limit = number
+        }
+        return try Self.json(ChatsReply(chats: try await archive.chats(visitor: visitor, since: since, limit: limit)))
+    }
+
+    static func chatID(_ context: BasicRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), ChatArchive.isChatID(id) else {
+            throw HTTPError(.badRequest, message: "a chat id is a number")
+        }
+        return id
+    }
+
+    /// A query parameter of at most `length` bytes (nil when absent or empty).
+    static func bounded(_ value: Substring?, _ name: String, _ length: Int) throws -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        guard value.utf8.count <= length else { throw HTTPError(.badRequest, message: "\(name) is longer than \(length) bytes") }
+        return String(value)
     }
 
     func metrics() async throws -> Response {
@@ -136,4 +208,15 @@ struct AgentsReply: Encodable {
     var at: Int64
     var agents: [AgentNow]
     init(state: LiveState) { (at, agents) = (state.at, state.agents) }
+}
+
+/// `GET /api/v1/chats`.
+struct ChatsReply: Encodable {
+    var chats: [ChatArchive.Chat]
+}
+
+/// `GET /api/v1/chats/ID/transcript`.
+struct TranscriptReply: Encodable {
+    var chat: String
+    var lines: [ChatArchive.Line]
 }

@@ -105,7 +105,20 @@
   row.appendChild(send);
   composer.appendChild(row);
 
-  [header, status, log, typing, detailsForm, offlineForm, composer].forEach(function (n) { panel.appendChild(n); });
+  // "Download transcript" once a chat ended: a form posts the token (never in a URL), and the
+  // server answers with the text as a file to save (Content-Disposition: attachment).
+  var transcriptForm = element("form", "sb-transcript");
+  transcriptForm.method = "POST";
+  transcriptForm.action = server + "/transcript";
+  transcriptForm.hidden = true;
+  var transcriptToken = element("input");
+  transcriptToken.type = "hidden";
+  transcriptToken.name = "token";
+  transcriptForm.appendChild(transcriptToken);
+  transcriptForm.appendChild(element("button", "sb-transcript-download", "Download transcript"));
+  transcriptForm.addEventListener("submit", function () { transcriptToken.value = stored.token || ""; });
+
+  [header, status, log, typing, detailsForm, offlineForm, composer, transcriptForm].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
   root.appendChild(launcher);
 
@@ -176,16 +189,40 @@
     }
     if (frame.seq <= lastSeq) { return; }
     lastSeq = frame.seq;
+    // A correction (XEP-0308 from the agent's client) changes the line it names, marked edited.
+    var corrected = frame.replaces ? lineByRef(frame.replaces) : null;
+    if (corrected) {
+      corrected.querySelector(".sb-text").textContent = frame.text;
+      corrected.classList.add("sb-edited");
+      if (frame.ref) { corrected.setAttribute("data-ref", frame.ref); }
+      if (frame.from === "agent" && !frame.replay) { agentReplied(); }
+      return;
+    }
     var line = element("div", "sb-line " + (frame.from === "agent" ? "sb-agent" : "sb-visitor"));
     line.setAttribute("data-seq", String(frame.seq));
+    if (frame.ref) { line.setAttribute("data-ref", frame.ref); }
     if (frame.from === "agent") {
       line.appendChild(element("span", "sb-who", frame.agent || "Agent"));
       typing.hidden = true;
     }
-    line.appendChild(document.createTextNode(frame.text));
+    line.appendChild(element("span", "sb-text", frame.text));
+    // A file: a link (the server relays only http and https URLs), never fetched by the widget.
+    if (frame.attachment && /^https?:\/\//i.test(frame.attachment.url)) {
+      var link = element("a", "sb-file", frame.attachment.name || "file");
+      link.href = frame.attachment.url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      line.appendChild(link);
+    }
     log.appendChild(line);
     scroll();
     if (frame.from === "agent" && !frame.replay) { agentReplied(); }
+  }
+
+  function lineByRef(ref) {
+    var lines = log.querySelectorAll(".sb-line[data-ref]");
+    for (var i = 0; i < lines.length; i++) { if (lines[i].getAttribute("data-ref") === ref) { return lines[i]; } }
+    return null;
   }
 
   function showPending() {
@@ -267,6 +304,14 @@
       showLine(frame);
       showPending();
       break;
+    case "seen":
+      var seen = lineByRef(frame.ref);
+      if (seen) {
+        // "Seen" under the latest line the agent saw only.
+        Array.prototype.forEach.call(log.querySelectorAll(".sb-seen"), function (n) { n.classList.remove("sb-seen"); });
+        seen.classList.add("sb-seen");
+      }
+      break;
     case "received":
       stored.pending = stored.pending.filter(function (m) { return m.id !== frame.id; });
       save();
@@ -274,6 +319,7 @@
       break;
     case "queued":
       state = "queued";
+      transcriptForm.hidden = true;
       status.textContent = frame.position <= 1
         ? "You are next in line (" + minutes(frame.eta) + ")."
         : "You are number " + frame.position + " in line (" + minutes(frame.eta) + ").";
@@ -281,6 +327,7 @@
       break;
     case "assigned":
       state = "active";
+      transcriptForm.hidden = true;
       agentName = frame.agent || agentName;
       status.textContent = "You are chatting with " + agentName + ".";
       systemLine(frame.text);
@@ -297,6 +344,7 @@
       state = "closed";
       typing.hidden = true;
       status.textContent = "This chat has ended. Write again to start a new one.";
+      transcriptForm.hidden = !stored.token;
       if (wasOpen) { systemLine(frame.text); }
       break;
     case "error":

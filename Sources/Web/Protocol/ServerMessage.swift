@@ -1,4 +1,5 @@
 import Foundation
+import Routing
 
 /// What the web service sends over `/ws`: one JSON object per text frame, told apart by `type`
 /// (see docs/web-protocol.md). Absent fields are left out.
@@ -33,6 +34,12 @@ struct ServerMessage: Encodable, Sendable, Hashable {
     var state: String?
     var code: String?
     var message: String?
+    /// A line's id as the router relayed it: what `replaces` and `seen` name.
+    var ref: String?
+    /// A correction: the `ref` of the line it replaces (which the widget shows edited).
+    var replaces: String?
+    /// A file the line points to (an http(s) URL, shown as a link).
+    var attachment: Attachment?
 
     init(type: String) {
         self.type = type
@@ -115,5 +122,24 @@ struct ServerMessage: Encodable, Sendable, Hashable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding strings and numbers cannot fail.
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"type":"error"}"#
+    }
+}
+
+extension ServerMessage {
+    /// The agent's client showed the visitor's line `ref`.
+    static func seen(ref: String) -> ServerMessage {
+        var message = ServerMessage(type: "seen")
+        message.ref = ref
+        return message
+    }
+
+    /// A transcript line's frame with what the line was relayed with: its id, the line it
+    /// corrects, its file.
+    func relayed(_ line: TranscriptLine) -> ServerMessage {
+        var message = self
+        message.ref = line.id
+        message.replaces = line.replaces
+        message.attachment = line.attachment
+        return message
     }
 }

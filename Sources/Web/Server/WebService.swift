@@ -108,6 +108,8 @@ public struct WebService: Service {
         }
         router.get("/widget.js") { _, _ in assets.response(.script) }
         router.get("/widget.css") { _, _ in assets.response(.stylesheet) }
+        let download = TranscriptDownload(sessions: context.sessions, store: context.store, desk: desk)
+        router.post("/transcript") { request, _ in try await download.response(to: request) }
         router.get("/ws") { request, _ -> Response in
             guard Self.allowed(origin: request.headers[.origin], settings: settings) else {
                 return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "This origin may not open the chat.\n")))

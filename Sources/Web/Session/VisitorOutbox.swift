@@ -65,11 +65,13 @@ struct VisitorOutbox: Sendable {
             switch line.kind {
             case .visitor:
                 try await write(
-                    ServerMessage.line(chat: chat, seq: lastSeq, from: "visitor", agent: nil, text: line.text, time: line.t, replay: replay).json)
+                    ServerMessage.line(chat: chat, seq: lastSeq, from: "visitor", agent: nil, text: line.text, time: line.t, replay: replay)
+                        .relayed(line).json)
             case .agent:
                 let name = rules.agents[line.from]?.name ?? "Agent"
                 try await write(
-                    ServerMessage.line(chat: chat, seq: lastSeq, from: "agent", agent: name, text: line.text, time: line.t, replay: replay).json)
+                    ServerMessage.line(chat: chat, seq: lastSeq, from: "agent", agent: name, text: line.text, time: line.t, replay: replay)
+                        .relayed(line).json)
             case .note, .whisper, .system:
                 continue
             }
@@ -104,6 +106,7 @@ struct VisitorOutbox: Sendable {
         case .typing: .typing(notice.state ?? "active")
         case .notice, .message: .notice(notice.text ?? "")
         case .closed: .closed(notice.text)
+        case .seen: .seen(ref: notice.relay?.id ?? "")
         }
     }
 }

@@ -1,7 +1,9 @@
 /// Every key a workflow file may use, per mapping: one list for the reader's checks of unknown
 /// keys and for the test that the examples document them all.
 enum WorkflowKeys {
-    static let workflow = ["xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention"]
+    static let workflow = [
+        "xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention", "redact", "audit_retention",
+    ]
     static let xmpp = ["host", "port", "domain", "secret"]
     static let redis = ["url", "prefix"]
     static let http = ["listen", "allowed_origins", "trusted_proxies"]
@@ -20,6 +22,7 @@ enum WorkflowKeys {
     static let hours = ["timezone"]
     static let agent = ["jid", "name", "skills", "max_chats", "role"]
     static let webhook = ["name", "url", "events", "secret", "timeout"]
+    static let redactPattern = ["label", "pattern"]
 
-    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook].flatMap { $0 }
+    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern].flatMap { $0 }
 }

@@ -25,10 +25,19 @@ extension WorkflowReader {
         let retention = fields["retention"].flatMap { node in
             value(node, "retention") { text throws(WorkflowValueError) in try Duration(workflowText: text, allowingDays: true) }
         }
+        let redact = redactionRules(fields["redact"])
+        let auditRetention = fields["audit_retention"].flatMap { node in
+            value(node, "audit_retention") { text throws(WorkflowValueError) in
+                let duration = try Duration(workflowText: text, allowingDays: true)
+                guard duration >= .seconds(86_400) else { throw WorkflowValueError("must be at least 1d, not \(text)") }
+                return duration
+            }
+        }
         guard problems.isEmpty, let xmpp else { return nil }
         return Workflow(
             xmpp: xmpp, redis: redis, http: http, stats: stats, limits: limits, queues: queues, agents: agents, canned: canned,
-            webhooks: webhooks, retention: retention ?? Workflow.defaultRetention)
+            webhooks: webhooks, retention: retention ?? Workflow.defaultRetention, redact: redact,
+            auditRetention: auditRetention ?? Workflow.defaultAuditRetention)
     }
 
     /// The value of a section that must list something, noting `absent` when it is missing or empty.

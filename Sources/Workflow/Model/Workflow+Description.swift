@@ -6,6 +6,7 @@ extension Workflow: CustomStringConvertible {
         let queueNames = queues.map { $0.name == defaultQueue?.name ? "\($0.name) (default)" : $0.name }
         return "Workflow(queues: \(queueNames.joined(separator: ", ")); agents: \(agents.count); "
             + "canned replies: \(canned.count); xmpp: \(xmpp); redis: \(redis); http: \(http.map(\.description) ?? "none"); stats: \(stats.map(\.description) ?? "none"); "
-            + "webhooks: \(webhooks.isEmpty ? "none" : webhooks.map(\.description).joined(separator: "; ")))"
+            + "webhooks: \(webhooks.isEmpty ? "none" : webhooks.map(\.description).joined(separator: "; ")); "
+            + "redact: \(redact.isEmpty ? "nothing" : redact.map(\.label).joined(separator: ", ")))"
     }
 }

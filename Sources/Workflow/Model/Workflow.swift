@@ -20,8 +20,13 @@ public struct Workflow: Sendable, Hashable {
     public var webhooks: [Webhook]
     /// How long a closed chat (its record, transcript and events) is kept; zero keeps nothing after close.
     public var retention: Duration
+    /// What is removed from visitors' and agents' lines before they are stored or passed on.
+    public var redact: [RedactionRule]
+    /// How long the audit log (`{prefix}:audit`) keeps agents' and supervisors' actions.
+    public var auditRetention: Duration
 
     public static let defaultRetention: Duration = .seconds(30 * 86_400)
+    public static let defaultAuditRetention: Duration = .seconds(365 * 86_400)
 
     public init(
         xmpp: XMPPSettings,
@@ -33,7 +38,9 @@ public struct Workflow: Sendable, Hashable {
         agents: [Agent],
         canned: [CannedReply] = [],
         webhooks: [Webhook] = [],
-        retention: Duration = Workflow.defaultRetention
+        retention: Duration = Workflow.defaultRetention,
+        redact: [RedactionRule] = [],
+        auditRetention: Duration = Workflow.defaultAuditRetention
     ) {
         self.xmpp = xmpp
         self.redis = redis
@@ -45,6 +52,8 @@ public struct Workflow: Sendable, Hashable {
         self.canned = canned
         self.webhooks = webhooks
         self.retention = retention
+        self.redact = redact
+        self.auditRetention = auditRetention
     }
 
     /// The queue marked `default: true`, else the first; nil only for a workflow without queues,

@@ -83,7 +83,10 @@ public final class XMPPComponent: Sendable {
             // One task on the link's loop: the stanzas leave together, followed by one ping.
             channel.eventLoop.execute { [self] in
                 let link = ObjectIdentifier(channel)
-                for stanza in stanzas { channel.write(XMLStreamOutput.element(stanza), promise: nil) }
+                for stanza in stanzas {
+                    metrics.sent.count(stanza.name)
+                    channel.write(XMLStreamOutput.element(stanza), promise: nil)
+                }
                 let (ping, isNew) = state.withLockedValue { state in
                     var next = (ping: "", isNew: false)
                     for id in ids {
@@ -105,6 +108,7 @@ public final class XMPPComponent: Sendable {
             state.withLockedValue { $0.acks.pingWritten(on: link) }
             let ping = IQ(type: .get, id: id, to: try? JID(configuration.pingTarget), from: try? JID(configuration.domain),
                           payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
+            metrics.sent.count("iq")
             channel.write(XMLStreamOutput.element(ping.element)).whenFailure { [self] _ in settle(id, answered: false) }
             // Its answer must be read even while the reader holds back (see InboundTap).
             try? channel.pipeline.syncOperations.handler(type: InboundTap.self).readNow()
@@ -117,6 +121,8 @@ public final class XMPPComponent: Sendable {
     private func acknowledgement(_ element: XMLElement) -> Bool {
         guard let id = element[attribute: "id"] else { return false }
         if element.name == "iq", id.hasPrefix(ServerAcknowledgements.prefix) {
+            // Taken here, it never reaches the reader that counts the rest.
+            metrics.received.count("iq")
             settle(id, answered: true)
             return true
         }

@@ -23,8 +23,8 @@ final class ConsolePane: Sendable {
         directory = try RunDirectory.make("console-\(user)")
         socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
         let binary = try SwitchboardBinary.path()
-        let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.prosody.domain)", "--host", "127.0.0.1",
-                        "--port", "\(live.prosody.c2sPort)", "--domain", live.domain, "--tls-ca", live.prosody.certificateFile,
+        let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.server.domain)", "--host", "127.0.0.1",
+                        "--port", "\(live.server.c2sPort)", "--domain", live.domain, "--tls-ca", live.server.certificateFile,
                         "--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
         let command = shell.replacingOccurrences(of: "%@", with: console)
         try await tmuxCommand(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command])

@@ -31,9 +31,9 @@ extension ConsoleEndToEnd {
 
         @Test func theConsoleLogsInAgainWhenTheServerComesBack() async throws {
             try await ConsoleLiveTests.withConsole { live, pane in
-                await live.prosody.kill()
+                await live.server.kill()
                 try await pane.waitFor(text: "OFFLINE:")
-                try await live.prosody.restart()
+                try await live.server.restart()
                 try await pane.waitFor("the console online again") { screen in
                     screen[0].hasPrefix(" alice@localhost │ available") && !screen[0].contains("OFFLINE") && !screen[0].contains("connecting")
                 }
@@ -112,7 +112,7 @@ extension ConsoleEndToEnd {
 
         @Test func anotherLoginOfTheAccountTakesOverWithoutAFight() async throws {
             try await ConsoleLiveTests.withConsole(width: 140) { live, pane in
-                var configuration = try live.prosody.clientConfiguration("alice")
+                var configuration = try live.server.clientConfiguration("alice")
                 configuration.jid = try JID("alice@localhost/console")
                 let other = try await XMPPClient.connect(configuration, logger: Self.logger)
                 try await pane.waitFor(text: "OFFLINE: replaced by another login of this account (not retrying; ^C quits)")

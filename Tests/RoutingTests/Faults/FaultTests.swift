@@ -89,7 +89,7 @@ import XMPP
         try await withProsodyServer(.init(accounts: accounts)) { prosody in
             // AOF written on every write: a restart keeps everything Redis confirmed.
             try await withRedisServer(extraArguments: ["--appendonly", "yes", "--appendfsync", "always"]) { redisServer in
-                let router = try RouterProcess(prosody: prosody, redisURL: redisServer.url, routing: """
+                let router = try RouterProcess(server: prosody, redisURL: redisServer.url, routing: """
                     limits: { flood: { messages: 1000, per: 1s } }
                     queues:
                       - { name: help, skills: [help] }

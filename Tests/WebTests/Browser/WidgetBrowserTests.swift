@@ -77,8 +77,12 @@ import XMPP
 
                     // The header's flash on a reply would make every screenshot a little different.
                     try await visitor.run("document.querySelector('#sb-widget .sb-header').classList.remove('sb-flash')")
-                    try FileManager.default.createDirectory(at: Self.docs, withIntermediateDirectories: true)
-                    try await visitor.screenshot().write(to: Self.docs.appendingPathComponent("widget-chat.png"))
+                    // docs/widget-chat.png is refreshed on request (SB_UPDATE_SCREENSHOTS=1); a plain run
+                    // leaves the tree clean and keeps its screenshot in .run/tests.
+                    let folder = ProcessInfo.processInfo.environment["SB_UPDATE_SCREENSHOTS"] == "1"
+                        ? Self.docs : URL(fileURLWithPath: try RunDirectory.make("widget-screenshot"))
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    try await visitor.screenshot().write(to: folder.appendingPathComponent("widget-chat.png"))
 
                     // Minimised: an agent reply shows as an unread badge.
                     try await visitor.click("#sb-widget .sb-minimise")

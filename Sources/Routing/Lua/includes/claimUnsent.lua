@@ -23,18 +23,17 @@
 -- (0: none claimed); `held elsewhere` 1 when lines are owed that a live claim of another sender
 -- holds (the caller cannot say they were passed on).
 
--- The lines from number `from` (exclusive) to `to` (inclusive), oldest first.
+-- The lines (JSON, as stored) from number `from` (exclusive) to `to` (inclusive), oldest first.
 local function visitorLines(id, from, to)
   local lines, transcript = {}, redis.call('LRANGE', K.transcript(id), 0, -1)
   for index = #transcript, 1, -1 do
     if #lines == to - from then break end
-    local line = cjson.decode(transcript[index])
-    if line.kind == 'visitor' then table.insert(lines, 1, line.text) end
+    if cjson.decode(transcript[index]).kind == 'visitor' then table.insert(lines, 1, transcript[index]) end
   end
   return lines
 end
 
--- `latest`: the text of the line just stored as number `said` (spares reading the transcript).
+-- `latest`: the line (JSON) just stored as number `said` (spares reading the transcript).
 -- `leaseMs`: how long the claim holds before another sender may take it over.
 local function claimUnsent(id, latest, leaseMs)
   local chatKey = K.chat(id)
@@ -54,7 +53,7 @@ local function claimUnsent(id, latest, leaseMs)
   if latest and forwarded == said - 1 then
     table.insert(reply, latest)
   else
-    for _, text in ipairs(visitorLines(id, forwarded, said)) do table.insert(reply, text) end
+    for _, line in ipairs(visitorLines(id, forwarded, said)) do table.insert(reply, line) end
   end
   return reply
 end

@@ -6,16 +6,18 @@
 -- new chat's id) are named here.
 local P = string.sub(KEYS[1], 1, -7)
 local K = {
-  timers = P .. 'timers', open = P .. 'open', seq = P .. 'seq',
+  timers = P .. 'timers', open = P .. 'open', seq = P .. 'seq', audit = P .. 'audit',
   chat = function(id) return P .. 'chat:' .. id end,
   transcript = function(id) return P .. 'chat:' .. id .. ':transcript' end,
   declined = function(id) return P .. 'chat:' .. id .. ':declined' end,
   chatTimers = function(id) return P .. 'chat:' .. id .. ':timers' end,
   seen = function(id) return P .. 'chat:' .. id .. ':seen' end,
   monitors = function(id) return P .. 'chat:' .. id .. ':monitors' end,
+  relayIDs = function(id) return P .. 'chat:' .. id .. ':ids' end,
   waiting = function(queue) return P .. 'queue:' .. queue .. ':waiting' end,
   roundRobin = function(queue) return P .. 'queue:' .. queue .. ':rr' end,
   agent = function(jid) return P .. 'agent:' .. jid end,
   agentChats = function(jid) return P .. 'agent:' .. jid .. ':chats' end,
   visitor = function(queue, visitor) return P .. 'visitor:' .. queue .. ':' .. visitor end,
+  lastChat = function(visitor) return P .. 'lastchat:' .. visitor end,
 }

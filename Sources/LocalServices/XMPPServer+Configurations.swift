@@ -1,7 +1,7 @@
 import Reconnect
 import XMPP
 
-extension ProsodyServer {
+extension XMPPServer {
     /// The component settings for this server's service domain, with a quick backoff for tests.
     public func componentConfiguration(secret: String? = nil, backoff: Backoff = Backoff(initial: .milliseconds(50), maximum: .seconds(1)))
         -> ComponentConfiguration

@@ -1,9 +1,10 @@
--- Closes a chat. Closed before an agent accepted it, it counts as abandoned. The chat's record and
--- transcript are kept for the retention (then expire; 0: removed now); every other key of the
--- chat, and every visitor index naming it, goes now.
+-- Closes a chat. Closed before an agent accepted it, it counts as abandoned. The chat's record,
+-- transcript and id map are kept for the retention (then expire; 0: removed now), and so is the
+-- visitor's pointer to it as their last chat (`/transcript`); every other key of the chat, and
+-- every visitor index naming it, goes now.
 -- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the chat's timers   KEYS[4] its declined agents
 -- KEYS[5] its seen message ids   KEYS[6] its monitoring supervisors   KEYS[7] all timers   KEYS[8] open chats
--- KEYS[9] its transcript
+-- KEYS[9] its transcript   KEYS[10] its relayed message ids
 -- ARGV[1] chat id   ARGV[2] who closes: 'visitor' | 'agent' | 'timeout' | 'system'
 -- ARGV[3] the agent closing it (must hold the chat), or empty
 -- ARGV[4] the timer closing it (`gone|ID`: it must still be due, and is taken in this step), or empty
@@ -15,6 +16,7 @@
 --- @include "includes/release"
 --- @include "includes/clearTimer"
 --- @include "includes/timerDue"
+--- @include "includes/audit"
 
 local id, by = ARGV[1], ARGV[2]
 local retention = tonumber(ARGV[5]) or 0
@@ -36,11 +38,14 @@ for queue in string.gmatch(indexed, '%S+') do
 end
 redis.call('SREM', KEYS[8], id)
 emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned)
+if by == 'agent' then audit(ARGV[3], 'close', id) end
 if retention <= 0 then
-  redis.call('DEL', KEYS[2], KEYS[9])
+  redis.call('DEL', KEYS[2], KEYS[9], KEYS[10])
 else
+  redis.call('SET', K.lastChat(chat[4]), id, 'PX', retention)
   redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
   redis.call('PEXPIRE', KEYS[2], retention)
   redis.call('PEXPIRE', KEYS[9], retention)
+  redis.call('PEXPIRE', KEYS[10], retention)
 end
 return {1, chat[1]}

@@ -1,0 +1,105 @@
+import Foundation
+import Redis
+import RoutingTesting
+import Routing
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// The routers, clients and checks of a scale-out scenario (`ScaleOutTests`).
+struct ScaleOutRig: Sendable {
+    let routers: [RouterProcess]
+    let redis: RedisClient
+    let inbox: AgentInbox
+    let receipts: Receipts
+    let visitors: [XMPPClient]
+    let queue: JID
+    var store: RoutingStore { RoutingStore(redis: redis, prefix: "sb") }
+    var keys: RoutingKeys { RoutingKeys(prefix: "sb") }
+
+    /// The routing events of `type` (every event when nil), oldest first.
+    func events(of type: String?) async throws -> [[String: String]] {
+        try await RoutingTesting.events(redis, keys).filter { type == nil || $0["type"] == type }
+    }
+
+    /// How many consecutive lines of a visitor the transcript holds swapped, out of how many pairs.
+    struct ReorderRate: Sendable, CustomStringConvertible {
+        var swapped = 0
+        var pairs = 0
+        var description: String {
+            "\(swapped)/\(pairs) pairs swapped (\(String(format: "%.1f", pairs == 0 ? 0 : Double(swapped) * 100 / Double(pairs))) %)"
+        }
+    }
+
+    /// Every visitor sends `lines` lines back to back, each asking for a receipt, none resent; once
+    /// all are confirmed, counts the consecutive pairs the transcript holds in the other order.
+    func reorderRate(round: String, lines: Int) async throws -> ReorderRate {
+        let before = await receipts.count
+        let queue = self.queue
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in visitors {
+                group.addTask {
+                    for number in 1...lines {
+                        let id = "\(client.jid.local!)-\(round)-\(number)"
+                        var message = Message(to: queue, id: id, body: id)
+                        message.element.append(XMLElement("request", namespace: "urn:xmpp:receipts"))
+                        try await client.send(message)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await poll(.seconds(120), "every line of round \(round) to be confirmed", every: .milliseconds(20)) { [receipts] in
+            await receipts.count >= before + visitors.count * lines
+        }
+        var rate = ReorderRate()
+        let open = try #require(try await redis.send("SMEMBERS", keys.openChats).array?.compactMap(\.string))
+        for chat in open {
+            let texts = try await store.transcript(chat).map(\.text).filter { $0.contains("-\(round)-") }
+            let numbers = texts.compactMap { $0.split(separator: "-").last.flatMap { Int($0) } }
+            #expect(Set(numbers).count == lines && numbers.count == lines, "chat \(chat): each line of round \(round) once")
+            rate.pairs += max(0, numbers.count - 1)
+            rate.swapped += zip(numbers, numbers.dropFirst()).count { $0 > $1 }
+        }
+        return rate
+    }
+
+    /// Every visitor has one open chat, assigned once and active with one agent, its transcript
+    /// holding each of `expected`'s lines once, each of which reached an agent once.
+    /// `knownDoubles` names a defect seen here, recorded as a known issue while the
+    /// other checks stay strict.
+    func checkChats(_ expected: [String: [String]], knownDoubles: Comment) async throws {
+        let open = try #require(try await redis.send("SMEMBERS", keys.openChats).array?.compactMap(\.string))
+        #expect(open.count == visitors.count, "one chat per visitor: \(open.count)")
+        var holders: [String: String] = [:]
+        for agent in ScaleOutTests.agents {
+            let jid = "\(agent)@localhost"
+            let chats = try #require(try await redis.send("SMEMBERS", keys.agentChats(jid)).array?.compactMap(\.string))
+            let load = try await redis.send("HGET", keys.agent(jid), "load").int ?? 0
+            #expect(load == chats.count && load <= ScaleOutTests.capacity, "\(agent): load \(load), chats \(chats.count)")
+            for chat in chats {
+                #expect(holders[chat] == nil, "chat \(chat) with \(holders[chat] ?? "") and \(jid)")
+                holders[chat] = jid
+            }
+        }
+        let assigned = Dictionary(grouping: try await events(of: "assigned").compactMap { $0["chat"] }) { $0 }
+        let counts = await inbox.counts
+        for chat in open {
+            let fields = try #require(try await store.chat(chat))
+            #expect(fields["state"] == "active" && holders[chat] == fields["agent"], "chat \(chat): \(fields)")
+            #expect(assigned[chat]?.count == 1, "chat \(chat) assigned once, not \(assigned[chat]?.count ?? 0) times")
+            let visitor = String(fields["visitor"]?.prefix { $0 != "@" } ?? "")
+            let texts = try await store.transcript(chat).map(\.text)
+            let lines = expected[visitor] ?? []
+            #expect(lines.allSatisfy { id in texts.count { $0 == id } == 1 }, "chat \(chat) of \(visitor): each line once: \(texts)")
+            let doubled = lines.filter { (counts[$0] ?? 0) > 1 }
+            let story = try await events(of: nil).filter { $0["chat"] == chat }.map { "\($0["type"] ?? "?")(\($0["agent"] ?? ""))" }
+            await withKnownIssue(knownDoubles, isIntermittent: true) {
+                #expect(doubled.isEmpty, "chat \(chat): lines reach an agent twice: \(doubled); its events: \(story)")
+            }
+            let missing = lines.filter { counts[$0] == nil }
+            #expect(missing.isEmpty, "every confirmed line reaches an agent: \(missing)")
+        }
+        try await CrashSafetyTests.checkEvents(redis: redis, keys: keys)
+    }
+}
