@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "Redis", "Workflow", "XMPP", "SwitchboardTesting",
+                "Webhooks", "Redis", "RoutingSchema", "Workflow", "XMPP", "SwitchboardTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

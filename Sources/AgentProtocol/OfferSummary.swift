@@ -1,7 +1,7 @@
 import XMPP
 
 /// A chat offered or given to an agent, as consoles read it beside the offer's text:
-/// `<offer xmlns='urn:switchboard:offer' chat queue name state waited [timeout] sla/>`,
+/// `<offer xmlns='urn:switchboard:offer' chat queue name state waited [timeout] sla [ages]/>`,
 /// times in whole seconds.
 public struct OfferSummary: Sendable, Hashable {
     public static let namespace = "urn:switchboard:offer"
@@ -16,8 +16,18 @@ public struct OfferSummary: Sendable, Hashable {
     /// How long the offer stands (offers only).
     public var timeout: Int?
     public var sla: Int?
+    /// For each line of history in the offer's text, how many seconds before the offer it was
+    /// written (`ages='95,12'`): a console shows when the visitor wrote, not when the offer came.
+    /// Ages, not clock times, so a console's clock need not agree with the router's.
+    public var historyAges: [Int]
 
-    public init(chat: String, queue: String, name: String, isOffered: Bool, waited: Int, timeout: Int?, sla: Int?) {
+    /// More ages than this are not read: an offer's history is bounded, a hostile attribute is not.
+    public static let historyLimit = 10_000
+
+    public init(
+        chat: String, queue: String, name: String, isOffered: Bool, waited: Int, timeout: Int?, sla: Int?,
+        historyAges: [Int] = []
+    ) {
         self.chat = chat
         self.queue = queue
         self.name = name
@@ -25,6 +35,7 @@ public struct OfferSummary: Sendable, Hashable {
         self.waited = waited
         self.timeout = timeout
         self.sla = sla
+        self.historyAges = historyAges
     }
 
     /// The summary among a message's children, if any.
@@ -33,7 +44,9 @@ public struct OfferSummary: Sendable, Hashable {
         self.init(
             chat: detail[attribute: "chat"] ?? "", queue: detail[attribute: "queue"] ?? "", name: detail[attribute: "name"] ?? "",
             isOffered: detail[attribute: "state"] == "offered", waited: Int(detail[attribute: "waited"] ?? "") ?? 0,
-            timeout: detail[attribute: "timeout"].flatMap { Int($0) }, sla: detail[attribute: "sla"].flatMap { Int($0) })
+            timeout: detail[attribute: "timeout"].flatMap { Int($0) }, sla: detail[attribute: "sla"].flatMap { Int($0) },
+            historyAges: (detail[attribute: "ages"] ?? "").split(separator: ",").prefix(Self.historyLimit)
+                .map { min(max(Int($0) ?? 0, 0), 366 * 86_400) })
     }
 
     public var element: XMLElement {
@@ -43,6 +56,7 @@ public struct OfferSummary: Sendable, Hashable {
         ]
         if let sla { attributes.append(XMLAttribute("sla", "\(sla)")) }
         if let timeout { attributes.append(XMLAttribute("timeout", "\(timeout)")) }
+        if !historyAges.isEmpty { attributes.append(XMLAttribute("ages", historyAges.map(String.init).joined(separator: ","))) }
         return XMLElement("offer", namespace: Self.namespace, attributes: attributes)
     }
 }

@@ -18,6 +18,10 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     case unexpectedReply(command: String, reply: String)
     /// The client was closed.
     case closed
+    /// No sentinel named a master (each one's answer or failure is in `reason`).
+    case noMasterFromSentinels(String)
+    /// The server the sentinels named is not (or no longer) the master.
+    case notMaster(address: String, role: String)
 
     public var description: String {
         switch self {
@@ -39,6 +43,10 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
             "unexpected reply to \(command): \(reply)"
         case .closed:
             "the Redis client is closed"
+        case .noMasterFromSentinels(let reason):
+            "no sentinel named the Redis master: \(reason)"
+        case .notMaster(let address, let role):
+            "the server the sentinels named (\(address)) is a \(role), not the master; asking again"
         }
     }
 }

@@ -1,36 +1,48 @@
-/// Where and how to reach Redis: `redis://[[user]:password@]host[:port][/db]`.
+/// Where and how to reach Redis: `redis://[[user]:password@]host[:port][/db]`, or through
+/// Sentinel, in Lettuce's form: `redis-sentinel://[[user]:password@]host[:port][,host[:port]…][/db]#master`.
 ///
 /// The password never appears in `description`, `debugDescription` or a mirror, so a URL can be
 /// logged or interpolated safely.
 public struct RedisURL: Sendable, Hashable {
+    /// The server; for a `redis-sentinel://` URL, the first sentinel (the server is the master they name).
     public var host: String
     public var port: Int
     public var database: Int
+    /// The user and password are the server's (master and replicas); sentinels are asked without them.
     public var username: String?
     public var password: String?
+    /// Set for `redis-sentinel://`: the server is whichever the sentinels say is the master.
+    public var sentinels: RedisSentinels?
 
     public static let defaultPort = 6379
 
-    public init(host: String, port: Int = defaultPort, database: Int = 0, username: String? = nil, password: String? = nil) {
+    public init(
+        host: String, port: Int = defaultPort, database: Int = 0, username: String? = nil, password: String? = nil,
+        sentinels: RedisSentinels? = nil
+    ) {
         self.host = host
         self.port = port
         self.database = database
         self.username = username
         self.password = password
+        self.sentinels = sentinels
     }
 
-    /// Parses a `redis://` URL; user and password may be percent-encoded.
+    /// Parses a `redis://` or `redis-sentinel://` URL; user and password may be percent-encoded.
     public init(_ text: String) throws(RedisURLError) {
-        let prefix = "redis://"
+        let sentinel = text.hasPrefix(RedisSentinels.scheme)
+        let prefix = sentinel ? RedisSentinels.scheme : "redis://"
         guard text.hasPrefix(prefix) else {
             // Only a plausible scheme is repeated in the error: anything else might be part of a password.
-            if let end = text.firstRange(of: "://"), text[..<end.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" }) {
+            if let end = text.firstRange(of: "://"), text[..<end.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" }),
+                end.lowerBound != text.startIndex, text.distance(from: text.startIndex, to: end.lowerBound) <= 32
+            {
                 throw .unsupportedScheme(String(text[..<end.lowerBound]))
             }
             throw .missingScheme
         }
         var rest = Substring(text.dropFirst(prefix.count))
-        if rest.contains("?") || rest.contains("#") { throw .unsupportedQuery }
+        if !sentinel, rest.contains("?") || rest.contains("#") { throw .unsupportedQuery }
 
         // The last "@" ends the user info: a password may itself contain "@" (better percent-encoded).
         if let at = rest.lastIndex(of: "@") {
@@ -40,6 +52,14 @@ public struct RedisURL: Sendable, Hashable {
             let user = try Self.percentDecoded(userInfo[..<colon])
             username = user.isEmpty ? nil : user
             password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+        }
+
+        var masterName: String?
+        if sentinel {
+            if rest.contains("?") { throw .unsupportedQuery }
+            guard let hash = rest.firstIndex(of: "#") else { throw .missingMasterName }
+            masterName = try RedisSentinels.checkedMasterName(rest[rest.index(after: hash)...])
+            rest = rest[..<hash]
         }
 
         let authority: Substring
@@ -58,6 +78,22 @@ public struct RedisURL: Sendable, Hashable {
             database = 0
         }
 
+        if let masterName {
+            let entries = authority.split(separator: ",", omittingEmptySubsequences: false)
+            guard entries.count <= RedisSentinels.maximumCount else { throw .tooManySentinels }
+            let addresses = try entries.map { entry throws(RedisURLError) in
+                try Self.address(entry, defaultPort: RedisSentinels.defaultPort)
+            }
+            sentinels = RedisSentinels(addresses: addresses, masterName: masterName)
+            (host, port) = (addresses[0].host, addresses[0].port)
+        } else {
+            let address = try Self.address(authority, defaultPort: Self.defaultPort)
+            (host, port) = (address.host, address.port)
+        }
+    }
+
+    /// `host[:port]` or `[v6]:port`.
+    private static func address(_ authority: Substring, defaultPort: Int) throws(RedisURLError) -> RedisAddress {
         let hostPart: Substring
         let portPart: Substring?
         if authority.hasPrefix("[") {
@@ -75,13 +111,9 @@ public struct RedisURL: Sendable, Hashable {
             portPart = nil
         }
         guard !hostPart.isEmpty else { throw .missingHost }
-        host = String(hostPart)
-        if let portPart {
-            guard let number = Int(portPart), (1...65535).contains(number) else { throw .invalidPort }
-            port = number
-        } else {
-            port = Self.defaultPort
-        }
+        guard let portPart else { return RedisAddress(host: String(hostPart), port: defaultPort) }
+        guard portPart.count <= 5, let number = Int(portPart), (1...65535).contains(number) else { throw .invalidPort }
+        return RedisAddress(host: String(hostPart), port: number)
     }
 
     private static func percentDecoded(_ text: Substring) throws(RedisURLError) -> String {
@@ -114,13 +146,13 @@ public struct RedisURL: Sendable, Hashable {
 extension RedisURL: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The URL with the password replaced by `***`.
     public var description: String {
-        var text = "redis://"
+        var text = sentinels == nil ? "redis://" : RedisSentinels.scheme
         if password != nil {
             text += "\(username ?? ""):***@"
         }
-        text += host.contains(":") ? "[\(host)]" : host
-        text += ":\(port)"
+        text += sentinels.map { $0.addresses.map(\.description).joined(separator: ",") } ?? RedisAddress(host: host, port: port).description
         if database != 0 { text += "/\(database)" }
+        if let sentinels { text += "#\(sentinels.masterName)" }
         return text
     }
 
@@ -141,16 +173,24 @@ public enum RedisURLError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingHost
     case invalidPort
     case invalidDatabase
+    case missingMasterName
+    case invalidMasterName
+    case tooManySentinels
 
     public var description: String {
         switch self {
-        case .missingScheme: "a Redis URL starts with redis://"
-        case .unsupportedScheme(let scheme): "unsupported scheme \"\(scheme)\": only redis:// is supported (no TLS)"
-        case .unsupportedQuery: "a Redis URL takes no query (?) or fragment (#)"
+        case .missingScheme: "a Redis URL starts with redis:// or redis-sentinel://"
+        case .unsupportedScheme(let scheme):
+            "unsupported scheme \"\(scheme)\": only redis:// and redis-sentinel:// are supported (no TLS)"
+        case .unsupportedQuery: "a Redis URL takes no query (?), and only a redis-sentinel:// URL a fragment (#master)"
+        case .missingMasterName: "a redis-sentinel:// URL names the master after '#', as redis-sentinel://host:26379/0#mymaster"
+        case .invalidMasterName:
+            "the master name after '#' must be 1 to \(RedisSentinels.longestMasterName) letters, digits, '-', '_', '.' or ':'"
+        case .tooManySentinels: "a redis-sentinel:// URL lists at most \(RedisSentinels.maximumCount) sentinels"
         case .usernameWithoutPassword: "the user info needs a password: redis://user:password@host or redis://:password@host"
         case .invalidPercentEncoding: "the user or password has a malformed %-escape"
-        case .missingHost: "the Redis URL has no host"
-        case .invalidPort: "the port must be a number from 1 to 65535"
+        case .missingHost: "the Redis URL has no host (or an empty entry in its list of sentinels)"
+        case .invalidPort: "each port must be a number from 1 to 65535"
         case .invalidDatabase: "the database must be a non-negative number, as in redis://host:6379/2"
         }
     }

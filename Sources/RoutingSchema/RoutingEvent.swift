@@ -14,7 +14,8 @@ public enum RoutingEvent: String, Sendable, Hashable, CaseIterable {
     case offerTimeout = "offer_timeout"
     /// An agent's presence changed (fields `presence`, perhaps `reason`); no chat.
     case presence
-    /// Fields `by` and `abandoned` (1 when closed before an agent accepted it).
+    /// Fields `by` and `abandoned` (1 when closed before an agent accepted it), and `reason`
+    /// `max_wait` when the wait ran out.
     case closed
     case visitorMessage = "visitor_message"
     case agentMessage = "agent_message"
@@ -26,4 +27,7 @@ public enum RoutingEvent: String, Sendable, Hashable, CaseIterable {
     case overflow
     /// A supervisor started watching the chat (field `supervisor`).
     case monitored
+    /// The visitor rated the closed chat (fields `score` 1–5, `previous`: the score it replaces, 0
+    /// for none, `comment`); the last rating within the queue's `csat_window` counts.
+    case rated
 }

@@ -44,6 +44,13 @@ public struct RoutingKeys: Sendable, Hashable {
     /// The agent's resources: `resource -> presence|ms last heard` (the agent is as available as the best).
     public func agentResources(_ jid: String) -> String { base + "agent:" + jid + ":resources" }
     public func visitorChat(queue: String, visitor: String) -> String { base + "visitor:" + queue + ":" + visitor }
+    /// The queue's recent answers, `chat|agent|wait ms` by the time answered: its wait estimates.
+    public func answers(_ queue: String) -> String { base + "queue:" + queue + ":answers" }
+    /// The visitor's closed chat in `queue` that they may still rate: `chat|agent|score so far`,
+    /// expiring with the queue's `csat_window`.
+    public func rating(queue: String, visitor: String) -> String { base + "rating:" + queue + ":" + visitor }
+    /// Set when a visitor's wait ended at `max_wait`: their next chat in `queue` is a message left.
+    public func leaveMessage(queue: String, visitor: String) -> String { base + "leave:" + queue + ":" + visitor }
     /// The visitor's last closed chat (`/transcript`), kept for the retention.
     public func lastChat(visitor: String) -> String { base + "lastchat:" + visitor }
 }

@@ -67,10 +67,10 @@ struct ConsoleCommand: AsyncParsableCommand {
             jid: account.resource == nil ? try account.with(resource: "console") : account, password: password, host: host,
             port: port, security: .startTLS(tls))
         let session = AgentSession(configuration: configuration, service: service, logger: try logger())
-        if plain {
-            await ConsoleApp.runPlain(session: session)
-        } else {
-            try await ConsoleApp.runFullScreen(session: session)
+        let ending = plain ? await ConsoleApp.runPlain(session: session) : try await ConsoleApp.runFullScreen(session: session)
+        if case .gaveUp(let reason) = ending {
+            FileHandle.standardError.write(Data("switchboard console: \(reason)\n".utf8))
+            throw ExitCode.failure
         }
     }
 

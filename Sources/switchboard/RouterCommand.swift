@@ -50,6 +50,15 @@ struct RouterCommand: AsyncParsableCommand {
 
     @OptionGroup var metrics: MetricsOptions
 
+    @Flag(help: """
+        Run as a hot standby behind an XMPP server that takes one connection per component \
+        (Prosody): while another router holds the service domain, keep trying, and take over when it goes.
+        """)
+    var standby = false
+
+    @Option(help: "With --standby: milliseconds between attempts to take over (50 to 10000).")
+    var standbyInterval: Int = 250
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -59,6 +68,7 @@ struct RouterCommand: AsyncParsableCommand {
             throw ValidationError("--domain '\(domain)' is not a domain name")
         }
         guard keepalive > 0 else { throw ValidationError("--keepalive must be positive") }
+        guard (50...10_000).contains(standbyInterval) else { throw ValidationError("--standby-interval must be 50 to 10000 (milliseconds)") }
     }
 
     func run() async throws {
@@ -81,9 +91,9 @@ struct RouterCommand: AsyncParsableCommand {
         let component = XMPPComponent(
             configuration: ComponentConfiguration(
                 host: workflow.xmpp.host, port: workflow.xmpp.port, domain: workflow.xmpp.domain, secret: secret,
-                keepaliveInterval: .seconds(keepalive)),
+                keepaliveInterval: .seconds(keepalive), standbyInterval: standby ? .milliseconds(standbyInterval) : nil),
             logger: logger)
-        let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix)
+        let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix, acknowledgement: workflow.redis.replicaAcknowledgement)
         let router = ChatRouter(
             rules: RoutingRules(workflow), component: component, store: store, logger: logger,
             channels: [WebVisitorChannel(store: store, logger: logger)])
@@ -91,18 +101,22 @@ struct RouterCommand: AsyncParsableCommand {
         let forms = WebForms(workflow)
         let reloader = WorkflowReloader(
             path: workflowOptions.workflow, overrides: workflow.xmpp, router: router, forms: forms, logger: logger)
+        // Web visitors of a web service beside the routers (`switchboard web`) reach this router too.
+        let relayed = RelayedVisitorServer(desk: router, store: store, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: router), .init(service: reloader),
-            // Web visitors of a web service beside the routers (`switchboard web`) reach this router too.
-            .init(service: RelayedVisitorServer(desk: router, store: store, logger: logger)),
+            // A standby serves no visitor until it has taken over: what it would tell agents could
+            // not leave before then. It binds the web port then too, so it may share the active one's.
+            .init(service: standby ? AfterJoining(router: router, service: relayed) as any Service : relayed),
         ]
         if let metricsEndpoint { services.append(.init(service: metricsEndpoint)) }
         if !noWeb, let http = workflow.http {
             let web = try WebService(
                 settings: http, desk: router, forms: forms, store: store, redis: redis,
                 logger: Logger(label: "switchboard.web"))
-            services.append(.init(service: web))
+            services.append(.init(service: standby ? AfterJoining(router: router, service: web) as any Service : web))
         }
+        if standby { logger.info("hot standby: takes over the service domain when the router holding it goes") }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -5,10 +5,12 @@ import Testing
 /// `switchboard check`, run as a user would: the built binary.
 @Suite struct CheckCommandTests {
     /// Runs `switchboard check ARGUMENTS` in the repository; its exit status and output.
-    static func check(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
+    static func check(
+        _ arguments: [String], in directory: String, environment: [String: String] = ["SB_COMPONENT_SECRET": "test-secret"]
+    ) async throws -> (status: Int32, output: String) {
         let log = "\(directory)/check-\(UInt32.random(in: 0...UInt32.max)).log"
         let child = try ChildProcess(
-            try SwitchboardBinary.path(), ["check"] + arguments, environment: ["SB_COMPONENT_SECRET": "test-secret"],
+            try SwitchboardBinary.path(), ["check"] + arguments, environment: environment,
             currentDirectory: RunDirectory.repositoryRoot, logFile: log)
         let status = await child.waitForExit()
         return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
@@ -19,6 +21,22 @@ import Testing
         let (status, output) = try await Self.check(["Workflows/default.yml"], in: directory)
         #expect(status == 0)
         #expect(output == "Workflows/default.yml: ok (3 queues, 3 agents)\n")
+    }
+
+    /// Issue 17: the README's command failed where SB_STATS_TOKEN (and the secrets) are not set.
+    /// Unset variables are warnings for `check`, problems with `--require-env` as for the router.
+    @Test func theREADMEsCommandPassesWithoutTheSecretsAndSaysWhatIsUnset() async throws {
+        let directory = try RunDirectory.make("check")
+        let examples = try FileManager.default.contentsOfDirectory(atPath: "\(RunDirectory.repositoryRoot)/Workflows/examples")
+            .filter { $0.hasSuffix(".yml") }.sorted().map { "Workflows/examples/\($0)" }
+        let files = ["Workflows/default.yml"] + examples
+        let (status, output) = try await Self.check(files, in: directory, environment: [:])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("warning: token: the environment variable SB_STATS_TOKEN is not set here"), "\(output)")
+        #expect(!output.contains("error:"), "\(output)")
+        let strict = try await Self.check(["--require-env"] + files, in: directory, environment: [:])
+        #expect(strict.status == 1, "\(strict.output)")
+        #expect(strict.output.contains("error: token: the environment variable SB_STATS_TOKEN is not set"), "\(strict.output)")
     }
 
     @Test func aBrokenFileListsEveryProblemByLineAndFails() async throws {

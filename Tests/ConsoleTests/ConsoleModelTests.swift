@@ -108,4 +108,31 @@ import XMPP
         state.forgetClosed()
         #expect(state.chats.map(\.id) == ["1"])
     }
+
+    /// Issue 17: the list renumbered when closed chats dropped out, so `M-2` changed meaning.
+    @Test func numbersStayWhenClosedChatsDropOut() {
+        var state = ConsoleState(account: "alice@localhost")
+        for (id, name) in [("11", "Ann"), ("12", "Ben"), ("13", "Cy")] { state.chat(id, visitor: name, queue: "sales", state: .active) }
+        state.update("11") { $0.state = .closed("ended") }
+        state.select("13")
+        state.forgetClosed()
+        #expect(state.chats.map(\.number) == [2, 3], "Ben is still 2, Cy still 3")
+        #expect(state.index(number: 3).map { state.chats[$0].id } == "13")
+        state.chat("14", visitor: "Di", queue: "sales", state: .active)
+        #expect(state.chats.map(\.id) == ["14", "12", "13"] && state.chats.map(\.number) == [1, 2, 3], "a new chat takes the free number")
+    }
+
+    /// Issue 17: "(earlier)" lines showed when the offer came, not when the visitor wrote.
+    @Test func historyLinesShowWhenTheyWereWritten() {
+        var state = ConsoleState(account: "alice@localhost")
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let offer = OfferSummary(chat: "5", queue: "sales", name: "Zoë", isOffered: true, waited: 90, timeout: 30, sla: 60,
+                                 historyAges: [90, 20])
+        var message = XMLElement("message", namespace: "jabber:client")
+        message.append(offer.element)
+        let parsed = OfferSummary(in: message)
+        #expect(parsed?.historyAges == [90, 20], "the ages go through the element")
+        _ = state.apply(.offer(offer, history: ["Zoë: hi", "Zoë: anyone?"]), at: now)
+        #expect(state.chats[0].lines.map(\.time) == [now.addingTimeInterval(-90), now.addingTimeInterval(-20)])
+    }
 }

@@ -35,6 +35,29 @@ import Testing
         #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 })
     }
 
+    /// Issue 17: the keys line was cut at the terminal's edge; it ends with `/help` at any width.
+    @Test func theKeysLineFitsTheWidth() {
+        for width in [40, 80, 120, 200] {
+            let keys = draw(state(), width: width).last!.trimmingCharacters(in: .whitespaces)
+            #expect(keys.hasSuffix("/help") && DisplayWidth.of(keys) < width, "\(width): \(keys)")
+            #expect(keys.hasPrefix("M-a accept"), "\(width): \(keys)")
+        }
+        #expect(draw(state(), width: 200).last!.contains("M-s supervise"), "a wide terminal shows them all")
+        var asking = state()
+        asking.status = "Close chat 1 with Zoë? y closes, any other key keeps it"
+        let keys = draw(asking, width: 80).last!.trimmingCharacters(in: .whitespaces)
+        #expect(keys.hasPrefix("Close chat 1") && keys.hasSuffix("/help"), "\(keys)")
+    }
+
+    /// Issue 17: while offline the header said "available", which the router no longer sees.
+    @Test func offlineTheHeaderDoesNotSayAvailable() {
+        var offline = state()
+        offline.link = .offline(reason: "the connection closed", retry: start.addingTimeInterval(10))
+        let header = draw(offline, width: 120)[0]
+        #expect(header.contains("OFFLINE") && !header.contains("available"), "\(header)")
+        #expect(draw(state(), width: 120)[0].contains("│ available │"))
+    }
+
     @Test func aWaitPastTheSLAIsHighlighted() {
         let screen = Screen(width: 80, height: 12, now: start.addingTimeInterval(45), timeZone: TimeZone(identifier: "UTC")!)
         let canvas = screen.draw(state()).canvas

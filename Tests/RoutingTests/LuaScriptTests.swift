@@ -39,7 +39,8 @@ import Testing
         let probe = keysLua + """
             return {K.timers, K.open, K.seq, K.chat('7'), K.transcript('7'), K.declined('7'), K.chatTimers('7'),
               K.seen('7'), K.monitors('7'), K.relayIDs('7'), K.waiting('sales'), K.roundRobin('sales'), K.agent('a@x'),
-              K.agentChats('a@x'), K.visitor('sales', 'web:abc'), K.lastChat('web:abc')}
+              K.agentChats('a@x'), K.visitor('sales', 'web:abc'), K.answers('sales'), K.rating('sales', 'v@x'),
+              K.leaveMessage('sales', 'v@x'), K.lastChat('web:abc')}
             """
         try await withStore { store, redis in
             let keys = store.keys
@@ -48,6 +49,7 @@ import Testing
                 keys.timers, keys.openChats, keys.sequence, keys.chat("7"), keys.transcript("7"), keys.declined("7"),
                 keys.chatTimers("7"), keys.seen("7"), keys.monitors("7"), keys.relayIDs("7"), keys.waiting("sales"),
                 keys.roundRobin("sales"), keys.agent("a@x"), keys.agentChats("a@x"), keys.visitorChat(queue: "sales", visitor: "web:abc"),
+                keys.answers("sales"), keys.rating(queue: "sales", visitor: "v@x"), keys.leaveMessage(queue: "sales", visitor: "v@x"),
                 keys.lastChat(visitor: "web:abc"),
             ])
         }
@@ -94,6 +96,7 @@ import Testing
                  chatKeys + [k.chatTimers("1"), k.declined("1"), k.seen("1"), k.monitors("1"), k.timers, k.openChats, k.transcript("1"),
                              k.relayIDs("1")],
                  ["1", "visitor", "none", "", "60000"], "\"queued\""),
+                ("rate-2", [k.events, k.rating(queue: "billing", visitor: "v1")], ["billing", "", "4", "great"], "no-rating"),
                 ("trimEvents-1", [k.events], ["0"], "(integer)"),
             ]
             #expect(Set(runs.map(\.script)) == Set(Self.assembled.map(\.name)), "every script is run")

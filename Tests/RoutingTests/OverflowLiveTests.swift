@@ -67,9 +67,9 @@ import XMPP
             #expect(offer.body?.contains("in general") == true && offer.body?.contains("I want to send it back") == true)
             let chatAddress = try #require(offer.from)
             let chat = try #require(chatAddress.chatID)
-            let general = try live.address("general")
+            let returns = try live.address("returns")
             let assigned = try await visitor.message("the assignment", startingWith: "You are now chatting")
-            #expect(assigned.from == general, "the visitor now hears from the queue the chat is in")
+            #expect(assigned.from == returns, "replies keep the address the visitor wrote to, moves included (issue 17)")
 
             let events = try await live.events().filter { $0["chat"] == chat }
             #expect(events.map { $0["type"] } == ["queued", "visitor_message", "overflow", "assigned"])
@@ -81,7 +81,7 @@ import XMPP
             #expect(try await live.store.openChat(queue: "general", visitor: "visitor1@localhost")?.id == chat)
 
             // Replying to the address they hear from, the visitor reaches Ben in the same chat.
-            try await visitor.send(Message(to: general, body: "Hello Ben"))
+            try await visitor.send(Message(to: returns, body: "Hello Ben"))
             let relayed = try await ben.message("the visitor's line", startingWith: "Hello Ben")
             #expect(relayed.from == chatAddress)
         }

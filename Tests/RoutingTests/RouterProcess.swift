@@ -10,18 +10,19 @@ final class RouterProcess: Sendable {
 
     var log: String { process.log }
 
-    /// `routing` is the workflow's queues, agents and limits, in YAML; the connection part is added.
-    init(server: any XMPPServer, redisURL: String, routing: String) throws {
+    /// `routing` is the workflow's queues, agents and limits, in YAML; the connection part is added,
+    /// with `redisOptions` (as `min_replicas_ack: 1`) in its redis section. `arguments` go to the command line.
+    init(server: any XMPPServer, redisURL: String, redisOptions: String = "", arguments: [String] = [], routing: String) throws {
         let directory = try RunDirectory.make("router")
         workflow = "\(directory)/workflow.yml"
         connection = """
             xmpp: { host: 127.0.0.1, port: \(server.componentPort), domain: \(server.serviceDomain), secret: "\(server.componentSecret)" }
-            redis: { url: "\(redisURL)", prefix: sb }
+            redis: { url: "\(redisURL)", prefix: sb\(redisOptions.isEmpty ? "" : ", \(redisOptions)") }
 
             """
         // The web side on a free port: routers of tests running at once never fight over 8080.
         process = try SwitchboardProcess(
-            ["router", "--workflow", workflow, "--keepalive", "5", "--http-port", "0"], ready: "router ready")
+            ["router", "--workflow", workflow, "--keepalive", "5", "--http-port", "0"] + arguments, ready: "router ready")
         try write(routing)
     }
 
@@ -33,6 +34,16 @@ final class RouterProcess: Sendable {
     /// Starts the router and waits until it has joined the XMPP server.
     func start() async throws {
         try await process.start()
+    }
+
+    /// Starts the router without waiting for it to join (a standby may not).
+    func launch() throws {
+        try process.launch()
+    }
+
+    /// How many times `text` stands in the router's log now.
+    func occurrences(_ text: String) -> Int {
+        process.occurrences(text)
     }
 
     /// Waits until `text` stands `count` times in the router's log.

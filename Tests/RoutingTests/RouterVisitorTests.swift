@@ -8,8 +8,10 @@ import XMPP
 
 /// What a visitor hears when nobody can serve them, as the line moves, and when they leave.
 @Suite(.serialized) struct RouterVisitorTests {
-    static func rules(closeWithoutAgents: Bool = false, goneTimeout: Duration = .seconds(120), capacity: Int = 1)
-        -> (String) -> RoutingRules
+    static func rules(
+        closeWithoutAgents: Bool = false, goneTimeout: Duration = .seconds(120), capacity: Int = 1,
+        messages: QueueMessages = .routerTexts
+    ) -> (String) -> RoutingRules
     {
         { domain in
             var settings = RoutingRules.Settings()
@@ -18,7 +20,7 @@ import XMPP
             return RoutingRules(
                 domain: domain,
                 queues: [RoutingRules.Queue(
-                    Queue(name: "sales", messages: .routerTexts, whenNoAgents: closeWithoutAgents ? .close : .queue),
+                    Queue(name: "sales", messages: messages, whenNoAgents: closeWithoutAgents ? .close : .queue),
                     plan: QueuePlan(queue: "sales", strategy: "longest-idle", candidates: [.init(jid: "alice@localhost", capacity: capacity)]))],
                 agents: [RoutingRules.Agent(jid: "alice@localhost", name: "Alice", capacity: capacity)],
                 settings: settings)
@@ -46,6 +48,42 @@ import XMPP
                 #expect(try await store.chat("1")?["abandoned"] == "1")
             } cleanup: {
                 await visitor.close()
+            }
+        }
+    }
+
+    /// Issue 17: "You are number 1 in line" came right before "You are now chatting with Alice".
+    @Test func aChatTakenAtOnceHearsNoPlaceInLine() async throws {
+        try await RouterLiveTests.withRouter(accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.rules()) { prosody, _ in
+            let alice = try await RouterLiveTests.connect(prosody, "alice")
+            let visitor = try await RouterLiveTests.connect(prosody, "visitor1")
+            try await withCleanup {
+                try await RouterLiveTests.available(alice, domain: prosody.serviceDomain)
+                try await visitor.send(Message(to: try JID("sales@\(prosody.serviceDomain)"), body: "hi"))
+                let texts = try await Self.texts(visitor, "the agent") { $0.hasPrefix("You are now chatting") }
+                #expect(texts == ["Welcome! An agent will be with you shortly.", "You are now chatting with Alice."])
+            } cleanup: {
+                for client in [alice, visitor] { await client.close() }
+            }
+        }
+    }
+
+    /// Issue 17: "Sorry, no agent is available" for a chat that stays in line and is answered
+    /// later. The built-in text says what happens: the visitor keeps their place.
+    @Test func aChatThatStaysQueuedIsToldItKeepsItsPlace() async throws {
+        try await RouterLiveTests.withRouter(accounts: ["visitor1": "secret", "alice": "secret"], rules: Self.rules(messages: QueueMessages())) {
+            prosody, _ in
+            let visitor = try await RouterLiveTests.connect(prosody, "visitor1")
+            let alice = try await RouterLiveTests.connect(prosody, "alice")
+            try await withCleanup {
+                try await visitor.send(Message(to: try JID("sales@\(prosody.serviceDomain)"), body: "anyone?"))
+                let texts = try await Self.texts(visitor, "the no-agents notice") { $0.hasPrefix("No agent") }
+                #expect(texts.count == 2 && texts[0].contains("number 1 in line"), "\(texts)")
+                #expect(texts[1].contains("keep your place in line") && !texts[1].contains("Sorry"), "\(texts)")
+                try await RouterLiveTests.available(alice, domain: prosody.serviceDomain)
+                _ = try await Self.texts(visitor, "the agent, later") { $0.hasPrefix("You are now chatting") }
+            } cleanup: {
+                for client in [alice, visitor] { await client.close() }
             }
         }
     }

@@ -238,7 +238,8 @@ import Testing
             #expect(try await store.record(chat: chat, .visitor, from: "v1", text: "hello", messageID: "m1").status == .duplicate)
             #expect(try await store.record(chat: chat, .agent, from: "b", text: "not mine").status == .notHolder)
             let stored = try await store.record(chat: chat, .agent, from: "a", text: "hi!")
-            #expect(stored == Recorded(status: .stored, visitor: "v1", queue: "sales", channel: .xmpp, agent: "a", monitors: []))
+            #expect(stored == Recorded(
+                status: .stored, visitor: "v1", queue: "sales", channel: .xmpp, agent: "a", address: "sales", monitors: []))
             #expect(try await store.transfer(chat: chat, from: "b", to: .queue("billing")) == .refused("not-yours"))
             #expect(try await store.transfer(chat: chat, from: "a", to: .queue("billing")) == .done("queued"))
             #expect(try await store.waiting("billing") == [chat])

@@ -181,6 +181,16 @@ import Workflow
                                 }
                             case .gone(let chat):
                                 if try await router.close(chat: chat, by: .timeout, claiming: .gone(chat: chat)).succeeded { acted += 1 }
+                            case .reply(let chat):
+                                // As AgentFlow.replyTimedOut: the agent holding the chat now.
+                                let agent = try await router.chatRecord(chat)?.agent ?? ""
+                                if try await router.decline(
+                                    chat: chat, agent: agent, timedOut: true, noReply: true, claiming: .reply(chat: chat)).succeeded
+                                {
+                                    acted += 1
+                                }
+                            case .maxWait(let chat):
+                                if try await router.close(chat: chat, by: .system, claiming: .maxWait(chat: chat)).succeeded { acted += 1 }
                             case nil: break
                             }
                         }

@@ -61,6 +61,8 @@ import Testing
 
             for table in ["queues", "agents", "waiting"] { #expect(dom.contains("<table id=\"\(table)\">"), "the \(table) table") }
             #expect(dom.contains("<td>sales</td>") && dom.contains("<td>alice@localhost</td>"))
+            // Ratings: sales' last ones are 5 and 3.
+            #expect(dom.contains("<th>CSAT</th>") && dom.contains("<td>4.0 (2)</td>"))
             #expect(dom.components(separatedBy: "<svg class=\"chart\"").count == 3, "two charts")
             #expect(dom.contains("<polyline"), "the charts have lines: the scenario's waits and responses")
             // The rendered document holds the visitor's name as text, never as elements.

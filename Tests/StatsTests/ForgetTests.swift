@@ -79,6 +79,8 @@ import Testing
                 "{sb}:chat:\(chats.closed1)", "{sb}:chat:\(chats.closed1):transcript", "{sb}:chat:\(chats.open1)",
                 "{sb}:chat:\(chats.open1):transcript", "{sb}:visitor:support:visitor1@localhost",
                 "{sb}:webhooks:hook:crm:chat:\(chats.open1)", "{sb}:stats:chat:\(chats.open1)",
+                // Their last chat, for `/transcript` (set when a chat closes).
+                "{sb}:lastchat:visitor1@localhost",
                 // Its open chat was the only one waiting in support: closed first, the line is empty.
                 "{sb}:queue:support:waiting",
             ])
@@ -112,7 +114,9 @@ import Testing
             let (status, output) = try await Self.forget(["jane@example.com"], workflow: workflow)
             #expect(status == 0, "\(output)")
             let gone = before.subtracting(try await Self.keys(redis))
-            #expect(gone == ["{sb}:web:session:d1", "{sb}:chat:\(chats.web1)", "{sb}:chat:\(chats.web1):transcript"])
+            #expect(gone == [
+                "{sb}:web:session:d1", "{sb}:chat:\(chats.web1)", "{sb}:chat:\(chats.web1):transcript", "{sb}:lastchat:web:aaaa",
+            ])
             let (refused, message) = try await Self.forget(["*"], workflow: workflow)
             #expect(refused != 0 && message.contains("no spaces or wildcards"), "\(message)")
         }

@@ -66,5 +66,10 @@ enum ScriptedScenario {
         event("offered", "8", "support", "dave", at: 122_100),
         event("monitored", "8", "", "dave", at: 122_500, [("supervisor", "carol")]),
         event("closed", "8", "support", "dave", at: 125_000, [("by", "visitor"), ("abandoned", "1")]),  // abandoned after 3000
+        // Ratings of closed chats: chat 1's visitor changes 4 to 5 (the last counts), chats 2 and 5 once.
+        event("rated", "1", "sales", "dave", at: 130_000, [("score", "4"), ("previous", "0"), ("comment", "ok")]),
+        event("rated", "1", "sales", "dave", at: 131_000, [("score", "5"), ("previous", "4"), ("comment", "")]),
+        event("rated", "2", "support", "carol", at: 132_000, [("score", "2"), ("previous", "0"), ("comment", "slow")]),
+        event("rated", "5", "sales", "bob", at: 133_000, [("score", "3"), ("previous", "0"), ("comment", "")]),
     ]
 }

@@ -60,6 +60,18 @@ import Testing
         #expect(support.handle == TimingSummary(count: 1, mean: 1.8, p50: 1.8, p90: 1.8, p99: 1.8, max: 1.8))
     }
 
+    @Test func ratingsCountTheLastOnePerChat() async throws {
+        let report = try await Self.report()
+        // Chat 1 rated 4, then 5 (the 4 taken back); chat 2 rated 2; chat 5 rated 3: scores 5, 2, 3.
+        #expect(report.overall.csat.count == 3 && report.overall.csat.mean == 10.0 / 3)
+        #expect(report.overall.csat.distribution == ["1": 0, "2": 1, "3": 1, "4": 0, "5": 1])
+        let sales = try #require(report.queues["sales"]?.csat)
+        #expect(sales.count == 2 && sales.mean == 4 && sales.distribution["4"] == 0)
+        #expect(report.queues["support"]?.csat.mean == 2)
+        #expect(report.agents["dave"]?.csat.mean == 5 && report.agents["bob"]?.csat.mean == 3 && report.agents["carol"]?.csat.count == 1)
+        #expect(report.agents["alice"]?.csat.count == 0 && report.agents["alice"]?.csat.mean == nil)
+    }
+
     @Test func perAgent() async throws {
         let agents = try await Self.report().agents
         #expect(Set(agents.keys) == ["alice", "bob", "carol", "dave"])

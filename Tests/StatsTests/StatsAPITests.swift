@@ -182,6 +182,11 @@ import Testing
             #expect(parsed.value("switchboard_wait_seconds_bucket", ["queue": "sales", "le": "5.0"]) == 4)
             #expect(parsed.value("switchboard_wait_seconds_bucket", ["queue": "sales", "le": "+Inf"]) == 6)
             #expect(parsed.value("switchboard_queue_waiting", ["queue": "support"]) == 0)
+            // Every rating taken counts, chat 1's replaced 4 too.
+            #expect(parsed.value("switchboard_csat_ratings_total", ["queue": "sales", "score": "4"]) == 1)
+            #expect(parsed.value("switchboard_csat_ratings_total", ["queue": "sales", "score": "5"]) == 1)
+            #expect(parsed.value("switchboard_csat_ratings_total", ["queue": "support", "score": "2"]) == 1)
+            #expect(parsed.value("switchboard_csat_ratings_total", ["queue": "support", "score": "1"]) == 0)
             #expect(parsed.value("switchboard_agent_presence", ["agent": "alice@localhost", "presence": "offline"]) == 1)
             #expect(parsed.value("switchboard_agent_presence", ["agent": "alice@localhost", "presence": "available"]) == 0)
         }

@@ -166,15 +166,21 @@ import XMPP
     static func check(_ stats: ScopeStats, against measured: Measured) {
         #expect(stats.offered == 2 && stats.answered == 1 && stats.abandoned == 1 && stats.slaPercent == 100)
         #expect(stats.wait.count == 1 && stats.firstResponse.count == 1 && stats.response.count == 2 && stats.handle.count == 1)
-        func matches(_ reported: Double?, _ span: Span, _ what: String) {
-            let shown = reported.map { String($0) } ?? "nil"
+        func inside(_ reported: Double?, _ span: Span) -> Bool {
             let value = reported ?? -1
-            #expect(value >= span.shortest - tolerance && value <= span.longest + tolerance, "\(what): API \(shown) s, measured \(span)")
+            return value >= span.shortest - tolerance && value <= span.longest + tolerance
+        }
+        func matches(_ reported: Double?, _ span: Span, _ what: String) {
+            #expect(inside(reported, span), "\(what): API \(reported.map { String($0) } ?? "nil") s, measured \(span)")
         }
         matches(stats.wait.max, measured.wait, "wait")
         matches(stats.firstResponse.max, measured.firstResponse, "first response")
-        matches(stats.response.p50, measured.responses[0], "one response")
-        matches(stats.response.max, measured.responses[1], "the other response")
+        // The two responses' ranges can overlap on a loaded machine, so which of them is the
+        // shorter is not known: the two figures must fit the two ranges one way or the other.
+        let (low, high) = (stats.response.p50, stats.response.max)
+        let (one, other) = (measured.responses[0], measured.responses[1])
+        #expect((inside(low, one) && inside(high, other)) || (inside(low, other) && inside(high, one)),
+                "responses: API \(low.map { String($0) } ?? "nil") and \(high.map { String($0) } ?? "nil") s, measured \(one) and \(other)")
         matches(stats.handle.max, measured.handle, "handle")
     }
 }

@@ -18,12 +18,30 @@ import Testing
                 let binary = try SwitchboardBinary.path()
                 try await terminal.start("\(binary) stats --watch --interval 0.3 --workflow \(workflow)")
                 let first = try await terminal.screen("the tables with one chat waiting") { Self.waiting($0, "sales") == 1 }
-                #expect(first.contains("QUEUES") && first.contains("AGENTS"))
+                #expect(first.contains("QUEUES") && first.contains("AGENTS") && first.contains("CSAT"))
                 #expect(first.contains("bob@localhost") && first.contains("away"))
                 #expect(first.contains("V1?[31m"), "a visitor's control characters are shown, not obeyed")
                 _ = try await store.enqueue(queue: "sales", visitor: "v2@x", name: "V2", channel: .xmpp)
                 let second = try await terminal.screen("the tables with two chats waiting") { Self.waiting($0, "sales") == 2 }
                 #expect(second.components(separatedBy: "QUEUES").count == 2, "redrawn in place, not scrolled")
+            } cleanup: {
+                await terminal.stop()
+            }
+        }
+    }
+
+    /// Issue 17: an empty waiting table showed its header only; the dashboard says "none".
+    @Test func anEmptyTableSaysNone() async throws {
+        try await withStatsRedis { server, redis in
+            let workflow = try writeStatsWorkflow(redisURL: server.url)
+            let terminal = try Terminal()
+            try await withCleanup {
+                let binary = try SwitchboardBinary.path()
+                try await terminal.start("\(binary) stats --watch --interval 0.3 --workflow \(workflow)")
+                let screen = try await terminal.screen("the tables with nobody waiting") { $0.contains("WAITING") && $0.contains("Waited") }
+                let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                let header = try #require(lines.firstIndex { $0.hasPrefix("Chat") && $0.hasSuffix("Waited") }, "\(screen)")
+                #expect(lines.dropFirst(header + 1).first == "none", "\(screen)")
             } cleanup: {
                 await terminal.stop()
             }

@@ -25,9 +25,9 @@ import XMPP
 
         struct NotAsked: Error {}
 
-        func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
-            async throws -> Enqueued
-        {
+        func visitorSays(
+            _ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String, attachment: Routing.Attachment?
+        ) async throws -> Enqueued {
             throw NotAsked()
         }
 

@@ -49,7 +49,7 @@ import Testing
         let long = String(repeating: "é", count: 51)  // 102 bytes of UTF-8
         #expect(machine.received(#"{"type":"message","id":"1","text":"\#(long)"}"#) == .refuse(.tooLarge(limit: 100)))
         let fits = String(repeating: "é", count: 50)
-        #expect(machine.received(#"{"type":"message","id":"1","text":"\#(fits)"}"#) == .say(id: "1", text: fits, session: session))
+        #expect(machine.received(#"{"type":"message","id":"1","text":"\#(fits)"}"#) == .say(id: "1", text: fits, upload: nil, session: session))
         let frame = String(repeating: " ", count: 2000) + #"{"type":"end"}"#
         #expect(machine.received(frame) == .refuse(.tooLarge(limit: 1224)), "the whole frame is bounded too")
     }

@@ -39,7 +39,7 @@ final class WebHarness: Sendable {
     /// `switchboard web` does, and reaches the router through Redis.
     static func with(
         accounts: [String], workflow yaml: String, beside: Bool = false, trustedProxies: [String] = [],
-        limits: WebLimits? = nil,
+        limits: WebLimits? = nil, uploads: String? = nil,
         _ body: (WebHarness) async throws -> Void
     ) async throws {
         try await withProsodyServer(.init(accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0, "secret") }))) { prosody in
@@ -47,6 +47,7 @@ final class WebHarness: Sendable {
                 let port = try Ports.free()
                 let xmpp = "xmpp:\n  domain: ${DOMAIN}\n  secret: not-used-by-the-test\n"
                 var http = "http:\n  listen: 127.0.0.1:\(port)\n  allowed_origins: [\"http://127.0.0.1:\(port)\"]\n"
+                if let uploads { http += "  uploads:\n    dir: \"\(uploads)\"\n    max_bytes: 2048\n    types: [image/png, text/plain]\n" }
                 if !trustedProxies.isEmpty { http += "  trusted_proxies: [\(trustedProxies.map { "\"\($0)\"" }.joined(separator: ", "))]\n" }
                 let workflow = try Workflow.parse(
                     yaml: xmpp + http + yaml, file: "test.yml", environment: ["DOMAIN": prosody.serviceDomain])

@@ -131,7 +131,10 @@ import XMPP
                     if case .message(let m) = stanza, m.chatState == .composing, m.body == nil { true } else { nil }
                 }
                 try await socket.send(["type": "message", "id": "m2", "text": "Thanks"])
-                #expect(try await alice.message("the visitor's text", startingWith: "Thanks").from == chatAddress)
+                let thanks = try await alice.message("the visitor's text", startingWith: "Thanks")
+                #expect(thanks.from == chatAddress)
+                // Issue 17: a web visitor who gave no name wrote with an empty nick (": Thanks" in the console).
+                #expect(thanks.element.child("nick", namespace: "http://jabber.org/protocol/nick")?.text == "Web visitor")
                 return token
             }
 

@@ -18,6 +18,18 @@ import Workflow
             """, [(3, "YAML: ")])
     }
 
+    /// Issue 17: libyaml says only "found character that cannot start any token" for a tab.
+    @Test func aTabIsCalledATabWithItsLineAndColumn() {
+        let found = problems(in: "xmpp:\n  secret: s\nqueues:\n\t- name: sales\n")
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.line == 4 && found.first?.column == 1, "\(found)")
+        #expect(found.first?.reason.contains("a tab") == true, "\(found)")
+        #expect(found.first?.reason.contains("spaces") == true, "\(found)")
+        let inValue = problems(in: "xmpp:\n  secret:\ts\n  port: 5347\n\tdomain: x\n")
+        #expect(inValue.first?.reason.contains("a tab") == true, "\(inValue)")
+        #expect(inValue.first.map { "\($0)" }?.contains(":4:") == true, "\(inValue)")
+    }
+
     @Test func keyGivenTwiceIsASyntaxError() {
         expectProblems(in: """
             xmpp:
@@ -254,6 +266,23 @@ import Workflow
                 (10, "allowed_origins: '*' is not an origin"),
                 (12, "body_bytes: must be from 1 to 262144, not 10000000"),
                 (13, "missed_offers_before_away: must be 1 or more, not 0"),
+            ])
+    }
+
+    @Test func replicaAcknowledgementIsBounded() {
+        expectProblems(in: """
+            xmpp: { secret: s }
+            redis:
+              url: redis-sentinel://127.0.0.1:26379/0#sbmaster
+              min_replicas_ack: 17
+              replica_ack_timeout: 1m
+            agents:
+              - jid: alice@localhost
+            queues:
+              - name: sales
+            """, [
+                (4, "min_replicas_ack: must be from 0 to 16, not 17"),
+                (5, "replica_ack_timeout: must be from 10ms to 10s"),
             ])
     }
 

@@ -59,4 +59,16 @@ import Workflow
     func estimatedWaitInWords(eta: Duration, words: String) {
         #expect(TemplateValues.describe(eta: eta) == words)
     }
+
+    /// Issue 17: the built-in no_agents said "Sorry" to chats that stay in line and are answered
+    /// later; it says what happens, and a queue that closes such chats says that instead.
+    @Test func theBuiltInNoAgentsTextFitsWhatTheQueueDoes() throws {
+        let loaded = try workflow(queues: "  - name: sales\n  - name: billing\n    when_no_agents: close\n")
+        let waits = loaded.queues[0].messages.noAgents.render(TemplateValues())
+        let closes = loaded.queues[1].messages.noAgents.render(TemplateValues())
+        #expect(waits.contains("keep your place in line") && !waits.contains("Sorry"), "\(waits)")
+        #expect(closes.contains("this chat is closed"), "\(closes)")
+        let custom = try workflow(queues: "  - name: billing\n    when_no_agents: close\n    messages: { no_agents: Bye }\n")
+        #expect(custom.queues[0].messages.noAgents.render(TemplateValues()) == "Bye")
+    }
 }

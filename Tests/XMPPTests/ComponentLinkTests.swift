@@ -57,6 +57,22 @@ import XMPP
         }
     }
 
+    /// Issue 17: a wrong secret was retried 4 times in 1.3 s (the backoff for a dropped link).
+    /// With the router's default settings the first retry after a refusal waits seconds.
+    @Test func wrongSecretIsRetriedSlowlyByDefault() async throws {
+        try await withProsodyServer { server in
+            var configuration = server.componentConfiguration(secret: "wrong")
+            configuration.refusedBackoff = ComponentConfiguration(secret: "x").refusedBackoff
+            let running = RunningComponent(configuration)
+            try await withCleanup {
+                let delay = try await running.next("the refusal") { event -> Duration? in
+                    if case .disconnected(.rejected, let delay) = event { delay } else { nil }
+                }
+                #expect(delay >= .seconds(4), "first retry after a refused secret in \(delay)")
+            } cleanup: { await running.stop() }
+        }
+    }
+
     @Test func aSecondRouterForTheSameDomainIsToldItIsTaken() async throws {
         try await withProsodyServer { server in
             let first = RunningComponent(server.componentConfiguration())

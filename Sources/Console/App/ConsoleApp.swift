@@ -1,10 +1,19 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs the console: full screen on a terminal, or plain lines for scripts and screen readers.
 public enum ConsoleApp {
+    /// How the console ended: the agent quit, or the session gave up (why) and the console with it.
+    public enum Ending: Sendable, Equatable {
+        case quit
+        case gaveUp(String)
+    }
+
     /// The full-screen console until the agent quits; the terminal is restored on every way out.
-    public static func runFullScreen(session: AgentSession) async throws {
+    /// After a refused login the screen stays (it says why) until the agent quits.
+    @discardableResult
+    public static func runFullScreen(session: AgentSession) async throws -> Ending {
         let terminal = try Terminal()
         defer { terminal.restore() }
         let (quit, quitting) = AsyncStream<Void>.makeStream()
@@ -14,7 +23,7 @@ public enum ConsoleApp {
         resize.setEventHandler { Task { await controller.redraw() } }
         resize.resume()
         defer { resize.cancel() }
-        await run(session: session, controller: controller, quit: quit) { group in
+        return await run(session: session, controller: controller, quit: quit, quitsWhenGivingUp: false) { group in
             group.addTask {
                 for await keys in terminal.keys() { await controller.keys(keys) }
                 quitting.finish()  // the terminal went away
@@ -23,10 +32,12 @@ public enum ConsoleApp {
     }
 
     /// Plain line mode: events printed as lines, commands (and replies) read from standard input.
-    public static func runPlain(session: AgentSession) async {
+    /// A session that gives up (a refused login) ends it: a script must not wait on a dead console.
+    @discardableResult
+    public static func runPlain(session: AgentSession) async -> Ending {
         let (quit, quitting) = AsyncStream<Void>.makeStream()
         let controller = ConsoleController(session: session, display: PlainDisplay()) { quitting.finish() }
-        await run(session: session, controller: controller, quit: quit) { group in
+        return await run(session: session, controller: controller, quit: quit, quitsWhenGivingUp: true) { group in
             group.addTask {
                 for await line in standardInputLines() { await controller.line(line) }
                 quitting.finish()  // end of input ends the session
@@ -35,9 +46,11 @@ public enum ConsoleApp {
     }
 
     private static func run(
-        session: AgentSession, controller: ConsoleController, quit: AsyncStream<Void>,
+        session: AgentSession, controller: ConsoleController, quit: AsyncStream<Void>, quitsWhenGivingUp: Bool,
         input: (inout TaskGroup<Void>) -> Void
-    ) async {
+    ) async -> Ending {
+        let gaveUp = GiveUpReason()
+        let (ended, ending) = AsyncStream<Void>.makeStream()
         // Session events in order, through one stream.
         let (events, reporting) = AsyncStream<SessionEvent>.makeStream()
         // Logging out waits for the server at most a few seconds once the agent asked to leave.
@@ -51,10 +64,15 @@ public enum ConsoleApp {
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await session.run { reporting.yield($0) }
+                let reason = await session.run { reporting.yield($0) }
+                gaveUp.reason.withLock { $0 = reason }
                 reporting.finish()
             }
-            group.addTask { for await event in events { await controller.sessionEvent(event) } }
+            group.addTask {
+                for await event in events { await controller.sessionEvent(event) }
+                // Every event shown (the reason it gave up among them): now the console may end.
+                if quitsWhenGivingUp, gaveUp.reason.withLock({ $0 }) != nil { ending.finish() }
+            }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
@@ -62,12 +80,18 @@ public enum ConsoleApp {
                 }
             }
             input(&group)
-            for await _ in quit {}
+            await withTaskGroup(of: Void.self) { either in
+                either.addTask { for await _ in quit {} }
+                either.addTask { for await _ in ended {} }
+                await either.next()
+                either.cancelAll()
+            }
             session.logger.info("quitting")
             leaving.finish()
             group.cancelAll()
         }
         watchdog.cancel()
+        return gaveUp.reason.withLock { $0 }.map(Ending.gaveUp) ?? .quit
     }
 
     /// Lines of standard input, read on a thread of their own with `read(2)`: a thread blocked
@@ -94,4 +118,9 @@ public enum ConsoleApp {
         }.start()
         return lines
     }
+}
+
+/// Why the session gave up, shared by the tasks of a console run (a `Mutex` alone cannot be captured).
+private final class GiveUpReason: Sendable {
+    let reason = Mutex<String?>(nil)
 }

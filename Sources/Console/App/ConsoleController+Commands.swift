@@ -34,12 +34,7 @@ extension ConsoleController {
             }
         case .close:
             guard let chat = state.current else { return tell("No chat to close.", chat: nil) }
-            onChat(chat, "close") { state, _ in
-                state.update(chat) { chat in
-                    chat.state = .closed("closed by you")
-                    chat.waitingSince = nil
-                }
-            }
+            close(chat)
         case .who:
             guard let chat = state.current else { return tell("No chat.", chat: nil) }
             onChat(chat, "who") { _, _ in }
@@ -73,8 +68,8 @@ extension ConsoleController {
                 do { try await session.setAvailability(value) } catch { self.tell("Presence not sent: \(error)", chat: nil) }
             }
         case .chat(let which):
-            if let number = Int(which), (1...state.chats.count).contains(number) {
-                state.select(state.chats[number - 1].id)
+            if let number = Int(which), let index = state.index(number: number) {
+                state.select(state.chats[index].id)
             } else if state.index(of: AgentAction.chatID(which)) != nil {
                 state.select(AgentAction.chatID(which))
             } else {
@@ -101,6 +96,15 @@ extension ConsoleController {
             tell(AgentAction.usage, chat: state.current)
         case .invalid(let why):
             tell("\(why). \(AgentAction.usage)", chat: state.current)
+        }
+    }
+
+    func close(_ chat: String) {
+        onChat(chat, "close") { state, _ in
+            state.update(chat) { chat in
+                chat.state = .closed("closed by you")
+                chat.waitingSince = nil
+            }
         }
     }
 

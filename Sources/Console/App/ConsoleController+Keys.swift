@@ -12,6 +12,18 @@ extension ConsoleController {
     }
 
     private func press(_ key: Key) {
+        // Completion candidates answer one Tab: whatever comes next makes them stale.
+        if key != .tab { state.candidates = [] }
+        if let chat = state.closeAsked {
+            state.closeAsked = nil
+            state.status = ""
+            if key == .character("y") || key == .character("Y") {
+                close(chat)
+            } else {
+                tell("Chat \(chat) stays open.", chat: chat)
+            }
+            return
+        }
         switch key {
         case .character(let character): state.input.insert(String(character))
         case .paste(let text): state.input.insert(Sanitizer.lines(text).joined(separator: " "))
@@ -38,7 +50,7 @@ extension ConsoleController {
         case .control("d") where state.input.text.isEmpty: quit()
         case .alt("a"): run(.accept)
         case .alt("d"): run(.decline)
-        case .alt("c"): run(.close)
+        case .alt("c"): askToClose()
         case .alt("w"): run(.who)
         case .alt("p"): run(.availability(state.availability.next))
         case .alt("s"): run(.supervise)
@@ -65,7 +77,15 @@ extension ConsoleController {
             return
         }
         let choices = Completion.candidates(line, commands: AgentAction.names, canned: canned, targets: targets)
-        if choices.count > 1 { state.status = choices.joined(separator: " ") }
+        if choices.count > 1 { state.candidates = choices }
+    }
+
+    /// `M-c` is one key away from `M-a` and `M-d`: it asks first, the next key answers.
+    private func askToClose() {
+        guard let index = state.currentIndex, state.chats[index].isOpen else { return run(.close) }
+        let chat = state.chats[index]
+        state.closeAsked = chat.id
+        state.status = "Close chat \(chat.number) with \(chat.visitor.isEmpty ? "the visitor" : chat.visitor)? y closes, any other key keeps it"
     }
 
     /// Tells the visitor whether the agent is typing (XEP-0085), when that changes.

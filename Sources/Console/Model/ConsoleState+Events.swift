@@ -14,7 +14,11 @@ extension ConsoleState {
             let current = self.current
             update(offer.chat) { chat in
                 chat.waitingSince = chat.waitingSince ?? now.addingTimeInterval(-TimeInterval(offer.waited))
-                for line in history { chat.add(.history, who: "", text: line, at: now) }
+                // Each line at the time it was written, when the router said (older routers did not).
+                for (number, line) in history.enumerated() {
+                    let age = number < offer.historyAges.count ? offer.historyAges[number] : 0
+                    chat.add(.history, who: "", text: line, at: now.addingTimeInterval(-TimeInterval(age)))
+                }
                 if chat.id != current { chat.unread += 1 }
             }
             let timeout = offer.timeout.map { " timeout=\($0)s" } ?? ""

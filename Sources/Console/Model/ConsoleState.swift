@@ -72,6 +72,10 @@ public struct ConsoleState: Sendable, Equatable {
     public var input = LineEditor()
     /// The last thing the console or the router said that belongs to no chat.
     public var status = ""
+    /// What Tab could complete to, shown in the keys line until the next key.
+    public var candidates: [String] = []
+    /// The chat `M-c` asks to close: the next key `y` closes it, any other keeps it.
+    public var closeAsked: String?
     /// Canned reply keys and their texts, and transfer targets, for completion.
     public var canned: [(key: String, text: String)] = []
     public var transferTargets: [String] = []
@@ -85,12 +89,16 @@ public struct ConsoleState: Sendable, Equatable {
             && lhs.queues == rhs.queues && lhs.capacity == rhs.capacity && lhs.chats == rhs.chats
             && lhs.current == rhs.current && lhs.input == rhs.input && lhs.status == rhs.status
             && lhs.agents == rhs.agents && lhs.showsSupervision == rhs.showsSupervision
+            && lhs.candidates == rhs.candidates && lhs.closeAsked == rhs.closeAsked
     }
 
     /// Open chats the agent holds (not offers, not monitored).
     public var activeCount: Int { chats.filter { $0.state == .active }.count }
 
     public func index(of chat: String) -> Int? { chats.firstIndex { $0.id == chat } }
+
+    /// The chat listed with `number` (the number beside it in the list).
+    public func index(number: Int) -> Int? { chats.firstIndex { $0.number == number } }
 
     public var currentIndex: Int? { current.flatMap(index(of:)) }
 
@@ -111,7 +119,11 @@ public struct ConsoleState: Sendable, Equatable {
             if !queue.isEmpty { chats[index].queue = Sanitizer.clean(queue) }
             if let sla { chats[index].sla = sla }
         } else {
-            chats.append(ChatView(id: id, visitor: visitor, queue: queue, state: state, sla: sla))
+            // The lowest number no listed chat has: numbers stay put when closed chats drop out.
+            let taken = Set(chats.map(\.number))
+            let number = (1...).first { !taken.contains($0) }!
+            let view = ChatView(id: id, number: number, visitor: visitor, queue: queue, state: state, sla: sla)
+            chats.insert(view, at: chats.firstIndex { $0.number > number } ?? chats.endIndex)
         }
         // A new chat comes to the front when none is shown or the shown one is over.
         if current == nil || currentIndex.map({ !chats[$0].isOpen }) == true { select(id) }

@@ -33,6 +33,8 @@ public struct ChatView: Sendable, Equatable {
     }
 
     public let id: String
+    /// Its number in the chat list (`M-1`…`M-9`), kept while it is listed.
+    public let number: Int
     public var visitor: String
     public var queue: String
     public var state: State
@@ -46,8 +48,9 @@ public struct ChatView: Sendable, Equatable {
     /// Rows scrolled up from the bottom of the transcript.
     public var scroll = 0
 
-    public init(id: String, visitor: String, queue: String, state: State, sla: Int? = nil) {
+    public init(id: String, number: Int = 1, visitor: String, queue: String, state: State, sla: Int? = nil) {
         self.id = id
+        self.number = number
         self.visitor = Sanitizer.clean(visitor)
         self.queue = Sanitizer.clean(queue)
         self.state = state

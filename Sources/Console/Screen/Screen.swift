@@ -13,10 +13,23 @@ public struct Screen: Sendable {
         self.timeZone = timeZone
     }
 
-    /// The keys line at the bottom, most used first (a narrow terminal shows the first ones; /help lists all).
-    public static let keyHelp =
-        "M-a accept  M-d decline  M-c close  M-t transfer  M-r canned  M-n note  M-w who  M-p presence  "
-        + "^N/^P chats  ^C quit  PgUp/PgDn scroll  Tab complete  M-1..9 chat  M-s supervise  /help"
+    /// The keys line at the bottom, most used first: as many as fit, then `/help`, which lists all.
+    public static let keys = [
+        "M-a accept", "M-d decline", "M-c close", "M-t transfer", "M-r canned", "M-n note", "M-w who", "M-p presence",
+        "^N/^P chats", "^C quit", "PgUp/PgDn scroll", "Tab complete", "M-1..9 chat", "M-s supervise",
+    ]
+    public static var keyHelp: String { (keys + ["/help"]).joined(separator: "  ") }
+
+    /// The keys that fit in `width` columns, ending in `/help` (always shown: it lists the rest).
+    static func keyHelp(fitting width: Int) -> String {
+        var line = ""
+        for key in keys {
+            let next = line + key + "  "
+            guard DisplayWidth.of(next + "/help") <= width else { break }
+            line = next
+        }
+        return line + "/help"
+    }
 
     /// The canvas and where the cursor goes.
     public func draw(_ state: ConsoleState) -> (canvas: Canvas, cursor: (row: Int, column: Int)) {
@@ -33,8 +46,9 @@ public struct Screen: Sendable {
         let keys = layout.keys
         canvas.fill(row: keys.row, style: .reverse)
         var x = 0
-        if !state.status.isEmpty { x = canvas.put(" " + state.status + "  ", row: keys.row, column: 0, style: .selected) }
-        canvas.put(" " + Self.keyHelp, row: keys.row, column: x, style: .reverse)
+        let message = state.candidates.isEmpty ? state.status : state.candidates.joined(separator: " ")
+        if !message.isEmpty { x = canvas.put(" " + message + "  ", row: keys.row, column: 0, style: .selected) }
+        canvas.put(" " + Self.keyHelp(fitting: layout.width - x - 1), row: keys.row, column: x, style: .reverse)
         return (canvas, cursor)
     }
 
@@ -53,7 +67,9 @@ public struct Screen: Sendable {
             x = canvas.put("OFFLINE: \(reason) (not retrying; ^C quits)", row: row, column: x, style: .alert)
         }
         if case .offline = state.link { x = canvas.put(" │ ", row: row, column: x, style: .reverse) }
-        var parts = [state.availability.rawValue, "chats \(state.activeCount)/\(state.capacity.map(String.init) ?? "?")"]
+        // Offline, the router sees the agent as offline whatever they chose: not "available".
+        var parts = state.link == .online ? [state.availability.rawValue] : []
+        parts += ["chats \(state.activeCount)/\(state.capacity.map(String.init) ?? "?")"]
         if !state.queues.isEmpty {
             parts.append("waiting " + state.queues.map { "\($0.name) \($0.waiting)" }.joined(separator: " · "))
         }
@@ -73,7 +89,7 @@ public struct Screen: Sendable {
             let wait = chat.waited(at: now).map { Self.duration($0) } ?? ""
             let waitStyle: Style = chat.isOverdue(at: now) ? .alert : selected ? .selected : .plain
             let waitColumn = area.width - DisplayWidth.of(wait)
-            let label = "\(mark)\(index + 1) \(chat.visitor) \(chat.queue)"
+            let label = "\(mark)\(chat.number) \(chat.visitor) \(chat.queue)"
             let style: Style = selected ? .selected : chat.unread > 0 || chat.isOffer ? .bold : chat.isOpen ? .plain : .dim
             if selected { canvas.fill(row: row, to: area.width, style: .selected) }
             canvas.put(label, row: row, column: 0, style: style, limit: max(waitColumn - 1, 0))

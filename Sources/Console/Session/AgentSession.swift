@@ -47,9 +47,12 @@ public final class AgentSession: Sendable {
         self.logger = logger
     }
 
-    /// Connects and reconnects until cancelled, reporting to `report`.
-    public func run(_ report: @escaping @Sendable (SessionEvent) -> Void) async {
+    /// Connects and reconnects until cancelled, reporting to `report`; returns why it gave up
+    /// (a refused login, an untrusted certificate), or nil when cancelled.
+    @discardableResult
+    public func run(_ report: @escaping @Sendable (SessionEvent) -> Void) async -> String? {
         var failures = 0
+        var finalReason: String?
         while !Task.isCancelled {
             report(.connecting)
             do {
@@ -63,7 +66,7 @@ public final class AgentSession: Sendable {
                 for try await stanza in connected.stanzas {
                     // The router shows its presence when it joins the XMPP server and probes the
                     // agents: it may have missed ours (it was away), so say it again.
-                    if case .presence(let presence) = stanza, presence.type == .available, presence.from == service {
+                    if case .presence(let presence) = stanza, presence.type == .available, presence.from?.bare == service {
                         try await sendAvailability(on: connected)
                     }
                     report(.stanza(stanza))
@@ -75,6 +78,7 @@ public final class AgentSession: Sendable {
                 client.withLock { $0 = nil }
                 if Self.isFinal(error) {
                     logger.error("not logging in again: \(error)")
+                    finalReason = Self.reason(error)
                     report(.offline(reason: Self.reason(error), retry: nil))
                     break
                 }
@@ -86,6 +90,7 @@ public final class AgentSession: Sendable {
             }
         }
         await close()
+        return finalReason
     }
 
     /// Logs out: unavailable presence, then the stream closes.
@@ -102,15 +107,19 @@ public final class AgentSession: Sendable {
         case ClientError.closed: "the server closed the connection"
         case ClientError.streamError(let error) where error.condition == .conflict: "replaced by another login of this account"
         case ClientError.authenticationFailed(let condition, _): "the server refused the login (\(condition))"
+        case ClientError.certificateRefused(let verdict):
+            "the server's certificate was refused (\(verdict)): pass --tls-ca with its CA or certificate file "
+                + "(Scripts/services: .run/services/certs/localhost.crt)"
         default: "\(error)"
         }
     }
 
     /// Errors that the same attempt would meet again: a refused password, another login that
-    /// took over (two consoles would take turns throwing each other out).
+    /// took over (two consoles would take turns throwing each other out), a certificate this
+    /// console does not trust (the server will present it again).
     private static func isFinal(_ error: any Error) -> Bool {
         switch error {
-        case ClientError.authenticationFailed, ClientError.noAcceptableMechanism: true
+        case ClientError.authenticationFailed, ClientError.noAcceptableMechanism, ClientError.certificateRefused: true
         case ClientError.streamError(let error): error.condition == .conflict
         default: false
         }

@@ -1,5 +1,6 @@
 import Reconnect
 import Logging
+import Synchronization
 import NIOCore
 import NIOPosix
 
@@ -15,6 +16,8 @@ public final class RedisClient: Sendable {
     let logger: Logger
     private let state: NIOLoopBoundBox<RedisClientStateMachine>
     private let metrics = RedisMetrics()
+    /// With a `redis-sentinel://` URL: the subscriptions to `+switch-master`, from the first connect until `close()`.
+    private let sentinelWatch = Mutex<SentinelWatch>(.notStarted)
 
     /// Makes a client; it connects on the first command, not here.
     public init(
@@ -60,8 +63,23 @@ public final class RedisClient: Sendable {
         return try await Self.result(of: replies)
     }
 
+    /// `pipeline`, with the commands made on the event loop once the connection is there, for
+    /// commands that depend on it (a `WAIT` for the replicas it had on connect).
+    func pipeline(building build: @escaping @Sendable (RedisConnection) -> [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+        let replies = eventLoop.flatSubmit {
+            self.connection().flatMap { connection in
+                EventLoopFuture.whenAllSucceed(connection.send(batch: build(connection)), on: self.eventLoop)
+            }
+        }
+        return try await Self.result(of: replies)
+    }
+
     /// Closes the connection; waiting and later commands fail with `RedisError.closed`.
     public func close() async {
+        sentinelWatch.withLock { watch in
+            if case .running(let task) = watch { task.cancel() }
+            watch = .stopped
+        }
         let closed = eventLoop.flatSubmit {
             let (waiters, connection) = self.state.value.close()
             for waiter in waiters { waiter.promise.fail(RedisError.closed) }
@@ -101,6 +119,7 @@ public final class RedisClient: Sendable {
     }
 
     private func startConnecting() {
+        if let sentinels = configuration.url.sentinels { watchSwitches(sentinels) }
         logger.debug("connecting to Redis")
         RedisConnection.connect(configuration: configuration, on: eventLoop, logger: logger)
             .whenComplete { result in
@@ -138,7 +157,7 @@ public final class RedisClient: Sendable {
         metrics.connectFailures.increment()
         guard let retry = state.value.connectFailed(reason, permanent: permanent) else { return }
         for waiter in retry.fail { waiter.promise.fail(redisError ?? .connectionLost) }
-        let delay = configuration.backoff.delay(afterFailures: retry.attempt)
+        let delay = retry.immediately ? .zero : configuration.backoff.delay(afterFailures: retry.attempt)
         // The first failure is worth a warning; the retries after it would flood the log at the cap.
         logger.log(
             level: retry.attempt == 1 || permanent ? .warning : .debug,
@@ -155,5 +174,74 @@ public final class RedisClient: Sendable {
         metrics.connectionsLost.increment()
         logger.warning("lost the connection to Redis; reconnecting")
         startConnecting()
+    }
+}
+
+// MARK: - Following Sentinel
+
+extension RedisClient {
+    enum SentinelWatch {
+        case notStarted
+        case running(Task<Void, Never>)
+        case stopped
+    }
+
+    /// Subscribes to `+switch-master` on every sentinel (any one that sees the failover will
+    /// do), so a new master is used as soon as it is announced rather than after the backoff.
+    private func watchSwitches(_ sentinels: RedisSentinels) {
+        sentinelWatch.withLock { watch in
+            guard case .notStarted = watch else { return }
+            let (configuration, eventLoop, logger) = (configuration, eventLoop, logger)
+            // Not the client itself: a watch that kept it alive would outlive a client never closed.
+            let owner = Owner(client: self)
+            watch = .running(Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for sentinel in sentinels.addresses {
+                        var asSentinel = configuration
+                        asSentinel.url = RedisURL(host: sentinel.host, port: sentinel.port)
+                        let subscriber = RedisSubscriber(configuration: asSentinel, eventLoopGroup: eventLoop, logger: logger)
+                        group.addTask {
+                            await subscriber.run(channels: [Self.switchMasterChannel]) { event in
+                                guard case .message(_, let payload) = event,
+                                    let master = Self.switchedMaster(payload, name: sentinels.masterName)
+                                else { return }
+                                owner.client?.masterSwitched(to: master)
+                            }
+                        }
+                    }
+                }
+            })
+        }
+    }
+
+    private struct Owner: Sendable {
+        weak let client: RedisClient?
+    }
+
+    static let switchMasterChannel = "+switch-master"
+
+    /// The new master in a `+switch-master` message (`name old-host old-port new-host new-port`) for `name`.
+    static func switchedMaster(_ payload: [UInt8], name: String) -> RedisAddress? {
+        guard payload.count <= 1024 else { return nil }
+        let parts = String(decoding: payload, as: UTF8.self).split(separator: " ")
+        guard parts.count == 5, parts[0] == name, parts[3].utf8.count <= SentinelLookup.longestHost,
+            parts[4].count <= 5, let port = Int(parts[4]), (1...65535).contains(port)
+        else { return nil }
+        return RedisAddress(host: String(parts[3]), port: port)
+    }
+
+    private func masterSwitched(to master: RedisAddress) {
+        eventLoop.execute {
+            switch self.state.value.masterSwitched(to: master) {
+            case .close(let connection):
+                self.logger.notice("Sentinel switched the master; reconnecting", metadata: ["master": "\(master)"])
+                _ = connection.close()
+            case .connect:
+                self.logger.notice("Sentinel switched the master; connecting now", metadata: ["master": "\(master)"])
+                self.startConnecting()
+            case .none:
+                break
+            }
+        }
     }
 }

@@ -22,6 +22,8 @@ struct RedisClientStateMachine {
     private var nextWaiterID = 0
     /// The most recent connect failure, reported to commands that give up waiting.
     private(set) var lastError: String?
+    /// Sentinel announced a new master while an attempt was under way (it may have gone to the old one).
+    private var switchedWhileConnecting = false
 
     enum ConnectionAction {
         case use(RedisConnection)
@@ -62,6 +64,7 @@ struct RedisClientStateMachine {
         guard case .connecting(let attempt) = state else { return .close }
         state = .connected(connection)
         lastError = nil
+        switchedWhileConnecting = false
         defer { waiters = [] }
         return .serve(waiters, previousFailures: attempt)
     }
@@ -70,15 +73,42 @@ struct RedisClientStateMachine {
         var attempt: Int
         /// Waiters to fail now because retrying will not help them in time (bad credentials).
         var fail: [Waiter]
+        /// Retry without backoff: the master moved while this attempt was under way.
+        var immediately = false
     }
 
     mutating func connectFailed(_ reason: String, permanent: Bool) -> RetryAction? {
         guard case .connecting(let attempt) = state else { return nil }
         state = .waitingToRetry(attempt: attempt + 1)
         lastError = reason
-        guard permanent else { return RetryAction(attempt: attempt + 1, fail: []) }
+        defer { switchedWhileConnecting = false }
+        guard permanent else { return RetryAction(attempt: attempt + 1, fail: [], immediately: switchedWhileConnecting) }
         defer { waiters = [] }
         return RetryAction(attempt: attempt + 1, fail: waiters)
+    }
+
+    enum SwitchAction {
+        /// The connection is to the old master: close it (its close starts the reconnect).
+        case close(RedisConnection)
+        /// Waiting out a backoff: connect now instead.
+        case connect
+        case none
+    }
+
+    /// Sentinel announced `address` as the master (`+switch-master`).
+    mutating func masterSwitched(to address: RedisAddress) -> SwitchAction {
+        switch state {
+        case .connected(let connection) where connection.address != address:
+            return .close(connection)
+        case .waitingToRetry(let attempt):
+            state = .connecting(attempt: attempt)
+            return .connect
+        case .connecting:
+            switchedWhileConnecting = true
+            return .none
+        case .connected, .idle, .closed:
+            return .none
+        }
     }
 
     /// The backoff delay is over; whether to connect now.

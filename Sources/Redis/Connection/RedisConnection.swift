@@ -6,12 +6,19 @@ import NIOPosix
 /// (`RedisClient` replaces it when it closes).
 final class RedisConnection: Sendable {
     let channel: any Channel
+    /// Where it connected: for a `redis-sentinel://` URL, the master the sentinels named.
+    let address: RedisAddress
     /// Whether a flush is already scheduled for this event loop tick.
     private let flushScheduled: NIOLoopBoundBox<Bool>
+    /// How many replicas the master had when it answered `ROLE` on connect (sentinel URLs only).
+    /// On the event loop only.
+    let replicasAtConnect: NIOLoopBoundBox<Int?>
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, address: RedisAddress) {
         self.channel = channel
+        self.address = address
         self.flushScheduled = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+        self.replicasAtConnect = NIOLoopBoundBox(nil, eventLoop: channel.eventLoop)
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -19,10 +26,25 @@ final class RedisConnection: Sendable {
     var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
 
     /// Connects, then sends AUTH and SELECT as the URL asks, all within `configuration.connectTimeout`.
+    /// A `redis-sentinel://` URL's server is the master its sentinels name, and must say it is
+    /// one (`ROLE`): a replica (a demoted master the sentinels have not caught up with) is refused.
     static func connect(
         configuration: RedisConfiguration, on eventLoop: any EventLoop, logger: Logger
     ) -> EventLoopFuture<RedisConnection> {
         let url = configuration.url
+        guard let sentinels = url.sentinels else {
+            return connect(to: RedisAddress(host: url.host, port: url.port), authenticating: url, configuration: configuration, on: eventLoop, logger: logger)
+        }
+        return SentinelLookup.master(of: sentinels, configuration: configuration, on: eventLoop, logger: logger).flatMap { master in
+            connect(to: master, authenticating: url, requireMaster: true, configuration: configuration, on: eventLoop, logger: logger)
+        }
+    }
+
+    /// Connects to `address`; with `url`, sends its AUTH and SELECT (a sentinel is asked without).
+    static func connect(
+        to address: RedisAddress, authenticating url: RedisURL?, requireMaster: Bool = false, configuration: RedisConfiguration,
+        on eventLoop: any EventLoop, logger: Logger
+    ) -> EventLoopFuture<RedisConnection> {
         let limits = configuration.replyLimits
         let timeout = TimeAmount(configuration.connectTimeout)
         return ClientBootstrap(group: eventLoop)
@@ -35,15 +57,15 @@ final class RedisConnection: Sendable {
                     )
                 }
             }
-            .connect(host: url.host, port: url.port)
+            .connect(host: address.host, port: address.port)
             .flatMap { channel in
-                let connection = RedisConnection(channel: channel)
+                let connection = RedisConnection(channel: channel, address: address)
                 // A server that accepts but never answers must not hold the handshake forever.
                 let done = eventLoop.makePromise(of: Void.self)
                 let deadline = eventLoop.scheduleTask(in: timeout) {
                     done.fail(RedisError.unavailable(waited: configuration.connectTimeout, lastError: "no reply to AUTH/SELECT"))
                 }
-                connection.handshake(url).cascade(to: done)
+                connection.handshake(url, requireMaster: requireMaster).cascade(to: done)
                 return done.futureResult
                     .always { _ in deadline.cancel() }
                     .flatMapErrorThrowing { error in
@@ -54,9 +76,10 @@ final class RedisConnection: Sendable {
             }
     }
 
-    private func handshake(_ url: RedisURL) -> EventLoopFuture<Void> {
+    private func handshake(_ url: RedisURL?, requireMaster: Bool) -> EventLoopFuture<Void> {
         var commands: [RedisCommand] = []
         var refusals: [@Sendable (String) -> RedisError] = []
+        guard let url else { return eventLoop.makeSucceededVoidFuture() }
         if let password = url.password {
             commands.append(RedisCommand("AUTH", url.username.map { [$0, password] } ?? [password]))
             refusals.append { .authenticationFailed($0) }
@@ -65,10 +88,20 @@ final class RedisConnection: Sendable {
             commands.append(RedisCommand("SELECT", [String(url.database)]))
             refusals.append { [database = url.database] in .databaseSelectionFailed(database, $0) }
         }
-        return EventLoopFuture.whenAllSucceed(send(batch: commands), on: eventLoop).flatMapThrowing { [refusals] replies in
+        if requireMaster {
+            commands.append(RedisCommand("ROLE", []))
+            refusals.append { .server($0) }
+        }
+        return EventLoopFuture.whenAllSucceed(send(batch: commands), on: eventLoop).flatMapThrowing { [refusals, address, replicasAtConnect] replies in
             for (reply, refusal) in zip(replies, refusals) {
                 if let message = reply.errorMessage { throw refusal(message) }
             }
+            guard requireMaster, let role = replies.last?.array else { return }
+            // A master's ROLE: ["master", offset, [[host, port, offset], …]] — the replicas connected now.
+            guard role.first?.string == "master" else {
+                throw RedisError.notMaster(address: address.description, role: role.first?.string ?? "server of unknown role")
+            }
+            replicasAtConnect.value = role.count > 2 ? role[2].array?.count : nil
         }
     }
 

@@ -18,6 +18,10 @@ struct ChatRecord: Sendable, Hashable {
     let channelName: String?
     /// When the chat was opened, in milliseconds since 1970 (Redis's clock).
     let queuedAt: Int64?
+    /// The address the visitor wrote to, which every reply comes from, transfers included: a
+    /// queue's local part, or empty for the service domain (a chat opened before it was kept:
+    /// its queue's).
+    let address: String
 
     init(id: String, fields: [String: String]) {
         self.id = id
@@ -30,6 +34,7 @@ struct ChatRecord: Sendable, Hashable {
         channelName = fields["channel"]
         channel = channelName.flatMap(ChatChannel.init(rawValue:))
         queuedAt = fields["queued_at"].flatMap { Int64($0) }
+        address = fields["address"] ?? queue ?? ""
     }
 
     /// The agent holding the chat while it is active (an offer is not yet theirs).

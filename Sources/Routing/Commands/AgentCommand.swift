@@ -41,13 +41,23 @@ enum AgentCommand: Equatable {
         }
     }
 
+    /// Whether the visitor's view of the agent's typing must be cleared after the command: the
+    /// agent's client sent `composing` while the command was typed. Not after a close (the
+    /// goodbye says `gone`) or a canned reply (its text says `active`).
+    var clearsTyping: Bool {
+        switch self {
+        case .close, .canned: false
+        default: true
+        }
+    }
+
     /// `42`, `chat-42` or `chat-42@support.localhost` all name chat 42.
     private static func chatID(_ text: String) -> String { ChatAddress.chatID(typed: text) }
 
     static let usage = """
-        In a chat: /accept, /decline, /close, /transfer QUEUE-or-AGENT, /note TEXT, /canned KEY, /who. \
-        To the service: /status, /queues; supervisors also /agents, /monitor CHAT, /whisper CHAT TEXT. \
-        Start with ! instead of / if your client takes / for itself.
+        In a chat: !accept, !decline, !close, !transfer QUEUE-or-AGENT, !note TEXT, !canned KEY, !who. \
+        To the service: !status, !queues; supervisors also !agents, !monitor CHAT, !whisper CHAT TEXT. \
+        / works instead of ! where your client passes it on (/accept).
         """
 }
 

@@ -6,6 +6,7 @@ import XMPP
 /// address, and the agent commands as ad-hoc commands (XEP-0050) with data forms (XEP-0004),
 /// which clients such as Gajim, Conversations and profanity show as menus and forms.
 struct CommandServer: Sendable {
+    let store: RoutingStore
     let outbox: Outbox
     let agents: AgentFlow
     let supervisor: SupervisorFlow
@@ -19,7 +20,19 @@ struct CommandServer: Sendable {
         let offered = agent.map { agent in nodes.filter { !$0.supervisorsOnly || agent.isSupervisor } } ?? []
         switch (iq.type, payload.name, payload.namespace) {
         case (.get, "query", Namespace.discoInfo):
-            outbox.send(iq.result(Self.discoInfo(node: payload[attribute: "node"], offered: offered).element))
+            let identity = try await card(of: address, for: agent, rules: rules).map { Self.identity(of: address, name: $0.fullName) }
+            outbox.send(iq.result(Self.discoInfo(node: payload[attribute: "node"], offered: offered, identity: identity).element))
+        case (.get, "vCard", VCard.namespace):
+            guard let card = try await card(of: address, for: agent, rules: rules) else {
+                outbox.send(iq.errorReply(StanzaError(.itemNotFound)))
+                return
+            }
+            outbox.send(iq.result(card.element))
+        case (.get, "pubsub", Self.pubsub):
+            // OMEMO (XEP-0384) asks for the device list, a PEP node (XEP-0060 §6.5.9: items of a
+            // node that does not exist are `item-not-found`). Clients read that as "no devices" and
+            // fall back to plain text at once; `feature-not-implemented` left Gajim waiting.
+            outbox.send(iq.errorReply(StanzaError(.itemNotFound)))
         case (.get, "query", Namespace.discoItems):
             let node = payload[attribute: "node"]
             let items = node == Namespace.commands ? offered.map { DiscoItems.Item(jid: to, node: $0.node, name: $0.name) } : []
@@ -37,17 +50,43 @@ struct CommandServer: Sendable {
         }
     }
 
-    private static func discoInfo(node: String?, offered: [CommandNode]) -> DiscoInfo {
+    static let pubsub = "http://jabber.org/protocol/pubsub"
+
+    /// The name an address goes by (XEP-0054), where clients look when the roster has none: the
+    /// queue's title; to the agent it concerns, the chat's visitor; the service's own name.
+    /// Nil for a queue the workflow lacks.
+    private func card(of address: ChatAddress, for agent: RoutingRules.Agent?, rules: RoutingRules) async throws -> VCard? {
+        switch address {
+        case .service:
+            return VCard(fullName: "Switchboard")
+        case .queue(let name):
+            return rules.queue(name).map { VCard(fullName: $0.title) }
+        case .chat(let id):
+            let record = try await store.chatRecord(id)
+            guard let agent, record?.agent == agent.jid, let name = record?.name else { return VCard(fullName: ChatAddress.name(ofChat: id)) }
+            return VCard(fullName: name, nickname: ChatAddress.name(ofChat: id))
+        }
+    }
+
+    /// What an address is (XEP-0030 categories): the service the bot that answers commands; a
+    /// queue or a chat an account people write to, by its name (people answer there, through
+    /// the router), not another "Switchboard" bot.
+    private static func identity(of address: ChatAddress, name: String) -> DiscoInfo.Identity {
+        address == .service
+            ? .init(category: "client", type: "bot", name: name) : .init(category: "account", type: "registered", name: name)
+    }
+
+    private static func discoInfo(node: String?, offered: [CommandNode], identity: DiscoInfo.Identity? = nil) -> DiscoInfo {
         if let node, let command = offered.first(where: { $0.node == node }) {
             return DiscoInfo(
                 node: node, identity: .init(category: "automation", type: "command-node", name: command.name),
                 features: [Namespace.commands, Namespace.dataForms])
         }
         return DiscoInfo(
-            node: node, identity: .init(category: "client", type: "bot", name: "Switchboard"),
+            node: node, identity: identity ?? .init(category: "client", type: "bot", name: "Switchboard"),
             features: [
                 Namespace.discoInfo, Namespace.discoItems, Namespace.commands, Namespace.chatStates, Outbox.receipts,
-                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers,
+                Namespace.outOfBand, Namespace.correction, Namespace.chatMarkers, VCard.namespace,
             ])
     }
 

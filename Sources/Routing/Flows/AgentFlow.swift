@@ -29,15 +29,24 @@ struct AgentFlow: Sendable {
         } else if message.body == nil, let marker = message.chatMarker {
             try await relay.agentMarked(marker, chat: chat, agent: agent.jid, rules: rules)
         } else if let body = message.body, let command = AgentCommand(body) {
+            // Read first: a transfer hands the chat on, yet the visitor saw this agent typing.
+            let before = command.clearsTyping ? try await store.chatRecord(chat) : nil
             try await run(command, chat: chat, agent: agent, respond: respond, rules: rules)
+            if let before, before.activeAgent == agent.jid, let visitor = before.visitor {
+                // The client said `composing` while the agent typed the command, which no
+                // visitor sees; that state came first and cannot be held back, so it is cleared
+                // now, or the visitor would see the agent typing for ever.
+                outbox.tellVisitor(visitor, from: before.address, nil, state: .active, rules: rules)
+            }
         } else if let body = message.body {
             try await say(body, chat: chat, agent: agent, message: message, respond: respond, rules: rules)
         } else if let state = message.chatState {
-            // Typing goes to the visitor; an agent's chat states never close anything.
+            // Typing goes to the visitor; an agent's chat states never close anything. `gone`
+            // (a client closing its window) is not the agent leaving: the visitor sees `inactive`.
             guard let record = try await store.chatRecord(chat), record.agent == agent.jid, record.state == .active,
-                let visitor = record.visitor, let queue = record.queue
+                let visitor = record.visitor
             else { return }
-            outbox.tellVisitor(visitor, queue: queue, nil, state: state, rules: rules)
+            outbox.tellVisitor(visitor, from: record.address, nil, state: state == .gone ? .inactive : state, rules: rules)
         }
     }
 
@@ -61,11 +70,11 @@ struct AgentFlow: Sendable {
         if recorded.status != .notHolder, let message { outbox.acknowledge(message) }
         switch recorded.status {
         case .stored:
-            outbox.tellVisitor(recorded.visitor, queue: recorded.queue, text, nick: agent.name, state: message?.chatState ?? .active,
+            outbox.tellVisitor(recorded.visitor, from: recorded.address, text, nick: agent.name, state: message?.chatState ?? .active,
                                as: .message, relay: detail, rules: rules)
             for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", rules: rules) }
             if redaction.changed, try await store.markRedactionTold(chat) {
-                outbox.tellVisitor(recorded.visitor, queue: recorded.queue, redaction.visitorNotice, rules: rules)
+                outbox.tellVisitor(recorded.visitor, from: recorded.address, redaction.visitorNotice, rules: rules)
             }
         case .notHolder:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours, or not accepted yet."))
@@ -83,7 +92,8 @@ struct AgentFlow: Sendable {
     {
         switch command {
         case .accept:
-            switch try await store.accept(chat: chat, agent: agent.jid) {
+            let replyTimeout = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.replyTimeout }
+            switch try await store.accept(chat: chat, agent: agent.jid, replyTimeout: replyTimeout) {
             case .done:
                 respond.say("Accepted. You are chatting with the visitor now.", AgentEvent(.accepted, chat: chat))
                 // What the visitor wrote while the offer stood, after the history the offer carried;
@@ -103,17 +113,19 @@ struct AgentFlow: Sendable {
                 return
             }
             respond.say("Declined.")
+            leaves(chat, agent: agent.jid, rules: rules)
             await pass.run()
         case .close:
             let record = try await store.chatRecord(chat)
-            guard try await store.close(chat: chat, by: .agent, agent: agent.jid).succeeded else {
+            let csat = record?.queue.flatMap { rules.queue($0)?.csatWindow }
+            let outcome = try await store.close(chat: chat, by: .agent, agent: agent.jid, csatWindow: csat)
+            guard outcome.succeeded else {
                 respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to close."))
                 return
             }
             respond.say("Closed.", AgentEvent(.closed, chat: chat))
-            if let record, let visitor = record.visitor, let queue = record.queue {
-                outbox.tellVisitor(visitor, queue: queue, VisitorFlow.goodbye(record, rules: rules), state: .gone, as: .closed, rules: rules)
-            }
+            leaves(chat, agent: agent.jid, rules: rules)
+            if let record { VisitorFlow.sayGoodbye(record, closed: outcome, state: .gone, outbox: outbox, rules: rules) }
             await pass.run()
         case .transfer(let target):
             try await transfer(chat: chat, to: target, agent: agent, respond: respond, rules: rules)
@@ -131,7 +143,8 @@ struct AgentFlow: Sendable {
             let text = template.render(TemplateValues(
                 queue: record?.queue.flatMap { rules.queue($0)?.title } ?? "", agent: agent.name, visitor: record?.name ?? ""))
             if try await say(text, chat: chat, agent: agent, message: nil, canned: true, respond: respond, rules: rules) == .stored {
-                respond.mark(AgentEvent(.replied, chat: chat))
+                // A stock client shows nothing of what went out unless told.
+                respond.say("Sent: \(text)", AgentEvent(.replied, chat: chat))
             }
         case .who:
             guard let record = try await store.chatRecord(chat), record.agent == agent.jid else {
@@ -158,11 +171,13 @@ struct AgentFlow: Sendable {
         }
         // In a queue the chat waits by that queue's overflow steps, counted from now.
         let steps = rules.queue(target)?.overflow.map(\.after) ?? []
-        switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps) {
+        let replyTimeout = try await store.chatRecord(chat)?.queue.flatMap { rules.queue($0)?.plan.replyTimeout }
+        switch try await store.transfer(chat: chat, from: agent.jid, to: destination, overflowDelays: steps, replyTimeout: replyTimeout) {
         case .done(let state):
             respond.say("Transferred to \(target).", AgentEvent(.transferred, chat: chat))
+            leaves(chat, agent: agent.jid, rules: rules)
             guard let record = try await store.chatRecord(chat), let visitor = record.visitor, let queue = record.queue else { return }
-            outbox.tellVisitor(visitor, queue: queue, "You are being transferred; please hold on.", rules: rules)
+            outbox.tellVisitor(visitor, from: record.address, "You are being transferred; please hold on.", rules: rules)
             if case .agent(let jid, _, _) = destination {
                 try await pass.announce(
                     Assignment(chat: chat, agent: jid, queue: queue, state: ChatStatus(rawValue: state) ?? .active), rules: rules)
@@ -173,6 +188,34 @@ struct AgentFlow: Sendable {
         case .refused:
             respond.refuse(StanzaError(.forbidden, text: "This chat is not yours to transfer."))
         }
+    }
+
+    /// The agent took the chat but wrote nothing to the visitor within the queue's `reply_timeout`:
+    /// it goes back to the front of its queue for another agent, as a missed offer of theirs
+    /// (the script takes the `reply` timer only while it is due and the chat still theirs). The
+    /// visitor hears only the next agent's name, when the routing pass after this gives it on.
+    func replyTimedOut(chat: String, rules: RoutingRules) async throws {
+        guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else {
+            try await store.cancelTimer(ChatTimer.reply(chat: chat).member)  // closed or moved on since
+            return
+        }
+        let outcome = try await store.decline(
+            chat: chat, agent: agent, timedOut: true, noReply: true, missedLimit: rules.settings.missedOffersLimit, claiming: .reply(chat: chat))
+        guard case .done(let result) = outcome else { return }
+        let limit = record.queue.flatMap { rules.queue($0)?.plan.replyTimeout }.map { " within \($0.workflowText)" } ?? ""
+        outbox.tellAgent(agent, chat: chat, "You did not write to the visitor\(limit); the chat goes to another agent.",
+                         event: .offerExpired, rules: rules)
+        leaves(chat, agent: agent, rules: rules)
+        if result == "away", let jid = try? JID(agent) {
+            outbox.tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) chats in a row and were set away. "
+                + "Change your status to available to take chats again.", rules: rules)
+        }
+    }
+
+    /// The chat's address goes offline for an agent it no longer concerns.
+    func leaves(_ chat: String, agent: String, rules: RoutingRules) {
+        guard let jid = try? JID(agent) else { return }
+        outbox.present(.chat(chat), to: jid, type: .unavailable, rules: rules)
     }
 
     /// An offer was not answered in time: it goes to the next agent, and an agent who missed
@@ -187,6 +230,7 @@ struct AgentFlow: Sendable {
             claiming: .offer(chat: chat))
         guard case .done(let result) = outcome else { return }
         outbox.tellAgent(agent, chat: chat, "The offer expired; the chat goes to the next agent.", event: .offerExpired, rules: rules)
+        leaves(chat, agent: agent, rules: rules)
         if result == "away", let jid = try? JID(agent) {
             outbox.tellFromService(jid, "You missed \(rules.settings.missedOffersLimit) offers in a row and were set away. "
                 + "Change your status to available to take chats again.", rules: rules)

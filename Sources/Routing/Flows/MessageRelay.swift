@@ -44,16 +44,16 @@ struct MessageRelay: Sendable {
     /// The agent's client marked a visitor's line: the visitor gets the mark under their own id.
     func agentMarked(_ marker: ChatMarker, chat: String, agent: String, rules: RoutingRules) async throws {
         guard let record = try await store.chatRecord(chat), record.activeAgent == agent, let visitor = record.visitor,
-            let queue = record.queue,
             let original = try await store.originalID(chat: chat, relayed: marker.id), original.side == .visitor
         else { return }
-        outbox.mark(visitor: visitor, queue: queue, ChatMarker(marker.kind, id: original.id), relayed: marker.id, rules: rules)
+        outbox.mark(visitor: visitor, from: record.address, ChatMarker(marker.kind, id: original.id), relayed: marker.id, rules: rules)
     }
 
     /// An encrypted message from a visitor: they are told at once how to turn encryption off;
     /// their open chat keeps a note, which its agent gets now (or with the history, when it is offered).
-    func visitorEncrypted(visitor: String, queue: String, rules: RoutingRules) async throws {
-        outbox.tellVisitor(visitor, queue: queue, Self.encryptedToVisitor, rules: rules)
+    /// `address`: where the visitor wrote (`ChatRecord.address`), which the answer comes from.
+    func visitorEncrypted(visitor: String, queue: String, address: String, rules: RoutingRules) async throws {
+        outbox.tellVisitor(visitor, from: address, Self.encryptedToVisitor, rules: rules)
         guard let chat = try await store.openChatRecord(queue: queue, visitor: visitor) else { return }
         try await store.record(chat: chat.id, .system, from: "switchboard", text: Self.encryptedNote)
         if let agent = chat.activeAgent { outbox.tellAgent(agent, chat: chat.id, Self.encryptedNote, rules: rules) }

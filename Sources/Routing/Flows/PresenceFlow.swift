@@ -1,8 +1,10 @@
+import AgentProtocol
 import Logging
 import XMPP
 
 /// Presence to the service domain: agents' availability per resource, roster subscriptions, and
-/// the resync after every join of the XMPP server.
+/// the resync after every join of the XMPP server. Presence to a queue's or a chat's address:
+/// subscriptions answered, probes told whether it is online (`AddressPresence`).
 struct PresenceFlow: Sendable {
     let store: RoutingStore
     let outbox: Outbox
@@ -11,7 +13,11 @@ struct PresenceFlow: Sendable {
     let logger: Logger
 
     func changed(_ presence: Presence, rules: RoutingRules) async throws {
-        guard let from = presence.from, let to = presence.to, to.domain == rules.domain, to.local == nil else { return }
+        guard let from = presence.from, let to = presence.to, let address = ChatAddress(to, domain: rules.domain) else { return }
+        guard address == .service else {
+            try await AddressPresence(store: store, outbox: outbox).changed(presence, from: from, address: address, rules: rules)
+            return
+        }
         let service = try? JID(domain: rules.domain)
         guard let agent = rules.agents[from.bare.description] else {
             if presence.type == .subscribe { outbox.send(Presence(to: from.bare, from: service, type: .unsubscribed)) }
@@ -23,10 +29,10 @@ struct PresenceFlow: Sendable {
             // Accept, and ask for theirs: an ordinary client then keeps us told of every change.
             outbox.send(Presence(to: from.bare, from: service, type: .subscribed))
             outbox.send(Presence(to: from.bare, from: service, type: .subscribe))
-            outbox.send(Presence(to: from.bare, from: service))
+            outbox.present(.service, to: from.bare, rules: rules)
             return
         case .probe:
-            outbox.send(Presence(to: from, from: service))
+            outbox.present(.service, to: from, rules: rules)
             return
         case .available:
             next = switch presence.show {
@@ -57,7 +63,7 @@ struct PresenceFlow: Sendable {
         for jid in rules.agents.keys.sorted() {
             guard let agent = try? JID(jid) else { continue }
             outbox.send(Presence(to: agent, from: service, type: .probe))
-            outbox.send(Presence(to: agent, from: service))
+            outbox.present(.service, to: agent, rules: rules)
         }
         logger.info("agents probed", metadata: ["agents": "\(rules.agents.count)"])
         return since

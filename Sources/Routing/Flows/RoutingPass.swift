@@ -1,6 +1,7 @@
 import AgentProtocol
 import Foundation
 import Logging
+import Redis
 import Workflow
 import XMPP
 
@@ -16,21 +17,46 @@ struct RoutingPass: Sendable {
     let logger: Logger
 
     /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
+    /// `beforeAnnouncing` sees the decision first (empty if the pass failed): a new chat's welcome
+    /// goes out before "You are now chatting with", and without a place in line if it was taken.
     @discardableResult
-    func run() async -> [Assignment] {
+    func run(beforeAnnouncing: ([Assignment]) -> Void = { _ in }) async -> [Assignment] {
         let rules = self.rules.current
         var assignments: [Assignment] = []
+        var decided = false
         do {
             assignments = try await store.route(rules.plan)
+            decided = true
+            beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
             for assignment in assignments {
                 try await announce(assignment, rules: rules)
             }
             for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
+        } catch RedisError.connectionLost {
+            // The reply is lost with the connection (a Redis restart, a Sentinel failover): the
+            // pass may have assigned chats nobody was told of. Not run again blindly: what Redis
+            // holds is read once it answers, and every chat left unannounced is announced.
+            logger.warning("a routing pass lost its Redis reply; catching up from Redis when it answers")
+            catchUp()
         } catch {
             logger.error("routing pass failed: \(error)")
+            if !decided { beforeAnnouncing([]) }
         }
         return assignments
+    }
+
+    /// Once Redis answers again (within about a minute), announces what is unannounced and
+    /// passes on the lines agents are owed, as a router does when it joins.
+    private func catchUp() {
+        Task { [self] in
+            for _ in 1...120 {
+                if (try? await store.ping()) != nil { break }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            await announceLeftovers()
+            await forwardOwed()
+        }
     }
 
     /// Tells agents about chats a router gave them but died before announcing.
@@ -49,12 +75,28 @@ struct RoutingPass: Sendable {
         // Only the chats due an update have their visitor read: in a long line nearly all were
         // told recently, and reading all fifty on every routing pass slowed an overloaded router.
         let due = try await store.waitingChats(name).enumerated().filter { positionUpdates.allow($0.element) }
+        guard !due.isEmpty else { return }
         let positions = Dictionary(uniqueKeysWithValues: due.map { ($0.element, $0.offset + 1) })
+        let figures = await estimate(queue)
         for waiting in try await store.visitors(of: due.map(\.element)) {
             let position = positions[waiting.chat] ?? 0
-            let values = TemplateValues(position: position, etaText: "a few minutes", queue: queue.title)
-            outbox.tellVisitor(waiting.visitor, queue: name, queue.messages.position.render(values), as: .queued, position: position,
-                               rules: rules)
+            let eta = figures?.eta(position: position)
+            let values = TemplateValues(position: position, eta: eta, etaText: eta == nil ? Self.noEstimate : nil, queue: queue.title)
+            outbox.tellVisitor(waiting.visitor, from: waiting.address ?? name, queue.messages.position.render(values), as: .queued,
+                               position: position, eta: eta, rules: rules)
+        }
+    }
+
+    /// `{eta}` when the queue has no recent history to estimate from.
+    static let noEstimate = "a few minutes"
+
+    /// The queue's recent figures for wait estimates; nil (and logged) when Redis cannot say.
+    func estimate(_ queue: RoutingRules.Queue) async -> WaitEstimate? {
+        do {
+            return try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+        } catch {
+            logger.warning("cannot read the queue's recent figures: \(error)", metadata: ["queue": "\(queue.name)"])
+            return nil
         }
     }
 
@@ -68,10 +110,15 @@ struct RoutingPass: Sendable {
         var summary = "New chat \(assignment.chat) in \(assignment.queue) from \(name), waiting \(max(waited, 0)) s."
         if assignment.state == .offered {
             let timeout = rules.queue(assignment.queue)?.plan.offerTimeout.map { " within \(Int($0.components.seconds)) s" } ?? ""
-            summary += " Reply /accept or /decline\(timeout)."
+            // `!`, which every client passes on: Gajim refuses `/accept` as its own command.
+            summary += " Reply !accept or !decline\(timeout) (/accept and /decline work too)."
         }
         let history = transcript.map { Self.historyLine($0, visitor: name) }
-        let offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        var offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
+        let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+        offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
+        // The chat's address online, named for the visitor, while the chat is this agent's.
+        if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
         outbox.tellAgent(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, rules: rules)
         try await store.markAnnounced(assignment.chat)
@@ -125,6 +172,6 @@ struct RoutingPass: Sendable {
         guard let visitor = chat.visitor, let queue = chat.queue else { return }
         let name = rules.agents[agent]?.name ?? "an agent"
         let text = QueueMessages.assigned.render(TemplateValues(queue: rules.queue(queue)?.title ?? queue, agent: name))
-        outbox.tellVisitor(visitor, queue: queue, text, nick: name, as: .assigned, rules: rules)
+        outbox.tellVisitor(visitor, from: chat.address, text, nick: name, as: .assigned, rules: rules)
     }
 }

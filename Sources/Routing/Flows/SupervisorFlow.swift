@@ -22,9 +22,15 @@ struct SupervisorFlow: Sendable {
         case .status:
             let status = try await store.agentStatus(agent.jid)
             let chats = status.chats.sorted()
+            // Offline here while writing to us: the router never got this client's presence.
+            let unseen = status.presence == .offline
+                ? " The router does not see your presence: add \(rules.domain) to your roster and allow its subscription "
+                    + "(profanity: /roster add \(rules.domain), /sub request \(rules.domain), /sub allow \(rules.domain)), "
+                    + "or send it directed presence."
+                : ""
             respond.say(
                 "You are \(status.presence.rawValue) with \(status.chats.count) of \(agent.capacity) chats"
-                    + (chats.isEmpty ? "." : ": " + chats.map(ChatAddress.name(ofChat:)).joined(separator: ", ") + "."),
+                    + (chats.isEmpty ? "." : ": " + chats.map(ChatAddress.name(ofChat:)).joined(separator: ", ") + ".") + unseen,
                 detail: AgentStatus(presence: status.presence.rawValue, capacity: agent.capacity, chats: chats).element)
         case .queues:
             var lines: [String] = []

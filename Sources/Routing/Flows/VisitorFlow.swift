@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import Logging
 import Workflow
@@ -17,11 +18,13 @@ struct VisitorFlow: Sendable {
     func message(_ message: Message, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
         guard let from = message.from else { return }
         let visitor = from.bare.description
+        // Replies come from where the visitor wrote: the queue's address or the service domain.
+        let address = message.to.flatMap { ChatAddress($0, domain: rules.domain) }?.local ?? ""
         let relay = MessageRelay(store: store, outbox: outbox)
         // Its body is only a fallback text ("I sent you an OMEMO encrypted message…").
         if message.isEncrypted {
             guard flood.allow(visitor) else { return }
-            try await relay.visitorEncrypted(visitor: visitor, queue: queue.name, rules: rules)
+            try await relay.visitorEncrypted(visitor: visitor, queue: queue.name, address: address, rules: rules)
             return
         }
         guard let body = message.body else {
@@ -40,12 +43,16 @@ struct VisitorFlow: Sendable {
             outbox.reply(to: .message(message), StanzaError(.policyViolation, text: "You are sending messages too fast; please wait a moment."))
             return
         }
+        if let rating = Rating(body), try await rates(rating, visitor: visitor, queue: queue, address: address, rules: rules) {
+            outbox.acknowledge(message)
+            return
+        }
         if AgentCommand.mayBeCommand(body), ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
-            try await ends(visitor, queue: queue, rules: rules)
+            try await ends(visitor, queue: queue, address: address, rules: rules)
             return
         }
         if AgentCommand.mayBeCommand(body), VisitorTranscript.isRequest(body) {
-            try await VisitorTranscript(store: store, outbox: outbox).send(to: visitor, queue: queue.name, rules: rules)
+            try await VisitorTranscript(store: store, outbox: outbox).send(to: visitor, queue: queue.name, address: address, rules: rules)
             outbox.acknowledge(message)
             return
         }
@@ -54,7 +61,7 @@ struct VisitorFlow: Sendable {
         let enqueued = try await says(
             body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
             relay: try await relay.detail(for: message, side: .visitor, chat: chat), state: message.chatState, queue: queue,
-            rules: rules)
+            address: address, rules: rules)
         // The receipt says the line is kept and, in an active chat, written to the agent's link:
         // while another sender still holds lines of this chat, none; the client sends it again.
         guard !enqueued.awaitsAnotherSender else { return }
@@ -64,10 +71,11 @@ struct VisitorFlow: Sendable {
     /// A visitor's text, from either channel once its checks passed: open or find their chat,
     /// keep the text (once per `messageID`), pass it on. `name` is what agents see; `greeting`,
     /// if given, is the `{visitor}` of the welcome (and the name on their lines) instead. `relay`:
-    /// what the line is passed on with (by default, only an id the router chose).
+    /// what the line is passed on with (by default, only an id the router chose). `address` is
+    /// where the visitor wrote (`ChatRecord.address`; nil: the queue's).
     func says(
         _ body: String, visitor: String, name: String, greeting: String? = nil, channel: ChatChannel, messageID: String?,
-        relay: RelayDetail? = nil, state: ChatState?, queue: RoutingRules.Queue, rules: RoutingRules
+        relay: RelayDetail? = nil, state: ChatState?, queue: RoutingRules.Queue, address: String? = nil, rules: RoutingRules
     ) async throws -> Enqueued {
         // Redacted before anything keeps or passes it on: the transcript, agents, supervisors.
         let redaction = rules.redactor.redact(body)
@@ -75,50 +83,69 @@ struct VisitorFlow: Sendable {
         var chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
             overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
-            relay: relay ?? RelayDetail(id: RelayDetail.newID()))
+            relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait)
+        let address = address ?? queue.name
         if chat.created {
             logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
-            if !queue.overflow.isEmpty { alarm.wake() }
-            let values = TemplateValues(position: chat.position, etaText: "a few minutes", queue: queue.title, visitor: greeting ?? name)
-            let text = queue.messages.welcome.render(values) + " " + queue.messages.position.render(values)
-            outbox.tellVisitor(visitor, queue: queue.name, text, as: .queued, position: chat.position, rules: rules)
-            let closed = try await closeIfOutOfHours(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+            if !queue.overflow.isEmpty || queue.maxWait != nil { alarm.wake() }
+            let eta = await pass.estimate(queue).flatMap { $0.eta(position: chat.position) }
+            let values = TemplateValues(position: chat.position, eta: eta, etaText: eta == nil ? RoutingPass.noEstimate : nil,
+                                        queue: queue.title, visitor: greeting ?? name)
+            // The place in line only for a chat that waits: one taken at once hears who answers instead.
+            // A message left (the wait ran out before) hears that it is kept instead of a welcome.
+            let welcome = { (waits: Bool) in
+                if chat.leftMessage {
+                    outbox.tellVisitor(visitor, from: address, Self.messageKept, rules: rules)
+                    return
+                }
+                let text = queue.messages.welcome.render(values) + (waits ? " " + queue.messages.position.render(values) : "")
+                outbox.tellVisitor(visitor, from: address, text, as: .queued, position: chat.position, eta: eta, rules: rules)
+            }
+            let outOfHours = !queue.isOpen(at: Date())
+            if outOfHours { welcome(true) }
+            let closed = outOfHours
+                ? try await closeIfOutOfHours(
+                    chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules) : false
             // Routed first: a chat an agent took needs no look at who is online (a pipelined
             // read of every candidate's presence, which cost more than the routing itself).
-            let assignments = await pass.run()
+            let assignments = await pass.run { assignments in
+                if !outOfHours { welcome(!assignments.contains { $0.chat == chat.chat && $0.state == .active }) }
+            }
             if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
-                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, values: values, rules: rules)
+                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
             }
         } else if chat.state == .active {
             // This line, and any the agent was owed (a resend of one a router claimed and died
             // before confirming), as the enqueue script claimed them: each reaches the agent once.
+            // A web visitor who gave no name has an empty greeting: their lines carry `name` then.
+            let speaker = greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name
             let passed = try await pass.lines.pass(
-                chat.unsent, chat: chat.chat, agent: chat.agent, nick: greeting ?? name, state: chat.messageStored ? state : nil,
+                chat.unsent, chat: chat.chat, agent: chat.agent, nick: speaker, state: chat.messageStored ? state : nil,
                 rules: rules)
             if !passed { chat.awaitsAnotherSender = true }
         }
         if chat.messageStored {
             for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", rules: rules) }
         }
-        if redaction.changed { try await tellOfRedaction(redaction, chat: chat.chat, visitor: visitor, queue: queue.name, rules: rules) }
+        if redaction.changed { try await tellOfRedaction(redaction, chat: chat.chat, visitor: visitor, address: address, rules: rules) }
         return chat
     }
 
     /// The visitor hears once per chat that data is removed from it (theirs or an agent's line).
-    func tellOfRedaction(_ redaction: Redaction, chat: String, visitor: String, queue: String, rules: RoutingRules) async throws {
+    func tellOfRedaction(_ redaction: Redaction, chat: String, visitor: String, address: String, rules: RoutingRules) async throws {
         guard try await store.markRedactionTold(chat) else { return }
-        outbox.tellVisitor(visitor, queue: queue, redaction.visitorNotice, rules: rules)
+        outbox.tellVisitor(visitor, from: address, redaction.visitorNotice, rules: rules)
     }
 
     /// Out of hours the visitor is told so, and the chat closes if the queue says so (else it
     /// waits); returns whether it was out of hours. Closed first, told after: whoever reads the
     /// state once the visitor has the notice sees it closed.
     private func closeIfOutOfHours(
-        chat: String, visitor: String, queue: RoutingRules.Queue, values: TemplateValues, rules: RoutingRules
+        chat: String, visitor: String, queue: RoutingRules.Queue, address: String, values: TemplateValues, rules: RoutingRules
     ) async throws -> Bool {
         guard !queue.isOpen(at: Date()) else { return false }
         if queue.closeOutOfHours { _ = try await store.close(chat: chat, by: .system) }
-        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.outOfHours.render(values),
+        outbox.tellVisitor(visitor, from: address, queue.messages.outOfHours.render(values),
                            as: queue.closeOutOfHours ? .closed : .notice, rules: rules)
         return true
     }
@@ -126,11 +153,11 @@ struct VisitorFlow: Sendable {
     /// With nobody available who could serve the queue, the visitor is told so, and the chat
     /// closes if the queue says so (else it waits).
     private func checkAgents(
-        chat: String, visitor: String, queue: RoutingRules.Queue, values: TemplateValues, rules: RoutingRules
+        chat: String, visitor: String, queue: RoutingRules.Queue, address: String, values: TemplateValues, rules: RoutingRules
     ) async throws {
         guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
-        outbox.tellVisitor(visitor, queue: queue.name, queue.messages.noAgents.render(values),
+        outbox.tellVisitor(visitor, from: address, queue.messages.noAgents.render(values),
                            as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)
     }
 
@@ -148,16 +175,18 @@ struct VisitorFlow: Sendable {
                          state: state, event: state == .gone ? .windowClosed : nil, rules: rules)
     }
 
-    /// The visitor ends their open chat in `queue`.
-    func ends(_ visitor: String, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
+    /// The visitor ends their open chat in `queue` (written to at `address`; nil: the queue's).
+    func ends(_ visitor: String, queue: RoutingRules.Queue, address: String? = nil, rules: RoutingRules) async throws {
         guard let chat = try await store.openChatRecord(queue: queue.name, visitor: visitor) else {
-            outbox.tellVisitor(visitor, queue: queue.name, "You have no open chat here.", rules: rules)
+            outbox.tellVisitor(visitor, from: address ?? queue.name, "You have no open chat here.", rules: rules)
             return
         }
-        guard try await store.close(chat: chat.id, by: .visitor).succeeded else { return }
-        outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
+        let closed = try await store.close(chat: chat.id, by: .visitor, csatWindow: queue.csatWindow)
+        guard closed.succeeded else { return }
+        Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules)
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: chat.id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
+            if let jid = try? JID(agent) { outbox.present(.chat(chat.id), to: jid, type: .unavailable, rules: rules) }
             await pass.run()
         }
     }
@@ -165,15 +194,39 @@ struct VisitorFlow: Sendable {
     /// The visitor's client said `gone` and they did not come back: the chat ends.
     func gone(chat id: String, rules: RoutingRules) async throws {
         let chat = try await store.chatRecord(id)
+        let csat = chat?.queue.flatMap { rules.queue($0)?.csatWindow }
         // Only while the gone timer is due: a visitor who wrote again since cleared it.
-        guard try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id)).succeeded, let chat else { return }
+        let closed = try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id), csatWindow: csat)
+        guard closed.succeeded, let chat else { return }
         if let agent = chat.agent {
             outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
+            if let jid = try? JID(agent) { outbox.present(.chat(id), to: jid, type: .unavailable, rules: rules) }
         }
-        if let visitor = chat.visitor, let queue = chat.queue.flatMap({ rules.queue($0) }) {
-            outbox.tellVisitor(visitor, queue: queue.name, Self.goodbye(chat, rules: rules), as: .closed, rules: rules)
-        }
+        if chat.queue.flatMap({ rules.queue($0) }) != nil { Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules) }
     }
+
+    /// The chat waited its queue's `max_wait`: it ends (abandoned, by the system) and the visitor
+    /// is offered to leave a message: the web widget shows its form, and over XMPP their next
+    /// message opens a chat as a message left. The script closes only a chat still waiting.
+    func waitedOut(chat id: String, rules: RoutingRules) async throws {
+        let chat = try await store.chatRecord(id)
+        let queue = chat?.queue.flatMap { rules.queue($0) }
+        let closed = try await store.close(
+            chat: id, by: .system, claiming: .maxWait(chat: id), leaveMessageWindow: Self.leaveMessageWindow)
+        guard closed.succeeded, let chat, let visitor = chat.visitor else { return }
+        logger.info("chat waited out", metadata: ["chat": "\(id)", "queue": "\(chat.queue ?? "")"])
+        if let agent = chat.agent, !agent.isEmpty {
+            outbox.tellAgent(agent, chat: id, "The visitor waited too long; the chat is closed.", event: .closed, rules: rules)
+        }
+        let text = (queue?.messages ?? QueueMessages()).maxWait.render(
+            TemplateValues(queue: queue?.title ?? chat.queue ?? "", visitor: chat.name ?? ""))
+        outbox.tellVisitor(visitor, from: chat.address, text, as: .closed, leaveMessage: true, rules: rules)
+    }
+
+    /// How long after a wait ran out the visitor's next chat counts as a message left.
+    static let leaveMessageWindow: Duration = .seconds(3600)
+    /// What a visitor hears when a message left is kept.
+    static let messageKept = "Thank you, your message is kept; we will answer as soon as we can."
 
     /// The queue's closing text for a chat (its fields as before it closed), placeholders filled in.
     static func goodbye(_ chat: ChatRecord, rules: RoutingRules) -> String {

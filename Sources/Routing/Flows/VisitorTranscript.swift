@@ -16,15 +16,16 @@ public struct VisitorTranscript: Sendable {
         ["/transcript", "!transcript"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
     }
 
-    func send(to visitor: String, queue: String, rules: RoutingRules) async throws {
+    /// `address`: where the visitor wrote, which the answer comes from.
+    func send(to visitor: String, queue: String, address: String, rules: RoutingRules) async throws {
         var chat = try await store.openChatRecord(queue: queue, visitor: visitor)?.id
         if chat == nil { chat = try await store.lastClosedChat(visitor: visitor) }
         guard let chat, let (_, lines) = try await store.chatWithTranscript(chat) else {
-            outbox.tellVisitor(visitor, queue: queue, "You have no chat with us to send a transcript of.", rules: rules)
+            outbox.tellVisitor(visitor, from: address, "You have no chat with us to send a transcript of.", rules: rules)
             return
         }
         let text = Self.text(chat: chat, lines) { rules.agents[$0]?.name ?? "Agent" }
-        outbox.tellVisitor(visitor, queue: queue, text, rules: rules)
+        outbox.tellVisitor(visitor, from: address, text, rules: rules)
     }
 
     /// The visitor's transcript: a heading, then one line per message, `[time UTC] who: text`,

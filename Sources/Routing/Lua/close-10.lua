@@ -9,6 +9,10 @@
 -- ARGV[3] the agent closing it (must hold the chat), or empty
 -- ARGV[4] the timer closing it (`gone|ID`: it must still be due, and is taken in this step), or empty
 -- ARGV[5] retention in ms
+-- ARGV[6] the queue's csat window in ms (0 or absent: no rating asked): an active chat closing
+--   leaves the visitor's `rating` key, naming it, for that long
+-- ARGV[7] with a `maxwait|ID` timer: how long the visitor's next chat counts as a message left (ms)
+-- A `maxwait|ID` timer closes only a chat still waiting (queued or offered).
 -- Returns {1, state before} or {0, why} ('not-due': a stale timer, e.g. the visitor came back).
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -26,6 +30,8 @@ if claim ~= '' then clearTimer(id, claim, {timers = KEYS[7], chatTimers = KEYS[3
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor', 'indexed')
 if not chat[1] or chat[1] == 'closed' then return {0, chat[1] or 'unknown'} end
 if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0, 'not-yours'} end
+local waitedOut = string.sub(claim, 1, 8) == 'maxwait|'
+if waitedOut and chat[1] ~= 'queued' and chat[1] ~= 'offered' then return {0, chat[1]} end
 local abandoned = (chat[1] == 'queued' or chat[1] == 'offered') and 1 or 0
 redis.call('ZREM', K.waiting(chat[3]), id)
 release(id, chat[2])
@@ -37,8 +43,17 @@ for queue in string.gmatch(indexed, '%S+') do
   if redis.call('GET', K.visitor(queue, chat[4])) == id then redis.call('DEL', K.visitor(queue, chat[4])) end
 end
 redis.call('SREM', KEYS[8], id)
-emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned)
+if waitedOut then
+  emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned, 'reason', 'max_wait')
+  redis.call('SET', K.leaveMessage(chat[3], chat[4]), id, 'PX', math.max(tonumber(ARGV[7] or '0') or 0, 1))
+else
+  emit('closed', id, chat[3], chat[2], 'by', by, 'abandoned', abandoned)
+end
 if by == 'agent' then audit(ARGV[3], 'close', id) end
+local csatMs = tonumber(ARGV[6] or '0') or 0
+if csatMs > 0 and chat[1] == 'active' and chat[4] then
+  redis.call('SET', K.rating(chat[3], chat[4]), id .. '|' .. (chat[2] or '') .. '|0', 'PX', csatMs)
+end
 if retention <= 0 then
   redis.call('DEL', KEYS[2], KEYS[9], KEYS[10])
 else

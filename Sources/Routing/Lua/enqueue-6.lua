@@ -7,10 +7,14 @@
 -- ARGV[6] the message text (empty: open only)   ARGV[7] message id for de-duplication (may be empty)
 -- ARGV[8] relay detail, JSON {id, attachment, replaces} (may be empty)   ARGV[9] the visitor's own
 -- message id, mapped to the relayed one in the chat's id map (may be empty)
--- ARGV[10] the lease in ms of a claim of lines for the agent
--- Returns {chat id, 1 if created now or 0 if already open, position in the queue (0 if not
---          waiting), state, agent, 1 if the message was stored now or 0, {the visitor's lines
---          claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
+-- ARGV[10] the address the visitor wrote to, kept for the whole chat as `address`: a queue's
+--         local part, or empty for the service domain (missing: the queue's own address)
+-- ARGV[11] the queue's max wait in ms (0 or absent: none)   ARGV[12] the lease in ms of a claim of lines for the agent
+-- A chat opened while the visitor's `leave` key is set (their last wait ended at max_wait, or the
+-- web form left a message) is a message left: it waits with no max wait, and the key goes.
+-- Returns {chat id, 1 if created now (2: created as a message left) or 0 if already open,
+--          position in the queue (0 if not waiting), state, agent, 1 if the message was stored now
+--          or 0, {the visitor's lines claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
 -- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike.
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -42,17 +46,22 @@ if open then
   local rank = redis.call('ZRANK', KEYS[3], open)
   local stored, line = store(open, chat[3], chat[2])
   -- A resent line (stored before, the agent never told) goes now too.
-  local unsent = claimUnsent(open, line, tonumber(ARGV[10]))
+  local unsent = claimUnsent(open, line, tonumber(ARGV[12]))
   local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
 end
 local id = tostring(redis.call('INCR', KEYS[4]))
 redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],
-  'channel', ARGV[4], 'state', 'queued', 'agent', '', 'created', now, 'queued_at', now, 'dropped', 0)
+  'channel', ARGV[4], 'state', 'queued', 'agent', '', 'created', now, 'queued_at', now, 'dropped', 0,
+  'address', ARGV[10] or queue)
 redis.call('SET', KEYS[2], id)
 redis.call('SADD', KEYS[5], id)
 redis.call('ZADD', KEYS[3], now, id)
+local left = redis.call('DEL', K.leaveMessage(queue, visitor))
+redis.call('DEL', K.rating(queue, visitor))  -- a digit written in the new chat is for its agent
+local maxWait = tonumber(ARGV[11] or '0') or 0
+if left == 0 and maxWait > 0 then setTimer(id, 'maxwait|' .. id, now + maxWait, {timers = KEYS[6]}) end
 local step = 0
 for delay in string.gmatch(ARGV[5], '%d+') do
   step = step + 1
@@ -60,4 +69,4 @@ for delay in string.gmatch(ARGV[5], '%d+') do
 end
 emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
-return {id, 1, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {0, 0}}
+return {id, 1 + left, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {0, 0}}

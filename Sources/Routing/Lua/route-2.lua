@@ -2,13 +2,14 @@
 -- KEYS[1] event stream   KEYS[2] timers
 -- ARGV[1] the plan, JSON, queues in priority order:
 --   [{"queue": name, "strategy": "longest-idle" | "least-busy" | "round-robin" | "skills-weighted",
---     "offer_ms": 0 for auto accept, else the offer timeout,
+--     "offer_ms": 0 for auto accept, else the offer timeout, "reply_ms": the reply timeout (0: none),
 --     "candidates": [{"jid": bare JID, "max": capacity, "level": skill level, "needs": overflow drops needed}]}]
 -- ARGV[2] the most assignments to make in this call (bounds the script's run time)
 -- Returns a flat array: chat id, agent, queue, new state ('offered' | 'active') per assignment.
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/give"
+--- @include "includes/recordAnswer"
 
 local plan = cjson.decode(ARGV[1])
 local limit = tonumber(ARGV[2])
@@ -80,7 +81,8 @@ for _, q in ipairs(plan) do
       forgotten = head
     elseif best then
       redis.call('ZREM', waiting, head)
-      local state = give(head, q.queue, best.jid, q.offer_ms, known)
+      local state = give(head, q.queue, best.jid, q.offer_ms, known, q.reply_ms)
+      if state == 'active' then recordAnswer(head, q.queue, best.jid, known) end
       local a = agents[bestIndex]
       a.load, a.last = a.load + 1, now
       if a.load >= best.max then a.free, free = false, free - 1 end

@@ -5,6 +5,7 @@
 -- ARGV[1] chat id   ARGV[2] the agent holding it   ARGV[3] 'queue' or 'agent'   ARGV[4] target
 -- ARGV[5] target agent's capacity   ARGV[6] offer timeout in ms (0: auto accept)
 -- ARGV[7] to a queue: its overflow step delays in ms, comma-separated (they replace the chat's steps)
+-- ARGV[8] to an agent: the reply timeout in ms of the chat's queue (0 or absent: none)
 -- Returns {1, new state} or {0, why}: 'not-yours', 'busy' (the target agent is full or unavailable).
 --- @include "includes/keys"
 --- @include "includes/clock"
@@ -31,7 +32,7 @@ if kind == 'agent' then
   emit('transferred', id, chat[3], from, 'to_agent', target)
   audit(from, 'transfer', id, 'to_agent', target)
   redis.call('HSET', KEYS[2], 'queued_at', now)
-  return {1, give(id, chat[3], target, tonumber(ARGV[6]), known)}
+  return {1, give(id, chat[3], target, tonumber(ARGV[6]), known, tonumber(ARGV[8] or '0'))}
 end
 release(id, from, holder)
 redis.call('HSET', KEYS[2], 'queue', target, 'queued_at', now, 'dropped', 0)

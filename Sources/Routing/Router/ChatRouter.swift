@@ -22,7 +22,7 @@ public final class ChatRouter: Service, Sendable {
     private let timers: TimerLoop
     /// Stanzas handled side by side, in order per sender.
     private let lanes = StanzaLanes(limit: 64)
-    private let readiness = Mutex<(ready: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let readiness = Mutex<Readiness>(Readiness())
     /// The presence resync of the latest join (probes, then the window); a new join starts it again.
     private let resync = Mutex<Task<Void, Never>?>(nil)
     /// Set on graceful shutdown: stanzas read from then on are refused, those in hand finished.
@@ -53,7 +53,7 @@ public final class ChatRouter: Service, Sendable {
         self.dispatcher = Dispatcher(
             outbox: outbox, visitors: visitors, agents: agents, supervisor: supervisor,
             presence: PresenceFlow(store: store, outbox: outbox, pass: pass, alarm: alarm, logger: logger),
-            commands: CommandServer(outbox: outbox, agents: agents, supervisor: supervisor))
+            commands: CommandServer(store: store, outbox: outbox, agents: agents, supervisor: supervisor))
         self.timers = TimerLoop(store: store, alarm: alarm, logger: logger) { timer in
             try await Self.fire(timer, rules: rulesInForce.current, store: store, visitors: visitors, agents: agents, logger: logger)
             await pass.run()
@@ -91,14 +91,21 @@ public final class ChatRouter: Service, Sendable {
         await pass.run()
     }
 
-    /// Returns once the router has joined the XMPP server for the first time.
+    /// Returns once the router has joined the XMPP server for the first time, or when the task
+    /// is cancelled (a standby may wait for ever).
     public func waitUntilReady() async {
-        await withCheckedContinuation { continuation in
-            let ready = readiness.withLock { readiness in
-                if !readiness.ready { readiness.waiters.append(continuation) }
-                return readiness.ready
+        let id = readiness.withLock { $0.nextWaiter() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = readiness.withLock { readiness in
+                    if readiness.ready || Task.isCancelled { return true }
+                    readiness.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            readiness.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 
@@ -108,7 +115,14 @@ public final class ChatRouter: Service, Sendable {
         // All routing state lives in Redis: join the XMPP server only once Redis answers.
         guard await waitForRedis() else { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.timers.run() }
+            group.addTask {
+                // Timers tell visitors and agents what happened: a router that has not joined
+                // the XMPP server (a standby while another router holds the domain) leaves them
+                // to the one that has, rather than queue its words for a link it may never get.
+                await self.waitUntilReady()
+                guard !Task.isCancelled else { return }
+                await self.timers.run()
+            }
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
@@ -145,8 +159,8 @@ public final class ChatRouter: Service, Sendable {
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
             let waiters = readiness.withLock { readiness in
                 readiness.ready = true
-                defer { readiness.waiters = [] }
-                return readiness.waiters
+                defer { readiness.waiters = [:] }
+                return readiness.waiters.values
             }
             for waiter in waiters { waiter.resume() }
             startResync()
@@ -218,6 +232,22 @@ public final class ChatRouter: Service, Sendable {
             try await visitors.gone(chat: chat, rules: rules)
         case .overflow(let chat, let step):
             _ = try await store.overflowStepDue(chat: chat, step: step, rules: rules)
+        case .reply(let chat):
+            try await agents.replyTimedOut(chat: chat, rules: rules)
+        case .maxWait(let chat):
+            try await visitors.waitedOut(chat: chat, rules: rules)
         }
+    }
+}
+
+/// Whether the router has joined the XMPP server yet, and who waits for it.
+private struct Readiness {
+    var ready = false
+    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var lastWaiter = 0
+
+    mutating func nextWaiter() -> Int {
+        lastWaiter += 1
+        return lastWaiter
     }
 }

@@ -13,7 +13,7 @@ extension Outbox {
         guard let to = try? JID(agent) else { return lines.map { _ in .routed } }
         let messages = lines.enumerated().map { index, entry in
             let line = entry.line
-            var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), body: line.text)
+            var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: entry.id, body: line.text)
             message.chatState = index == lines.count - 1 ? state : nil
             message.element.append(Self.nick(nick))
             Self.add(RelayDetail(id: entry.id, attachment: line.attachment, replaces: line.replaces, markable: line.markable), to: &message)
@@ -33,17 +33,19 @@ extension Outbox {
     }
 
     /// A read mark for a visitor's line: over XMPP under the visitor's own id (`marker.id`), from
-    /// the queue's address; a web visitor's widget is told that the line `relayed` was seen.
-    func mark(visitor: String, queue: String, _ marker: ChatMarker, relayed: String, rules: RoutingRules) {
+    /// the address the visitor wrote to (`ChatRecord.address`); a web visitor's widget is told that
+    /// the line `relayed` was seen.
+    func mark(visitor: String, from address: String, _ marker: ChatMarker, relayed: String, rules: RoutingRules) {
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
         guard channel is XMPPVisitorChannel else {
             if marker.kind == .displayed {
-                channel.tell(VisitorNotice(visitor: visitor, kind: .seen, relay: RelayDetail(id: relayed)), queue: queue, domain: rules.domain)
+                channel.tell(VisitorNotice(visitor: visitor, kind: .seen, relay: RelayDetail(id: relayed)), queue: address, domain: rules.domain)
             }
             return
         }
         guard let to = try? JID(visitor) else { return }
-        var message = Message(to: to, from: ChatAddress.queue(queue).jid(domain: rules.domain))
+        let from: ChatAddress = address.isEmpty ? .service : .queue(address)
+        var message = Message(to: to, from: from.jid(domain: rules.domain), id: ids.next())
         message.chatMarker = marker
         component.send(message)
     }
@@ -51,7 +53,7 @@ extension Outbox {
     /// A read mark for an agent's message (their own id), from the chat's address.
     func mark(agent: String, chat: String, _ marker: ChatMarker, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain))
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next())
         message.chatMarker = marker
         component.send(message)
     }

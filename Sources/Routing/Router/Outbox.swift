@@ -8,47 +8,67 @@ struct Outbox: Sendable {
     let component: XMPPComponent
     /// Asked in order; the XMPP channel, last, carries every visitor the others do not.
     let channels: [any VisitorChannel]
+    let ids: MessageIDs
 
     init(component: XMPPComponent, channels: [any VisitorChannel]) {
+        let ids = MessageIDs()
         self.component = component
-        self.channels = channels + [XMPPVisitorChannel(component: component)]
+        self.ids = ids
+        self.channels = channels + [XMPPVisitorChannel(component: component, ids: ids)]
     }
 
-    /// Words to a visitor, from the queue's address, signed with a display name (XEP-0172);
-    /// a web visitor gets them as a notice of `kind` (words without text are a chat state).
+    /// Words to a visitor, from the address they wrote to (`address`: a queue's local part, empty
+    /// for the service domain; `ChatRecord.address`), signed with a display name (XEP-0172); a
+    /// web visitor gets them as a notice of `kind` (words without text are a chat state), with
+    /// the wait estimate, the chat to rate or the offer to leave a message where they apply.
     /// `relay`: what an agent's line carries beyond text (`Outbox+Relay`).
-    func tellVisitor(_ visitor: String, queue: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
-                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, relay: RelayDetail? = nil, rules: RoutingRules) {
+    func tellVisitor(_ visitor: String, from address: String, _ text: String?, nick: String? = nil, state: ChatState? = nil,
+                     as kind: VisitorNotice.Kind = .notice, position: Int? = nil, eta: Duration? = nil, rate: String? = nil,
+                     leaveMessage: Bool = false, relay: RelayDetail? = nil, rules: RoutingRules) {
         let notice = VisitorNotice(
             visitor: visitor, kind: text == nil ? .typing : kind, text: text, agent: nick, position: position, state: state?.rawValue,
-            relay: relay)
+            eta: eta.map { Int($0.components.seconds) }, rate: rate, leaveMessage: leaveMessage ? true : nil, relay: relay)
         guard let channel = channels.first(where: { $0.carries(visitor) }) else { return }
-        channel.tell(notice, queue: queue, domain: rules.domain)
+        // An XMPP visitor's client shows the address online while their chat is open: some
+        // (Gajim) send no chat states to an offline contact.
+        if channel is XMPPVisitorChannel, kind == .queued || kind == .closed, let to = try? JID(visitor) {
+            let from: ChatAddress = address.isEmpty ? .service : .queue(address)
+            let title = rules.queue(address.isEmpty ? rules.defaultQueue : address)?.title
+            present(from, to: to, type: kind == .queued ? .available : .unavailable, nick: title, rules: rules)
+        }
+        channel.tell(notice, queue: address, domain: rules.domain)
+    }
+
+    /// The resource the router's addresses show presence from: Gajim tracks presence per
+    /// resource and shows an address whose presence has none as offline.
+    static let resource = "switchboard"
+
+    /// Presence from one of the router's addresses: available or unavailable from its resource,
+    /// subscription stanzas from the bare address; with a display name (XEP-0172) if given.
+    func present(_ address: ChatAddress, to: JID, type: Presence.Kind = .available, nick: String? = nil, rules: RoutingRules) {
+        guard let bare = address.jid(domain: rules.domain) else { return }
+        let fromResource = type == .available || type == .unavailable
+        let from = fromResource ? (try? JID(local: bare.local, domain: bare.domain, resource: Self.resource)) ?? bare : bare
+        var presence = Presence(to: to, from: from, type: type)
+        if let nick, type != .unavailable { presence.element.append(Self.nick(nick)) }
+        component.send(presence)
     }
 
     /// A message to an agent, from the chat's own address; `detail` is machine-readable
     /// context for consoles (an offer's summary, the visitor's nick), `event` what a notice means.
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
                    event: AgentEvent.Kind? = nil, rules: RoutingRules) {
-        guard let message = Self.toAgent(agent, chat: chat, text, state: state, detail: detail, event: event, rules: rules) else { return }
-        component.send(message)
-    }
-
-    private static func toAgent(
-        _ agent: String, chat: String, _ text: String?, state: ChatState?, detail: XMLElement?, event: AgentEvent.Kind?,
-        rules: RoutingRules
-    ) -> Message? {
-        guard let to = try? JID(agent) else { return nil }
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), body: text)
+        guard let to = try? JID(agent) else { return }
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: text)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }
-        return message
+        component.send(message)
     }
 
     /// A message to someone from the service domain itself, with what it means to consoles, if anything.
     func tellFromService(_ to: JID, _ text: String, detail: XMLElement? = nil, rules: RoutingRules) {
-        var message = Message(to: to, from: ChatAddress.service.jid(domain: rules.domain), body: text)
+        var message = Message(to: to, from: ChatAddress.service.jid(domain: rules.domain), id: ids.next(), body: text)
         if let detail { message.element.append(detail) }
         component.send(message)
     }
@@ -57,7 +77,11 @@ struct Outbox: Sendable {
     func reply(to stanza: Stanza, _ error: StanzaError) {
         Counter(label: "switchboard_router_stanza_errors_total", dimensions: [("condition", error.condition.rawValue)]).increment()
         switch stanza {
-        case .message(let message) where message.type != .error: component.send(message.errorReply(error))
+        case .message(let message) where message.type != .error:
+            // The error names the message by its id; one sent without gets an id of its own.
+            var reply = message.errorReply(error)
+            if reply.id == nil { reply.id = ids.next() }
+            component.send(reply)
         case .presence(let presence) where presence.type != .error: component.send(presence.errorReply(error))
         case .iq(let iq) where iq.type == .get || iq.type == .set: component.send(iq.errorReply(error))
         default: break
@@ -70,7 +94,7 @@ struct Outbox: Sendable {
         guard let id = message.id, message.element.child("request", namespace: Self.receipts) != nil,
             let sender = message.from
         else { return }
-        var receipt = Message(to: sender, from: message.to, type: message.type)
+        var receipt = Message(to: sender, from: message.to, type: message.type, id: ids.next())
         receipt.element.append(XMLElement("received", namespace: Self.receipts, attributes: [XMLAttribute("id", id)]))
         component.send(receipt)
     }

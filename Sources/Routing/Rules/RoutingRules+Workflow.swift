@@ -50,7 +50,8 @@ extension RoutingRules {
             return QueuePlan.Candidate(jid: agent.jid.description, capacity: agent.maxChats, level: level, dropsNeeded: needed)
         }
         let offerTimeout: Duration? = if case .manual(let timeout) = queue.accept { timeout } else { nil }
-        let plan = QueuePlan(queue: queue.name, strategy: queue.strategy.rawValue, offerTimeout: offerTimeout, candidates: candidates)
+        let plan = QueuePlan(queue: queue.name, strategy: queue.strategy.rawValue, offerTimeout: offerTimeout, candidates: candidates,
+            replyTimeout: queue.replyTimeout)
         return Queue(queue, plan: plan)
     }
 }

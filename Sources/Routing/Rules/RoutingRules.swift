@@ -35,6 +35,10 @@ public struct RoutingRules: Sendable {
 
         /// Whether the queue takes chats at `date` (always, without business hours).
         public func isOpen(at date: Date) -> Bool { configured.isOpen(at: date) }
+        /// How long a chat may wait before it ends with an offer to leave a message; nil: no limit.
+        public var maxWait: Duration? { configured.maxWait }
+        /// How long after the close a rating counts; nil when the queue asks for none.
+        public var csatWindow: Duration? { configured.csat ? configured.csatWindow : nil }
     }
 
     /// An agent as the workflow lists them.

@@ -18,10 +18,11 @@ extension Enqueued: ScriptReply {
         var monitors: [String] = []
         for part in parts.dropFirst(7) { monitors.append(try part.text()) }
         let unsent = try ClaimedLines(reply: parts[6])
+        let created = try parts[1].number()
         self.init(
-            chat: try parts[0].text(), created: try parts[1].number() == 1, position: try parts[2].number(),
+            chat: try parts[0].text(), created: created >= 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1, monitors: monitors, unsent: unsent)
+            messageStored: try parts[5].number() == 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
     }
 }
 
@@ -41,19 +42,20 @@ extension ClaimedLines: ScriptReply {
 }
 
 extension Recorded: ScriptReply {
-    /// {1 stored | 0 duplicate or closed | -1 not the holder, visitor, queue, channel, agent, monitors...}.
+    /// {1 stored | 0 duplicate or closed | -1 not the holder, visitor, queue, channel, agent, address, monitors...}.
     init(reply: RESPValue) throws(UnexpectedReply) {
-        let parts = try reply.values(5)
+        let parts = try reply.values(6)
         let status: Status = switch try parts[0].number() {
         case 1: .stored
         case -1: .notHolder
         default: .duplicate
         }
         var monitors: [String] = []
-        for part in parts.dropFirst(5) { monitors.append(try part.text()) }
+        for part in parts.dropFirst(6) { monitors.append(try part.text()) }
         self.init(
             status: status, visitor: try parts[1].text(), queue: try parts[2].text(),
-            channel: ChatChannel(rawValue: try parts[3].text()), agent: try parts[4].text(), monitors: monitors)
+            channel: ChatChannel(rawValue: try parts[3].text()), agent: try parts[4].text(), address: try parts[5].text(),
+            monitors: monitors)
     }
 }
 

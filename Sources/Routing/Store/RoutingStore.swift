@@ -12,16 +12,20 @@ public struct RoutingStore: Sendable {
     let redis: RedisClient
     private let planEncoding = PlanEncoding()
     private let retention: Retention
+    /// With `redis.min_replicas_ack`: every routing script waits for replicas before its reply,
+    /// so nobody is told of a change a failover could lose.
+    let acknowledgement: ReplicaAcknowledgement?
     let auditRetention: Retention
 
     public init(
         redis: RedisClient, prefix: String, retention: Duration = Workflow.defaultRetention,
-        auditRetention: Duration = Workflow.defaultAuditRetention
+        auditRetention: Duration = Workflow.defaultAuditRetention, acknowledgement: ReplicaAcknowledgement? = nil
     ) {
         self.redis = redis
         self.keys = RoutingKeys(prefix: prefix)
         self.retention = Retention(retention)
         self.auditRetention = Retention(auditRetention)
+        self.acknowledgement = acknowledgement
     }
 
     /// How long a chat's record and transcript stay after it closes (zero: removed at close).
@@ -32,12 +36,15 @@ public struct RoutingStore: Sendable {
         self.retention.replace(with: retention)
     }
 
-    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers, and
-    /// keeps `message` (if any) in its transcript, once per `messageID`.
+    /// Opens a chat for `visitor` in `queue` (or finds the open one), with overflow timers and a
+    /// `maxWait` timer, and keeps `message` (if any) in its transcript, once per `messageID`.
     /// `relay` is what the line is passed on with (its relayed id, file, the line it corrects).
+    /// A new chat keeps `address`, the local part the visitor wrote to (empty: the service
+    /// domain; nil: the queue's), so that replies come from it for the whole chat, transfers included.
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
-        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil
+        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, address: String? = nil,
+        maxWait: Duration? = nil
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -47,7 +54,7 @@ public struct RoutingStore: Sendable {
                 keys.openChats, keys.timers,
             ],
             [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
-             Self.mappedID(messageID), Self.leaseMs])
+             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.leaseMs])
     }
 
     /// A claim's lease as the scripts take it.
@@ -60,17 +67,25 @@ public struct RoutingStore: Sendable {
         return made.assignments
     }
 
-    public func accept(chat: String, agent: String) async throws -> Outcome {
+    /// The agent takes the chat offered to them; with `replyTimeout` they must write to the visitor within it.
+    public func accept(chat: String, agent: String, replyTimeout: Duration? = nil) async throws -> Outcome {
         try await run(
             RoutingLua.accept, keys: [keys.events, keys.chat(chat), keys.agent(agent), keys.timers, keys.chatTimers(chat)],
-            [chat, agent])
+            [chat, agent, Self.milliseconds(replyTimeout)])
+    }
+
+    /// A timer's delay as the scripts take it: milliseconds, 0 for none.
+    static func milliseconds(_ delay: Duration?) -> String {
+        String(max(delay?.milliseconds ?? 0, 0))
     }
 
     /// Ends an offer unanswered; after `missedLimit` timeouts in a row the agent is set away.
     /// An offer ends unaccepted. `claiming` (the offer's timer, when it timed out) must still be
     /// due, and is taken in the same step: a stale one expires nothing (`.refused("not-due")`).
+    /// `noReply`: an active chat whose agent did not write within the reply timeout, taken back.
     public func decline(
-        chat: String, agent: String, timedOut: Bool = false, missedLimit: Int = 3, claiming timer: ChatTimer? = nil
+        chat: String, agent: String, timedOut: Bool = false, noReply: Bool = false, missedLimit: Int = 3,
+        claiming timer: ChatTimer? = nil
     ) async throws -> Outcome {
         try await run(
             RoutingLua.decline,
@@ -78,19 +93,25 @@ public struct RoutingStore: Sendable {
                 keys.events, keys.chat(chat), keys.agent(agent), keys.declined(chat), keys.agentChats(agent), keys.timers,
                 keys.chatTimers(chat),
             ],
-            [chat, agent, timedOut ? "timeout" : "declined", String(missedLimit), timer?.member ?? ""])
+            [chat, agent, noReply ? "noreply" : timedOut ? "timeout" : "declined", String(missedLimit), timer?.member ?? ""])
     }
 
     /// Closes a chat; `claiming` (the timer that closes it, e.g. `gone`) must still be due, and is
-    /// taken in the same step: a stale one closes nothing (`.refused("not-due")`).
-    public func close(chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil) async throws -> Outcome {
+    /// taken in the same step: a stale one closes nothing (`.refused("not-due")`). With `csatWindow`
+    /// an active chat may be rated for that long; a `maxWait` timer closes only a waiting chat,
+    /// and the visitor's next chat within `leaveMessageWindow` is a message left.
+    public func close(
+        chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil, csatWindow: Duration? = nil,
+        leaveMessageWindow: Duration? = nil
+    ) async throws -> Outcome {
         try await run(
             RoutingLua.close,
             keys: [
                 keys.events, keys.chat(chat), keys.chatTimers(chat), keys.declined(chat), keys.seen(chat), keys.monitors(chat),
                 keys.timers, keys.openChats, keys.transcript(chat), keys.relayIDs(chat),
             ],
-            [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0))])
+            [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0)),
+             Self.milliseconds(csatWindow), Self.milliseconds(leaveMessageWindow)])
     }
 
     /// Trims the event stream below what every consumer group has acknowledged and older than
@@ -170,13 +191,14 @@ public struct RoutingStore: Sendable {
     }
 
     /// Hands an active chat on; to a queue, it takes that queue's overflow steps (`overflowDelays`).
-    public func transfer(chat: String, from agent: String, to target: TransferTarget, overflowDelays: [Duration] = [])
-        async throws -> Outcome
-    {
+    /// To an agent, that agent must write to the visitor within `replyTimeout` once the chat is theirs.
+    public func transfer(
+        chat: String, from agent: String, to target: TransferTarget, overflowDelays: [Duration] = [], replyTimeout: Duration? = nil
+    ) async throws -> Outcome {
         let arguments = switch target {
         case .queue(let queue): [chat, agent, "queue", queue, "0", "0", Self.delays(overflowDelays)]
         case .agent(let jid, let capacity, let offerTimeout):
-            [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0)]
+            [chat, agent, "agent", jid, String(capacity), String(offerTimeout?.milliseconds ?? 0), "", Self.milliseconds(replyTimeout)]
         }
         return try await run(
             RoutingLua.transfer,
@@ -226,7 +248,8 @@ public struct RoutingStore: Sendable {
     /// the visitor's lines so far as told: what an agent is told when a chat is offered or given
     /// to them. Lines written later reach the agent through `claimUnsent` or `enqueue`, once.
     public func takeHistory(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
-        let reply = try await redis.evalScript(RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id])
+        let reply = try await redis.evalScript(
+            RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id], acknowledgement: acknowledgement)
         let parts = try reply.values()
         guard parts.count == 2, let fields = try Self.fields(parts[0]) else { return nil }
         return (fields, try Self.lines(parts[1]))
@@ -309,7 +332,7 @@ public struct RoutingStore: Sendable {
 
     /// Timers due now (at most `limit`), and the time until the next one (nil if none).
     public func dueTimers(limit: Int = 100) async throws -> (due: [String], next: Duration?) {
-        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)])
+        let timers: DueTimers = try await run(RoutingLua.dueTimers, keys: [keys.timers], [String(limit)], writes: false)
         return (timers.due, timers.next)
     }
 
@@ -336,7 +359,7 @@ public struct RoutingStore: Sendable {
 
     /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
     public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
-        try await visitors(of: try await waitingChats(queue, limit: limit))
+        try await visitors(of: try await waitingChats(queue, limit: limit)).map { ($0.chat, $0.visitor) }
     }
 
     /// The chats waiting in `queue`, front first (at most `limit`).
@@ -344,11 +367,15 @@ public struct RoutingStore: Sendable {
         try await redis.send("ZRANGE", keys.waiting(queue), "0", String(limit - 1)).values().map { try $0.text() }
     }
 
-    /// The visitor of each chat, in one round trip (chats that are gone are left out).
-    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String)] {
+    /// The visitor of each chat and the address they wrote to, in one round trip (chats that are gone are left out).
+    public func visitors(of chats: [String]) async throws -> [(chat: String, visitor: String, address: String?)] {
         guard !chats.isEmpty else { return [] }
-        let visitors = try await redis.pipeline(chats.map { RedisCommand("HGET", [keys.chat($0), "visitor"]) })
-        return zip(chats, visitors).compactMap { chat, visitor in visitor.string.map { (chat, $0) } }
+        let fields = try await redis.pipeline(chats.map { RedisCommand("HMGET", [keys.chat($0), "visitor", "address"]) })
+        return zip(chats, fields).compactMap { chat, reply in
+            let values = reply.array ?? []
+            guard let visitor = values.first?.string else { return nil }
+            return (chat, visitor, values.dropFirst().first?.string)
+        }
     }
 
     /// A supervisor starts watching an open chat: `.done(agent holding it)` or `.refused(state)`.
@@ -394,9 +421,10 @@ public struct RoutingStore: Sendable {
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 
     /// Runs one routing script; `scriptKeys` are its KEYS, as many as its name says.
-    private func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String])
+    /// `writes: false` for a script that only reads: it waits for no replica.
+    func run<Reply: ScriptReply>(_ script: RedisScript, keys scriptKeys: [String], _ arguments: [String], writes: Bool = true)
         async throws -> Reply
     {
-        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments))
+        try Reply(reply: try await redis.evalScript(script, keys: scriptKeys, args: arguments, acknowledgement: writes ? acknowledgement : nil))
     }
 }

@@ -12,6 +12,8 @@ public struct Enqueued: Sendable, Hashable {
     public let messageStored: Bool
     /// Supervisors watching the chat (`/monitor`).
     public let monitors: [String]
+    /// Opened as a message left (the visitor's last wait ended at `max_wait`, or the web form).
+    public var leftMessage = false
     /// The visitor's lines (this one, and any the agent was owed) to pass to the agent now,
     /// claimed in Redis: no other router passes them on while the claim holds.
     public var unsent: ClaimedLines = .none
@@ -56,6 +58,9 @@ public struct Recorded: Sendable, Hashable {
     public let channel: ChatChannel?
     /// The agent holding the chat, or empty.
     public let agent: String
+    /// The address the visitor wrote to, which replies come from: a queue's local part, or
+    /// empty for the service domain.
+    public let address: String
     /// Supervisors watching the chat (`/monitor`).
     public let monitors: [String]
 }
@@ -89,16 +94,21 @@ public struct QueuePlan: Sendable, Hashable, Encodable {
     /// Manual accept: how long an offer stands. Nil: chats are given at once.
     public var offerTimeout: Duration?
     public var candidates: [Candidate]
+    /// An agent given the chat must write to the visitor within this, or it goes to another; nil: no limit.
+    public var replyTimeout: Duration?
 
-    public init(queue: String, strategy: String, offerTimeout: Duration? = nil, candidates: [Candidate]) {
+    public init(
+        queue: String, strategy: String, offerTimeout: Duration? = nil, candidates: [Candidate], replyTimeout: Duration? = nil
+    ) {
         self.queue = queue
         self.strategy = strategy
         self.offerTimeout = offerTimeout
         self.candidates = candidates
+        self.replyTimeout = replyTimeout
     }
 
     enum CodingKeys: String, CodingKey {
-        case queue, strategy, offerTimeout = "offer_ms", candidates
+        case queue, strategy, offerTimeout = "offer_ms", candidates, replyTimeout = "reply_ms"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -107,6 +117,7 @@ public struct QueuePlan: Sendable, Hashable, Encodable {
         try container.encode(strategy, forKey: .strategy)
         try container.encode(offerTimeout.map(\.milliseconds) ?? 0, forKey: .offerTimeout)
         try container.encode(candidates, forKey: .candidates)
+        try container.encode(replyTimeout.map(\.milliseconds) ?? 0, forKey: .replyTimeout)
     }
 }
 

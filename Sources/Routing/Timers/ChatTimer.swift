@@ -1,5 +1,5 @@
 /// A timer the routing state keeps in Redis, as the timers sorted set spells its members
-/// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`).
+/// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`, `reply|42`, `maxwait|42`).
 public enum ChatTimer: Sendable, Hashable {
     /// An offer of the chat stands no longer.
     case offer(chat: String)
@@ -9,6 +9,10 @@ public enum ChatTimer: Sendable, Hashable {
     case gone(chat: String)
     /// A waiting chat reaches overflow step `step` (1-based).
     case overflow(chat: String, step: Int)
+    /// The agent given the chat has not written to the visitor within the queue's `reply_timeout`.
+    case reply(chat: String)
+    /// The chat has waited the queue's `max_wait`.
+    case maxWait(chat: String)
 
     /// The timer a member names, or nil for one this router does not know.
     public init?(member: String) {
@@ -17,6 +21,8 @@ public enum ChatTimer: Sendable, Hashable {
         case ("offer", 2): self = .offer(chat: parts[1])
         case ("grace", 2): self = .grace(agent: parts[1])
         case ("gone", 2): self = .gone(chat: parts[1])
+        case ("reply", 2): self = .reply(chat: parts[1])
+        case ("maxwait", 2): self = .maxWait(chat: parts[1])
         case ("overflow", 3):
             guard let step = Int(parts[2]) else { return nil }
             self = .overflow(chat: parts[1], step: step)
@@ -31,6 +37,8 @@ public enum ChatTimer: Sendable, Hashable {
         case .grace(let agent): "grace|\(agent)"
         case .gone(let chat): "gone|\(chat)"
         case .overflow(let chat, let step): "overflow|\(chat)|\(step)"
+        case .reply(let chat): "reply|\(chat)"
+        case .maxWait(let chat): "maxwait|\(chat)"
         }
     }
 

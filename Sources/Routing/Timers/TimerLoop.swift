@@ -1,7 +1,8 @@
 import Logging
 import ServiceLifecycle
 
-/// Fires due timers (offer timeouts, grace periods, gone visitors, overflow steps), sleeping
+/// Fires due timers (offer and reply timeouts, grace periods, gone visitors, overflow steps, max
+/// waits), sleeping
 /// until the next one. The due times live in Redis, so a restarted router, or another one,
 /// fires them too; a short ceiling on the sleep picks up timers another router set. Each acts
 /// once: the script acting on a timer takes it only while it is still due (ARCHITECTURE.md).

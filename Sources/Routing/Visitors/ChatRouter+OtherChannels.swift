@@ -9,14 +9,14 @@ public struct UnknownQueue: Error, CustomStringConvertible {
 extension ChatRouter {
     /// A visitor of another channel (the web widget) writes: the same chat, routing and
     /// events as an XMPP visitor's. Agents see `name`; the welcome greets `greeting`.
-    public func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
-        async throws -> Enqueued
-    {
+    public func visitorSays(
+        _ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String, attachment: Attachment? = nil
+    ) async throws -> Enqueued {
         let rules = self.rules
         guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
         return try await dispatcher.visitors.says(
-            text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID, state: .active,
-            queue: queue, rules: rules)
+            text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID,
+            relay: attachment.map { RelayDetail(id: RelayDetail.newID(), attachment: $0) }, state: .active, queue: queue, rules: rules)
     }
 
     /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.

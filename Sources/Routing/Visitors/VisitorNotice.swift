@@ -27,12 +27,18 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
     public var agent: String?
     public var position: Int?
     public var state: String?
+    /// With `queued`: the estimated wait in seconds, when the queue's recent figures give one.
+    public var eta: Int?
+    /// With `closed`: the chat the visitor is asked to rate (the queue has `csat: true`).
+    public var rate: String?
+    /// With `closed`: the wait ran out (`max_wait`); the visitor may leave a message.
+    public var leaveMessage: Bool?
     /// An agent's line: the id the router relays it with, its file, the line it corrects.
     public var relay: RelayDetail?
 
     public init(
         visitor: String, kind: Kind, text: String? = nil, agent: String? = nil, position: Int? = nil, state: String? = nil,
-        relay: RelayDetail? = nil
+        eta: Int? = nil, rate: String? = nil, leaveMessage: Bool? = nil, relay: RelayDetail? = nil
     ) {
         self.relay = relay
         self.visitor = visitor
@@ -41,5 +47,8 @@ public struct VisitorNotice: Codable, Sendable, Hashable {
         self.agent = agent
         self.position = position
         self.state = state
+        self.eta = eta
+        self.rate = rate
+        self.leaveMessage = leaveMessage
     }
 }

@@ -10,6 +10,8 @@ struct Fact: Sendable, Hashable {
         case abandonedLate = "abandoned_late"
         // Timings (value in milliseconds).
         case wait, firstResponse = "first_response", response, handle
+        /// A visitor's rating (value: the score, 1–5); `unrated` takes back one it replaced.
+        case rating, unrated
     }
 
     var kind: Kind

@@ -56,6 +56,13 @@ struct MetricsText {
                 out += "\(timing.name)_count{\(label)} \(count)\n"
             }
         }
+        out += "# HELP switchboard_csat_ratings_total Ratings visitors gave closed chats, by score (a replaced rating counts too).\n"
+        out += "# TYPE switchboard_csat_ratings_total counter\n"
+        for queue in queues {
+            for score in 1...5 {
+                out += "switchboard_csat_ratings_total{queue=\"\(Self.label(queue))\",score=\"\(score)\"} \(totals["csat|\(queue)|\(score)"] ?? 0)\n"
+            }
+        }
         out += gauge("switchboard_queue_waiting", "Chats waiting in the queue now.", state.queues.map { ("queue=\"\(Self.label($0.name))\"", String($0.waiting)) })
         out += gauge("switchboard_queue_oldest_wait_seconds", "How long the longest-waiting chat has waited.", state.queues.map {
             ("queue=\"\(Self.label($0.name))\"", String($0.oldestWait ?? 0))

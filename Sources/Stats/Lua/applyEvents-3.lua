@@ -115,6 +115,21 @@ end
 handlers.overflow = function(e, c)
   if e.action == 'move' and redis.call('EXISTS', c) == 1 then redis.call('HSET', c, 'queue', e.queue) end
 end
+-- A rating (1-5) of a closed chat: a `rating` fact with the score, an `unrated` one taking back
+-- the score it replaces (the last rating within the window counts), and the all-time count per
+-- queue and score for /metrics (ratings taken, replaced ones included).
+handlers.rated = function(e, _, ts)
+  local score, previous = tonumber(e.score), tonumber(e.previous or '0') or 0
+  if not score or score < 1 or score > 5 then return end
+  local key = K.facts(math.floor(ts / 60000))
+  local queue, agent = e.queue or '', e.agent or ''
+  redis.call('RPUSH', key, 'rating\t' .. queue .. '\t' .. agent .. '\t' .. score)
+  if previous >= 1 and previous <= 5 then
+    redis.call('RPUSH', key, 'unrated\t' .. queue .. '\t' .. agent .. '\t' .. previous)
+  end
+  if keep > 0 then redis.call('EXPIRE', key, keep) end
+  redis.call('HINCRBY', KEYS[3], 'csat|' .. queue .. '|' .. score, 1)
+end
 handlers.closed = function(_, c, ts)
   local st = redis.call('HMGET', c, 'queue', 'waiting_since', 'accepted', 'agent')
   if not st[1] then return end

@@ -2,9 +2,14 @@
 struct ScopeAccumulator: Sendable {
     private var counts: [Fact.Kind: Int] = [:]
     private var timings: [Timing: TimingAccumulator] = [:]
+    /// Ratings by score (index 0 is 1 star).
+    private var ratings = [Int](repeating: 0, count: 5)
 
     mutating func add(_ fact: Fact) {
-        if let timing = Timing.allCases.first(where: { $0.factKind == fact.kind }) {
+        if fact.kind == .rating || fact.kind == .unrated {
+            guard (1...5).contains(fact.value) else { return }
+            ratings[Int(fact.value) - 1] += fact.kind == .rating ? 1 : -1
+        } else if let timing = Timing.allCases.first(where: { $0.factKind == fact.kind }) {
             timings[timing, default: TimingAccumulator()].record(fact.value)
         } else {
             counts[fact.kind, default: 0] += Int(fact.value)
@@ -28,6 +33,8 @@ struct ScopeAccumulator: Sendable {
         stats.firstResponse = timing(.firstResponse).summary
         stats.response = timing(.response).summary
         stats.handle = timing(.handle).summary
+        // A replaced rating from before the window is taken back inside it: never below zero.
+        stats.csat = CSATSummary(distribution: ratings.map { max($0, 0) })
         return stats
     }
 

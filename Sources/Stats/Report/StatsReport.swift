@@ -27,11 +27,33 @@ public struct ScopeStats: Sendable, Hashable, Codable {
     public var firstResponse = TimingSummary(count: 0)
     public var response = TimingSummary(count: 0)
     public var handle = TimingSummary(count: 0)
+    /// Visitors' ratings of the chats (1–5), the last one per chat.
+    public var csat = CSATSummary(distribution: [0, 0, 0, 0, 0])
 
     enum CodingKeys: String, CodingKey {
         case offered, answered, abandoned, missedOffers = "missed_offers", transferred, slaPercent = "sla_percent"
-        case wait, firstResponse = "first_response", response, handle
+        case wait, firstResponse = "first_response", response, handle, csat
     }
+}
+
+/// Ratings of one scope: how many, their mean, and how many gave each score.
+public struct CSATSummary: Sendable, Hashable, Codable {
+    public var count: Int
+    /// Nil with no rating.
+    @NullEncoded public var mean: Double?
+    /// Ratings per score, `"1"` to `"5"`.
+    public var distribution: [String: Int]
+
+    /// From the counts of scores 1 to 5, in order.
+    public init(distribution counts: [Int]) {
+        let counts = (0..<5).map { $0 < counts.count ? counts[$0] : 0 }
+        count = counts.reduce(0, +)
+        let total = counts.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }
+        mean = count == 0 ? nil : Double(total) / Double(count)
+        distribution = Dictionary(uniqueKeysWithValues: counts.enumerated().map { (String($0.offset + 1), $0.element) })
+    }
+
+    enum CodingKeys: String, CodingKey { case count, mean, distribution }
 }
 
 /// One minute of the series: counts and, per timing, count, mean and p90 in seconds.

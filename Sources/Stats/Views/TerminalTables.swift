@@ -1,7 +1,7 @@
 /// The queue and agent tables as rows of text, shared by the dashboard and `stats --watch`.
 enum TerminalTables {
-    static let queueHeader = ["Queue", "Waiting", "Oldest", "Avail", "Busy", "Away", "Active", "Offered", "Answered", "Abandoned", "SLA %", "Wait p90"]
-    static let agentHeader = ["Agent", "Name", "Presence", "Active", "Offered", "Max", "Today", "1st resp p50", "Handle p50"]
+    static let queueHeader = ["Queue", "Waiting", "Oldest", "Avail", "Busy", "Away", "Active", "Offered", "Answered", "Abandoned", "SLA %", "Wait p90", "CSAT"]
+    static let agentHeader = ["Agent", "Name", "Presence", "Active", "Offered", "Max", "Today", "1st resp p50", "Handle p50", "CSAT"]
 
     static func queueRows(_ state: LiveState, _ report: StatsReport) -> [[String]] {
         state.queues.map { queue in
@@ -10,7 +10,7 @@ enum TerminalTables {
                 queue.name, String(queue.waiting), duration(queue.oldestWait), String(queue.agentsAvailable),
                 String(queue.agentsBusy), String(queue.agentsAway), String(queue.activeChats), String(stats.offered),
                 String(stats.answered), String(stats.abandoned), stats.slaPercent.map { String(Int($0.rounded())) } ?? "-",
-                duration(stats.wait.p90),
+                duration(stats.wait.p90), csat(stats.csat),
             ]
         }
     }
@@ -21,6 +21,7 @@ enum TerminalTables {
             return [
                 agent.jid, agent.name, agent.presence, String(agent.activeChats), String(agent.offeredChats),
                 String(agent.maxChats), String(agent.chatsToday), duration(stats.firstResponse.p50), duration(stats.handle.p50),
+                csat(stats.csat),
             ]
         }
     }
@@ -30,6 +31,12 @@ enum TerminalTables {
     /// The front of each line; visitors' names are their own text (escape or clean it where shown).
     static func waitingRows(_ state: LiveState) -> [[String]] {
         state.waiting.map { [$0.chat, $0.queue, $0.visitor, duration($0.waited)] }
+    }
+
+    /// `4.3 (12)`: the mean rating and how many; `-` for none.
+    static func csat(_ summary: CSATSummary) -> String {
+        guard let mean = summary.mean else { return "-" }
+        return String((mean * 10).rounded() / 10) + " (\(summary.count))"
     }
 
     /// `42s`, `3m05s`, `1h02m`; `-` for none.
@@ -50,6 +57,7 @@ enum TerminalTables {
     private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// Rows laid out in columns for a terminal; control characters in any text are shown as `?`.
+    /// A table with no rows says "none" under its header, as the dashboard does.
     static func render(_ header: [String], _ rows: [[String]]) -> String {
         let clean = ([header] + rows).map { $0.map(printable) }
         let widths = header.indices.map { column in clean.map { $0[column].count }.max() ?? 0 }
@@ -58,7 +66,7 @@ enum TerminalTables {
                 let padding = String(repeating: " ", count: widths[column] - text.count)
                 return column == 0 ? text + padding : padding + text
             }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + (rows.isEmpty ? "\nnone" : "")
     }
 
     static func printable(_ text: String) -> String {

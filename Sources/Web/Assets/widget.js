@@ -96,11 +96,40 @@
   offlineForm.appendChild(offlineText);
   offlineForm.appendChild(element("button", "sb-offline-send", "Leave a message"));
 
+  // After a close, when the queue asks for ratings: five stars and an optional comment.
+  var ratingForm = element("form", "sb-rating");
+  ratingForm.hidden = true;
+  ratingForm.appendChild(element("p", "sb-note", "How was this chat?"));
+  var stars = element("div", "sb-stars");
+  var starButtons = [1, 2, 3, 4, 5].map(function (score) {
+    var star = element("button", "sb-star", "\u2605");
+    star.type = "button";
+    star.setAttribute("data-score", String(score));
+    star.setAttribute("aria-label", score + (score === 1 ? " star" : " stars"));
+    stars.appendChild(star);
+    return star;
+  });
+  ratingForm.appendChild(stars);
+  var ratingComment = field("input", "sb-rating-comment", "A comment (optional)");
+  ratingComment.maxLength = 500;
+  ratingForm.appendChild(ratingComment);
+
   var composer = element("form", "sb-composer");
   var row = element("div", "sb-row");
   var input = field("textarea", "sb-input", "Type your message\u2026");
   input.maxLength = 4000;
   var send = element("button", "sb-send", "Send");
+  // Attach: shown when the session allows files; the file goes by POST /upload, then its id in a message.
+  var attachButton = element("button", "sb-attach", "\uD83D\uDCCE");
+  attachButton.type = "button";
+  attachButton.title = "Attach a file";
+  attachButton.hidden = true;
+  var fileInput = document.createElement("input");
+  fileInput.type = "file";
+  fileInput.className = "sb-file-input";
+  fileInput.hidden = true;
+  row.appendChild(attachButton);
+  row.appendChild(fileInput);
   row.appendChild(input);
   row.appendChild(send);
   composer.appendChild(row);
@@ -118,7 +147,7 @@
   transcriptForm.appendChild(element("button", "sb-transcript-download", "Download transcript"));
   transcriptForm.addEventListener("submit", function () { transcriptToken.value = stored.token || ""; });
 
-  [header, status, log, typing, detailsForm, offlineForm, composer, transcriptForm].forEach(function (n) { panel.appendChild(n); });
+  [header, status, log, typing, detailsForm, offlineForm, ratingForm, composer, transcriptForm].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
   root.appendChild(launcher);
 
@@ -133,6 +162,8 @@
   var lastSeq = -1;
   var state = "none";      // none | queued | active | closed
   var agentName = "The agent";
+  var ratable = null;      // the closed chat the visitor may rate (the "closed" frame's `rate`)
+  var waitedOut = false;   // the wait ran out: offer the message form
 
   function scroll() { log.scrollTop = log.scrollHeight; }
 
@@ -198,6 +229,25 @@
       if (frame.from === "agent" && !frame.replay) { agentReplied(); }
       return;
     }
+    // The visitor's own line is already on screen where they wrote it (above the welcome that
+    // answered it): it takes its place in the transcript there instead of coming again below.
+    if (frame.from !== "agent") {
+      var own = Array.prototype.find.call(log.querySelectorAll(".sb-sent, .sb-pending"), function (n) {
+        return n.textContent === frame.text;
+      });
+      if (own) {
+        var id = own.getAttribute("data-id");
+        stored.pending = stored.pending.filter(function (m) { return m.id !== id; });
+        save();
+        own.className = "sb-line sb-visitor";
+        own.removeAttribute("data-id");
+        own.setAttribute("data-seq", String(frame.seq));
+        if (frame.ref) { own.setAttribute("data-ref", frame.ref); }
+        own.textContent = "";
+        own.appendChild(element("span", "sb-text", frame.text));
+        return;
+      }
+    }
     var line = element("div", "sb-line " + (frame.from === "agent" ? "sb-agent" : "sb-visitor"));
     line.setAttribute("data-seq", String(frame.seq));
     if (frame.ref) { line.setAttribute("data-ref", frame.ref); }
@@ -228,22 +278,26 @@
   function showPending() {
     Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) { n.remove(); });
     stored.pending.forEach(function (message) {
-      log.appendChild(element("div", "sb-line sb-visitor sb-pending", message.text));
+      var line = element("div", "sb-line sb-visitor sb-pending", message.upload ? "\uD83D\uDCCE " + message.name : message.text);
+      line.setAttribute("data-id", message.id);
+      log.appendChild(line);
     });
     scroll();
   }
 
   function minutes(seconds) {
+    if (typeof seconds !== "number") { return "a few minutes"; }  // the queue has no recent history
     var m = Math.max(1, Math.round(seconds / 60));
     return m === 1 ? "about a minute" : "about " + m + " minutes";
   }
 
   function showForms() {
     var needDetails = session && (session.form.name && !stored.name || session.form.email && !stored.email);
-    var offline = session && !session.online && (state === "none" || state === "closed") && stored.pending.length === 0;
+    var offline = session && (!session.online || waitedOut) && (state === "none" || state === "closed") && stored.pending.length === 0;
     detailsForm.hidden = !needDetails || offline;
     offlineForm.hidden = !offline || stored.leftMessage === true;
     composer.hidden = !detailsForm.hidden || !offlineForm.hidden;
+    ratingForm.hidden = !ratable || state !== "closed";
     endButton.hidden = state !== "queued" && state !== "active";
   }
 
@@ -260,7 +314,11 @@
   }
 
   function flushPending() {
-    stored.pending.forEach(function (message) { sendFrame({ type: "message", id: message.id, text: message.text }); });
+    stored.pending.forEach(function (message) {
+      var frame = { type: "message", id: message.id, text: message.text };
+      if (message.upload) { frame.upload = message.upload; }
+      sendFrame(frame);
+    });
   }
 
   function connect() {
@@ -297,6 +355,8 @@
       stored.token = frame.token;
       save();
       title.textContent = frame.title || "Chat";
+      attachButton.hidden = !frame.uploads;
+      if (frame.uploads) { fileInput.accept = frame.uploads.types.join(","); }
       if (state === "none") { status.textContent = frame.online ? "Ask us anything." : "We are away right now."; }
       flushPending();
       break;
@@ -315,10 +375,15 @@
     case "received":
       stored.pending = stored.pending.filter(function (m) { return m.id !== frame.id; });
       save();
+      // Kept where it is until its transcript line comes (see showLine); no longer pending.
+      Array.prototype.forEach.call(log.querySelectorAll(".sb-pending"), function (n) {
+        if (n.getAttribute("data-id") === frame.id) { n.className = "sb-line sb-visitor sb-sent"; }
+      });
       showPending();
       break;
     case "queued":
       state = "queued";
+      waitedOut = false;
       transcriptForm.hidden = true;
       status.textContent = frame.position <= 1
         ? "You are next in line (" + minutes(frame.eta) + ")."
@@ -346,6 +411,12 @@
       status.textContent = "This chat has ended. Write again to start a new one.";
       transcriptForm.hidden = !stored.token;
       if (wasOpen) { systemLine(frame.text); }
+      ratable = frame.rate || null;
+      if (frame.offline) { waitedOut = true; stored.leftMessage = false; }
+      break;
+    case "rated":
+      ratable = null;
+      systemLine("Thank you for your rating!");
       break;
     case "error":
       if (frame.code === "invalid-token") {
@@ -397,6 +468,31 @@
   }
   composer.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
 
+  attachButton.addEventListener("click", function () { fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (!file || !session) { return; }
+    if (session.uploads && file.size > session.uploads.max_bytes) {
+      systemLine("That file is too large to send.");
+      return;
+    }
+    fetch(server + "/upload?name=" + encodeURIComponent(file.name), {
+      method: "POST", headers: { "Authorization": "Bearer " + stored.token }, body: file
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) { throw new Error(answer.message || "The file could not be sent."); }
+        return answer;
+      });
+    }).then(function (answer) {
+      var message = { id: "f-" + answer.id, text: "", upload: answer.id, name: answer.name };
+      stored.pending.push(message);
+      save();
+      showPending();
+      sendFrame({ type: "message", id: message.id, text: "", upload: answer.id });
+    }).catch(function (error) { systemLine(error.message); });
+  });
+
   detailsForm.addEventListener("submit", function (event) {
     event.preventDefault();
     stored.name = nameInput.value.trim();
@@ -417,6 +513,16 @@
       showForms();
     }
   });
+
+  starButtons.forEach(function (star) {
+    star.addEventListener("click", function () {
+      if (!ratable) { return; }
+      var score = Number(star.getAttribute("data-score"));
+      starButtons.forEach(function (s, i) { s.classList.toggle("sb-star-on", i < score); });
+      sendFrame({ type: "rating", chat: ratable, score: score, comment: ratingComment.value.trim() });
+    });
+  });
+  ratingForm.addEventListener("submit", function (event) { event.preventDefault(); });
 
   endButton.addEventListener("click", function () { sendFrame({ type: "end" }); });
 

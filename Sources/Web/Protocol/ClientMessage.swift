@@ -7,11 +7,15 @@ enum ClientMessage: Sendable, Hashable {
     /// with the last transcript `seq` the widget has (replay starts after it).
     case hello(Hello)
     /// The visitor's text; `id` is the widget's own, so a resend after a reconnect is stored once.
-    case message(id: String, text: String)
+    /// `upload`: the id of a file the visitor sent with `POST /upload`, which the text goes with
+    /// (the text may then be empty).
+    case message(id: String, text: String, upload: String? = nil)
     case typing(TypingState)
     case end
     /// The offline form: a message left when nobody can answer now.
     case offline(name: String, email: String, text: String)
+    /// The star row after a close: `score` 1–5 for `chat`, with an optional comment.
+    case rating(chat: String, score: Int, comment: String)
 
     struct Hello: Sendable, Hashable {
         var queue: String
@@ -25,6 +29,9 @@ enum ClientMessage: Sendable, Hashable {
         static let afterRange = -1...Int(Int32.max)
         var email: String?
     }
+
+    /// A rating's comment, in bytes of UTF-8 (the XMPP channel keeps 500 characters).
+    static let longestRatingComment = 1000
 
     enum TypingState: String, Sendable, Hashable, Codable {
         case composing, paused
@@ -72,10 +79,13 @@ enum ClientMessage: Sendable, Hashable {
                 email: try string("email", required: false, limit: limits.nameBytes)))
         case "message":
             guard let id = try string("id", limit: 64), !id.isEmpty else { throw .badRequest("message needs an \"id\"") }
-            guard let text = try string("text", limit: limits.textBytes),
-                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            else { throw .badRequest("message needs a non-empty \"text\"") }
-            return .message(id: id, text: text)
+            let upload = try string("upload", required: false, limit: 32)
+            if let upload, !UploadStore.isID(upload) { throw .badRequest("\"upload\" must be the id POST /upload gave") }
+            let text = try string("text", required: upload == nil, limit: limits.textBytes) ?? ""
+            guard upload != nil || !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw .badRequest("message needs a non-empty \"text\"")
+            }
+            return .message(id: id, text: text, upload: upload)
         case "typing":
             guard let state = try string("state", limit: 16).flatMap(TypingState.init(rawValue:)) else {
                 throw .badRequest("typing \"state\" is composing or paused")
@@ -90,6 +100,13 @@ enum ClientMessage: Sendable, Hashable {
             return .offline(
                 name: try string("name", required: false, limit: limits.nameBytes) ?? "",
                 email: try string("email", required: false, limit: limits.nameBytes) ?? "", text: text)
+        case "rating":
+            guard let chat = try string("chat", limit: 32), !chat.isEmpty else { throw .badRequest("rating needs a \"chat\"") }
+            guard let score = object["score"] as? Int, (1...5).contains(score), !(object["score"] is Bool) else {
+                throw .badRequest("rating \"score\" is a whole number from 1 to 5")
+            }
+            let comment = try string("comment", required: false, limit: Self.longestRatingComment) ?? ""
+            return .rating(chat: chat, score: score, comment: comment)
         default:
             throw .unknownType(type)
         }

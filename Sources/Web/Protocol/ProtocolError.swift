@@ -12,6 +12,7 @@ enum ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
     case rateLimited
     case notBinary
     case unavailable
+    case notRatable
 
     var code: String {
         switch self {
@@ -26,6 +27,7 @@ enum ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
         case .rateLimited: "rate-limited"
         case .notBinary: "text-only"
         case .unavailable: "unavailable"
+        case .notRatable: "not-ratable"
         }
     }
 
@@ -42,6 +44,7 @@ enum ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
         case .rateLimited: "You are sending too fast; please wait a moment."
         case .notBinary: "Only text frames are understood."
         case .unavailable: "The chat service is unavailable; please try again."
+        case .notRatable: "This chat cannot be rated: it was not asked for, or the time to rate it has passed."
         }
     }
 }

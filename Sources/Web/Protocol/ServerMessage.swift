@@ -18,9 +18,17 @@ struct ServerMessage: Encodable, Sendable, Hashable {
     /// Whether an agent could answer now (in hours, someone available); if not, the widget offers
     /// the offline form.
     var online: Bool?
+    /// Files the visitor may attach (`POST /upload`); absent: none.
+    var uploads: Uploads?
     var position: Int?
-    /// A rough wait estimate in seconds.
+    /// The estimated wait in seconds from the queue's recent figures; absent with no history.
     var eta: Int?
+    /// With `closed`: the chat the visitor may rate (1–5) with a `rating` frame.
+    var rate: String?
+    /// With `closed`: the wait ran out; the widget offers the message form.
+    var offline: Bool?
+    /// With `rated`: the score kept.
+    var score: Int?
     /// The chat a transcript line belongs to: a visitor who writes after a chat closed starts a new one.
     var chat: String?
     var seq: Int?
@@ -41,12 +49,23 @@ struct ServerMessage: Encodable, Sendable, Hashable {
     /// A file the line points to (an http(s) URL, shown as a link).
     var attachment: Attachment?
 
+    /// What the widget's attach button may send.
+    struct Uploads: Encodable, Sendable, Hashable {
+        var maxBytes: Int
+        var types: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case maxBytes = "max_bytes", types
+        }
+    }
+
     init(type: String) {
         self.type = type
     }
 
-    static func session(token: String, queue: String, title: String, form: Form, online: Bool) -> ServerMessage {
+    static func session(token: String, queue: String, title: String, form: Form, online: Bool, uploads: Uploads? = nil) -> ServerMessage {
         var message = ServerMessage(type: "session")
+        message.uploads = uploads
         message.token = token
         message.queue = queue
         message.title = title
@@ -55,10 +74,10 @@ struct ServerMessage: Encodable, Sendable, Hashable {
         return message
     }
 
-    static func queued(position: Int, text: String?) -> ServerMessage {
+    static func queued(position: Int, eta: Int?, text: String?) -> ServerMessage {
         var message = ServerMessage(type: "queued")
         message.position = position
-        message.eta = max(position, 1) * 60
+        message.eta = eta
         message.text = text
         return message
     }
@@ -104,9 +123,19 @@ struct ServerMessage: Encodable, Sendable, Hashable {
         return message
     }
 
-    static func closed(_ text: String?) -> ServerMessage {
+    static func closed(_ text: String?, rate: String? = nil, offline: Bool? = nil) -> ServerMessage {
         var message = ServerMessage(type: "closed")
         message.text = text
+        message.rate = rate
+        message.offline = offline
+        return message
+    }
+
+    /// The `rating` frame's score is kept for `chat` (a later one within the window replaces it).
+    static func rated(chat: String, score: Int) -> ServerMessage {
+        var message = ServerMessage(type: "rated")
+        message.chat = chat
+        message.score = score
         return message
     }
 

@@ -70,7 +70,7 @@ public struct RelayedVisitorServer: Service {
             case .say:
                 reply = VisitorReply(id: request.id, enqueued: try await desk.visitorSays(
                     request.text ?? "", messageID: request.messageID ?? request.id, visitor: request.visitor,
-                    name: request.name ?? "", greeting: request.greeting ?? "", queue: request.queue))
+                    name: request.name ?? "", greeting: request.greeting ?? "", queue: request.queue, attachment: request.attachment))
             case .typing:
                 try await desk.visitorTyping(request.state == "paused" ? .paused : .composing, visitor: request.visitor, queue: request.queue)
             case .end:

@@ -8,9 +8,11 @@ public protocol VisitorDesk: Sendable {
     /// The rules in force (queues, agents' display names, texts, limits).
     var rules: RoutingRules { get }
     /// Keeps the visitor's text (once per `messageID`) in their open chat in `queue`, opening one if
-    /// there is none, and passes it on. Agents see `name`; the welcome greets `greeting`.
-    func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
-        async throws -> Enqueued
+    /// there is none, and passes it on. Agents see `name`; the welcome greets `greeting`; a file the
+    /// visitor sent (`attachment`) reaches them as XEP-0066 out-of-band data with the line.
+    func visitorSays(
+        _ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String, attachment: Attachment?
+    ) async throws -> Enqueued
     /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.
     func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws
     /// Ends the visitor's open chat in `queue`, if any.

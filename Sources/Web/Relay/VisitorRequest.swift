@@ -20,11 +20,14 @@ public struct VisitorRequest: Codable, Sendable, Hashable {
     public var greeting: String?
     /// For `typing`: `composing` or `paused`.
     public var state: String?
+    /// For `say`: a file the visitor sent with the text (`POST /upload`).
+    public var attachment: Attachment?
 
     public init(
         id: String, kind: Kind, visitor: String, queue: String, text: String? = nil, messageID: String? = nil,
-        name: String? = nil, greeting: String? = nil, state: String? = nil
+        name: String? = nil, greeting: String? = nil, state: String? = nil, attachment: Attachment? = nil
     ) {
+        self.attachment = attachment
         self.id = id
         self.kind = kind
         self.visitor = visitor

@@ -16,6 +16,8 @@ public struct WebKeys: Sendable, Hashable {
     public var replies: String { base + "web:replies" }
     /// A relayed request's claim: the one router that set it answers the request.
     public func requestClaim(_ id: String) -> String { base + "web:request:" + id }
+    /// A file a web visitor sent (`UploadStore`): its name, type, size, visitor and chat.
+    public func upload(_ id: String) -> String { base + "web:upload:" + id }
     /// A web visitor's session, found by the digest of its token (the token itself is never stored).
     public func session(_ tokenDigest: String) -> String { base + "web:session:" + tokenDigest }
 }

@@ -26,12 +26,12 @@ public final class RelayedVisitorDesk: VisitorDesk {
         currentRules.withLock { $0 = rules }
     }
 
-    public func visitorSays(_ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String)
-        async throws -> Enqueued
-    {
+    public func visitorSays(
+        _ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String, attachment: Attachment? = nil
+    ) async throws -> Enqueued {
         let reply = try await ask(VisitorRequest(
             id: UUID().uuidString, kind: .say, visitor: visitor, queue: queue, text: text, messageID: messageID, name: name,
-            greeting: greeting))
+            greeting: greeting, attachment: attachment))
         guard let enqueued = reply.enqueued else { throw RelayFailure.refused(reply.error ?? "no answer") }
         return enqueued
     }

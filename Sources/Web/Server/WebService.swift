@@ -31,7 +31,7 @@ public struct WebService: Service {
         self.settings = settings
         self.context = WebServiceContext(
             desk: desk, forms: forms, store: store, redis: redis, limits: limits ?? WebLimits(textBytes: desk.rules.settings.bodyLimit),
-            logger: logger)
+            uploads: settings.uploads, logger: logger)
         self.subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
         self.assets = try WidgetAssets.load()
         self.onListening = onListening
@@ -58,6 +58,15 @@ public struct WebService: Service {
             }
         }
         defer { notices.cancel() }
+        // Files go with their chats: every few minutes, those of chats past their retention are removed.
+        let sweeper = Task { [uploads = context.uploads] in
+            guard let uploads else { return }
+            while !Task.isCancelled {
+                do { try await uploads.sweep() } catch { logger.warning("could not sweep the uploads folder: \(error)") }
+                try? await Task.sleep(for: Self.uploadSweepInterval)
+            }
+        }
+        defer { sweeper.cancel() }
         let application = Application(
             router: makeRouter(),
             server: HTTPServerBuilder { [context, settings] responder in
@@ -93,6 +102,10 @@ public struct WebService: Service {
         try await application.run()
     }
 
+    /// Files a session may send per minute.
+    static let uploadsPerSession = 10
+    static let uploadSweepInterval: Duration = .seconds(300)
+
     static func allowed(origin: String?, settings: HTTPSettings) -> Bool {
         guard let origin = origin?.lowercased() else { return false }
         return settings.allowedOrigins.contains(origin)
@@ -110,6 +123,14 @@ public struct WebService: Service {
         router.get("/widget.css") { _, _ in assets.response(.stylesheet) }
         let download = TranscriptDownload(sessions: context.sessions, store: context.store, desk: desk)
         router.post("/transcript") { request, _ in try await download.response(to: request) }
+        if let uploads = context.uploads {
+            let endpoint = UploadEndpoint(
+                store: uploads, sessions: context.sessions,
+                perSession: FloodLimiter(limit: Self.uploadsPerSession, window: .seconds(60)), allowedOrigins: settings.allowedOrigins)
+            router.post("/upload") { request, _ in try await endpoint.upload(request) }
+            router.on("/upload", method: .options) { request, _ in endpoint.preflight(request) }
+            router.get("/uploads/:id") { _, context in try await endpoint.download(context.parameters.get("id") ?? "") }
+        }
         router.get("/ws") { request, _ -> Response in
             guard Self.allowed(origin: request.headers[.origin], settings: settings) else {
                 return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "This origin may not open the chat.\n")))

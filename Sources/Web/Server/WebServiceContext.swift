@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Redis
 import Routing
+import Workflow
 
 /// What every connection of the web service shares: the router, Redis, limits and the hub.
 struct WebServiceContext: Sendable {
@@ -15,9 +16,14 @@ struct WebServiceContext: Sendable {
     let framesPerAddress: FloodLimiter
     /// Messages per session, whatever connection they come on (a reconnect does not reset it).
     let messagesPerSession: FloodLimiter
+    /// Files visitors send, if the workflow allows them (`http.uploads`).
+    let uploads: UploadStore?
     let logger: Logger
 
-    init(desk: any VisitorDesk, forms: WebForms, store: RoutingStore, redis: RedisClient, limits: WebLimits, logger: Logger) {
+    init(
+        desk: any VisitorDesk, forms: WebForms, store: RoutingStore, redis: RedisClient, limits: WebLimits, uploads: UploadSettings?,
+        logger: Logger
+    ) {
         self.desk = desk
         self.forms = forms
         self.store = store
@@ -27,6 +33,7 @@ struct WebServiceContext: Sendable {
         self.connectionsPerAddress = FloodLimiter(limit: limits.connectionsPerAddress, window: limits.window)
         self.framesPerAddress = FloodLimiter(limit: limits.framesPerAddress, window: limits.window)
         self.messagesPerSession = FloodLimiter(limit: limits.messagesPerSession, window: limits.window)
+        self.uploads = uploads.map { UploadStore(settings: $0, redis: redis, keys: WebKeys(store.keys), routing: store.keys) }
         self.logger = logger
     }
 
@@ -52,7 +59,10 @@ struct WebServiceContext: Sendable {
         session.name = name
         session.email = email
         let id = "offline-" + UUID().uuidString
+        // A message left waits for an answer with no max wait: it was left because nobody could answer.
+        try await store.offerToLeaveMessage(queue: session.queue, visitor: session.visitor, within: .seconds(60))
         return try await desk.visitorSays(
-            text, messageID: id, visitor: session.visitor, name: session.displayName, greeting: name, queue: session.queue)
+            text, messageID: id, visitor: session.visitor, name: session.displayName, greeting: name, queue: session.queue,
+            attachment: nil)
     }
 }

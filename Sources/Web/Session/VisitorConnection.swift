@@ -36,7 +36,7 @@ struct VisitorConnection: Sendable {
                 if writer == nil { try await write(message.json) } else { outbox.yield(.send(message)) }
             }
             switch decision {
-            case .say(_, _, let session), .leaveMessage(_, _, _, let session):
+            case .say(_, _, _, let session), .leaveMessage(_, _, _, let session):
                 guard service.messagesPerSession.allow(session.visitor) else {
                     try await send(.error(.rateLimited))
                     continue
@@ -74,11 +74,22 @@ struct VisitorConnection: Sendable {
                     machine.greetingFailed()
                     try await send(.error(error as? ProtocolError ?? .unavailable))
                 }
-            case .say(let id, let text, let session):
+            case .say(let id, var text, let upload, let session):
                 do {
+                    // A file goes as a line naming it and its address, after the visitor's words if any.
+                    var file: Upload?
+                    if let upload {
+                        guard let found = try await service.uploads?.find(upload, of: session.visitor) else {
+                            outbox.yield(.send(.error(.badRequest("no such upload of this session"))))
+                            continue
+                        }
+                        file = found
+                        text = text.isEmpty ? found.line : text + "\n" + found.line
+                    }
                     let chat = try await service.desk.visitorSays(
                         text, messageID: id, visitor: session.visitor, name: session.displayName, greeting: session.name,
-                        queue: session.queue)
+                        queue: session.queue, attachment: file?.attachment)
+                    if let file { try await service.uploads?.attach(file, to: chat.chat) }
                     outbox.yield(.send(.received(id: id)))
                     try await follow(chat, session: session, machine: &machine, outbox: outbox)
                 } catch {
@@ -96,6 +107,17 @@ struct VisitorConnection: Sendable {
                 do {
                     try await service.desk.visitorEnds(visitor: session.visitor, queue: session.queue)
                 } catch {
+                    outbox.yield(.send(.error(.unavailable)))
+                }
+            case .rate(let chat, let score, let comment, let session):
+                do {
+                    // The comment is kept in the chat and the event stream: redacted like any line.
+                    let outcome = try await service.store.rate(
+                        queue: session.queue, visitor: session.visitor, chat: chat, score: score,
+                        comment: service.desk.rules.redactor.redact(comment).text)
+                    outbox.yield(.send(outcome.succeeded ? .rated(chat: chat, score: score) : .error(.notRatable)))
+                } catch {
+                    service.logger.error("a web visitor's rating could not be kept: \(error)")
                     outbox.yield(.send(.error(.unavailable)))
                 }
             case .leaveMessage(let name, let email, let text, let session):
@@ -141,7 +163,8 @@ struct VisitorConnection: Sendable {
         let queue = rules.queue(session.queue)
         return .session(
             token: token, queue: session.queue, title: queue?.title ?? session.queue, form: service.form(session.queue),
-            online: try await service.canServe(session.queue))
+            online: try await service.canServe(session.queue),
+            uploads: service.uploads.map { .init(maxBytes: $0.settings.maxBytes, types: $0.settings.types) })
     }
 
     /// After a message is kept: a new chat (the first, or one after a close) is remembered and

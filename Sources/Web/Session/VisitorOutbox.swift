@@ -85,27 +85,38 @@ struct VisitorOutbox: Sendable {
         switch fields["state"].flatMap(ChatStatus.init(rawValue:)) {
         case .queued:
             let position = try await store.position(chat: chat, queue: fields["queue"] ?? "") ?? 1
-            try await write(ServerMessage.queued(position: position, text: nil).json)
+            let estimate = try await eta(queue: fields["queue"], position: position)
+            try await write(ServerMessage.queued(position: position, eta: estimate, text: nil).json)
         case .offered:
-            try await write(ServerMessage.queued(position: 1, text: nil).json)
+            let estimate = try await eta(queue: fields["queue"], position: 1)
+            try await write(ServerMessage.queued(position: 1, eta: estimate, text: nil).json)
         case .active:
             let name = fields["agent"].flatMap { rules.agents[$0]?.name } ?? "an agent"
             try await write(ServerMessage.assigned(agent: name, text: nil).json)
         case .closed:
-            // A closed chat has no agent for `{agent}`.
-            try await write(ServerMessage.closed(rules.goodbye(queue: fields["queue"], visitor: fields["name"], agent: nil)).json)
+            // A closed chat has no agent for `{agent}`; one the visitor may still rate shows its stars again.
+            let asked = try await store.ratingAsked(queue: fields["queue"] ?? queue, visitor: visitor)
+            let goodbye = rules.goodbye(queue: fields["queue"], visitor: fields["name"], agent: nil)
+            try await write(ServerMessage.closed(goodbye, rate: asked == chat ? chat : nil).json)
         case nil:
             break
         }
     }
 
+    /// The estimated wait in seconds from the queue's recent figures, as the router tells it.
+    private func eta(queue name: String?, position: Int) async throws -> Int? {
+        guard let queue = name.flatMap({ desk.rules.queue($0) }) else { return nil }
+        let estimate = try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+        return estimate.eta(position: position).map { Int($0.components.seconds) }
+    }
+
     static func message(for notice: VisitorNotice) -> ServerMessage {
         switch notice.kind {
-        case .queued: .queued(position: notice.position ?? 1, text: notice.text)
+        case .queued: .queued(position: notice.position ?? 1, eta: notice.eta, text: notice.text)
         case .assigned: .assigned(agent: notice.agent ?? "an agent", text: notice.text)
         case .typing: .typing(notice.state ?? "active")
         case .notice, .message: .notice(notice.text ?? "")
-        case .closed: .closed(notice.text)
+        case .closed: .closed(notice.text, rate: notice.rate, offline: notice.leaveMessage)
         case .seen: .seen(ref: notice.relay?.id ?? "")
         }
     }

@@ -16,10 +16,11 @@ struct VisitorSessionStateMachine: Sendable {
         case refuse(ProtocolError)
         /// Look up or create the session, then call `greeted` (or `greetingFailed`).
         case greet(ClientMessage.Hello)
-        case say(id: String, text: String, session: WebSession)
+        case say(id: String, text: String, upload: String?, session: WebSession)
         case typing(ClientMessage.TypingState, session: WebSession)
         case end(session: WebSession)
         case leaveMessage(name: String, email: String, text: String, session: WebSession)
+        case rate(chat: String, score: Int, comment: String, session: WebSession)
         /// Typing beyond its rate: dropped without a word.
         case ignore
     }
@@ -28,6 +29,7 @@ struct VisitorSessionStateMachine: Sendable {
     let limits: WebLimits
     /// Typing is throttled per connection; messages per session, across its connections, by the service.
     private var typingTimes: [ContinuousClock.Instant] = []
+    private var ratingTimes: [ContinuousClock.Instant] = []
 
     init(limits: WebLimits) {
         self.limits = limits
@@ -49,8 +51,8 @@ struct VisitorSessionStateMachine: Sendable {
             return .refuse(.helloFirst)
         case (.open, .hello):
             return .refuse(.alreadyGreeted)
-        case (.open(_, let session), .message(let id, let text)):
-            return .say(id: id, text: text, session: session)
+        case (.open(_, let session), .message(let id, let text, let upload)):
+            return .say(id: id, text: text, upload: upload, session: session)
         case (.open(_, let session), .typing(let typing)):
             guard Self.allow(&typingTimes, limit: limits.messagesPerSession, window: limits.window, now: now) else {
                 return .ignore
@@ -60,6 +62,11 @@ struct VisitorSessionStateMachine: Sendable {
             return .end(session: session)
         case (.open(_, let session), .offline(let name, let email, let text)):
             return .leaveMessage(name: name, email: email, text: text, session: session)
+        case (.open(_, let session), .rating(let chat, let score, let comment)):
+            guard Self.allow(&ratingTimes, limit: limits.messagesPerSession, window: limits.window, now: now) else {
+                return .refuse(.rateLimited)
+            }
+            return .rate(chat: chat, score: score, comment: comment, session: session)
         }
     }
 

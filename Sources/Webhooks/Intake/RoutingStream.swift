@@ -21,8 +21,6 @@ enum RoutingStream {
     /// assigns the chat as an automatic one (`assigned`) does; offers, declines, presence and the
     /// like are not delivered.
     static func webhookEvent(type: String) -> WebhookEvent? {
-        // No router writes ratings yet; this is the name the stats and webhooks expect when one does.
-        if type == "rated" { return .chatRated }
         switch RoutingEvent(rawValue: type) {
         case .queued: return .chatQueued
         case .assigned, .accepted: return .chatAssigned
@@ -30,6 +28,7 @@ enum RoutingStream {
         case .closed: return .chatClosed
         case .visitorMessage: return .messageVisitor
         case .agentMessage: return .messageAgent
+        case .rated: return .chatRated
         default: return nil
         }
     }

@@ -5,8 +5,9 @@ enum WorkflowKeys {
         "xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention", "redact", "audit_retention",
     ]
     static let xmpp = ["host", "port", "domain", "secret"]
-    static let redis = ["url", "prefix"]
-    static let http = ["listen", "allowed_origins", "trusted_proxies"]
+    static let redis = ["url", "prefix", "min_replicas_ack", "replica_ack_timeout"]
+    static let http = ["listen", "allowed_origins", "trusted_proxies", "uploads"]
+    static let uploads = ["dir", "max_bytes", "types"]
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
         "body_bytes", "flood", "offline_grace", "presence_resync", "gone_timeout", "missed_offers_before_away", "position_update_interval",
@@ -15,6 +16,7 @@ enum WorkflowKeys {
     static let queue = [
         "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
         "overflow", "messages", "when_no_agents", "hours", "when_closed", "web_form",
+        "csat", "csat_window", "max_wait", "reply_timeout",
     ]
     static let overflowStep = ["after", "drop_skill", "move_to"]
     static let messages = QueueMessages.Kind.allCases.map(\.rawValue)
@@ -24,5 +26,7 @@ enum WorkflowKeys {
     static let webhook = ["name", "url", "events", "secret", "timeout"]
     static let redactPattern = ["label", "pattern"]
 
-    static let all = [workflow, xmpp, redis, http, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern].flatMap { $0 }
+    static let all = [
+        workflow, xmpp, redis, http, uploads, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern,
+    ].flatMap { $0 }
 }

@@ -6,17 +6,21 @@ public struct WorkflowProblem: Sendable, Hashable, Comparable, CustomStringConve
     /// 1-based, counted in Unicode scalars as libyaml counts them; 0 with `line`.
     public let column: Int
     public let reason: String
+    /// Worth saying, but the file is valid (only `switchboard check` reports these).
+    public let isWarning: Bool
 
-    public init(file: String, line: Int, column: Int, reason: String) {
+    public init(file: String, line: Int, column: Int, reason: String, isWarning: Bool = false) {
         self.file = file
         self.line = line
         self.column = column
         self.reason = reason
+        self.isWarning = isWarning
     }
 
     /// `FILE:LINE:COLUMN: error: REASON`, as compilers write it, so editors can jump to it.
     public var description: String {
-        line > 0 ? "\(file):\(line):\(column): error: \(reason)" : "\(file): error: \(reason)"
+        let kind = isWarning ? "warning" : "error"
+        return line > 0 ? "\(file):\(line):\(column): \(kind): \(reason)" : "\(file): \(kind): \(reason)"
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

@@ -72,13 +72,32 @@ extension WorkflowReader {
         if let node = fields["overflow"] { queue.overflow = overflowSteps(node, of: queue, context) }
         if let node = fields["messages"] { queue.messages = messages(node) }
         if let node = fields["when_no_agents"] { queue.whenNoAgents = choice(node, "when_no_agents") ?? .queue }
+        // The built-in no_agents says the chat stays in line: not true of a queue that closes it.
+        if queue.whenNoAgents == .close, queue.messages.noAgents == QueueMessages().noAgents {
+            queue.messages.noAgents = MessageTemplate(builtIn: QueueMessages.noAgentsClosingText)
+        }
         if let node = fields["hours"] { queue.hours = businessHours(node) }
         if let node = fields["web_form"] { queue.webForm = webForm(node) }
+        waits(fields, into: &queue)
         if let node = fields["when_closed"] {
             queue.whenClosed = choice(node, "when_closed") ?? .close
             if !fields.has("hours") { note("when_closed applies only to a queue with hours", at: fields.entry("when_closed")!.keyNode) }
         }
         return queue
+    }
+
+    /// Ratings and the limits on waiting: `csat`, `csat_window`, `max_wait`, `reply_timeout`.
+    private func waits(_ fields: Fields, into queue: inout Queue) {
+        // nil when `csat` is given but is not a boolean: that was noted, and says nothing about the window.
+        let asked = fields["csat"].map { bool($0, "csat") } ?? false
+        queue.csat = asked ?? false
+        if let node = fields["csat_window"] {
+            queue.csatWindow = duration(node, "csat_window", in: Queue.csatWindowRange) ?? Queue.defaultCSATWindow
+            // A window with no question asked is a misunderstanding worth saying.
+            if asked == false { note("csat_window applies only with csat: true", at: fields.entry("csat_window")!.keyNode) }
+        }
+        if let node = fields["max_wait"] { queue.maxWait = duration(node, "max_wait", in: Queue.maxWaitRange) }
+        if let node = fields["reply_timeout"] { queue.replyTimeout = duration(node, "reply_timeout", in: Queue.replyTimeoutRange) }
     }
 
     private func webForm(_ node: Node) -> [VisitorDetail] {

@@ -37,13 +37,25 @@ extension WorkflowReader {
         if let node = fields["url"] {
             // Checked only as far as a problem can say without repeating the URL, which may hold a password.
             settings.url = value(node, "url") { text throws(WorkflowValueError) in
-                guard text.hasPrefix("redis://") else {
-                    throw WorkflowValueError("the Redis URL must start with redis:// (as redis://[:password@]host:port/db)")
+                guard let scheme = ["redis://", "redis-sentinel://"].first(where: text.hasPrefix) else {
+                    throw WorkflowValueError(
+                        "the Redis URL must start with redis:// (as redis://[:password@]host:port/db) or redis-sentinel:// "
+                            + "(as redis-sentinel://[:password@]host:26379,host:26380/db#master)")
                 }
-                let authority = text.dropFirst("redis://".count).split(separator: "@").last?.split(separator: "/").first
+                let authority = text.dropFirst(scheme.count).split(separator: "@").last?.split(separator: "/").first
                 guard let authority, !authority.hasPrefix(":") else { throw WorkflowValueError("the Redis URL has no host") }
                 return text
             } ?? settings.url
+        }
+        if let node = fields["min_replicas_ack"] {
+            settings.minReplicasAck = int(node, "min_replicas_ack", in: RedisSettings.replicaAckRange) ?? settings.minReplicasAck
+        }
+        if let node = fields["replica_ack_timeout"], let timeout = duration(node, "replica_ack_timeout") {
+            if RedisSettings.replicaAckTimeoutRange.contains(timeout) {
+                settings.replicaAckTimeout = timeout
+            } else {
+                note("replica_ack_timeout: must be from 10ms to 10s", at: node)
+            }
         }
         if let node = fields["prefix"] {
             settings.prefix = value(node, "prefix") { text throws(WorkflowValueError) in
@@ -70,6 +82,37 @@ extension WorkflowReader {
         if let node = fields["trusted_proxies"], let items = list(node, "trusted_proxies") {
             settings.trustedProxies = items.compactMap { item in
                 value(item, "trusted_proxies") { text throws(WorkflowValueError) in try IPNetwork(text) }
+            }
+        }
+        if let node = fields["uploads"] { settings.uploads = uploadSettings(node) }
+        return settings
+    }
+
+    private func uploadSettings(_ node: Node) -> UploadSettings? {
+        guard let fields = fields(node, "uploads", allowed: WorkflowKeys.uploads) else { return nil }
+        guard let dirNode = fields["dir"] else {
+            note("uploads needs dir: the folder files are kept in (e.g. dir: /var/lib/switchboard/uploads)", at: node)
+            return nil
+        }
+        guard let directory = text(dirNode, "dir") else { return nil }
+        guard !directory.isEmpty else {
+            note("dir: the uploads folder is empty", at: dirNode)
+            return nil
+        }
+        var settings = UploadSettings(directory: directory)
+        if let node = fields["max_bytes"] {
+            settings.maxBytes = int(node, "max_bytes", in: 1024...UploadSettings.maxBytesLimit) ?? settings.maxBytes
+        }
+        if let node = fields["types"], let items = list(node, "types") {
+            settings.types = items.compactMap { item in
+                value(item, "types") { text throws(WorkflowValueError) in
+                    let type = text.trimmingCharacters(in: .whitespaces).lowercased()
+                    guard UploadSettings.recognisedTypes.contains(type) else {
+                        throw WorkflowValueError(
+                            "'\(text)' is not a type the upload check recognises (\(UploadSettings.recognisedTypes.joined(separator: ", ")))")
+                    }
+                    return type
+                }
             }
         }
         return settings

@@ -35,6 +35,17 @@ extension WorkflowReader {
         }
     }
 
+    /// A duration within `range`: a value from outside (a timer, a window) must not be absurd.
+    func duration(_ node: Node, _ what: String, in range: ClosedRange<Duration>) -> Duration? {
+        value(node, what) { text throws(WorkflowValueError) in
+            let duration = try Duration(workflowText: text)
+            guard range.contains(duration) else {
+                throw WorkflowValueError("must be from \(range.lowerBound.workflowText) to \(range.upperBound.workflowText), not '\(text)'")
+            }
+            return duration
+        }
+    }
+
     /// One of an enumeration's raw values, with a guess for a near miss.
     func choice<T: RawRepresentable<String> & CaseIterable>(_ node: Node, _ what: String, of _: T.Type = T.self) -> T? {
         value(node, what) { text throws(WorkflowValueError) in

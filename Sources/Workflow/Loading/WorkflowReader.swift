@@ -9,10 +9,16 @@ final class WorkflowReader {
     let file: String
     let environment: [String: String]
     private(set) var problems: [WorkflowProblem] = []
+    /// With `standInForUnsetVariables`: each variable that was not set, where it was used.
+    private(set) var warnings: [WorkflowProblem] = []
+    /// A variable that is not set is a warning and a stand-in value, not a problem: for
+    /// `switchboard check` on a machine without the router's secrets.
+    let standInForUnsetVariables: Bool
 
-    init(file: String, environment: [String: String]) {
+    init(file: String, environment: [String: String], standInForUnsetVariables: Bool = false) {
         self.file = file
         self.environment = environment
+        self.standInForUnsetVariables = standInForUnsetVariables
     }
 
     func note(_ reason: String, at mark: Mark?) {
@@ -78,7 +84,22 @@ final class WorkflowReader {
             return nil
         }
         do {
-            return try EnvironmentSubstitution.substitute(scalar.string, environment: environment)
+            guard standInForUnsetVariables else {
+                return try EnvironmentSubstitution.substitute(scalar.string, environment: environment)
+            }
+            var unset: [String] = []
+            let text = try EnvironmentSubstitution.substitute(scalar.string, environment: environment) { name in
+                unset.append(name)
+                return "unset-\(name)"
+            }
+            for name in unset {
+                warnings.append(WorkflowProblem(
+                    file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1,
+                    reason: "\(what): the environment variable \(name) is not set here; checked with a stand-in, "
+                        + "but the router needs it (or a default: ${\(name):-VALUE})",
+                    isWarning: true))
+            }
+            return text
         } catch {
             note("\(what): \(error.reason)", at: node)
             return nil

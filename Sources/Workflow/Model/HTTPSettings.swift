@@ -9,6 +9,8 @@ public struct HTTPSettings: Sendable, Hashable, CustomStringConvertible {
     /// Reverse proxies (CIDR blocks) whose `Forwarded` / `X-Forwarded-For` headers name the client
     /// the per-address limits count; from anyone else those headers are ignored.
     public var trustedProxies: [IPNetwork]
+    /// Files visitors may send (`POST /upload`); nil: the widget offers no attach button.
+    public var uploads: UploadSettings?
 
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 8080

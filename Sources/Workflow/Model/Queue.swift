@@ -26,6 +26,21 @@ public struct Queue: Sendable, Hashable {
     public var whenClosed: UnservedChatPolicy
     /// What the web widget asks a visitor before the chat (`web_form: [name, email]`); none by default.
     public var webForm: [VisitorDetail] = []
+    /// Whether a visitor is asked to rate a closed chat 1–5 (`messages.csat`).
+    public var csat = false
+    /// How long after the close a rating is taken (`csat_window`).
+    public var csatWindow: Duration = defaultCSATWindow
+    /// A chat waiting longer ends, and the visitor is offered to leave a message; nil: no limit.
+    public var maxWait: Duration?
+    /// An agent who accepted a chat but has not written to the visitor within it loses the chat
+    /// to another agent; nil: no limit.
+    public var replyTimeout: Duration?
+
+    public static let defaultCSATWindow: Duration = .seconds(600)
+    /// Bounds of the values read from a workflow: a window or timer outside them is a typo.
+    public static let csatWindowRange: ClosedRange<Duration> = .seconds(10) ... .seconds(86_400)
+    public static let maxWaitRange: ClosedRange<Duration> = .seconds(1) ... .seconds(86_400)
+    public static let replyTimeoutRange: ClosedRange<Duration> = .seconds(2) ... .seconds(3600)
 
     public static let defaultSLA: Duration = .seconds(60)
 

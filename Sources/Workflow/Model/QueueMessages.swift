@@ -6,12 +6,15 @@ public struct QueueMessages: Sendable, Hashable {
         case noAgents = "no_agents"
         case closed
         case outOfHours = "out_of_hours"
+        case csat
+        case maxWait = "max_wait"
 
         /// `{agent}` only exists once an agent took the chat, so only `closed` may name one.
         public var placeholders: Set<MessageTemplate.Placeholder> {
             switch self {
             case .welcome, .position, .noAgents: [.position, .eta, .queue, .visitor]
-            case .closed: [.queue, .agent, .visitor]
+            case .closed, .csat: [.queue, .agent, .visitor]
+            case .maxWait: [.queue, .visitor]
             case .outOfHours: [.queue, .visitor]
             }
         }
@@ -21,9 +24,12 @@ public struct QueueMessages: Sendable, Hashable {
             switch self {
             case .welcome: "Welcome to {queue}! An agent will be with you shortly."
             case .position: "You are number {position} in line. Estimated wait: {eta}."
-            case .noAgents: "Sorry, no agent is available right now."
+            // The chat stays in line (`when_no_agents: queue`): say so, the visitor may be answered later.
+            case .noAgents: "No agent is available right now. You keep your place in line, and an agent will answer here as soon as one is free."
             case .closed: "This chat has ended. Thank you for contacting us!"
             case .outOfHours: "We are closed right now. Please come back during our opening hours."
+            case .csat: "How would you rate this chat, from 1 (poor) to 5 (excellent)? A comment after the number is welcome too."
+            case .maxWait: "Sorry, no agent could take your chat in time. Leave us a message and we will get back to you."
             }
         }
     }
@@ -38,6 +44,13 @@ public struct QueueMessages: Sendable, Hashable {
     public var closed: MessageTemplate
     /// Sent outside the queue's business hours.
     public var outOfHours: MessageTemplate
+    /// Sent after the closing text when the queue asks for ratings (`csat: true`).
+    public var csat: MessageTemplate
+    /// Sent when a chat waited past the queue's `max_wait`.
+    public var maxWait: MessageTemplate
+
+    /// `no_agents` when the workflow gives none and the queue closes such chats (`when_no_agents: close`).
+    public static let noAgentsClosingText = "Sorry, no agent is available right now, so this chat is closed. Please try again later."
 
     /// Sent when an agent takes the chat; not configurable, so every queue says it alike.
     public static let assigned = MessageTemplate(builtIn: "You are now chatting with {agent}.")
@@ -49,6 +62,8 @@ public struct QueueMessages: Sendable, Hashable {
         noAgents = MessageTemplate(builtIn: Kind.noAgents.defaultText)
         closed = MessageTemplate(builtIn: Kind.closed.defaultText)
         outOfHours = MessageTemplate(builtIn: Kind.outOfHours.defaultText)
+        csat = MessageTemplate(builtIn: Kind.csat.defaultText)
+        maxWait = MessageTemplate(builtIn: Kind.maxWait.defaultText)
     }
 
     /// The message of one kind.
@@ -60,6 +75,8 @@ public struct QueueMessages: Sendable, Hashable {
             case .noAgents: noAgents
             case .closed: closed
             case .outOfHours: outOfHours
+            case .csat: csat
+            case .maxWait: maxWait
             }
         }
         set {
@@ -69,6 +86,8 @@ public struct QueueMessages: Sendable, Hashable {
             case .noAgents: noAgents = newValue
             case .closed: closed = newValue
             case .outOfHours: outOfHours = newValue
+            case .csat: csat = newValue
+            case .maxWait: maxWait = newValue
             }
         }
     }

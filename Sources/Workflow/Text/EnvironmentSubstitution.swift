@@ -3,8 +3,11 @@
 /// Only `${` starts a substitution, so a secret with a lone `$` in it needs no escaping; `$${`
 /// stands for a literal `${`. Substitution happens once: a variable's value is not searched again.
 enum EnvironmentSubstitution {
-    /// `text` with every `${…}` replaced; a variable that is not set, and has no default, is an error.
-    static func substitute(_ text: String, environment: [String: String]) throws(WorkflowValueError) -> String {
+    /// `text` with every `${…}` replaced; a variable that is not set, and has no default, is an error,
+    /// unless `unset` gives a stand-in for it (`switchboard check` where the secrets are not).
+    static func substitute(
+        _ text: String, environment: [String: String], unset: ((String) -> String)? = nil
+    ) throws(WorkflowValueError) -> String {
         guard text.contains("${") else { return text }
         var result = ""
         var rest = Substring(text)
@@ -20,13 +23,15 @@ enum EnvironmentSubstitution {
             guard let close = rest[dollar.upperBound...].firstIndex(of: "}") else {
                 throw WorkflowValueError("'${' without a closing '}' (write $${ for a literal ${)")
             }
-            result += try value(of: rest[dollar.upperBound..<close], environment: environment)
+            result += try value(of: rest[dollar.upperBound..<close], environment: environment, unset: unset)
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
     }
 
-    private static func value(of reference: Substring, environment: [String: String]) throws(WorkflowValueError) -> String {
+    private static func value(
+        of reference: Substring, environment: [String: String], unset: ((String) -> String)?
+    ) throws(WorkflowValueError) -> String {
         let name: Substring
         let fallback: Substring?
         if let separator = reference.firstRange(of: ":-") {
@@ -42,6 +47,7 @@ enum EnvironmentSubstitution {
         // As in the shell, `:-` also stands in for a variable that is set but empty.
         if let value = environment[String(name)], !(value.isEmpty && fallback != nil) { return value }
         if let fallback { return String(fallback) }
+        if let unset { return unset(String(name)) }
         throw WorkflowValueError("the environment variable \(name) is not set (give a default with ${\(name):-VALUE})")
     }
 

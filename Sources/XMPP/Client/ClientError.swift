@@ -4,6 +4,9 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     /// STARTTLS was required but the server does not offer it.
     case tlsUnavailable
     case tlsFailed(String)
+    /// The server's certificate failed verification (X509's verdict: "self-signed certificate",
+    /// "hostname mismatch"…): trying again cannot help, trusting the right CA can.
+    case certificateRefused(String)
     /// No offered mechanism is acceptable (PLAIN is refused without TLS off this machine).
     case noAcceptableMechanism(offered: [String])
     /// The server refused the credentials (the SASL failure condition and text).
@@ -23,6 +26,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
         case .connectFailed(let reason): "cannot connect: \(reason)"
         case .tlsUnavailable: "the server does not offer STARTTLS, which is required"
         case .tlsFailed(let reason): "TLS failed: \(reason)"
+        case .certificateRefused(let verdict): "the server's certificate was refused (\(verdict))"
         case .noAcceptableMechanism(let offered):
             "no acceptable SASL mechanism among \(offered.joined(separator: ", ")) (PLAIN needs TLS or a loopback server)"
         case .authenticationFailed(let condition, let text):

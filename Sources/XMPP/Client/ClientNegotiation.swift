@@ -202,6 +202,8 @@ struct ClientNegotiation {
             }.get()
             let completed = try await handshake.get()
             logger.debug("TLS handshake done", metadata: ["tls": "\(completed.protocolVersion) \(completed.cipherSuite)"])
+        } catch TLSError.handshakeFailed(_, let verification?) {
+            throw .certificateRefused(verification)
         } catch {
             throw .tlsFailed("\(error)")
         }

@@ -17,15 +17,26 @@ public struct ComponentConfiguration: Sendable {
     /// link alive). By default the service domain's parent (`localhost` for `support.localhost`).
     public var pingTarget: String
     public var backoff: Backoff
+    /// The backoff after the server refused the component for its configuration (a wrong secret,
+    /// an unknown domain): retrying soon cannot help, and a storm of handshakes fills the
+    /// server's log, so these retries start at seconds and slow down to a minute.
+    public var refusedBackoff: Backoff
     public var limits: XMLStreamLimits
     /// Stanzas sent while the link is down wait in a queue this long at most; older ones are dropped.
     public var outboundQueueLimit: Int
+    /// A hot standby: while another component holds the domain (the server answers `conflict`,
+    /// as Prosody does for a second connection), try again this often, so the standby takes
+    /// over within about this long once the holder goes. Nil: `conflict` is an error like any
+    /// other, retried with `backoff`.
+    public var standbyInterval: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5347, domain: String = "support.localhost", secret: String,
         keepaliveInterval: Duration = .seconds(30), connectTimeout: Duration = .seconds(5),
         handshakeTimeout: Duration = .seconds(10), pingTarget: String? = nil, backoff: Backoff = Backoff(),
-        limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000
+        refusedBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(60), jitter: 0.2),
+        limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000,
+        standbyInterval: Duration? = nil
     ) {
         self.host = host
         self.port = port
@@ -36,8 +47,10 @@ public struct ComponentConfiguration: Sendable {
         self.handshakeTimeout = handshakeTimeout
         self.pingTarget = pingTarget ?? domain.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) ?? domain
         self.backoff = backoff
+        self.refusedBackoff = refusedBackoff
         self.limits = limits
         self.outboundQueueLimit = outboundQueueLimit
+        self.standbyInterval = standbyInterval
     }
 }
 

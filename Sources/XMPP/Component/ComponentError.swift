@@ -15,6 +15,19 @@ public enum ComponentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The server spoke something other than XEP-0114.
     case protocolViolation(String)
 
+    /// The server refused the handshake because another component holds the domain.
+    public var isConflict: Bool {
+        if case .rejected(let error) = self { error.condition == .conflict } else { false }
+    }
+
+    /// The server refused this component's own settings (secret or domain): only a change of
+    /// configuration helps, so it is retried slowly. A `conflict` is not one of these: a standby
+    /// router retries it quickly to take over when the active one goes.
+    public var isRefusedConfiguration: Bool {
+        guard case .rejected(let error) = self else { return false }
+        return error.condition == .notAuthorized || error.condition == .hostUnknown
+    }
+
     public var description: String {
         switch self {
         case .connectFailed(let reason): "cannot connect to the XMPP server: \(reason)"

@@ -167,10 +167,15 @@ public final class XMPPComponent: Sendable {
     ) async {
         await withGracefulShutdownHandler {
             var failures = 0
+            var standingBy = false
             while !Task.isCancelled && !state.withLockedValue({ $0.shuttingDown }) {
                 let error: ComponentError
                 do {
-                    try await connectAndServe(handler) { failures = 0 }
+                    try await connectAndServe(handler) {
+                        failures = 0
+                        if standingBy { logger.notice("took over the service domain from the router that held it") }
+                        standingBy = false
+                    }
                     error = .closed
                 } catch let failure as ComponentError {
                     error = failure
@@ -180,10 +185,21 @@ public final class XMPPComponent: Sendable {
                 }
                 metrics.up.record(0)
                 if Task.isCancelled || state.withLockedValue({ $0.shuttingDown }) { break }
-                metrics.failures.increment()
-                failures += 1
-                let delay = configuration.backoff.delay(afterFailures: failures)
-                logger.error("component link down: \(error); retrying in \(delay.formatted)")
+                let delay: Duration
+                if let interval = configuration.standbyInterval, error.isConflict {
+                    // Another router holds the domain: the normal state of a standby, so said
+                    // once, not at every attempt; the short fixed interval is what makes the
+                    // takeover quick, the growing backoff would make it slow.
+                    delay = interval
+                    if !standingBy { logger.notice("standing by: another router holds the service domain; trying every \(interval.formatted)") }
+                    standingBy = true
+                } else {
+                    metrics.failures.increment()
+                    failures += 1
+                    let backoff = error.isRefusedConfiguration ? configuration.refusedBackoff : configuration.backoff
+                    delay = backoff.delay(afterFailures: failures)
+                    logger.error("component link down: \(error); retrying in \(delay.formatted)")
+                }
                 await handler(.disconnected(error, retryIn: delay))
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             }

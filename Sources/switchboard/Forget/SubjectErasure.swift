@@ -66,9 +66,14 @@ struct SubjectErasure {
             }
         }
         for visitor in visitors {
-            for key in try await scan(routing.visitorChat(queue: "*", visitor: Self.globEscaped(visitor))) {
-                // A queue name has no ':' (workflow names), so the rest is the visitor exactly.
-                if key.hasSuffix(":" + visitor) { found.keys.insert(key) }
+            // Their open chat per queue, the chat they may still rate, and a wait that ran out.
+            let escaped = Self.globEscaped(visitor)
+            for pattern in [routing.visitorChat(queue: "*", visitor: escaped), routing.rating(queue: "*", visitor: escaped),
+                            routing.leaveMessage(queue: "*", visitor: escaped)] {
+                for key in try await scan(pattern) {
+                    // A queue name has no ':' (workflow names), so the rest is the visitor exactly.
+                    if key.hasSuffix(":" + visitor) { found.keys.insert(key) }
+                }
             }
             // Their last chat, for `/transcript`.
             if try await redis.send("EXISTS", routing.lastChat(visitor: visitor)).int == 1 { found.keys.insert(routing.lastChat(visitor: visitor)) }

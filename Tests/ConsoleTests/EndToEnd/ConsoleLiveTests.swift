@@ -111,7 +111,15 @@ extension ConsoleEndToEnd {
                 try await pane.enter("/note wants Mars shipping")
                 try await pane.waitFor(text: "[note] me: wants Mars shipping")
 
+                // M-c asks first (issue 17): any key but y keeps the chat, y closes it.
                 try await pane.press("M-c")
+                try await pane.waitFor(text: "Close chat 1 with visitor1? y closes")
+                try await pane.press("n")
+                try await pane.waitFor(text: "Chat 1 stays open.")
+                #expect(try await pane.screen().contains { $0.contains("sales · active") })
+                try await pane.press("M-c")
+                try await pane.waitFor(text: "Close chat 1 with visitor1? y closes")
+                try await pane.press("y")
                 try await pane.waitFor(text: "closed: closed by you")
                 let goodbye = try await visitor.message("the goodbye", startingWith: "This chat has ended")
                 #expect(goodbye.from == sales)

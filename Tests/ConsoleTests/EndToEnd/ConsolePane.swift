@@ -14,22 +14,27 @@ final class ConsolePane: Sendable {
 
     /// Starts the console as `user` against the live router's Prosody (STARTTLS with its certificate).
     /// `shell` wraps the command line (`%@` is the console's command), e.g. to run `stty` after it;
-    /// the password is in `$SB_PASSWORD` unless nil (then the console asks).
+    /// the password is in `$SB_PASSWORD` unless nil (then the console asks); without
+    /// `trustsServer` no `--tls-ca` is passed (the system's CAs do not know Prosody's certificate).
     init(
         _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
-        password: String? = "secret"
+        password: String? = "secret", trustsServer: Bool = true
     ) async throws {
         tmux = try ChildProcess.executable("tmux")
         directory = try RunDirectory.make("console-\(user)")
         socket = "sb-console-\(UInt32.random(in: 0...UInt32.max))"
         let binary = try SwitchboardBinary.path()
         let console = (password.map { "SB_PASSWORD=\(Self.quoted($0)) " } ?? "") + ([binary, "console", "--jid", "\(user)@\(live.server.domain)", "--host", "127.0.0.1",
-                        "--port", "\(live.server.c2sPort)", "--domain", live.domain, "--tls-ca", live.server.certificateFile,
-                        "--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
+                        "--port", "\(live.server.c2sPort)", "--domain", live.domain]
+                        + (trustsServer ? ["--tls-ca", live.server.certificateFile] : [])
+                        + ["--log-file", "\(directory)/console.log"] + arguments).map(Self.quoted).joined(separator: " ")
         let command = shell.replacingOccurrences(of: "%@", with: console)
-        try await tmuxCommand(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command])
-        // A dead pane stays on screen, so a test can still read what a console that exited left.
-        try await tmuxCommand(["set-option", "-g", "remain-on-exit", "on"])
+        // A dead pane stays on screen, so a test can still read what a console that exited left. The
+        // option is set in the same tmux call as the session (one server step, before any exit is
+        // reaped): a console that exits at once must not take the pane and server with it first.
+        try await tmuxCommand([
+            "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command, ";", "set-option", "-g", "remain-on-exit", "on",
+        ])
     }
 
     private static func quoted(_ word: String) -> String {
@@ -136,10 +141,11 @@ final class ConsolePane: Sendable {
     /// Runs `body` with a console pane, always stopping its tmux server.
     static func with(
         _ live: LiveRouter, user: String, width: Int = 100, height: Int = 30, arguments: [String] = [], shell: String = "%@",
-        password: String? = "secret", _ body: (ConsolePane) async throws -> Void
+        password: String? = "secret", trustsServer: Bool = true, _ body: (ConsolePane) async throws -> Void
     ) async throws {
         let pane = try await ConsolePane(
-            live, user: user, width: width, height: height, arguments: arguments, shell: shell, password: password)
+            live, user: user, width: width, height: height, arguments: arguments, shell: shell, password: password,
+            trustsServer: trustsServer)
         try await withCleanup {
             try await body(pane)
         } cleanup: {

@@ -22,6 +22,15 @@ import XMPP
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
 
+    /// Where a screenshot goes: docs/ when asked (SB_UPDATE_SCREENSHOTS=1), so the README's pictures
+    /// are refreshed on purpose; otherwise .run/tests, and a plain run leaves the tree clean.
+    static func screenshot(_ name: String) throws -> URL {
+        let folder = ProcessInfo.processInfo.environment["SB_UPDATE_SCREENSHOTS"] == "1"
+            ? docs : URL(fileURLWithPath: try RunDirectory.make("widget-screenshot"))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(name)
+    }
+
     static let script = "Hi <script>window.hacked = 1</script><b>bold?</b>"
 
     @Test func aVisitorChatsWithAnAgentResumesAfterAReloadAndSeesNoOtherChat() async throws {
@@ -51,6 +60,12 @@ import XMPP
                     try await visitor.waitFor("#sb-widget .sb-status", containing: "next in line")
                     try await visitor.waitFor("#sb-widget .sb-line.sb-visitor:not(.sb-pending)", containing: "<script>")
                     #expect(try await visitor.texts("#sb-widget .sb-visitor") == [Self.script])
+                    // Issue 17: the visitor's first message showed below the welcome that answered it.
+                    let order = try await visitor.texts("#sb-widget .sb-line")
+                    let own = order.firstIndex(of: Self.script), welcome = order.firstIndex { $0.hasPrefix("Welcome") }
+                    #expect(own != nil && welcome != nil && own! < welcome!, "\(order)")
+                    // Issue 17: the demo page had no favicon (a 404 on every visit).
+                    #expect(try await visitor.run("return document.querySelector('link[rel=icon]').href.startsWith('data:image/svg+xml')") as? Bool == true)
                     #expect(try await visitor.run("return typeof window.hacked") as? String == "undefined")
                     #expect(try await visitor.run("return document.querySelectorAll('#sb-widget script, #sb-widget b').length") as? Int == 0)
 
@@ -79,10 +94,7 @@ import XMPP
                     try await visitor.run("document.querySelector('#sb-widget .sb-header').classList.remove('sb-flash')")
                     // docs/widget-chat.png is refreshed on request (SB_UPDATE_SCREENSHOTS=1); a plain run
                     // leaves the tree clean and keeps its screenshot in .run/tests.
-                    let folder = ProcessInfo.processInfo.environment["SB_UPDATE_SCREENSHOTS"] == "1"
-                        ? Self.docs : URL(fileURLWithPath: try RunDirectory.make("widget-screenshot"))
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try await visitor.screenshot().write(to: folder.appendingPathComponent("widget-chat.png"))
+                    try await visitor.screenshot().write(to: try Self.screenshot("widget-chat.png"))
 
                     // Minimised: an agent reply shows as an unread badge.
                     try await visitor.click("#sb-widget .sb-minimise")

@@ -42,8 +42,7 @@ import XMPP
                         "const a = document.querySelector('#sb-widget a.sb-file'); return [a.href, a.rel, a.target]") as? [String]
                     #expect(link == ["https://files.example.net/label.pdf", "noopener noreferrer", "_blank"])
                     try await visitor.run("document.querySelector('#sb-widget .sb-header').classList.remove('sb-flash')")
-                    try FileManager.default.createDirectory(at: WidgetBrowserTests.docs, withIntermediateDirectories: true)
-                    try await visitor.screenshot().write(to: WidgetBrowserTests.docs.appendingPathComponent("widget-extras.png"))
+                    try await visitor.screenshot().write(to: try WidgetBrowserTests.screenshot("widget-extras.png"))
 
                     #expect(try await visitor.run("return document.querySelector('#sb-widget .sb-transcript').hidden") as? Bool == true)
                     try await alice.send(Message(to: chat, body: "/close"))

@@ -7,7 +7,9 @@
 -- stays unannounced until the router has told the agent, so a router that dies in between
 -- leaves the telling to the next one.
 -- `known`: the chat, chatTimers, timers, agent and agentChats keys the caller has in KEYS.
-local function give(chat, queue, agent, offerMs, known)
+-- `replyMs` (> 0): an active chat goes back to the queue unless the agent writes to the visitor
+-- within it (`reply|ID`, the queue's `reply_timeout`).
+local function give(chat, queue, agent, offerMs, known, replyMs)
   known = known or {}
   local chatKey, agentKey = known.chat or K.chat(chat), known.agent or K.agent(agent)
   redis.call('SADD', known.agentChats or K.agentChats(agent), chat)
@@ -23,6 +25,7 @@ local function give(chat, queue, agent, offerMs, known)
   end
   redis.call('HSET', chatKey, 'state', 'active', 'agent', agent, 'offered_at', now, 'accepted_at', now,
     'announced', 0)
+  if replyMs and replyMs > 0 then setTimer(chat, 'reply|' .. chat, now + replyMs, known) end
   emit('assigned', chat, queue, agent)
   return 'active'
 end

@@ -19,5 +19,8 @@ local K = {
   agent = function(jid) return P .. 'agent:' .. jid end,
   agentChats = function(jid) return P .. 'agent:' .. jid .. ':chats' end,
   visitor = function(queue, visitor) return P .. 'visitor:' .. queue .. ':' .. visitor end,
+  answers = function(queue) return P .. 'queue:' .. queue .. ':answers' end,
+  rating = function(queue, visitor) return P .. 'rating:' .. queue .. ':' .. visitor end,
+  leaveMessage = function(queue, visitor) return P .. 'leave:' .. queue .. ':' .. visitor end,
   lastChat = function(visitor) return P .. 'lastchat:' .. visitor end,
 }

@@ -12,4 +12,5 @@ local function requeueFront(chat, queue, known)
   redis.call('ZADD', K.waiting(queue), score, chat)
   redis.call('HSET', known.chat or K.chat(chat), 'state', 'queued', 'agent', '')
   clearTimer(chat, 'offer|' .. chat, known)
+  clearTimer(chat, 'reply|' .. chat, known)
 end

@@ -1,0 +1,135 @@
+import Foundation
+import LocalServices
+
+/// A Redis master, one replica and three sentinels (quorum 2) on free loopback ports in
+/// `.run/tests`, for failover tests: `url` is the `redis-sentinel://` URL a client is given.
+/// Every process is stopped by its PID.
+public final class RedisSentinelGroup: Sendable {
+    public static let masterName = "sbmaster"
+    /// Sentinel's `down-after-milliseconds`: how long a silent master takes to be deemed down.
+    public static let downAfter: Duration = .seconds(1)
+
+    public let master: RedisServer
+    public let replica: RedisServer
+    public let sentinels: [Sentinel]
+
+    /// One `redis-sentinel` process (`redis-server CONF --sentinel`).
+    public struct Sentinel: Sendable {
+        public let port: Int
+        public let process: ChildProcess
+        public let log: String
+    }
+
+    /// `redis-sentinel://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3/0#sbmaster`.
+    public var url: String {
+        "redis-sentinel://" + sentinels.map { "127.0.0.1:\($0.port)" }.joined(separator: ",") + "/0#\(Self.masterName)"
+    }
+
+    private init(master: RedisServer, replica: RedisServer, sentinels: [Sentinel]) {
+        self.master = master
+        self.replica = replica
+        self.sentinels = sentinels
+    }
+
+    /// Starts the master, its replica and the sentinels, and returns once the replica is in sync
+    /// and every sentinel knows the replica and the two other sentinels (a failover needs both).
+    static func start(extraArguments: [String]) async throws -> RedisSentinelGroup {
+        let master = try await RedisServer.start(extraArguments: extraArguments)
+        var replica: RedisServer?
+        var sentinels: [Sentinel] = []
+        do {
+            let started = try await RedisServer.start(extraArguments: extraArguments + ["--replicaof", "127.0.0.1", String(master.port)])
+            replica = started
+            for _ in 1...3 { sentinels.append(try await startSentinel(watching: master.port)) }
+            let group = RedisSentinelGroup(master: master, replica: started, sentinels: sentinels)
+            try await group.waitUntilWatched()
+            return group
+        } catch {
+            for sentinel in sentinels { await sentinel.process.stop() }
+            await replica?.stop()
+            await master.stop()
+            throw error
+        }
+    }
+
+    /// Stops every process; safe to call more than once.
+    public func stop() async {
+        for sentinel in sentinels { await sentinel.process.stop() }
+        await replica.stop()
+        await master.stop()
+    }
+
+    /// The sentinels learn of each other and of the replica through the master (hello messages,
+    /// `INFO`), which takes a few seconds; a failover before that has no quorum or no replica.
+    private func waitUntilWatched() async throws {
+        // The whole log, not a ServerLog from now: the replica may have synced before this looks.
+        let replicaLog = "\(replica.directory)/redis.log"
+        try await poll(.seconds(120), "the replica in sync and every sentinel aware of the others", every: .milliseconds(50)) {
+            let synced = (try? String(contentsOfFile: replicaLog, encoding: .utf8))?.contains("MASTER <-> REPLICA sync: Finished with success")
+            guard synced == true else { return false }
+            return self.sentinels.allSatisfy { sentinel in
+                let text = (try? String(contentsOfFile: sentinel.log, encoding: .utf8)) ?? ""
+                return text.contains("+slave ") && text.components(separatedBy: "+sentinel ").count - 1 >= 2
+            }
+        }
+    }
+
+    private static func startSentinel(watching masterPort: Int) async throws -> Sentinel {
+        // A free port can be taken by another program before the sentinel binds it: then try new ones.
+        for attempt in 1...3 {
+            let port = try Ports.free()
+            let directory = try RunDirectory.tests.newFolder("sentinel-\(port)")
+            let configuration = "\(directory)/sentinel.conf"
+            // The sentinel rewrites its own file (it records what it learns), so each has a copy.
+            try """
+                port \(port)
+                bind 127.0.0.1
+                daemonize no
+                dir \(directory)
+                sentinel monitor \(masterName) 127.0.0.1 \(masterPort) 2
+                sentinel down-after-milliseconds \(masterName) \(Int(downAfter.components.seconds * 1000))
+                sentinel failover-timeout \(masterName) 10000
+                sentinel parallel-syncs \(masterName) 1
+
+                """.write(toFile: configuration, atomically: true, encoding: .utf8)
+            let logFile = "\(directory)/sentinel.log"
+            let log = ServerLog(logFile)
+            let process = try ChildProcess(
+                try redisServerPath(), [configuration, "--sentinel"], currentDirectory: directory, logFile: logFile, runDirectory: .tests)
+            do {
+                try await log.waitUntilReady(process) { text in
+                    if text.contains("Address already in use") {
+                        throw LocalServicesError.portInUse(process.name, port: port, log: logFile)
+                    }
+                    return text.contains("+monitor master")
+                }
+                return Sentinel(port: port, process: process, log: logFile)
+            } catch LocalServicesError.portInUse where attempt < 3 {
+                await process.stop()
+                continue
+            } catch {
+                await process.stop()
+                throw error
+            }
+        }
+        preconditionFailure("the third attempt returns or throws")
+    }
+
+    private static func redisServerPath() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in ["/usr/bin"] + path.split(separator: ":").map(String.init) where FileManager.default.isExecutableFile(atPath: "\(folder)/redis-server") {
+            return "\(folder)/redis-server"
+        }
+        throw LocalServicesError.missing("redis-server is not installed (apt-get install redis-server)")
+    }
+}
+
+/// Runs `body` with a fresh master, replica and three sentinels in `.run/tests`, all stopped
+/// afterwards by PID, whether `body` returns or throws.
+public func withRedisSentinel<Result: Sendable>(
+    extraArguments: [String] = [],
+    _ body: (RedisSentinelGroup) async throws -> Result
+) async throws -> Result {
+    let group = try await RedisSentinelGroup.start(extraArguments: extraArguments)
+    return try await withCleanup { try await body(group) } cleanup: { await group.stop() }
+}

@@ -1,0 +1,54 @@
+import Routing
+import RoutingTesting
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// Names where clients look for them (issue 17, items 6 and 8): clients ignore a `<nick>` on
+/// one-to-one messages, so every line showed as "sales" and chats as "chat-2"; and a visitor
+/// who turned on OMEMO waited on the device list.
+@Suite struct AddressNameTests: LiveRouterSuite {
+    @Test func queuesAndChatsHaveVCardsAndIdentitiesNamedForWhatTheyAre() async throws {
+        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(AddressPresenceTests.yaml)) {
+            (live: LiveRouter) in
+            let alice = try await live.agent("alice")
+            let visitor = try await live.connect("visitor1")
+            let help = try live.address("help")
+            #expect(try await Self.card(visitor, of: help)?.fullName == "Help desk")
+            #expect(try await Self.identityName(visitor, of: help) == "Help desk")
+
+            try await visitor.send(Message(to: help, body: "Hello"))
+            let chatAddress = try #require(try await alice.offer("the chat").from)
+            #expect(try await Self.card(alice, of: chatAddress)?.fullName == "visitor1", "the chat is named for its visitor")
+            #expect(try await Self.identityName(alice, of: chatAddress) == "visitor1")
+        }
+    }
+
+    @Test func anOMEMODeviceListQueryIsAnsweredItemNotFound() async throws {
+        try await Self.withRouter(accounts: Self.accounts(["visitor1"]), rules: Self.workflow(AddressPresenceTests.yaml)) {
+            (live: LiveRouter) in
+            let visitor = try await live.connect("visitor1")
+            var pubsub = XMLElement("pubsub", namespace: "http://jabber.org/protocol/pubsub")
+            pubsub.append(XMLElement("items", namespace: "http://jabber.org/protocol/pubsub",
+                                     attributes: [XMLAttribute("node", "eu.siacs.conversations.axolotl.devicelist")]))
+            do {
+                _ = try await visitor.request(IQ(type: .get, id: visitor.nextID(), to: try live.address("help"), payload: pubsub))
+                Issue.record("a device list where there is none")
+            } catch let error as StanzaError {
+                #expect(error.condition == .itemNotFound, "no such node: clients fall back at once")
+            }
+        }
+    }
+
+    static func card(_ client: XMPPClient, of address: JID) async throws -> VCard? {
+        let result = try await client.request(
+            IQ(type: .get, id: client.nextID(), to: address, payload: XMLElement("vCard", namespace: VCard.namespace)))
+        return result.payload.flatMap(VCard.init)
+    }
+
+    static func identityName(_ client: XMPPClient, of address: JID) async throws -> String? {
+        let result = try await client.request(
+            IQ(type: .get, id: client.nextID(), to: address, payload: XMLElement("query", namespace: Namespace.discoInfo)))
+        return result.payload?.child("identity")?[attribute: "name"]
+    }
+}
