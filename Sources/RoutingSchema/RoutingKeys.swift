@@ -23,6 +23,9 @@ public struct RoutingKeys: Sendable, Hashable {
     /// The audit log: a stream of agents', supervisors' and operators' actions (`AuditAction`),
     /// trimmed by time after the workflow's `audit_retention`.
     public var audit: String { base + "audit" }
+    /// Pub/sub channel: answers to one router's pings that the XMPP server gave another
+    /// router's link (ejabberd), handed back (`LinkAnswerRelay`).
+    public var linkAnswers: String { base + "acks" }
     // The web visitors' keys (`web:…`) are the Web target's `WebKeys`.
 
     public func chat(_ id: String) -> String { base + "chat:" + id }

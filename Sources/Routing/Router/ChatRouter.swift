@@ -27,6 +27,8 @@ public final class ChatRouter: Service, Sendable {
     private let resync = Mutex<Task<Void, Never>?>(nil)
     /// Set on graceful shutdown: stanzas read from then on are refused, those in hand finished.
     private let draining = Mutex(false)
+    /// Answers to other routers' pings read on this link, and ours read on theirs (ejabberd).
+    private let answers: LinkAnswerRelay
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -45,6 +47,7 @@ public final class ChatRouter: Service, Sendable {
         let agents = AgentFlow(store: store, outbox: outbox, pass: pass, supervisor: supervisor)
         self.component = component
         self.store = store
+        self.answers = LinkAnswerRelay(component: component, store: store, logger: logger)
         store.keepClosedChats(for: rules.settings.retention)
         store.keepAuditLog(for: rules.settings.auditRetention)
         self.logger = logger
@@ -124,6 +127,7 @@ public final class ChatRouter: Service, Sendable {
                 await self.timers.run()
             }
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
+            group.addTask { await self.answers.run() }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
             // the link), and only then close the stream; Redis is closed after `run` returns.

@@ -417,6 +417,11 @@ public struct RoutingStore: Sendable {
         try await redis.send("PUBLISH", channel, String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
     }
 
+    /// Publishes `text` as it is on `channel`.
+    public func publish(text: String, on channel: String) async throws {
+        _ = try await redis.send("PUBLISH", channel, text)
+    }
+
     /// The connection settings of this store's Redis, for a subscription of its own.
     public var redisConfiguration: RedisConfiguration { redis.configuration }
 

@@ -16,8 +16,18 @@ public enum ServerHandling: Sendable, Equatable {
 /// stanzas written in one tick of the link's event loop. A value type; the component keeps it
 /// under its lock.
 struct ServerAcknowledgements {
-    /// Our acknowledgement pings carry this id prefix; their answers are not passed on.
+    /// Every component's acknowledgement pings carry this id prefix; their answers are not
+    /// passed on to the handler.
     static let prefix = "sb-ack-"
+    /// This component's own: `sb-ack-INSTANCE-`. An answer to another component's ping of the
+    /// same domain (ejabberd answers on any of the domain's links) is handed on, not taken.
+    let own: String
+    /// At most this many sends wait at once; more are not sent and come back `.unknown` (the caller tries later).
+    static let waiterLimit = 10_000
+
+    init(instance: String) {
+        own = "\(Self.prefix)\(instance)-"
+    }
 
     private var pings = 0
     /// The ping that will follow the stanzas written in this tick, per link, if one is due.
@@ -37,7 +47,7 @@ struct ServerAcknowledgements {
         watched.insert(stanza)
         if let ping = due[link] { return (ping, false) }
         pings += 1
-        let ping = "\(Self.prefix)\(pings)"
+        let ping = "\(own)\(pings)"
         due[link] = ping
         return (ping, true)
     }
@@ -49,18 +59,28 @@ struct ServerAcknowledgements {
 
     mutating func wait(for ping: String, stanzas: [String], _ resume: Waiter) {
         waiting[ping, default: []].append((stanzas, resume))
+        waiters += 1
     }
 
-    /// A message error came back: if it is for a stanza waited for, it was bounced.
-    mutating func error(for stanza: String) {
-        if watched.contains(stanza) { bounced.insert(stanza) }
+    private var waiters = 0
+    /// Whether as many sends wait as may (a server that stopped answering): more are not sent.
+    var isFull: Bool { waiters >= Self.waiterLimit }
+
+    /// A message error came back: if it is for a stanza waited for, it was bounced. Returns
+    /// whether it was (false: perhaps another component's, or no one's).
+    @discardableResult
+    mutating func error(for stanza: String) -> Bool {
+        guard watched.contains(stanza) else { return false }
+        bounced.insert(stanza)
+        return true
     }
 
     /// The server answered `ping` (or it will never be answered: `answered` false). Returns the
     /// waiters to resume, and with what.
     mutating func settle(_ ping: String, answered: Bool) -> [(Waiter, [ServerHandling])] {
-        let waiters = waiting.removeValue(forKey: ping) ?? []
-        return waiters.map { waiter in
+        let settled = waiting.removeValue(forKey: ping) ?? []
+        waiters -= settled.count
+        return settled.map { waiter in
             let handled = waiter.stanzas.map { stanza -> ServerHandling in
                 watched.remove(stanza)
                 let wasBounced = bounced.remove(stanza) != nil
