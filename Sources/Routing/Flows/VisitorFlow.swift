@@ -119,7 +119,7 @@ struct VisitorFlow: Sendable {
             // before confirming), as the enqueue script claimed them: each reaches the agent once.
             // A web visitor who gave no name has an empty greeting: their lines carry `name` then.
             let speaker = greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name
-            let passed = try await pass.lines.pass(
+            let passed = try await pass.lines.passAwaitingHolder(
                 chat.unsent, chat: chat.chat, agent: chat.agent, nick: speaker, state: chat.messageStored ? state : nil,
                 rules: rules)
             if !passed { chat.awaitsAnotherSender = true }

@@ -18,9 +18,39 @@ struct VisitorLines: Sendable {
     func pass(
         _ claimed: ClaimedLines, chat: String, agent: String, nick: String, state: ChatState? = nil, rules: RoutingRules
     ) async throws -> Bool {
+        let outcome = try await send(claimed, chat: chat, agent: agent, nick: nick, state: state, rules: rules)
+        return outcome.allTaken && !outcome.heldElsewhere
+    }
+
+    /// As `pass`, but while another sender's claim holds lines of the chat (with several
+    /// routers, the visitor's previous line on another router), looks again, backing off, for
+    /// at most the lease and a second: the holder takes this line too when it confirms, within
+    /// milliseconds, or its lease runs out and a look here takes the lines over. So the line's
+    /// receipt waits for it rather than be left to the client's resend.
+    func passAwaitingHolder(
+        _ claimed: ClaimedLines, chat: String, agent: String, nick: String, state: ChatState? = nil, rules: RoutingRules
+    ) async throws -> Bool {
+        var outcome = try await send(claimed, chat: chat, agent: agent, nick: nick, state: state, rules: rules)
+        var pause = Duration.milliseconds(10)
+        var waited = Duration.zero
+        while outcome.heldElsewhere, outcome.allTaken, waited < ClaimedLines.lease + .seconds(1) {
+            await StanzaLanes.givingUpRoom { _ = try? await Task.sleep(for: pause) }
+            try Task.checkCancellation()
+            waited += pause
+            pause = min(pause * 2, .milliseconds(500))
+            outcome = try await send(try await store.claimUnsent(chat), chat: chat, agent: agent, nick: nick, state: nil, rules: rules)
+        }
+        return outcome.allTaken && !outcome.heldElsewhere
+    }
+
+    /// Sends and confirms claimed lines, and those each confirmation claims; says whether the
+    /// server took every line sent, and whether another sender's claim held lines at the end.
+    private func send(
+        _ claimed: ClaimedLines, chat: String, agent: String, nick: String, state: ChatState?, rules: RoutingRules
+    ) async throws -> (allTaken: Bool, heldElsewhere: Bool) {
         var batch = claimed
         var state = state
-        var passed = !claimed.heldElsewhere
+        var allTaken = true
         while batch.upTo > 0 {
             let first = batch.upTo - batch.lines.count + 1
             // Under the id the router chose when it stored the line; one kept before ids were
@@ -38,12 +68,11 @@ struct VisitorLines: Sendable {
                 logger.warning(
                     "the XMPP server did not take visitor lines; they go again with the next claim",
                     metadata: ["chat": "\(chat)", "agent": "\(agent)", "handled": "\(handled)"])
-                passed = false
+                allTaken = false
             }
             batch = try await confirm(chat: chat, agent: agent, sent: first - 1 + taken, claimed: batch.upTo)
-            if batch.heldElsewhere { passed = false }
         }
-        return passed
+        return (allTaken, batch.heldElsewhere)
     }
 
     /// Confirms, trying again when Redis went away under the command (the client waits for its
