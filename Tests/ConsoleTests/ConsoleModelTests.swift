@@ -136,3 +136,82 @@ import XMPP
         #expect(state.chats[0].lines.map(\.time) == [now.addingTimeInterval(-90), now.addingTimeInterval(-20)])
     }
 }
+
+/// Corrections (XEP-0308) and read marks (XEP-0333) from the router, in the console's model and screen.
+@Suite struct ConsoleConversationExtrasModelTests {
+    let domain = "support.localhost"
+
+    @Test func correctionsAndReadMarksAreEvents() throws {
+        let nick = XMLElement.text("nick", namespace: "http://jabber.org/protocol/nick", "Zoë")
+        var line = Message(to: try JID("alice@localhost"), from: try JID("chat-5@\(domain)"), id: "sb-1", body: "hi")
+        line.element.append(nick)
+        #expect(RouterEvent(.message(line), domain: domain) == .visitorSaid(chat: "5", name: "Zoë", text: "hi", id: "sb-1"))
+        var fix = Message(to: try JID("alice@localhost"), from: try JID("chat-5@\(domain)"), id: "sb-2", body: "hello")
+        fix.element.append(nick)
+        fix.replacesID = "sb-1"
+        #expect(RouterEvent(.message(fix), domain: domain) == .visitorEdited(chat: "5", id: "sb-1", name: "Zoë", text: "hello"))
+        var mark = Message(to: try JID("alice@localhost"), from: try JID("chat-5@\(domain)"), id: "sb-3")
+        mark.chatMarker = ChatMarker(.displayed, id: "mine")
+        #expect(RouterEvent(.message(mark), domain: domain) == .seen(chat: "5", id: "mine"))
+        mark.chatMarker = ChatMarker(.received, id: "mine")
+        #expect(RouterEvent(.message(mark), domain: domain) == nil, "only displayed counts as seen")
+    }
+
+    @Test func aCorrectionReplacesItsLinesAndKeepsTheFirstWording() {
+        var chat = ChatView(id: "5", visitor: "Zoë", queue: "sales", state: .active)
+        let now = Date()
+        chat.add(.visitor, who: "Zoë", text: "one\ntwo", at: now, id: "a")
+        chat.add(.visitor, who: "Zoë", text: "after", at: now, id: "b")
+        chat.correct("a", who: "Zoë", text: "uno", at: now)
+        #expect(chat.lines.map(\.text) == ["uno", "after"])
+        #expect(chat.lines[0].original == "one ⏎ two")
+        chat.correct("a", who: "Zoë", text: "eins", at: now)
+        #expect(chat.lines.map(\.text) == ["eins", "after"] && chat.lines[0].original == "one ⏎ two", "the first wording stays")
+        chat.correct("gone", who: "Zoë", text: "late fix", at: now)
+        #expect(chat.lines.last?.text == "late fix" && chat.lines.last?.original == "", "an unknown line: added, marked edited")
+        // An agent's line of the same id is not the visitor's to correct.
+        chat.add(.agent, who: "me", text: "mine", at: now, id: "m")
+        chat.correct("m", who: "Zoë", text: "forged", at: now)
+        #expect(chat.lines.contains { $0.kind == .agent && $0.text == "mine" && $0.original == nil })
+    }
+
+    @Test func seenMarksEveryAgentLineUpToTheOneNamedAndTheScreenSaysSoOnce() {
+        var state = ConsoleState(account: "alice@localhost")
+        state.chat("5", visitor: "Zoë", queue: "sales", state: .active)
+        let now = Date()
+        state.said("first", in: "5", at: now, messageID: "m1")
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "hm", id: "v1"), at: now)
+        state.said("second", in: "5", at: now, messageID: "m2")
+        state.said("third", in: "5", at: now, messageID: "m3")
+        #expect(state.apply(.seen(chat: "5", id: "v1"), at: now).line.isEmpty, "only the agent's own lines")
+        #expect(state.apply(.seen(chat: "5", id: "unknown"), at: now).line.isEmpty)
+        #expect(state.apply(.seen(chat: "5", id: "m2"), at: now).line == "seen chat=5")
+        #expect(state.chats[0].lines.map(\.seen) == [true, false, true, false])
+        let rows = Screen(width: 80, height: 12, now: now, timeZone: TimeZone(identifier: "UTC")!).draw(state).canvas.lines
+        #expect(rows.filter { $0.contains("✓ seen") }.count == 1 && rows.contains { $0.contains("me: second ✓ seen") }, "\(rows)")
+        _ = state.apply(.visitorEdited(chat: "5", id: "v1", name: "Zoë", text: "hmm"), at: now)
+        let edited = Screen(width: 80, height: 12, now: now, timeZone: TimeZone(identifier: "UTC")!).draw(state).canvas.lines
+        #expect(edited.contains { $0.contains("Zoë: hmm (edited, was: hm)") }, "\(edited)")
+    }
+
+    @Test func theChatOnScreenMarksTheVisitorsLatestMarkableLineOnce() {
+        var state = ConsoleState(account: "alice@localhost")
+        let now = Date()
+        state.chat("5", visitor: "Zoë", queue: "sales", state: .active)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "no marks asked", id: "v0"), at: now)
+        #expect(state.takeUnseen() == nil)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "hi", id: "v1", markable: true), at: now)
+        _ = state.apply(.visitorSaid(chat: "5", name: "Zoë", text: "there?", id: "v2", markable: true), at: now)
+        #expect(state.takeUnseen().map { [$0.chat, $0.id] } == ["5", "v2"], "the latest line stands for those before")
+        #expect(state.takeUnseen() == nil, "once")
+        // Another chat's line is not on screen: marked when that chat is shown.
+        state.chat("6", visitor: "Ann", queue: "sales", state: .active)
+        _ = state.apply(.visitorSaid(chat: "6", name: "Ann", text: "hello", id: "w1", markable: true), at: now)
+        #expect(state.takeUnseen() == nil)
+        state.select("6")
+        #expect(state.takeUnseen().map { [$0.chat, $0.id] } == ["6", "w1"])
+        _ = state.apply(.visitorSaid(chat: "6", name: "Ann", text: "ok", id: "w2", markable: true), at: now)
+        state.showsSupervision = true
+        #expect(state.takeUnseen() == nil, "not while the supervision table covers it")
+    }
+}

@@ -72,6 +72,31 @@ import Testing
         }
     }
 
+    /// The visitor's whole wait counts (what a support team expects): an overflow move keeps the
+    /// deadline set when the visitor started waiting (no restart, and the queue moved to adds none),
+    /// and a chat transferred after an answer waits without one (the answer ended `max_wait`).
+    @Test func maxWaitCountsTheWholeWaitAcrossAnOverflowMoveAndEndsWithTheAnswer() async throws {
+        try await withStore { store, redis in
+            let chat = try await store.enqueue(
+                queue: "sales", visitor: "v1", name: "", channel: .xmpp, overflowDelays: [.seconds(1)], maxWait: .seconds(600)).chat
+            let timer = ChatTimer.maxWait(chat: chat)
+            let deadline = try #require(try await TimerClaimTests.due(timer, store, redis))
+            #expect(try await store.overflow(chat: chat, step: 1, moveTo: "desk", overflowDelays: [.seconds(5)]) == .done("desk"))
+            #expect(try await redis.send("HGET", store.keys.chat(chat), "queue").string == "desk")
+            #expect(try await TimerClaimTests.due(timer, store, redis) == deadline, "the move neither restarts nor changes the clock")
+            try await TimerClaimTests.makeDue(timer, store, redis)
+            #expect(try await store.close(chat: chat, by: .system, claiming: timer) == .done("queued"), "it ends in the queue moved to")
+
+            // Answered, then transferred to another queue: it waits there with no max wait.
+            try await store.available("a")
+            let answered = try await store.enqueue(queue: "sales", visitor: "v2", name: "", channel: .xmpp, maxWait: .seconds(600)).chat
+            #expect(try await store.route(Self.plan(reply: nil, ["a"])).first?.chat == answered)
+            #expect(try await store.transfer(chat: answered, from: "a", to: .queue("desk")) == .done("queued"))
+            #expect(try await store.state(answered) == "queued")
+            #expect(!(try await Self.timers(answered, store, redis)).contains(ChatTimer.maxWait(chat: answered).member))
+        }
+    }
+
     @Test func aRatingCountsWithinItsWindowAndTheLastOneWins() async throws {
         try await withStore { store, redis in
             try await store.available("a")

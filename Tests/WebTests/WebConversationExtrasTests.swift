@@ -23,6 +23,8 @@ import XMPP
                 let relayed = try await alice.message("the relayed line", startingWith: "Order 4711")
                 let ref = try #require(second["ref"])
                 #expect(relayed.id == ref && first["ref"] != nil && first["ref"] != ref, "\(second) \(relayed.element)")
+                // The agent's client is asked for read marks (XEP-0333): the widget shows "Seen".
+                #expect(relayed.element.child("markable", namespace: Namespace.chatMarkers) != nil, "\(relayed.element)")
 
                 var read = Message(to: chat)
                 read.chatMarker = ChatMarker(.displayed, id: ref)

@@ -13,10 +13,13 @@ extension ConsoleController {
                 tell("No active chat to write to (accept an offer first).", chat: state.current)
                 return
             }
-            var message = Message(to: to, id: UUID().uuidString, body: text)
+            let id = UUID().uuidString
+            var message = Message(to: to, id: id, body: text)
             message.chatState = .active
+            // The visitor's client may say when it showed the line (XEP-0333): "seen" beside it.
+            message.requestMarkers()
             typingIn = nil
-            state.said(text, in: chat.id, at: now)
+            state.said(text, in: chat.id, at: now, messageID: id)
             display.announce("sent chat=\(chat.id): \(Sanitizer.clean(text))")
             send(message, chat: chat.id)
         case .accept:

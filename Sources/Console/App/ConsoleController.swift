@@ -31,7 +31,16 @@ public actor ConsoleController {
 
     func address(_ chat: String) -> JID? { ChatAddress.chat(chat).jid(domain: domain) }
 
-    func redraw() { display.render(state, now: Date()) }
+    /// Draws the state; the visitor of the chat now on screen hears that their latest line was
+    /// seen (XEP-0333), once per line, when their client asked.
+    func redraw() {
+        display.render(state, now: Date())
+        guard state.link == .online, let (chat, id) = state.takeUnseen(), let to = address(chat) else { return }
+        var mark = Message(to: to)
+        mark.chatMarker = ChatMarker(.displayed, id: id)
+        let session = self.session
+        Task { try? await session.send(mark) }
+    }
 
     /// Says something about a chat (or generally), on screen and in plain mode.
     func tell(_ text: String, chat: String?) {
@@ -58,7 +67,7 @@ public actor ConsoleController {
         case .stanza(let stanza):
             guard recentLines.isNew(stanza.element[attribute: "id"]), let event = RouterEvent(stanza, domain: domain) else { break }
             let (line, bell) = state.apply(event, at: Date())
-            display.announce(line)
+            if !line.isEmpty { display.announce(line) }
             if bell { display.bell() }
             if case .offer = event { loadOptions() }
         }

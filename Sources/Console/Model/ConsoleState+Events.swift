@@ -26,16 +26,29 @@ extension ConsoleState {
             let summary = "\(verb) chat=\(offer.chat) queue=\(Sanitizer.clean(offer.queue)) visitor=\(Sanitizer.clean(offer.name)) waited=\(offer.waited)s\(timeout)"
             let lines = [summary] + history.map { "history chat=\(offer.chat): \(Sanitizer.clean($0))" }
             return (lines.joined(separator: "\n"), isNew && offer.isOffered)
-        case .visitorSaid(let id, let name, let text):
+        case .visitorSaid(let id, let name, let text, let messageID, let markable):
             if index(of: id) == nil { chat(id, visitor: name, queue: "", state: .active) }
             let current = self.current, showsSupervision = self.showsSupervision
             update(id) { chat in
-                chat.add(.visitor, who: name, text: text, at: now)
+                chat.add(.visitor, who: name, text: text, at: now, id: messageID)
+                if markable, let messageID { chat.markable = messageID }
                 chat.visitorTyping = false
                 chat.waitingSince = chat.waitingSince ?? now
                 if chat.id != current || showsSupervision { chat.unread += 1 }
             }
             return ("message chat=\(id) from=\(Sanitizer.clean(name)): \(Sanitizer.lines(text).joined(separator: " ⏎ "))", false)
+        case .visitorEdited(let id, let messageID, let name, let text):
+            let current = self.current
+            update(id) { chat in
+                chat.correct(messageID, who: name, text: text, at: now)
+                chat.visitorTyping = false
+                if chat.id != current { chat.unread += 1 }
+            }
+            return ("edited chat=\(id) from=\(Sanitizer.clean(name)): \(Sanitizer.lines(text).joined(separator: " ⏎ "))", false)
+        case .seen(let id, let messageID):
+            var known = false
+            update(id) { known = $0.markSeen(messageID) }
+            return (known ? "seen chat=\(id)" : "", false)
         case .visitorState(let id, let state):
             update(id) { $0.visitorTyping = state == .composing }
             return ("typing chat=\(id) state=\(state.rawValue)", false)
@@ -85,9 +98,10 @@ extension ConsoleState {
     }
 
     /// What the agent wrote to a chat, shown in its transcript: the visitor no longer waits.
-    public mutating func said(_ text: String, in id: String, as kind: TranscriptLine.Kind = .agent, at now: Date) {
+    /// `messageID`: what it went out with, which the visitor's read marks name.
+    public mutating func said(_ text: String, in id: String, as kind: TranscriptLine.Kind = .agent, at now: Date, messageID: String? = nil) {
         update(id) { chat in
-            chat.add(kind, who: "me", text: text, at: now)
+            chat.add(kind, who: "me", text: text, at: now, id: messageID)
             if kind == .agent { chat.waitingSince = nil }
             chat.scroll = 0
         }

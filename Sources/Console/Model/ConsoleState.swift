@@ -144,6 +144,17 @@ public struct ConsoleState: Sendable, Equatable {
         select(chats[((index + step) % chats.count + chats.count) % chats.count].id)
     }
 
+    /// The chat on screen whose visitor waits to hear that the agent saw their latest line
+    /// (XEP-0333 `displayed`), with that line's id; taken as told. Not for a supervisor's table,
+    /// a monitored chat or an offer: only the agent holding the chat is shown its lines.
+    public mutating func takeUnseen() -> (chat: String, id: String)? {
+        guard !showsSupervision, let index = currentIndex, chats[index].state == .active,
+            let id = chats[index].markable, chats[index].markedSeen != id
+        else { return nil }
+        chats[index].markedSeen = id
+        return (chats[index].id, id)
+    }
+
     /// Drops closed chats except the one on screen.
     public mutating func forgetClosed() {
         chats.removeAll { !$0.isOpen && $0.id != current }

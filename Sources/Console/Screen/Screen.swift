@@ -125,7 +125,9 @@ public struct Screen: Sendable {
     /// The transcript's lines wrapped to `width`: a time and a speaker, text continued under the speaker's start.
     func transcriptRows(_ chat: ChatView, width: Int) -> [(text: String, style: Style)] {
         var rows: [(String, Style)] = []
-        for line in chat.lines {
+        // "seen" goes beside the last of the agent's lines the visitor saw: the ones before it were too.
+        let lastSeen = chat.lines.lastIndex { $0.kind == .agent && $0.seen }
+        for (number, line) in chat.lines.enumerated() {
             let time = clock(line.time) + " "
             let (speaker, style): (String, Style) = switch line.kind {
             case .visitor: ("\(line.who): ", .plain)
@@ -136,12 +138,20 @@ public struct Screen: Sendable {
             case .history: ("(earlier) ", .dim)
             }
             let indent = DisplayWidth.of(time)
-            let wrapped = Wrapping.wrap(speaker + line.text, width: max(width - indent, 1))
+            let wrapped = Wrapping.wrap(speaker + line.text + Self.marks(line, lastSeen: number == lastSeen),
+                                        width: max(width - indent, 1))
             for (number, text) in wrapped.enumerated() {
                 rows.append(((number == 0 ? time : String(repeating: " ", count: indent)) + text, style))
             }
         }
         return rows
+    }
+
+    /// What is said about a line after its text: a visitor's correction with what it replaced, and
+    /// "seen" on the agent's last line the visitor's client showed.
+    static func marks(_ line: TranscriptLine, lastSeen: Bool) -> String {
+        if let original = line.original { return original.isEmpty ? " (edited)" : " (edited, was: \(original))" }
+        return lastSeen ? " ✓ seen" : ""
     }
 
     private func drawSupervision(_ state: ConsoleState, on canvas: inout Canvas) {

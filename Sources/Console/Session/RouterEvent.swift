@@ -9,7 +9,14 @@ import XMPP
 public enum RouterEvent: Sendable, Equatable {
     /// A chat offered or given: its summary, and the lines of the transcript so far.
     case offer(Offer, history: [String])
-    case visitorSaid(chat: String, name: String, text: String)
+    /// A visitor's line; `id` is the id it was relayed under, which a later correction names;
+    /// `markable` when the visitor's client asked to hear that it was shown (XEP-0333).
+    case visitorSaid(chat: String, name: String, text: String, id: String? = nil, markable: Bool = false)
+    /// The visitor corrected their line `id` (XEP-0308, ids mapped by the router): `text` replaces it.
+    case visitorEdited(chat: String, id: String, name: String, text: String)
+    /// The visitor's client showed the agent's line `id` (XEP-0333 `displayed`; the router names it
+    /// by the id the console sent it with), and so every line before it.
+    case seen(chat: String, id: String)
     case visitorState(chat: String, ChatState)
     /// A notice from the router about a chat; `ended` when the chat is over for this agent.
     case notice(chat: String, text: String, ended: Bool)
@@ -55,12 +62,22 @@ public enum RouterEvent: Sendable, Equatable {
             return
         }
         guard let body = message.body else {
+            if let marker = message.chatMarker {
+                guard marker.kind == .displayed else { return nil }
+                self = .seen(chat: chat, id: marker.id)
+                return
+            }
             guard let state = message.chatState else { return nil }
             self = .visitorState(chat: chat, state)
             return
         }
         if let nick = message.element.child("nick", namespace: Self.nickNamespace) {
-            self = .visitorSaid(chat: chat, name: nick.text, text: body)
+            if let original = message.replacesID {
+                self = .visitorEdited(chat: chat, id: original, name: nick.text, text: body)
+            } else {
+                let markable = message.element.child("markable", namespace: Namespace.chatMarkers) != nil
+                self = .visitorSaid(chat: chat, name: nick.text, text: body, id: message.id, markable: markable)
+            }
             return
         }
         switch AgentEvent(in: message.element)?.kind {

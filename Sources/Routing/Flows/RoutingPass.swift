@@ -113,7 +113,15 @@ struct RoutingPass: Sendable {
             // `!`, which every client passes on: Gajim refuses `/accept` as its own command.
             summary += " Reply !accept or !decline\(timeout) (/accept and /decline work too)."
         }
-        let history = transcript.map { Self.historyLine($0, visitor: name) }
+        // A correction in the history quotes the line it corrects, which is in the history too.
+        let texts = Dictionary(transcript.compactMap { line in line.id.map { ($0, line.text) } }, uniquingKeysWith: { first, _ in first })
+        let history = transcript.map { line in
+            var shown = line
+            if line.kind == .visitor, let original = line.replaces.flatMap({ texts[$0] }) ?? line.quote {
+                shown = TranscriptLine(t: line.t, kind: line.kind, from: line.from, text: Outbox.correctionLine(line.text, of: original))
+            }
+            return Self.historyLine(shown, visitor: name)
+        }
         var offer = Self.offerSummary(assignment, name: name, waited: max(waited, 0), rules: rules)
         let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
         offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }

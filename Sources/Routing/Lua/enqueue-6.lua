@@ -15,7 +15,8 @@
 -- Returns {chat id, 1 if created now (2: created as a message left) or 0 if already open,
 --          position in the queue (0 if not waiting), state, agent, 1 if the message was stored now
 --          or 0, {the visitor's lines claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
--- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike.
+-- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike. A correction
+-- of a line the agent got inside the offer's history keeps that line's text as `quote`.
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/emit"
@@ -23,6 +24,7 @@
 --- @include "includes/clearTimer"
 --- @include "includes/claimUnsent"
 --- @include "includes/relayLine"
+--- @include "includes/quoteIfTold"
 
 local queue, visitor = ARGV[1], ARGV[2]
 -- Returns 1 and the line (JSON) if stored now, else 0.
@@ -31,7 +33,9 @@ local function store(id, chatQueue, agent)
   if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), 'v:' .. ARGV[7]) == 0 then return 0 end
   clearTimer(id, 'gone|' .. id, {timers = KEYS[6]})  -- the visitor is back
   local detail = ARGV[8] or ''
-  local line = cjson.encode(withDetail({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}, detail))
+  local line = withDetail({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}, detail)
+  quoteIfTold(line, id)
+  line = cjson.encode(line)
   redis.call('RPUSH', K.transcript(id), line)
   if detail ~= '' then linkIDs(K.relayIDs(id), 'v', ARGV[9], cjson.decode(detail).id) end
   redis.call('HINCRBY', K.chat(id), 'said', 1)

@@ -6,21 +6,35 @@ import XMPP
 extension Outbox {
     /// A visitor's transcript lines to the chat's agent, signed with the visitor's nick (XEP-0172),
     /// the last with `state`, each under `id` (its relayed id: a copy sent again carries the same),
-    /// returning what the XMPP server did with each (`XMPPComponent.sendAcknowledged`).
+    /// returning what the XMPP server did with each (`XMPPComponent.sendAcknowledged`). A correction
+    /// of a line the agent got inside the offer's history goes as a new line quoting it
+    /// (`correctionLine`): their client never saw that line's id, so XEP-0308 could not apply.
     func relay(_ lines: [(line: TranscriptLine, id: String)], toAgent agent: String, chat: String, state: ChatState? = nil,
                nick: String, rules: RoutingRules) async -> [ServerHandling] {
         // An agent address that is no JID takes nothing: nothing to send, nothing to wait for.
         guard let to = try? JID(agent) else { return lines.map { _ in .routed } }
         let messages = lines.enumerated().map { index, entry in
             let line = entry.line
-            var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: entry.id, body: line.text)
+            let body = line.quote.map { Self.correctionLine(line.text, of: $0) } ?? line.text
+            var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: entry.id, body: body)
             message.chatState = index == lines.count - 1 ? state : nil
             message.element.append(Self.nick(nick))
-            Self.add(RelayDetail(id: entry.id, attachment: line.attachment, replaces: line.replaces, markable: line.markable), to: &message)
+            let replaces = line.quote == nil ? line.replaces : nil
+            Self.add(RelayDetail(id: entry.id, attachment: line.attachment, replaces: replaces, markable: line.markable), to: &message)
             return message.element
         }
         return await component.sendAcknowledged(messages)
     }
+
+    /// A correction as a line of its own: `[correction of "OLD"] NEW`, the old text on one line and
+    /// cut to `quoteLimit` characters (it is only there to say which line is meant).
+    static func correctionLine(_ text: String, of original: String) -> String {
+        let flat = original.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+        let quoted = flat.count > quoteLimit ? String(flat.prefix(quoteLimit)) + "…" : flat
+        return "[correction of \"\(quoted)\"] \(text)"
+    }
+
+    static let quoteLimit = 80
 
     /// What a relayed message carries: its file (XEP-0066, the URL also its body, as clients
     /// send it), the id of the message it corrects (XEP-0308), and a request for read marks

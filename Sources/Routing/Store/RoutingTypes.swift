@@ -169,6 +169,9 @@ public struct TranscriptLine: Sendable, Hashable, Decodable {
     public var replaces: String? = nil
     /// Its sender asked for read marks (XEP-0333).
     public var markable: Bool? = nil
+    /// For a correction of a line its agent got inside the offer's history (whose id their client
+    /// never saw): that line's text, which the relayed correction quotes (`enqueue-6.lua`).
+    public var quote: String? = nil
 }
 
 extension Duration {

@@ -8,7 +8,8 @@ public struct UnknownQueue: Error, CustomStringConvertible {
 
 extension ChatRouter {
     /// A visitor of another channel (the web widget) writes: the same chat, routing and
-    /// events as an XMPP visitor's. Agents see `name`; the welcome greets `greeting`.
+    /// events as an XMPP visitor's. Agents see `name`; the welcome greets `greeting`. Each line
+    /// asks the agent's client for read marks (XEP-0333): the widget shows "Seen".
     public func visitorSays(
         _ text: String, messageID: String, visitor: String, name: String, greeting: String, queue: String, attachment: Attachment? = nil
     ) async throws -> Enqueued {
@@ -16,7 +17,7 @@ extension ChatRouter {
         guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
         return try await dispatcher.visitors.says(
             text, visitor: visitor, name: name, greeting: greeting, channel: .web, messageID: messageID,
-            relay: attachment.map { RelayDetail(id: RelayDetail.newID(), attachment: $0) }, state: .active, queue: queue, rules: rules)
+            relay: RelayDetail(id: RelayDetail.newID(), attachment: attachment, markable: true), state: .active, queue: queue, rules: rules)
     }
 
     /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.

@@ -231,9 +231,11 @@
     }
     // The visitor's own line is already on screen where they wrote it (above the welcome that
     // answered it): it takes its place in the transcript there instead of coming again below.
+    // A file they sent shows as "📎 NAME" until then.
+    var file = frame.attachment && /^https?:\/\//i.test(frame.attachment.url) ? frame.attachment : null;
     if (frame.from !== "agent") {
       var own = Array.prototype.find.call(log.querySelectorAll(".sb-sent, .sb-pending"), function (n) {
-        return n.textContent === frame.text;
+        return n.textContent === frame.text || (file !== null && n.textContent === "\uD83D\uDCCE " + file.name);
       });
       if (own) {
         var id = own.getAttribute("data-id");
@@ -244,7 +246,8 @@
         own.setAttribute("data-seq", String(frame.seq));
         if (frame.ref) { own.setAttribute("data-ref", frame.ref); }
         own.textContent = "";
-        own.appendChild(element("span", "sb-text", frame.text));
+        own.appendChild(element("span", "sb-text", file ? "" : frame.text));
+        if (file) { own.appendChild(fileLink(file)); }
         return;
       }
     }
@@ -255,18 +258,36 @@
       line.appendChild(element("span", "sb-who", frame.agent || "Agent"));
       typing.hidden = true;
     }
-    line.appendChild(element("span", "sb-text", frame.text));
-    // A file: a link (the server relays only http and https URLs), never fetched by the widget.
-    if (frame.attachment && /^https?:\/\//i.test(frame.attachment.url)) {
-      var link = element("a", "sb-file", frame.attachment.name || "file");
-      link.href = frame.attachment.url;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      line.appendChild(link);
-    }
+    // A file: a link (the server relays only http and https URLs, checked again here), which
+    // stands for a text that is only its URL (what XMPP clients send beside it).
+    line.appendChild(element("span", "sb-text", file && (frame.text || "").trim() === file.url ? "" : frame.text));
+    if (file) { line.appendChild(fileLink(file)); }
     log.appendChild(line);
     scroll();
     if (frame.from === "agent" && !frame.replay) { agentReplied(); }
+  }
+
+  // An image (by its type, raster kinds only) shows as a thumbnail inside its link, sized by the
+  // stylesheet; it is fetched without a referrer, and if it cannot load the name stays instead.
+  // Anything else is a link by its name.
+  function fileLink(attachment) {
+    var link = element("a", "sb-file", attachment.name || "file");
+    link.href = attachment.url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    if (/^image\/(png|jpeg|gif|webp)$/.test(attachment.type || "")) {
+      var image = document.createElement("img");
+      image.className = "sb-thumb";
+      image.alt = attachment.name || "image";
+      image.referrerPolicy = "no-referrer";
+      image.loading = "lazy";
+      image.decoding = "async";
+      image.addEventListener("error", function () { image.remove(); });
+      image.addEventListener("load", scroll);
+      image.src = attachment.url;
+      link.insertBefore(image, link.firstChild);
+    }
+    return link;
   }
 
   function lineByRef(ref) {

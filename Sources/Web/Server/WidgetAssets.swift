@@ -33,7 +33,7 @@ struct WidgetAssets: Sendable {
         switch asset {
         case .page(let queue):
             headers[.contentType] = "text/html; charset=utf-8"
-            headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'"
+            headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data: https:; frame-ancestors 'none'"
             body = ByteBuffer(string: page.replacingOccurrences(of: "{{queue}}", with: HTMLText.escape(queue)))
         case .script:
             headers[.contentType] = "text/javascript; charset=utf-8"

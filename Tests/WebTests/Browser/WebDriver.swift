@@ -112,6 +112,12 @@ struct Browser: Sendable {
         ])
     }
 
+    /// Lets the page load what its Content-Security-Policy refuses (Chrome DevTools protocol), e.g.
+    /// an image from a loopback server on another port standing in for an agent's upload host.
+    func bypassContentSecurityPolicy() async throws {
+        try await driver.request("POST", "/session/\(session)/goog/cdp/execute", ["cmd": "Page.setBypassCSP", "params": ["enabled": true]])
+    }
+
     func reload() async throws {
         try await driver.request("POST", "/session/\(session)/refresh", [:])
     }

@@ -142,8 +142,10 @@ import XMPP
     @Test func anIdleLinkIsPingedAndASilentOneIsReconnected() async throws {
         try await FakeXMPPServer.with { server in
             var configuration = Self.configuration(server)
-            // Long enough that a loaded machine answers the ping well before the link counts as silent.
-            configuration.keepaliveInterval = .seconds(1)
+            // The test must answer the ping before two intervals of silence: on a loaded CI machine
+            // a task waited over 10 s to run, so the window is wide (the silent phase then takes
+            // 10–15 s, which runs alongside the other tests).
+            configuration.keepaliveInterval = .seconds(5)
             let running = RunningComponent(configuration)
             try await withCleanup {
                 let first = try await Self.acceptHandshake(server, id: "stream-1")
