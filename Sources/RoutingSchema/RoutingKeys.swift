@@ -56,4 +56,7 @@ public struct RoutingKeys: Sendable, Hashable {
     public func leaveMessage(queue: String, visitor: String) -> String { base + "leave:" + queue + ":" + visitor }
     /// The visitor's last closed chat (`/transcript`), kept for the retention.
     public func lastChat(visitor: String) -> String { base + "lastchat:" + visitor }
+    /// Held (for seconds, `SET NX PX`) by the router telling the agent of a chat just given: one
+    /// router announces it, the one that gave it or, if that one died first, another's sweep.
+    public func announcing(_ chat: String) -> String { base + "announcing:" + chat }
 }

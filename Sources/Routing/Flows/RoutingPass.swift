@@ -59,11 +59,12 @@ struct RoutingPass: Sendable {
         }
     }
 
-    /// Tells agents about chats a router gave them but died before announcing.
+    /// Tells agents about chats a router gave them but died before announcing: on joining, and
+    /// every `sweepInterval` (with several routers one may die while the others stay joined).
     func announceLeftovers() async {
         do {
             let rules = self.rules.current
-            for assignment in try await store.unannounced() { try await announce(assignment, rules: rules) }
+            for assignment in try await store.unannounced() { try await announce(assignment, rules: rules, leftover: true) }
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
         }
@@ -102,7 +103,22 @@ struct RoutingPass: Sendable {
 
     /// Tells the agent about a chat given or offered to them, with its history; the visitor
     /// learns who answers once the chat is active.
-    func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
+    func announce(_ assignment: Assignment, rules: RoutingRules, leftover: Bool = false) async throws {
+        // One router tells: this one, or a sweep's if this one dies first (the hold then lapses).
+        guard try await store.claimAnnouncement(assignment.chat) else { return }
+        // A leftover seen before its router announced it and gave the right back.
+        if leftover, try await store.isAnnounced(assignment.chat) {
+            try await store.releaseAnnouncement(assignment.chat)
+            return
+        }
+        try await tell(assignment, rules: rules)
+        try await store.releaseAnnouncement(assignment.chat)
+    }
+
+    /// How often each router looks for chats left unannounced.
+    static let sweepInterval: Duration = .seconds(5)
+
+    private func tell(_ assignment: Assignment, rules: RoutingRules) async throws {
         guard let (fields, transcript) = try await store.takeHistory(assignment.chat) else { return }
         let chat = ChatRecord(id: assignment.chat, fields: fields)
         let name = chat.name ?? "a visitor"

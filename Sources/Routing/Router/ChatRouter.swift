@@ -128,6 +128,15 @@ public final class ChatRouter: Service, Sendable {
             }
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             group.addTask { await self.answers.run() }
+            group.addTask {
+                // Chats a router gave and died before telling (another router stays joined, so no join announces them).
+                await self.waitUntilReady()
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: RoutingPass.sweepInterval)
+                    guard !Task.isCancelled else { return }
+                    await self.pass.announceLeftovers()
+                }
+            }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
             // the link), and only then close the stream; Redis is closed after `run` returns.

@@ -388,6 +388,22 @@ public struct RoutingStore: Sendable {
         _ = try await redis.send("HSET", keys.chat(chat), "announced", "1")
     }
 
+    /// Takes the right to announce `chat` for `hold` (false: another router holds it). The one
+    /// that gave the chat takes it at once; a sweep takes it after a router died before telling.
+    public func claimAnnouncement(_ chat: String, hold: Duration = .seconds(10)) async throws -> Bool {
+        try await redis.send("SET", keys.announcing(chat), "1", "NX", "PX", String(hold.milliseconds)).string == "OK"
+    }
+
+    /// Gives the right back once the chat is announced (a sweep then finds it announced).
+    public func releaseAnnouncement(_ chat: String) async throws {
+        _ = try await redis.send("DEL", keys.announcing(chat))
+    }
+
+    /// Whether the agent of `chat` was told of it.
+    public func isAnnounced(_ chat: String) async throws -> Bool {
+        try await redis.send("HGET", keys.chat(chat), "announced").string != "0"
+    }
+
     /// Chats given to an agent who was never told (the router died in between).
     public func unannounced() async throws -> [Assignment] {
         let open = try await redis.send("SMEMBERS", keys.openChats).values().map { try $0.text() }

@@ -87,4 +87,14 @@ import XMPP
             }
         }
     }
+
+    @Test func aRelayCarriesOnlyShortWellFormedAnswers() {
+        for answer in [LinkAnswer.answered("sb-ack-abc-1"), .bounced("sb-12ab")] {
+            #expect(LinkAnswer(payload: Array(answer.payload.utf8)) == answer)
+        }
+        let long = String(repeating: "x", count: LinkAnswer.maxIDLength + 1)
+        for payload in ["", "a", "a ", "ab sb-1", "x sb-1", "a " + long] {
+            #expect(LinkAnswer(payload: Array(payload.utf8)) == nil, "\(payload.prefix(10))")
+        }
+    }
 }
