@@ -59,9 +59,11 @@ import XMPP
                 try await rig.receipts.deliver(client, to: rig.queue, id: id)
                 sent[client.jid.local!, default: []].append(id)
             }
-            let ends = rig.visitors.map { "\($0.jid.local!)-end" }
-            try await poll(.seconds(60), "every visitor's last line at an agent", every: .milliseconds(20)) {
-                await rig.inbox.hasSeen(ends)
+            // Then every confirmed line at an agent: a chat the killed router gave and never told
+            // of is told by another router's sweep, seconds later (its announcing hold lapses first).
+            let all = sent.values.flatMap { $0 }
+            try await poll(.seconds(90), "every confirmed line at an agent", every: .milliseconds(50)) {
+                await rig.inbox.hasSeen(all)
             }
             try await rig.checkChats(sent)
         }

@@ -119,7 +119,8 @@ struct RoutingPass: Sendable {
     static let sweepInterval: Duration = .seconds(5)
 
     private func tell(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let (fields, transcript) = try await store.takeHistory(assignment.chat) else { return }
+        guard let (fields, whole) = try await store.takeHistory(assignment.chat) else { return }
+        let transcript = Self.untold(whole, fields: fields)
         let chat = ChatRecord(id: assignment.chat, fields: fields)
         let name = chat.name ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (chat.queuedAt ?? 0)) / 1000
@@ -150,6 +151,18 @@ struct RoutingPass: Sendable {
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
         if assignment.state == .active {
             tellAssigned(chat, agent: assignment.agent, rules: rules)
+        }
+    }
+
+    /// The lines a history tells. A chat whose history was taken before (`told`, `forwarded` as
+    /// they were) by a router that died before marking it announced: that history is told again,
+    /// but the visitor's lines relayed since (numbered up to `forwarded`) are not repeated.
+    static func untold(_ transcript: [TranscriptLine], fields: [String: String]) -> [TranscriptLine] {
+        guard let told = fields["told"].flatMap(Int.init), let forwarded = fields["forwarded"].flatMap(Int.init) else { return transcript }
+        var visitorLines = 0
+        return transcript.enumerated().compactMap { index, line in
+            if line.kind == .visitor { visitorLines += 1 }
+            return index >= told && line.kind == .visitor && visitorLines <= forwarded ? nil : line
         }
     }
 
