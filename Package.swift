@@ -41,11 +41,21 @@ let package = Package(
         // Backoff for links that reconnect by themselves (XMPP component, Redis).
         .target(name: "Reconnect", swiftSettings: swiftSettings),
 
+        // TLS through OpenSSL in a SwiftNIO pipeline: the console's STARTTLS, the component link, rediss://.
+        .target(
+            name: "TLS",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The XML stream, stanza model, component (XEP-0114) and client (c2s) links.
         .target(
             name: "XMPP",
             dependencies: [
-                "CLibXML2", "COpenSSL", "Reconnect",
+                "CLibXML2", "COpenSSL", "TLS", "Reconnect",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,7 +68,7 @@ let package = Package(
         .target(
             name: "Redis",
             dependencies: [
-                "CHiredis", "Reconnect",
+                "CHiredis", "TLS", "Reconnect",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -194,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "XMPP", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web", "Webhooks", "LocalServices",
+                "XMPP", "TLS", "Redis", "Workflow", "Routing", "Stats", "Bench", "Console", "Web", "Webhooks", "LocalServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -210,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "XMPPTests",
             dependencies: [
-                "XMPP", "Reconnect", "SwitchboardTesting",
+                "XMPP", "TLS", "Reconnect", "SwitchboardTesting",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
@@ -219,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "RedisTests",
             dependencies: [
-                "Redis", "Reconnect", "SwitchboardTesting",
+                "Redis", "TLS", "Reconnect", "SwitchboardTesting",
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -46,6 +46,10 @@ public final class EjabberdServer: XMPPServer {
     public static func start(_ options: Options, in runDirectory: RunDirectory) async throws -> EjabberdServer {
         let directory = try runDirectory.newFolder("ejabberd")
         let certificate = try await SelfSignedCertificate.install(into: "\(directory)/certs", from: runDirectory)
+        // The component listener's `certfile`: certificate and key in one file.
+        let pem = try String(contentsOfFile: certificate.certificateFile, encoding: .utf8)
+            + String(contentsOfFile: certificate.keyFile, encoding: .utf8)
+        try pem.write(toFile: "\(directory)/certs/localhost.pem", atomically: true, encoding: .utf8)
         let node = "sb\(UInt32.random(in: 0...UInt32.max))@localhost"
         // A free port can be taken by someone else before ejabberd binds it: then try new ones. On a
         // loaded machine a node was seen to stop for good after loading its config (twice in ~70
@@ -88,6 +92,7 @@ public final class EjabberdServer: XMPPServer {
                 "SB_C2S_PORT": String(c2sPort), "SB_COMPONENT_PORT": String(componentPort),
                 "SB_DOMAIN": options.serviceDomain, "SB_COMPONENT_SECRET": componentSecret, "SB_CERTS": "\(directory)/certs",
                 "SB_C2S_SHAPER": options.limits ? "limits" : "none", "SB_LOG_LEVEL": level,
+                "SB_COMPONENT_TLS": options.componentTLS ? "true" : "false",
             ],
             node: node,
             distributionPort: 0))
@@ -222,10 +227,13 @@ public final class EjabberdServer: XMPPServer {
             runDirectory: runDirectory)
         try? FileManager.default.removeItem(atPath: EjabberdConfiguration.pidFile(in: directory))
         let pidFile = EjabberdConfiguration.pidFile(in: directory)
+        // A listener with `tls: true` says "TLS connections" instead.
+        let componentTLS = configuration.withLock { $0.values["SB_COMPONENT_TLS"] == "true" }
         let listening = [
-            "at 127.0.0.1:\(c2sPort) for ejabberd_c2s", "at 127.0.0.1:\(componentPort) for ejabberd_service",
-            "at 127.0.0.1:\(httpPort) for ejabberd_http",
-        ].map { "Start accepting TCP connections \($0)" }
+            "TCP connections at 127.0.0.1:\(c2sPort) for ejabberd_c2s",
+            "\(componentTLS ? "TLS" : "TCP") connections at 127.0.0.1:\(componentPort) for ejabberd_service",
+            "TCP connections at 127.0.0.1:\(httpPort) for ejabberd_http",
+        ].map { "Start accepting \($0)" }
         do {
             // The VM and ejabberd load ~200 modules first: generous for a loaded machine.
             try await log.waitUntilReady(shell, timeout: .seconds(60)) { text in

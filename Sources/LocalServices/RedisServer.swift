@@ -3,21 +3,43 @@ import Synchronization
 
 /// A throwaway `redis-server` on a free loopback port, with no persistence (a test's, the bench's).
 public final class RedisServer: Sendable {
+    /// TLS only (no plain port) with a certificate of a private CA, and one ACL user in place of
+    /// the default user: how Redis is reached from other machines.
+    public struct Secured: Sendable {
+        public var authority: PrivateCertificateAuthority
+        public var user: String
+        public var password: String
+
+        public init(authority: PrivateCertificateAuthority, user: String = "router", password: String) {
+            self.authority = authority
+            self.user = user
+            self.password = password
+        }
+    }
+
     public let port: Int
     public let directory: String
+    public let secured: Secured?
     private let arguments: [String]
     private let runDirectory: RunDirectory
     private let process: Mutex<ChildProcess?>
 
-    /// `redis://127.0.0.1:PORT` (without the password, if the server has one).
-    public var url: String { "redis://127.0.0.1:\(port)" }
+    /// `redis://127.0.0.1:PORT` (without the password, if the server has one); `rediss://` when secured.
+    public var url: String { "\(secured == nil ? "redis" : "rediss")://127.0.0.1:\(port)" }
+
+    /// `rediss://USER:PASSWORD@127.0.0.1:PORT` for a secured server (`url` otherwise).
+    public var urlWithCredentials: String {
+        guard let secured else { return url }
+        return "rediss://\(secured.user):\(secured.password)@127.0.0.1:\(port)"
+    }
 
     /// The running process, for tests that need its PID.
     public var currentProcess: ChildProcess? { process.withLock { $0 } }
 
-    private init(port: Int, directory: String, arguments: [String], runDirectory: RunDirectory) {
+    private init(port: Int, directory: String, secured: Secured?, arguments: [String], runDirectory: RunDirectory) {
         self.port = port
         self.directory = directory
+        self.secured = secured
         self.arguments = arguments
         self.runDirectory = runDirectory
         self.process = Mutex(nil)
@@ -25,16 +47,19 @@ public final class RedisServer: Sendable {
 
     /// Starts a server in a new folder of `runDirectory` and waits until it accepts connections.
     /// `extraArguments` are appended to the command line, e.g. `["--requirepass", "secret"]`.
-    public static func start(in runDirectory: RunDirectory, extraArguments: [String] = []) async throws -> RedisServer {
+    /// `secured`: TLS and an ACL user instead of a plain port.
+    public static func start(in runDirectory: RunDirectory, secured: Secured? = nil, extraArguments: [String] = []) async throws -> RedisServer {
         // A free port can be taken by another program before redis-server binds it: then try new ones.
         for attempt in 1...3 {
             let port = try Ports.free()
             let directory = try runDirectory.newFolder("redis-\(port)")
-            let arguments = [
+            var arguments = [
                 "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--dir", directory,
-            ] + extraArguments
-            let server = RedisServer(port: port, directory: directory, arguments: arguments, runDirectory: runDirectory)
+            ]
+            if let secured { arguments = try securedArguments(secured, port: port, directory: directory) + arguments.dropFirst(2) }
+            arguments += extraArguments
+            let server = RedisServer(port: port, directory: directory, secured: secured, arguments: arguments, runDirectory: runDirectory)
             do {
                 try await server.launch()
                 return server
@@ -43,6 +68,19 @@ public final class RedisServer: Sendable {
             }
         }
         preconditionFailure("the third attempt returns or throws")
+    }
+
+    /// TLS on `port` (no plain port), and the users from a file, so the password is on no command
+    /// line (`ps` shows those to everyone); clients need no certificate of their own.
+    private static func securedArguments(_ secured: Secured, port: Int, directory: String) throws -> [String] {
+        let users = "\(directory)/users.acl"
+        try "user default off\nuser \(secured.user) on >\(secured.password) ~* &* +@all\n"
+            .write(toFile: users, atomically: true, encoding: .utf8)
+        return [
+            "--port", "0", "--tls-port", String(port), "--tls-cert-file", secured.authority.certificateFile,
+            "--tls-key-file", secured.authority.keyFile, "--tls-ca-cert-file", secured.authority.caFile,
+            "--tls-auth-clients", "no", "--aclfile", users,
+        ]
     }
 
     /// Stops the server and starts a new one on the same port (its data is gone: nothing is saved).
@@ -97,9 +135,10 @@ public final class RedisServer: Sendable {
 /// `body` returns or throws.
 public func withRedisServer<Result: Sendable>(
     in runDirectory: RunDirectory,
+    secured: RedisServer.Secured? = nil,
     extraArguments: [String] = [],
     _ body: (RedisServer) async throws -> Result
 ) async throws -> Result {
-    let server = try await RedisServer.start(in: runDirectory, extraArguments: extraArguments)
+    let server = try await RedisServer.start(in: runDirectory, secured: secured, extraArguments: extraArguments)
     return try await withCleanup { try await body(server) } cleanup: { await server.stop() }
 }

@@ -26,7 +26,7 @@ public struct ServerLog: Sendable {
     /// report a failure the log shows (its port in use); if `process` exits before it is ready,
     /// this throws `LocalServicesError.exited`.
     public func waitUntilReady(
-        _ process: ChildProcess, timeout: Duration = .seconds(20), _ isReady: (String) throws -> Bool
+        _ process: ChildProcess, timeout: Duration = .seconds(60), _ isReady: (String) throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {

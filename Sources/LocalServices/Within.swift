@@ -8,7 +8,7 @@ public struct TimedOut: Error, CustomStringConvertible {
 /// Runs `body`, failing with `TimedOut` if it takes longer than `limit` (a guard against hangs,
 /// not a synchronisation: the body awaits real events).
 public func within<T: Sendable>(
-    _ limit: Duration = .seconds(20), _ what: String, _ body: @escaping @Sendable () async throws -> T
+    _ limit: Duration = .seconds(60), _ what: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }

@@ -25,11 +25,17 @@ public struct XMPPServerOptions: Sendable {
     public var accounts: [String: String]
     /// The router's component domain.
     public var serviceDomain: String
+    /// The component port speaks TLS from the first byte, with the server's `localhost`
+    /// certificate (ejabberd's `tls: true`; Prosody ignores it).
+    public var componentTLS: Bool
 
-    public init(limits: Bool = false, accounts: [String: String] = [:], serviceDomain: String = "support.localhost") {
+    public init(
+        limits: Bool = false, accounts: [String: String] = [:], serviceDomain: String = "support.localhost", componentTLS: Bool = false
+    ) {
         self.limits = limits
         self.accounts = accounts
         self.serviceDomain = serviceDomain
+        self.componentTLS = componentTLS
     }
 }
 

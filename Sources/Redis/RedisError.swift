@@ -22,6 +22,13 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     case noMasterFromSentinels(String)
     /// The server the sentinels named is not (or no longer) the master.
     case notMaster(address: String, role: String)
+    /// A `rediss://` URL, but the configuration has no TLS context to connect with.
+    case tlsNotConfigured
+    /// The TLS handshake with a server or sentinel failed (`reason` is OpenSSL's).
+    case tlsFailed(address: String, reason: String)
+    /// The server's (or sentinel's) certificate was refused: it is not signed by a trusted CA, or
+    /// does not name the host; `verification` is X509's verdict.
+    case certificateRefused(address: String, verification: String)
 
     public var description: String {
         switch self {
@@ -47,6 +54,14 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
             "no sentinel named the Redis master: \(reason)"
         case .notMaster(let address, let role):
             "the server the sentinels named (\(address)) is a \(role), not the master; asking again"
+        case .tlsNotConfigured:
+            "a rediss:// URL needs a TLS context (RedisConfiguration.tls)"
+        case .tlsFailed(let address, let reason):
+            "the TLS handshake with Redis at \(address) failed: \(reason)"
+        case .certificateRefused(let address, let verification):
+            "the certificate of Redis at \(address) was refused (\(verification)): set redis.ca_file in the workflow "
+                + "(or --redis-ca-file) to the PEM file of the CA that signed the server's certificate, and make the "
+                + "URL's host a name or address the certificate carries"
         }
     }
 }

@@ -1,5 +1,7 @@
 /// Where and how to reach Redis: `redis://[[user]:password@]host[:port][/db]`, or through
 /// Sentinel, in Lettuce's form: `redis-sentinel://[[user]:password@]host[:port][,host[:port]…][/db]#master`.
+/// `rediss://` and `rediss-sentinel://` are the same over TLS (sentinels and servers alike), for
+/// links that leave the machine; the CA that verifies them is `RedisConfiguration.tls`.
 ///
 /// The password never appears in `description`, `debugDescription` or a mirror, so a URL can be
 /// logged or interpolated safely.
@@ -13,12 +15,16 @@ public struct RedisURL: Sendable, Hashable {
     public var password: String?
     /// Set for `redis-sentinel://`: the server is whichever the sentinels say is the master.
     public var sentinels: RedisSentinels?
+    /// `rediss://` or `rediss-sentinel://`: every connection (to sentinels too) is TLS.
+    public var tls: Bool
 
     public static let defaultPort = 6379
+    public static let scheme = "redis://"
+    public static let tlsScheme = "rediss://"
 
     public init(
         host: String, port: Int = defaultPort, database: Int = 0, username: String? = nil, password: String? = nil,
-        sentinels: RedisSentinels? = nil
+        sentinels: RedisSentinels? = nil, tls: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -26,13 +32,17 @@ public struct RedisURL: Sendable, Hashable {
         self.username = username
         self.password = password
         self.sentinels = sentinels
+        self.tls = tls
     }
 
-    /// Parses a `redis://` or `redis-sentinel://` URL; user and password may be percent-encoded.
+    /// Parses a `redis://`, `rediss://`, `redis-sentinel://` or `rediss-sentinel://` URL; user and
+    /// password may be percent-encoded.
     public init(_ text: String) throws(RedisURLError) {
-        let sentinel = text.hasPrefix(RedisSentinels.scheme)
-        let prefix = sentinel ? RedisSentinels.scheme : "redis://"
-        guard text.hasPrefix(prefix) else {
+        let schemes = [
+            (RedisSentinels.scheme, true, false), (RedisSentinels.tlsScheme, true, true),
+            (Self.scheme, false, false), (Self.tlsScheme, false, true),
+        ]
+        guard let (prefix, sentinel, tls) = schemes.first(where: { text.hasPrefix($0.0) }) else {
             // Only a plausible scheme is repeated in the error: anything else might be part of a password.
             if let end = text.firstRange(of: "://"), text[..<end.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" }),
                 end.lowerBound != text.startIndex, text.distance(from: text.startIndex, to: end.lowerBound) <= 32
@@ -41,6 +51,7 @@ public struct RedisURL: Sendable, Hashable {
             }
             throw .missingScheme
         }
+        self.tls = tls
         var rest = Substring(text.dropFirst(prefix.count))
         if !sentinel, rest.contains("?") || rest.contains("#") { throw .unsupportedQuery }
 
@@ -146,7 +157,12 @@ public struct RedisURL: Sendable, Hashable {
 extension RedisURL: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The URL with the password replaced by `***`.
     public var description: String {
-        var text = sentinels == nil ? "redis://" : RedisSentinels.scheme
+        var text = switch (sentinels == nil, tls) {
+        case (true, false): Self.scheme
+        case (true, true): Self.tlsScheme
+        case (false, false): RedisSentinels.scheme
+        case (false, true): RedisSentinels.tlsScheme
+        }
         if password != nil {
             text += "\(username ?? ""):***@"
         }
@@ -179,9 +195,9 @@ public enum RedisURLError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missingScheme: "a Redis URL starts with redis:// or redis-sentinel://"
+        case .missingScheme: "a Redis URL starts with redis://, rediss:// (TLS), redis-sentinel:// or rediss-sentinel://"
         case .unsupportedScheme(let scheme):
-            "unsupported scheme \"\(scheme)\": only redis:// and redis-sentinel:// are supported (no TLS)"
+            "unsupported scheme \"\(scheme)\": use redis://, rediss:// (TLS), redis-sentinel:// or rediss-sentinel://"
         case .unsupportedQuery: "a Redis URL takes no query (?), and only a redis-sentinel:// URL a fragment (#master)"
         case .missingMasterName: "a redis-sentinel:// URL names the master after '#', as redis-sentinel://host:26379/0#mymaster"
         case .invalidMasterName:

@@ -71,7 +71,7 @@ public final class LiveRouter: LiveRouterSuite, Sendable {
     /// XREAD BLOCK, so the test waits for Redis to have it rather than polling.
     public func event(_ what: String, _ matching: @escaping @Sendable ([String: String]) -> Bool) async throws -> [String: String] {
         let redis = self.redis, stream = store.keys.events
-        return try await within(.seconds(20), what) {
+        return try await within(.seconds(60), what) {
             var last = "0"
             while !Task.isCancelled {
                 // A bounded block: a cancelled wait is noticed within half a second.
@@ -188,7 +188,7 @@ extension XMPPClient {
     /// The messages with a body that arrive up to and including the first one `last` accepts.
     public func messages(until what: String, _ last: @escaping @Sendable (Message) -> Bool) async throws -> [Message] {
         let stanzas = self.stanzas
-        return try await within(.seconds(20), what) {
+        return try await within(.seconds(60), what) {
             var seen: [Message] = []
             for try await stanza in stanzas {
                 guard case .message(let message) = stanza, message.body != nil else { continue }

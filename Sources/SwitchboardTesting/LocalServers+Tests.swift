@@ -16,12 +16,20 @@ extension ProsodyServer {
     }
 }
 
-/// Runs `body` with a fresh Redis server in `.run/tests`, stopped afterwards.
+/// Runs `body` with a fresh Redis server in `.run/tests`, stopped afterwards; `secured`: TLS and an ACL user.
 public func withRedisServer<Result: Sendable>(
+    secured: RedisServer.Secured? = nil,
     extraArguments: [String] = [],
     _ body: (RedisServer) async throws -> Result
 ) async throws -> Result {
-    try await withRedisServer(in: .tests, extraArguments: extraArguments, body)
+    try await withRedisServer(in: .tests, secured: secured, extraArguments: extraArguments, body)
+}
+
+extension PrivateCertificateAuthority {
+    /// A new CA, and a server certificate it signs, in `.run/tests`.
+    public static func make(name: String = "ca") async throws -> PrivateCertificateAuthority {
+        try await make(in: .tests, name: name)
+    }
 }
 
 /// Runs `body` with a fresh Prosody server in `.run/tests`, stopped afterwards by its PID, also when `body` throws.

@@ -20,9 +20,12 @@ public final class RedisSentinelGroup: Sendable {
         public let log: String
     }
 
-    /// `redis-sentinel://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3/0#sbmaster`.
+    /// `redis-sentinel://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3/0#sbmaster`; for a secured group
+    /// `rediss-sentinel://USER:PASSWORD@…`.
     public var url: String {
-        "redis-sentinel://" + sentinels.map { "127.0.0.1:\($0.port)" }.joined(separator: ",") + "/0#\(Self.masterName)"
+        let credentials = master.secured.map { "\($0.user):\($0.password)@" } ?? ""
+        return (master.secured == nil ? "redis-sentinel://" : "rediss-sentinel://") + credentials
+            + sentinels.map { "127.0.0.1:\($0.port)" }.joined(separator: ",") + "/0#\(Self.masterName)"
     }
 
     private init(master: RedisServer, replica: RedisServer, sentinels: [Sentinel]) {
@@ -31,16 +34,25 @@ public final class RedisSentinelGroup: Sendable {
         self.sentinels = sentinels
     }
 
+    /// For a secured group: replication over TLS as the ACL user. The replica's `masterauth` is on
+    /// its command line (a test's throwaway password; a deployment puts it in redis.conf).
+    private static func replicationArguments(_ secured: RedisServer.Secured?) -> [String] {
+        guard let secured else { return [] }
+        return ["--tls-replication", "yes", "--masteruser", secured.user, "--masterauth", secured.password]
+    }
+
     /// Starts the master, its replica and the sentinels, and returns once the replica is in sync
     /// and every sentinel knows the replica and the two other sentinels (a failover needs both).
-    static func start(extraArguments: [String]) async throws -> RedisSentinelGroup {
-        let master = try await RedisServer.start(extraArguments: extraArguments)
+    static func start(secured: RedisServer.Secured? = nil, extraArguments: [String]) async throws -> RedisSentinelGroup {
+        let replication = replicationArguments(secured)
+        let master = try await RedisServer.start(in: .tests, secured: secured, extraArguments: extraArguments + replication)
         var replica: RedisServer?
         var sentinels: [Sentinel] = []
         do {
-            let started = try await RedisServer.start(extraArguments: extraArguments + ["--replicaof", "127.0.0.1", String(master.port)])
+            let started = try await RedisServer.start(
+                in: .tests, secured: secured, extraArguments: extraArguments + replication + ["--replicaof", "127.0.0.1", String(master.port)])
             replica = started
-            for _ in 1...3 { sentinels.append(try await startSentinel(watching: master.port)) }
+            for _ in 1...3 { sentinels.append(try await startSentinel(watching: master.port, secured: secured)) }
             let group = RedisSentinelGroup(master: master, replica: started, sentinels: sentinels)
             try await group.waitUntilWatched()
             return group
@@ -74,23 +86,36 @@ public final class RedisSentinelGroup: Sendable {
         }
     }
 
-    private static func startSentinel(watching masterPort: Int) async throws -> Sentinel {
+    private static func startSentinel(watching masterPort: Int, secured: RedisServer.Secured?) async throws -> Sentinel {
         // A free port can be taken by another program before the sentinel binds it: then try new ones.
         for attempt in 1...3 {
             let port = try Ports.free()
             let directory = try RunDirectory.tests.newFolder("sentinel-\(port)")
             let configuration = "\(directory)/sentinel.conf"
             // The sentinel rewrites its own file (it records what it learns), so each has a copy.
+            // Secured: TLS only, to clients, the servers and the other sentinels alike.
+            let tls = secured.map { secured in
+                """
+                port 0
+                tls-port \(port)
+                tls-cert-file \(secured.authority.certificateFile)
+                tls-key-file \(secured.authority.keyFile)
+                tls-ca-cert-file \(secured.authority.caFile)
+                tls-auth-clients no
+                tls-replication yes
+
+                """
+            } ?? "port \(port)\n"
+            let auth = secured.map { "sentinel auth-user \(masterName) \($0.user)\nsentinel auth-pass \(masterName) \($0.password)\n" } ?? ""
             try """
-                port \(port)
-                bind 127.0.0.1
+                \(tls)bind 127.0.0.1
                 daemonize no
                 dir \(directory)
                 sentinel monitor \(masterName) 127.0.0.1 \(masterPort) 2
                 sentinel down-after-milliseconds \(masterName) \(Int(downAfter.components.seconds * 1000))
                 sentinel failover-timeout \(masterName) 10000
                 sentinel parallel-syncs \(masterName) 1
-
+                \(auth)
                 """.write(toFile: configuration, atomically: true, encoding: .utf8)
             let logFile = "\(directory)/sentinel.log"
             let log = ServerLog(logFile)
@@ -127,9 +152,10 @@ public final class RedisSentinelGroup: Sendable {
 /// Runs `body` with a fresh master, replica and three sentinels in `.run/tests`, all stopped
 /// afterwards by PID, whether `body` returns or throws.
 public func withRedisSentinel<Result: Sendable>(
+    secured: RedisServer.Secured? = nil,
     extraArguments: [String] = [],
     _ body: (RedisSentinelGroup) async throws -> Result
 ) async throws -> Result {
-    let group = try await RedisSentinelGroup.start(extraArguments: extraArguments)
+    let group = try await RedisSentinelGroup.start(secured: secured, extraArguments: extraArguments)
     return try await withCleanup { try await body(group) } cleanup: { await group.stop() }
 }

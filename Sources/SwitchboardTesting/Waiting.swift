@@ -6,7 +6,7 @@ import XMPP
 /// `check` returns a value, failing with `TimedOut` after `limit`. Where an event exists, await
 /// it instead.
 public func poll<T: Sendable>(
-    _ limit: Duration = .seconds(20), _ what: String, every interval: Duration,
+    _ limit: Duration = .seconds(60), _ what: String, every interval: Duration,
     _ check: @escaping @Sendable () async throws -> T?
 ) async throws -> T {
     try await within(limit, what) {
@@ -19,7 +19,7 @@ public func poll<T: Sendable>(
 
 /// `poll` for a condition.
 public func poll(
-    _ limit: Duration = .seconds(20), _ what: String, every interval: Duration,
+    _ limit: Duration = .seconds(60), _ what: String, every interval: Duration,
     until condition: @escaping @Sendable () async throws -> Bool
 ) async throws {
     try await poll(limit, what, every: interval) { try await condition() ? () : nil }
@@ -29,7 +29,7 @@ extension XMPPClient {
     /// The next incoming stanza `matching` returns a value for.
     public func next<T: Sendable>(_ what: String, _ matching: @escaping @Sendable (Stanza) -> T?) async throws -> T {
         let stanzas = self.stanzas
-        return try await within(.seconds(20), what) {
+        return try await within(.seconds(60), what) {
             for try await stanza in stanzas {
                 if let value = matching(stanza) { return value }
             }

@@ -57,7 +57,7 @@ struct AuditCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchboard.audit")
         let workflow = try workflowOptions.load()
         let now = Date()
-        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         let log = AuditLog(redis: redis, keys: .init(prefix: workflow.redis.prefix))
         let page: AuditLog.Page
         do {

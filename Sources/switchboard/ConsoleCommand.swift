@@ -3,6 +3,7 @@ import Console
 import Foundation
 import Logging
 import XMPP
+import TLS
 
 /// `switchboard console`: the agent's terminal client (full screen, or `--plain` lines).
 struct ConsoleCommand: AsyncParsableCommand {

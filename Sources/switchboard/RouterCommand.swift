@@ -87,11 +87,12 @@ struct RouterCommand: AsyncParsableCommand {
         let metricsEndpoint = try metrics.endpoint(logger: logger)
         if secret == Self.developmentSecret { logger.notice("using the local development secret") }
 
-        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         let component = XMPPComponent(
             configuration: ComponentConfiguration(
                 host: workflow.xmpp.host, port: workflow.xmpp.port, domain: workflow.xmpp.domain, secret: secret,
-                keepaliveInterval: .seconds(keepalive), standbyInterval: standby ? .milliseconds(standbyInterval) : nil),
+                keepaliveInterval: .seconds(keepalive), standbyInterval: standby ? .milliseconds(standbyInterval) : nil,
+                tls: try workflow.xmpp.tlsContext()),
             logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix, acknowledgement: workflow.redis.replicaAcknowledgement)
         let router = ChatRouter(

@@ -53,7 +53,7 @@ struct StatsCommand: AsyncParsableCommand {
         let logger = logging.logger("switchboard.stats")
         let workflow = try workflowOptions.load()
         let keys = StatsKeys(prefix: workflow.redis.prefix)
-        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         if watch {
             try await WatchView(reader: LiveStateReader(redis: redis, keys: keys, workflow: workflow),
                                 stats: StatsReader(redis: redis, keys: keys), interval: .milliseconds(Int(interval * 1000))).run()
@@ -66,7 +66,7 @@ struct StatsCommand: AsyncParsableCommand {
         }
         let (host, port) = try listen.map { try Self.listenAddress($0) } ?? (settings.host, settings.port)
         let openMetrics = self.openMetrics || settings.openMetrics
-        let reading = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let reading = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         let applier = EventApplier(redis: redis, keys: keys, settings: StatsSettings(workflow: workflow))
         let consumer = EventConsumer(applier: applier, redis: reading, consumer: consumer, logger: logger)
         let server = StatsServer(

@@ -38,7 +38,7 @@ struct WebCommand: AsyncParsableCommand {
         var http = workflow.http ?? HTTPSettings()
         if let httpPort { http.port = httpPort }
         let metricsEndpoint = try metrics.endpoint(logger: logger)
-        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix, acknowledgement: workflow.redis.replicaAcknowledgement)
         let web = try WebService(
             settings: http, desk: RelayedVisitorDesk(rules: RoutingRules(workflow), store: store), forms: WebForms(workflow),

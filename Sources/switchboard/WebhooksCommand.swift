@@ -59,9 +59,9 @@ struct WebhooksCommand: AsyncParsableCommand {
             }
             let address = try ListenAddress(listen)
             let keys = WebhookKeys(prefix: workflow.redis.prefix)
-            let url = try RedisURL(workflow.redis.url)
-            let redis = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
-            let reading = RedisClient(configuration: RedisConfiguration(url: url), logger: logger)
+            let configuration = try workflow.redis.clientConfiguration()
+            let redis = RedisClient(configuration: configuration, logger: logger)
+            let reading = RedisClient(configuration: configuration, logger: logger)
             let metrics = DeliveryMetrics(hooks: workflow.webhooks.map(\.name))
             let policy = RetryPolicy(retryFor: .milliseconds(Int64(retryFor * 1000)), firstDelay: .milliseconds(Int64(firstRetry * 1000)))
             let service = WebhooksService(
@@ -168,6 +168,6 @@ struct WebhooksCommand: AsyncParsableCommand {
 private func deadLetters(of workflow: Workflow) throws -> (RedisClient, DeadLetters) {
     var logger = Logger(label: "switchboard.webhooks")
     logger.logLevel = .warning
-    let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+    let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
     return (redis, DeadLetters(redis: redis, keys: WebhookKeys(prefix: workflow.redis.prefix)))
 }

@@ -10,8 +10,11 @@ struct WorkflowOptions: ParsableArguments {
     var workflow: String = ProcessInfo.processInfo.environment["SB_WORKFLOW"] ?? "Workflows/default.yml"
 
     // A URL may hold a password: it is never a default shown by --help.
-    @Option(help: "Redis URL, redis://[:password@]host:port/db (default: the workflow's redis.url).")
+    @Option(help: "Redis URL, redis://[user:password@]host:port/db or rediss:// over TLS (default: the workflow's redis.url).")
     var redisURL: String?
+
+    @Option(help: "PEM file of the CA that signs the Redis servers' certificates, for rediss:// (default: the workflow's redis.ca_file).")
+    var redisCAFile: String?
 
     func validate() throws {
         if let redisURL {
@@ -19,10 +22,11 @@ struct WorkflowOptions: ParsableArguments {
         }
     }
 
-    /// The workflow file, checked, with `--redis-url` applied.
+    /// The workflow file, checked, with `--redis-url` and `--redis-ca-file` applied.
     func load() throws -> Workflow {
         var workflow = try Self.load(self.workflow)
         if let redisURL { workflow.redis.url = redisURL }
+        if let redisCAFile { workflow.redis.caFile = redisCAFile }
         return workflow
     }
 

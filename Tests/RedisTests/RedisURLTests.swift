@@ -23,6 +23,16 @@ import Testing
         #expect(url.database == 0)
     }
 
+    @Test func tlsURLWithAnACLUser() throws {
+        let url = try RedisURL("rediss://router:s%40cret@redis.example.net:6380/2")
+        #expect(url.tls)
+        #expect(url.sentinels == nil)
+        #expect((url.host, url.port, url.database) == ("redis.example.net", 6380, 2))
+        #expect((url.username, url.password) == ("router", "s@cret"))
+        #expect(url.description == "rediss://router:***@redis.example.net:6380/2")
+        #expect(try !RedisURL("redis://localhost").tls)
+    }
+
     @Test func ipv6Literal() throws {
         let url = try RedisURL("redis://[::1]:6390/1")
         #expect(url.host == "::1")
@@ -32,7 +42,7 @@ import Testing
 
     @Test(arguments: [
         ("localhost:6379", RedisURLError.missingScheme),
-        ("rediss://localhost", .unsupportedScheme("rediss")),
+        ("redis+tls://localhost", .unsupportedScheme("redis+tls")),
         ("redis://", .missingHost),
         ("redis://:6379", .missingHost),
         ("redis://localhost:0", .invalidPort),

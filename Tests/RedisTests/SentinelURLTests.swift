@@ -31,6 +31,13 @@ import Testing
         #expect(url.sentinels?.masterName == "sb.master-1")
     }
 
+    @Test func sentinelsOverTLS() throws {
+        let url = try RedisURL("rediss-sentinel://router:s3cret@127.0.0.1:26379,127.0.0.1:26380/1#main")
+        #expect(url.tls)
+        #expect(url.sentinels?.addresses.count == 2)
+        #expect(url.description == "rediss-sentinel://router:***@127.0.0.1:26379,127.0.0.1:26380/1#main")
+    }
+
     @Test func aPlainURLHasNoSentinels() throws {
         #expect(try RedisURL("redis://127.0.0.1:6379").sentinels == nil)
     }
@@ -49,7 +56,8 @@ import Testing
         ("redis-sentinel://127.0.0.1:99999999999999999999999#m", .invalidPort),
         ("redis-sentinel://127.0.0.1:26379/x#m", .invalidDatabase),
         ("redis-sentinel://user@127.0.0.1#m", .usernameWithoutPassword),
-        ("rediss-sentinel://127.0.0.1#m", .unsupportedScheme("rediss-sentinel")),
+        ("redis-sentinels://127.0.0.1#m", .unsupportedScheme("redis-sentinels")),
+        ("rediss-sentinel://127.0.0.1", .missingMasterName),
         ("redis://127.0.0.1#m", .unsupportedQuery),
         ("redis-sentinel://" + Array(repeating: "127.0.0.1", count: 17).joined(separator: ",") + "#m", .tooManySentinels),
     ])

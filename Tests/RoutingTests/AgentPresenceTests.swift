@@ -103,7 +103,7 @@ import XMPP
     }
 
     @Test(arguments: XMPPServerKind.allCases) func anAgentBackWithinTheGracePeriodKeepsTheirChats(_ server: XMPPServerKind) async throws {
-        try await Self.withRouter(on: server, accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "2s"))) { (live: LiveRouter) in
+        try await Self.withRouter(on: server, accounts: Self.accounts(Self.users), rules: Self.workflow(Self.yaml(grace: "15s"))) { (live: LiveRouter) in
             let alice = try await live.agent("alice")
             let (first, second) = try await Self.twoChats(of: alice, live)
             _ = try await live.agent("bob")  // with room for both, if they were put back

@@ -11,12 +11,16 @@ final class RouterProcess: Sendable {
     var log: String { process.log }
 
     /// `routing` is the workflow's queues, agents and limits, in YAML; the connection part is added,
-    /// with `redisOptions` (as `min_replicas_ack: 1`) in its redis section. `arguments` go to the command line.
-    init(server: any XMPPServer, redisURL: String, redisOptions: String = "", arguments: [String] = [], routing: String) throws {
+    /// with `redisOptions` (as `min_replicas_ack: 1`) in its redis section and `xmppOptions` (as
+    /// `tls: true`) in its xmpp section. `arguments` go to the command line.
+    init(
+        server: any XMPPServer, xmppHost: String = "127.0.0.1", xmppOptions: String = "", redisURL: String, redisOptions: String = "",
+        arguments: [String] = [], routing: String
+    ) throws {
         let directory = try RunDirectory.make("router")
         workflow = "\(directory)/workflow.yml"
         connection = """
-            xmpp: { host: 127.0.0.1, port: \(server.componentPort), domain: \(server.serviceDomain), secret: "\(server.componentSecret)" }
+            xmpp: { host: \(xmppHost), port: \(server.componentPort), domain: \(server.serviceDomain), secret: "\(server.componentSecret)"\(xmppOptions.isEmpty ? "" : ", \(xmppOptions)") }
             redis: { url: "\(redisURL)", prefix: sb\(redisOptions.isEmpty ? "" : ", \(redisOptions)") }
 
             """

@@ -57,7 +57,7 @@ import Workflow
             xmpp:
               secret: [\(Self.secret)]
             redis:
-              url: rediss://:\(Self.password)@host
+              url: redis+tls://:\(Self.password)@host
             agents:
               - jid: alice@localhost
             queues:

@@ -1,6 +1,7 @@
 import NIOCore
 import SwitchboardTesting
 import XMPP
+import TLS
 
 /// What reached the end of a pipeline under test.
 enum ChannelEvent: Sendable {

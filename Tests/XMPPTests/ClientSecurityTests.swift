@@ -3,6 +3,7 @@ import NIOCore
 import SwitchboardTesting
 import Testing
 @testable import XMPP
+import TLS
 
 /// Where the client may send a password in clear, and whose answers it believes.
 @Suite struct ClientSecurityTests {

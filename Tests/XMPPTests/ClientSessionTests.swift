@@ -2,6 +2,7 @@ import Logging
 import SwitchboardTesting
 import Testing
 import XMPP
+import TLS
 
 /// Our c2s client against a real Prosody.
 @Suite(.serialized) struct ClientSessionTests {

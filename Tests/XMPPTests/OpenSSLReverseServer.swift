@@ -1,4 +1,5 @@
 import SwitchboardTesting
+import TLS
 
 /// `openssl s_server -rev` on a free loopback port: a real OpenSSL peer that sends each line back reversed.
 struct OpenSSLReverseServer {

@@ -1,6 +1,7 @@
 import SwitchboardTesting
 import Testing
 import XMPP
+import TLS
 
 /// Building `TLSContext`s and handlers: bad files and mismatched roles fail early with OpenSSL's reason.
 @Suite struct TLSContextTests {

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import XMPP
+import TLS
 
 /// A loopback server built on the server-role `TLSHandler` that sends every byte back. With
 /// `startTLS`, it first waits for "STARTTLS\n" in plaintext and answers "PROCEED\n", then adds TLS

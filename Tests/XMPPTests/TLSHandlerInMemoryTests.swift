@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 import XMPP
+import TLS
 
 /// `TLSHandler` client and server in two `EmbeddedChannel`s, the test carrying the records between
 /// them: every step is deterministic, so ordering and closing can be checked exactly.

@@ -3,6 +3,7 @@ import NIOPosix
 import SwitchboardTesting
 import Testing
 import XMPP
+import TLS
 
 /// `TLSHandler` over real loopback connections, against `openssl s_server` and the server-role handler.
 @Suite(.timeLimit(.minutes(1)))

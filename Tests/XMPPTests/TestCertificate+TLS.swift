@@ -1,5 +1,6 @@
 import SwitchboardTesting
 import XMPP
+import TLS
 
 extension TestCertificate.Files {
     /// A server context presenting this certificate.

@@ -150,7 +150,7 @@ public final class RedisClient: Sendable {
         let redisError = error as? RedisError
         // Wrong credentials or database will not fix themselves by the time a waiting command gives up.
         let permanent = switch redisError {
-        case .authenticationFailed, .databaseSelectionFailed: true
+        case .authenticationFailed, .databaseSelectionFailed, .certificateRefused, .tlsNotConfigured: true
         default: false
         }
         let reason = redisError.map(\.description) ?? "\(error)"
@@ -198,7 +198,7 @@ extension RedisClient {
                 await withTaskGroup(of: Void.self) { group in
                     for sentinel in sentinels.addresses {
                         var asSentinel = configuration
-                        asSentinel.url = RedisURL(host: sentinel.host, port: sentinel.port)
+                        asSentinel.url = RedisURL(host: sentinel.host, port: sentinel.port, tls: configuration.url.tls)
                         let subscriber = RedisSubscriber(configuration: asSentinel, eventLoopGroup: eventLoop, logger: logger)
                         group.addTask {
                             await subscriber.run(channels: [Self.switchMasterChannel]) { event in

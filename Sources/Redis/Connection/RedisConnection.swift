@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import TLS
 
 /// One TCP connection to Redis, authenticated and on its database; it never reconnects
 /// (`RedisClient` replaces it when it closes).
@@ -41,16 +42,28 @@ final class RedisConnection: Sendable {
     }
 
     /// Connects to `address`; with `url`, sends its AUTH and SELECT (a sentinel is asked without).
+    /// Over TLS (`rediss://`), the handshake and the check of the certificate against
+    /// `configuration.tls` come first: no command, and so no password, leaves before it succeeds.
     static func connect(
         to address: RedisAddress, authenticating url: RedisURL?, requireMaster: Bool = false, configuration: RedisConfiguration,
         on eventLoop: any EventLoop, logger: Logger
     ) -> EventLoopFuture<RedisConnection> {
         let limits = configuration.replyLimits
         let timeout = TimeAmount(configuration.connectTimeout)
+        var tls: TLSContext?
+        if configuration.url.tls {
+            guard let context = configuration.tls else { return eventLoop.makeFailedFuture(RedisError.tlsNotConfigured) }
+            tls = context
+        }
+        let tlsHandshake = tls.map { _ in eventLoop.makePromise(of: TLSHandshakeCompleted.self) }
         return ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls, let tlsHandshake {
+                        try channel.pipeline.syncOperations.addHandler(
+                            TLSHandler(client: tls, serverHostname: address.host, handshakePromise: tlsHandshake, logger: logger))
+                    }
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(RedisReplyDecoder(limits: limits)),
                         RedisCommandHandler(logger: logger)
@@ -58,14 +71,24 @@ final class RedisConnection: Sendable {
                 }
             }
             .connect(host: address.host, port: address.port)
+            .flatMapError { error in
+                // The channel never came up: a handshake promise nobody will complete must not leak.
+                tlsHandshake?.fail(error)
+                return eventLoop.makeFailedFuture(error)
+            }
             .flatMap { channel in
                 let connection = RedisConnection(channel: channel, address: address)
                 // A server that accepts but never answers must not hold the handshake forever.
                 let done = eventLoop.makePromise(of: Void.self)
                 let deadline = eventLoop.scheduleTask(in: timeout) {
-                    done.fail(RedisError.unavailable(waited: configuration.connectTimeout, lastError: "no reply to AUTH/SELECT"))
+                    done.fail(RedisError.unavailable(waited: configuration.connectTimeout, lastError: "no reply to the TLS handshake or AUTH/SELECT"))
                 }
-                connection.handshake(url, requireMaster: requireMaster).cascade(to: done)
+                let secured = tlsHandshake.map { handshake in
+                    handshake.futureResult.map { _ in }.flatMapErrorThrowing { error in
+                        throw Self.refusal(error, address: address)
+                    }
+                } ?? eventLoop.makeSucceededVoidFuture()
+                secured.flatMap { connection.handshake(url, requireMaster: requireMaster) }.cascade(to: done)
                 return done.futureResult
                     .always { _ in deadline.cancel() }
                     .flatMapErrorThrowing { error in
@@ -74,6 +97,15 @@ final class RedisConnection: Sendable {
                     }
                     .map { connection }
             }
+    }
+
+    /// A failed TLS handshake as a `RedisError` that says what to fix.
+    private static func refusal(_ error: any Error, address: RedisAddress) -> RedisError {
+        guard let error = error as? TLSError else { return .tlsFailed(address: address.description, reason: "\(error)") }
+        if case .handshakeFailed(_, let verification?) = error {
+            return .certificateRefused(address: address.description, verification: verification)
+        }
+        return .tlsFailed(address: address.description, reason: error.description)
     }
 
     private func handshake(_ url: RedisURL?, requireMaster: Bool) -> EventLoopFuture<Void> {

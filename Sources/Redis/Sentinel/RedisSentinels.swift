@@ -19,6 +19,8 @@ public struct RedisSentinels: Sendable, Hashable {
     public var masterName: String
 
     public static let scheme = "redis-sentinel://"
+    /// Sentinels and servers over TLS.
+    public static let tlsScheme = "rediss-sentinel://"
     public static let defaultPort = 26379
     /// More would only slow a lookup down: each is asked in turn until one answers.
     public static let maximumCount = 16

@@ -4,8 +4,8 @@ enum WorkflowKeys {
     static let workflow = [
         "xmpp", "redis", "http", "stats", "limits", "queues", "agents", "canned", "webhooks", "retention", "redact", "audit_retention",
     ]
-    static let xmpp = ["host", "port", "domain", "secret"]
-    static let redis = ["url", "prefix", "min_replicas_ack", "replica_ack_timeout"]
+    static let xmpp = ["host", "port", "domain", "secret", "tls", "ca_file"]
+    static let redis = ["url", "prefix", "min_replicas_ack", "replica_ack_timeout", "ca_file"]
     static let http = ["listen", "allowed_origins", "trusted_proxies", "uploads"]
     static let uploads = ["dir", "max_bytes", "types"]
     static let stats = ["listen", "token", "open_metrics"]

@@ -28,7 +28,26 @@ extension WorkflowReader {
             return nil
         }
         settings.secret = Secret(secret)
+        if let node = fields["tls"] { settings.tls = bool(node, "tls") ?? settings.tls }
+        if let node = fields["ca_file"] { settings.caFile = caFile(node) }
+        if settings.caFile != nil, !settings.tls, let node = fields["ca_file"] {
+            note("ca_file: set tls: true too, or the component link is not encrypted and the CA is never used", at: node)
+        }
         return settings
+    }
+
+    /// A PEM file of CA certificates that must exist when the workflow is read (a typo would
+    /// otherwise show only as refused connections).
+    private func caFile(_ node: Node) -> String? {
+        value(node, "ca_file") { path throws(WorkflowValueError) in
+            guard !path.isEmpty else { throw WorkflowValueError("the path is empty") }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+                throw WorkflowValueError("no such file: \(path) (a PEM file with the CA certificates that sign the server's)")
+            }
+            guard FileManager.default.isReadableFile(atPath: path) else { throw WorkflowValueError("cannot read \(path)") }
+            return path
+        }
     }
 
     func redisSettings(_ node: Node?) -> RedisSettings {
@@ -37,16 +56,18 @@ extension WorkflowReader {
         if let node = fields["url"] {
             // Checked only as far as a problem can say without repeating the URL, which may hold a password.
             settings.url = value(node, "url") { text throws(WorkflowValueError) in
-                guard let scheme = ["redis://", "redis-sentinel://"].first(where: text.hasPrefix) else {
+                guard let scheme = ["redis://", "rediss://", "redis-sentinel://", "rediss-sentinel://"].first(where: text.hasPrefix) else {
                     throw WorkflowValueError(
-                        "the Redis URL must start with redis:// (as redis://[:password@]host:port/db) or redis-sentinel:// "
-                            + "(as redis-sentinel://[:password@]host:26379,host:26380/db#master)")
+                        "the Redis URL must start with redis:// (as redis://[user:password@]host:port/db), rediss:// (the same "
+                            + "over TLS) or redis-sentinel:// (as redis-sentinel://[user:password@]host:26379,host:26380/db#master), "
+                            + "rediss-sentinel:// over TLS")
                 }
                 let authority = text.dropFirst(scheme.count).split(separator: "@").last?.split(separator: "/").first
                 guard let authority, !authority.hasPrefix(":") else { throw WorkflowValueError("the Redis URL has no host") }
                 return text
             } ?? settings.url
         }
+        if let node = fields["ca_file"] { settings.caFile = caFile(node) }
         if let node = fields["min_replicas_ack"] {
             settings.minReplicasAck = int(node, "min_replicas_ack", in: RedisSettings.replicaAckRange) ?? settings.minReplicasAck
         }

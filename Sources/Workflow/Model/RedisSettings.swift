@@ -4,7 +4,11 @@
 public struct RedisSettings: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     /// `redis://[[user]:password@]host[:port][/db]` or
     /// `redis-sentinel://[[user]:password@]host[:port][,host[:port]…][/db]#master`; parsed by the Redis client.
+    /// `rediss://` and `rediss-sentinel://` are the same over TLS.
     public var url: String
+    /// For a TLS URL: the PEM file of the CA(s) that sign the servers' and sentinels' certificates;
+    /// without it, the system's trusted CAs.
+    public var caFile: String?
     /// Prefix of every key (`sb:{sales}:waiting`), so several workflows can share one Redis.
     public var prefix: String
     /// Routing writes wait (`WAIT`) for this many replicas before anyone is told (0: no wait).
@@ -17,8 +21,12 @@ public struct RedisSettings: Sendable, Hashable, CustomStringConvertible, Custom
     public static let replicaAckRange = 0...16
     public static let replicaAckTimeoutRange = Duration.milliseconds(10)...Duration.seconds(10)
 
-    public init(url: String = defaultURL, prefix: String = defaultPrefix, minReplicasAck: Int = 0, replicaAckTimeout: Duration = .seconds(1)) {
+    public init(
+        url: String = defaultURL, prefix: String = defaultPrefix, minReplicasAck: Int = 0, replicaAckTimeout: Duration = .seconds(1),
+        caFile: String? = nil
+    ) {
         self.url = url
+        self.caFile = caFile
         self.prefix = prefix
         self.minReplicasAck = minReplicasAck
         self.replicaAckTimeout = replicaAckTimeout

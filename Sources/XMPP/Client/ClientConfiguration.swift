@@ -1,3 +1,5 @@
+import TLS
+
 /// How an XMPP client (the agent console, tests, the load generator) logs in to a server.
 public struct ClientConfiguration: Sendable {
     /// The account; a resource in it is requested at binding.

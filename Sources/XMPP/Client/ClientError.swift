@@ -1,3 +1,5 @@
+import TLS
+
 /// Why an XMPP client could not log in, or lost its session.
 public enum ClientError: Error, Sendable, CustomStringConvertible {
     case connectFailed(String)

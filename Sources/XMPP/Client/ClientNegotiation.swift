@@ -2,6 +2,7 @@ import FoundationEssentials
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import TLS
 
 /// The client side of stream negotiation (RFC 6120 §4–§7): STARTTLS, SASL, resource binding.
 struct ClientNegotiation {

@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import TLS
 
 /// A logged-in XMPP client session (c2s): STARTTLS, SASL SCRAM-SHA-1 or PLAIN, resource
 /// binding, then stanzas both ways. Used by the agent console, the tests and the load

@@ -1,4 +1,6 @@
 import Reconnect
+import TLS
+
 /// How the router reaches the XMPP server as an external component (XEP-0114).
 public struct ComponentConfiguration: Sendable {
     public var host: String
@@ -33,6 +35,11 @@ public struct ComponentConfiguration: Sendable {
     /// (ejabberd) the server may answer a ping on another router's link, which hands it back by
     /// this name (`LinkAnswer`). Random per process unless set.
     public var instance: String
+    /// TLS from the first byte, for a server that offers it on its component port (ejabberd's
+    /// `ejabberd_service` with `tls: true`); the context says which CAs verify the server.
+    public var tls: TLSContext?
+    /// The name the server's certificate must carry, when it is not `host`.
+    public var tlsServerName: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5347, domain: String = "support.localhost", secret: String,
@@ -40,7 +47,7 @@ public struct ComponentConfiguration: Sendable {
         handshakeTimeout: Duration = .seconds(10), pingTarget: String? = nil, backoff: Backoff = Backoff(),
         refusedBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(60), jitter: 0.2),
         limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000,
-        standbyInterval: Duration? = nil, instance: String = ComponentConfiguration.newInstance()
+        standbyInterval: Duration? = nil, tls: TLSContext? = nil, instance: String = ComponentConfiguration.newInstance()
     ) {
         self.host = host
         self.port = port
@@ -55,6 +62,7 @@ public struct ComponentConfiguration: Sendable {
         self.limits = limits
         self.outboundQueueLimit = outboundQueueLimit
         self.standbyInterval = standbyInterval
+        self.tls = tls
         self.instance = instance
     }
 
@@ -67,7 +75,7 @@ public struct ComponentConfiguration: Sendable {
 
 extension ComponentConfiguration: CustomStringConvertible, CustomReflectable {
     /// Everything but the secret.
-    public var description: String { "component \(domain) at \(host):\(port)" }
+    public var description: String { "component \(domain) at \(host):\(port)\(tls == nil ? "" : " over TLS")" }
 
     /// `dump` shows no secret either.
     public var customMirror: Mirror {

@@ -14,6 +14,10 @@ public enum ComponentError: Error, Sendable, Hashable, CustomStringConvertible {
     case handshakeTimeout
     /// The server spoke something other than XEP-0114.
     case protocolViolation(String)
+    /// The server's certificate was refused (X509's verdict): not signed by a trusted CA, or not for `server`.
+    case certificateRefused(server: String, verification: String)
+    /// The TLS handshake failed for another reason (the server speaks no TLS on that port, no common version…).
+    case tlsFailed(String)
 
     /// The server refused the handshake because another component holds the domain.
     public var isConflict: Bool {
@@ -24,6 +28,7 @@ public enum ComponentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// configuration helps, so it is retried slowly. A `conflict` is not one of these: a standby
     /// router retries it quickly to take over when the active one goes.
     public var isRefusedConfiguration: Bool {
+        if case .certificateRefused = self { return true }
         guard case .rejected(let error) = self else { return false }
         return error.condition == .notAuthorized || error.condition == .hostUnknown
     }
@@ -43,6 +48,11 @@ public enum ComponentError: Error, Sendable, Hashable, CustomStringConvertible {
         case .closed: "the XMPP server closed the link"
         case .handshakeTimeout: "the XMPP server did not answer the component handshake in time"
         case .protocolViolation(let what): "the XMPP server broke the component protocol: \(what)"
+        case .certificateRefused(let server, let verification):
+            "the XMPP server's certificate was refused (\(verification)): set xmpp.ca_file in the workflow to the PEM file "
+                + "of the CA that signed it, and xmpp.host to a name the certificate carries (\(server) was checked)"
+        case .tlsFailed(let reason):
+            "TLS with the XMPP server's component port failed: \(reason) (does that port speak TLS? ejabberd: tls: true on ejabberd_service)"
         }
     }
 }

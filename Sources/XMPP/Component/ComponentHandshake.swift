@@ -1,18 +1,44 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import TLS
 
 /// The connection and authentication steps of XEP-0114.
 enum ComponentHandshake {
-    /// Opens a TCP connection with the XML stream codec in its pipeline (and `tap` after it).
+    /// Opens a TCP connection with the XML stream codec in its pipeline; with `configuration.tls`,
+    /// TLS from the first byte (ejabberd's `tls: true`), and the server's certificate checked
+    /// before the stream header, and so before the secret's digest, leaves.
+    /// `tap` goes after the codec (`InboundTap`).
     static func connect(
         _ configuration: ComponentConfiguration, group: any EventLoopGroup, tap: (@Sendable () -> InboundTap)? = nil
     ) async throws(ComponentError) -> XMLStreamChannel {
+        let serverName = configuration.tlsServerName ?? configuration.host
+        let handshake: NIOLockedValueBox<EventLoopFuture<TLSHandshakeCompleted>?> = NIOLockedValueBox(nil)
+        let link: XMLStreamChannel
         do {
-            return try await XMLStreamChannel.connect(
+            link = try await XMLStreamChannel.connect(
                 host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout,
-                limits: configuration.limits, group: group, tap: tap)
+                limits: configuration.limits, group: group, tap: tap
+            ) { channel in
+                guard let tls = configuration.tls else { return }
+                let done = channel.eventLoop.makePromise(of: TLSHandshakeCompleted.self)
+                try channel.pipeline.syncOperations.addHandler(
+                    TLSHandler(client: tls, serverHostname: serverName, handshakePromise: done), position: .first)
+                handshake.withLockedValue { $0 = done.futureResult }
+            }
         } catch {
             throw .connectFailed("\(configuration.host):\(configuration.port): \(error)")
+        }
+        guard let secured = handshake.withLockedValue({ $0 }) else { return link }
+        do {
+            _ = try await secured.get()
+            return link
+        } catch {
+            // Through the async channel, so its writer is finished before it goes.
+            try? await link.executeThenClose { _, _ in }
+            if case TLSError.handshakeFailed(_, let verification?) = error {
+                throw .certificateRefused(server: serverName, verification: verification)
+            }
+            throw .tlsFailed("\(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import COpenSSL
+import TLS
 
 /// Message digests from libcrypto.
 public enum Digest {

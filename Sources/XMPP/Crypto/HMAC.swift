@@ -1,4 +1,5 @@
 import COpenSSL
+import TLS
 
 /// Keyed-hash message authentication codes (RFC 2104) from libcrypto.
 public enum HMAC {

@@ -1,4 +1,5 @@
 import COpenSSL
+import TLS
 
 /// Password-based key derivation (PBKDF2, RFC 8018) from libcrypto.
 public enum PBKDF2 {

@@ -1,4 +1,5 @@
 import COpenSSL
+import TLS
 
 /// Cryptographically secure random bytes from OpenSSL's default generator.
 public enum SecureRandom {

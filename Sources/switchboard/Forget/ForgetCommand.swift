@@ -52,7 +52,7 @@ struct ForgetCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchboard.forget")
         let workflow = try workflowOptions.load()
-        let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(workflow.redis.url)), logger: logger)
+        let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix, retention: workflow.retention)
         let erasure = SubjectErasure(subject: subject, redis: redis, prefix: workflow.redis.prefix)
         do {

@@ -1,16 +1,16 @@
 import COpenSSL
 
 /// OpenSSL's per-thread error queue, read as text for typed errors.
-enum OpenSSLErrorQueue {
+package enum OpenSSLErrorQueue {
     /// Empties the queue, so that what a later call leaves there is its own doing.
-    static func clear() {
+    package static func clear() {
         ERR_clear_error()
     }
 
     /// Takes every queued error, oldest first, as OpenSSL's strings joined by "; ", and empties the queue.
     ///
     /// Returns `fallback` when OpenSSL queued nothing (some failures only set a return code).
-    static func drain(fallback: String = "no detail in the OpenSSL error queue") -> String {
+    package static func drain(fallback: String = "no detail in the OpenSSL error queue") -> String {
         var reasons: [String] = []
         while case let code = ERR_get_error(), code != 0 {
             // 256 bytes is ERR_error_string_n's documented comfortable size; longer text is truncated.

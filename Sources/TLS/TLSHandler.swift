@@ -41,7 +41,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         serverHostname: String,
         handshakePromise: EventLoopPromise<TLSHandshakeCompleted>? = nil,
         maximumBufferedBytes: Int = defaultMaximumBufferedBytes,
-        logger: Logger = Logger(label: "switchboard.xmpp.tls")
+        logger: Logger = Logger(label: "switchboard.tls")
     ) throws(TLSError) {
         var logger = logger
         logger[metadataKey: "tls.server"] = "\(serverHostname)"
@@ -56,7 +56,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         server context: TLSContext,
         handshakePromise: EventLoopPromise<TLSHandshakeCompleted>? = nil,
         maximumBufferedBytes: Int = defaultMaximumBufferedBytes,
-        logger: Logger = Logger(label: "switchboard.xmpp.tls")
+        logger: Logger = Logger(label: "switchboard.tls")
     ) throws(TLSError) {
         try self.init(
             connection: TLSConnection(context: context, serverHostname: nil),
