@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 19)
+        #expect(Self.assembled.count == 20)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
