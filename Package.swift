@@ -95,6 +95,8 @@ let package = Package(
             name: "Routing",
             dependencies: [
                 "Redis", "XMPP", "Workflow", "RoutingSchema", "AgentProtocol",
+                // A queue's bot is asked over HTTP, as webhooks are delivered.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -236,7 +238,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RoutingTests",
-            dependencies: ["Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "Console", "SwitchboardTesting", "RoutingTesting"],
+            dependencies: [
+                "Routing", "Redis", "XMPP", "Workflow", "AgentProtocol", "Console", "SwitchboardTesting", "RoutingTesting",
+                // A queue's bot, in the test process (`BotServer`).
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The processes' own runtime metrics with a real Prometheus, and the alert rules with promtool.

@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 20)
+        #expect(Self.assembled.count == 21)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -89,6 +89,9 @@ import Testing
                 ("transfer-7", chatKeys + [k.declined("1"), k.agent("a"), k.agentChats("a")] + chatTimers, ["1", "a", "queue", "billing", "0", "0"], "\"queued\""),
                 ("overflow-4", chatKeys + chatTimers, ["1", "1", "drop", "none"], "\"billing\""),
                 ("decline-7", chatKeys + [k.agent("a"), k.declined("1"), k.agentChats("a")] + chatTimers, ["1", "a", "declined", "3"], "\"queued\""),
+                // A chat in line is no longer the bot's: nothing changes.
+                ("settleBot-6", chatKeys + [k.transcript("1"), k.timers, k.chatTimers("1"), k.waiting("sales")],
+                 ["1", "handoff", "silent", "sales", "", "0", "", "bot"], "\"queued\""),
                 ("expireGrace-4", agentKeys, ["a"], "(empty"),
                 ("settlePresence-5", presenceKeys, ["a", "99999999999999", "60000"], "\"offline\""),
                 ("removeAgent-5", presenceKeys, ["a"], "(empty"),

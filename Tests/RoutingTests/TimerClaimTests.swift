@@ -191,6 +191,13 @@ import Workflow
                                 }
                             case .maxWait(let chat):
                                 if try await router.close(chat: chat, by: .system, claiming: .maxWait(chat: chat)).succeeded { acted += 1 }
+                            case .bot(let chat):
+                                if try await router.settleBot(
+                                    chat: chat, .handoff(queue: "sales", reason: "silent", overflowDelays: [], maxWait: nil), botName: "bot",
+                                    claiming: .bot(chat: chat)).succeeded
+                                {
+                                    acted += 1
+                                }
                             case nil: break
                             }
                         }

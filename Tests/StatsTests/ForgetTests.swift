@@ -121,4 +121,65 @@ import Testing
             #expect(refused != 0 && message.contains("no spaces or wildcards"), "\(message)")
         }
     }
+
+    /// Their uploaded files (on disk and described in Redis) and their ratings' comments go; another
+    /// visitor's file and comment stay.
+    @Test func forgettingAWebVisitorRemovesTheirUploadsAndRatingComments() async throws {
+        try await withStatsRedis { server, redis in
+            let chats = try await Self.populate(redis)
+            let store = RoutingStore(redis: redis, prefix: "sb")
+            let folder = "\(try RunDirectory.make("forget-uploads"))/files-\(UInt32.random(in: 0...UInt32.max))"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let theirs = String(repeating: "a1", count: 16), unnamed = String(repeating: "c3", count: 16)
+            let others = String(repeating: "b2", count: 16)
+            for (id, visitor, chat) in [(theirs, "web:aaaa", chats.web1), (unnamed, "web:aaaa", ""), (others, "web:bbbb", chats.web2)] {
+                #expect(FileManager.default.createFile(atPath: "\(folder)/\(id)", contents: Data("a file of \(visitor)".utf8)))
+                _ = try await redis.send("HSET", "{sb}:web:upload:\(id)", "visitor", visitor, "chat", chat, "name", "scan.png")
+            }
+            // Both web visitors rate a closed chat, with a comment each (the keys as an active chat's close leaves them).
+            for (visitor, chat) in [("web:aaaa", chats.web1), ("web:bbbb", chats.web2)] {
+                _ = try await redis.send("SET", "{sb}:rating:sales:\(visitor)", "\(chat)|alice@localhost|0", "PX", "600000")
+            }
+            _ = try await store.close(chat: chats.web2, by: .visitor)
+            _ = try await store.rate(queue: "sales", visitor: "web:aaaa", score: 2, comment: "Jane Doe was kept waiting")
+            _ = try await store.rate(queue: "sales", visitor: "web:bbbb", score: 5, comment: "quick and kind")
+            #expect(try await Self.dump(redis, try await Self.keys(redis)).contains("Jane Doe was kept waiting"))
+            let workflow = try writeStatsWorkflow(
+                redisURL: server.url, sections: "http: { listen: \"127.0.0.1:8080\", uploads: { dir: \"\(folder)\" } }")
+
+            let (dryStatus, dry) = try await Self.forget(["web:aaaa", "--dry-run"], workflow: workflow)
+            #expect(dryStatus == 0 && dry.contains("file \(folder)/\(theirs)") && dry.contains("file \(folder)/\(unnamed)"), "\(dry)")
+            #expect(FileManager.default.fileExists(atPath: "\(folder)/\(theirs)"), "a dry run removes no file")
+
+            let (status, output) = try await Self.forget(["web:aaaa"], workflow: workflow)
+            #expect(status == 0, "\(output)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(files == [others])
+            let keys = try await Self.keys(redis)
+            #expect(!keys.contains("{sb}:web:upload:\(theirs)") && !keys.contains("{sb}:web:upload:\(unnamed)"))
+            #expect(keys.contains("{sb}:web:upload:\(others)"))
+            let everything = try await Self.dump(redis, keys)
+            #expect(!everything.contains("Jane Doe was kept waiting"), "their comment is nowhere in Redis")
+            #expect(everything.contains("quick and kind"), "another visitor's comment stays")
+        }
+    }
+
+    /// Every value in `keys` (strings, hashes, lists, sets, streams) as one text, to search.
+    static func dump(_ redis: RedisClient, _ keys: Set<String>) async throws -> String {
+        var text = ""
+        for key in keys.sorted() {
+            let type = try await redis.send("TYPE", key).string ?? ""
+            let value: RESPValue? = switch type {
+            case "string": try await redis.send("GET", key)
+            case "hash": try await redis.send("HGETALL", key)
+            case "list": try await redis.send("LRANGE", key, "0", "-1")
+            case "set": try await redis.send("SMEMBERS", key)
+            case "zset": try await redis.send("ZRANGE", key, "0", "-1")
+            case "stream": try await redis.send("XRANGE", key, "-", "+")
+            default: nil
+            }
+            text += "\(key) \(value?.description ?? "")\n"
+        }
+        return text
+    }
 }

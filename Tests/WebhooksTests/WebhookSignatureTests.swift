@@ -1,5 +1,6 @@
 import Testing
 @testable import Webhooks
+import Workflow
 
 /// The signature recipe as the README gives it, and the retry schedule.
 @Suite struct WebhookSignatureTests {

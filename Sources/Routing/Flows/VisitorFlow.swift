@@ -13,6 +13,8 @@ struct VisitorFlow: Sendable {
     let alarm: TimerAlarm
     let flood: FloodLimiter
     let logger: Logger
+    /// Asks queues' bots (`VisitorFlow+Bot`).
+    var bots = BotCaller()
 
     /// A visitor writes to a queue by XMPP: open or find their chat, keep the message, pass it on.
     func message(_ message: Message, queue: RoutingRules.Queue, rules: RoutingRules) async throws {
@@ -83,37 +85,35 @@ struct VisitorFlow: Sendable {
         var chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
             overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
-            relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait)
+            relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait,
+            botBackstop: queue.configured.bot?.backstop)
         let address = address ?? queue.name
-        if chat.created {
-            logger.info("chat queued", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)", "channel": "\(channel.rawValue)"])
-            if !queue.overflow.isEmpty || queue.maxWait != nil { alarm.wake() }
-            let eta = await pass.estimate(queue).flatMap { $0.eta(position: chat.position) }
-            let values = TemplateValues(position: chat.position, eta: eta, etaText: eta == nil ? RoutingPass.noEstimate : nil,
-                                        queue: queue.title, visitor: greeting ?? name)
-            // The place in line only for a chat that waits: one taken at once hears who answers instead.
-            // A message left (the wait ran out before) hears that it is kept instead of a welcome.
-            let welcome = { (waits: Bool) in
-                if chat.leftMessage {
-                    outbox.tellVisitor(visitor, from: address, Self.messageKept, rules: rules)
-                    return
+        if chat.state == .bot {
+            // With the bot: it answers (or hands over) before any welcome or place in line.
+            if chat.messageStored {
+                if chat.created { logger.info("chat with the bot", metadata: ["chat": "\(chat.chat)", "queue": "\(queue.name)"]) }
+                alarm.wake()  // the call's backstop timer
+                let speaker = greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name
+                if channel == .xmpp {
+                    // In the visitor's lane: the bot hears their lines, and answers them, in order.
+                    try await askBot(body, chat: chat.chat, visitor: visitor, name: speaker, queue: queue, address: address, rules: rules)
+                } else {
+                    // A web service waits for this answer a few seconds only (`RelayedVisitorDesk`): the
+                    // line is kept, so the call goes on beside it; the backstop timer covers a failure.
+                    let id = chat.chat, logger = self.logger
+                    Task {
+                        do {
+                            try await askBot(body, chat: id, visitor: visitor, name: speaker, queue: queue, address: address, rules: rules)
+                        } catch {
+                            logger.error("could not settle the bot's answer: \(error)", metadata: ["chat": "\(id)"])
+                        }
+                    }
                 }
-                let text = queue.messages.welcome.render(values) + (waits ? " " + queue.messages.position.render(values) : "")
-                outbox.tellVisitor(visitor, from: address, text, as: .queued, position: chat.position, eta: eta, rules: rules)
             }
-            let outOfHours = !queue.isOpen(at: Date())
-            if outOfHours { welcome(true) }
-            let closed = outOfHours
-                ? try await closeIfOutOfHours(
-                    chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules) : false
-            // Routed first: a chat an agent took needs no look at who is online (a pipelined
-            // read of every candidate's presence, which cost more than the routing itself).
-            let assignments = await pass.run { assignments in
-                if !outOfHours { welcome(!assignments.contains { $0.chat == chat.chat && $0.state == .active }) }
-            }
-            if !closed, !assignments.contains(where: { $0.chat == chat.chat }) {
-                try await checkAgents(chat: chat.chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
-            }
+        } else if chat.created {
+            try await queued(
+                chat: chat.chat, position: chat.position, leftMessage: chat.leftMessage, visitor: visitor, name: greeting ?? name,
+                channel: channel, queue: queue, address: address, rules: rules)
         } else if chat.state == .active {
             // This line, and any the agent was owed (a resend of one a router claimed and died
             // before confirming), as the enqueue script claimed them: each reaches the agent once.
@@ -129,6 +129,43 @@ struct VisitorFlow: Sendable {
         }
         if redaction.changed { try await tellOfRedaction(redaction, chat: chat.chat, visitor: visitor, address: address, rules: rules) }
         return chat
+    }
+
+    /// A chat that joined `queue`'s line now (opened, or handed over by the bot): the welcome
+    /// and place in line (or out of hours), a routing pass, and word if nobody could serve it.
+    /// `name` is the `{visitor}` of the texts.
+    func queued(
+        chat: String, position: Int, leftMessage: Bool, visitor: String, name: String, channel: ChatChannel?, queue: RoutingRules.Queue,
+        address: String, rules: RoutingRules
+    ) async throws {
+        logger.info("chat queued", metadata: ["chat": "\(chat)", "queue": "\(queue.name)", "channel": "\(channel?.rawValue ?? "")"])
+        if !queue.overflow.isEmpty || queue.maxWait != nil { alarm.wake() }
+        let eta = await pass.estimate(queue).flatMap { $0.eta(position: position) }
+        let values = TemplateValues(position: position, eta: eta, etaText: eta == nil ? RoutingPass.noEstimate : nil,
+                                    queue: queue.title, visitor: name)
+        // The place in line only for a chat that waits: one taken at once hears who answers instead.
+        // A message left (the wait ran out before) hears that it is kept instead of a welcome.
+        let welcome = { (waits: Bool) in
+            if leftMessage {
+                outbox.tellVisitor(visitor, from: address, Self.messageKept, rules: rules)
+                return
+            }
+            let text = queue.messages.welcome.render(values) + (waits ? " " + queue.messages.position.render(values) : "")
+            outbox.tellVisitor(visitor, from: address, text, as: .queued, position: position, eta: eta, rules: rules)
+        }
+        let outOfHours = !queue.isOpen(at: Date())
+        if outOfHours { welcome(true) }
+        let closed = outOfHours
+            ? try await closeIfOutOfHours(
+                chat: chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules) : false
+        // Routed first: a chat an agent took needs no look at who is online (a pipelined
+        // read of every candidate's presence, which cost more than the routing itself).
+        let assignments = await pass.run { assignments in
+            if !outOfHours { welcome(!assignments.contains { $0.chat == chat && $0.state == .active }) }
+        }
+        if !closed, !assignments.contains(where: { $0.chat == chat }) {
+            try await checkAgents(chat: chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
+        }
     }
 
     /// The visitor hears once per chat that data is removed from it (theirs or an agent's line).

@@ -37,6 +37,7 @@ public struct VisitorTranscript: Sendable {
             switch line.kind {
             case .visitor: who = "You"
             case .agent: who = agentName(line.from)
+            case .bot: who = line.from
             case .note, .whisper, .system: continue
             }
             var text = line.text

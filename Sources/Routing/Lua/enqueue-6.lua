@@ -9,7 +9,12 @@
 -- message id, mapped to the relayed one in the chat's id map (may be empty)
 -- ARGV[10] the address the visitor wrote to, kept for the whole chat as `address`: a queue's
 --         local part, or empty for the service domain (missing: the queue's own address)
--- ARGV[11] the queue's max wait in ms (0 or absent: none)   ARGV[12] the lease in ms of a claim of lines for the agent
+-- ARGV[11] the queue's max wait in ms (0 or absent: none)
+-- ARGV[12] the queue's bot backstop in ms (0 or absent: no bot): a new chat opens in state `bot`,
+--         out of the line, until a bot answer hands it over (`settleBot-6.lua`); each visitor line
+--         stored while it is there counts a call in `bot_pending` and (re)sets the `bot|ID` timer
+--         that long ahead, so any router hands the chat over if the caller died unanswered
+-- ARGV[13] the lease in ms of a claim of lines for the agent
 -- A chat opened while the visitor's `leave` key is set (their last wait ended at max_wait, or the
 -- web form left a message) is a message left: it waits with no max wait, and the key goes.
 -- Returns {chat id, 1 if created now (2: created as a message left) or 0 if already open,
@@ -39,6 +44,11 @@ local function store(id, chatQueue, agent)
   redis.call('RPUSH', K.transcript(id), line)
   if detail ~= '' then linkIDs(K.relayIDs(id), 'v', ARGV[9], cjson.decode(detail).id) end
   redis.call('HINCRBY', K.chat(id), 'said', 1)
+  local botMs = tonumber(ARGV[12] or '0') or 0
+  if botMs > 0 and redis.call('HGET', K.chat(id), 'state') == 'bot' then
+    redis.call('HINCRBY', K.chat(id), 'bot_pending', 1)
+    setTimer(id, 'bot|' .. id, now + botMs, {timers = KEYS[6]})
+  end
   emit('visitor_message', id, chatQueue, agent)
   return 1, line
 end
@@ -50,20 +60,29 @@ if open then
   local rank = redis.call('ZRANK', KEYS[3], open)
   local stored, line = store(open, chat[3], chat[2])
   -- A resent line (stored before, the agent never told) goes now too.
-  local unsent = claimUnsent(open, line, tonumber(ARGV[12]))
+  local unsent = claimUnsent(open, line, tonumber(ARGV[13]))
   local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
 end
 local id = tostring(redis.call('INCR', KEYS[4]))
+local left = redis.call('DEL', K.leaveMessage(queue, visitor))
+redis.call('DEL', K.rating(queue, visitor))  -- a digit written in the new chat is for its agent
+-- A message left goes to the agents: nobody is there to answer it now.
+if left == 0 and (tonumber(ARGV[12] or '0') or 0) > 0 and ARGV[6] ~= '' then
+  redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],
+    'channel', ARGV[4], 'state', 'bot', 'agent', '', 'created', now, 'dropped', 0, 'address', ARGV[10] or queue)
+  redis.call('SET', KEYS[2], id)
+  redis.call('SADD', KEYS[5], id)
+  local stored = store(id, queue, '')
+  return {id, 1, 0, 'bot', '', stored, {0, 0}}
+end
 redis.call('HSET', K.chat(id), 'id', id, 'queue', queue, 'visitor', visitor, 'name', ARGV[3],
   'channel', ARGV[4], 'state', 'queued', 'agent', '', 'created', now, 'queued_at', now, 'dropped', 0,
   'address', ARGV[10] or queue)
 redis.call('SET', KEYS[2], id)
 redis.call('SADD', KEYS[5], id)
 redis.call('ZADD', KEYS[3], now, id)
-local left = redis.call('DEL', K.leaveMessage(queue, visitor))
-redis.call('DEL', K.rating(queue, visitor))  -- a digit written in the new chat is for its agent
 local maxWait = tonumber(ARGV[11] or '0') or 0
 if left == 0 and maxWait > 0 then setTimer(id, 'maxwait|' .. id, now + maxWait, {timers = KEYS[6]}) end
 local step = 0

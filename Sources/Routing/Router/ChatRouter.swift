@@ -249,6 +249,8 @@ public final class ChatRouter: Service, Sendable {
             try await agents.replyTimedOut(chat: chat, rules: rules)
         case .maxWait(let chat):
             try await visitors.waitedOut(chat: chat, rules: rules)
+        case .bot(let chat):
+            try await visitors.botSilent(chat: chat, rules: rules)
         }
     }
 }

@@ -152,6 +152,8 @@ public enum TransferTarget: Sendable, Hashable {
 /// The kind of a transcript line.
 public enum TranscriptKind: String, Sendable, Hashable, Codable {
     case visitor, agent, note, whisper, system
+    /// A queue's bot answering the visitor before any agent.
+    case bot
 }
 
 /// One line of a chat's transcript.

@@ -1,5 +1,6 @@
 /// A timer the routing state keeps in Redis, as the timers sorted set spells its members
-/// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`, `reply|42`, `maxwait|42`).
+/// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`, `reply|42`, `maxwait|42`,
+/// `bot|42`).
 public enum ChatTimer: Sendable, Hashable {
     /// An offer of the chat stands no longer.
     case offer(chat: String)
@@ -13,6 +14,8 @@ public enum ChatTimer: Sendable, Hashable {
     case reply(chat: String)
     /// The chat has waited the queue's `max_wait`.
     case maxWait(chat: String)
+    /// A call to the queue's bot had no answer recorded in time (its router died): hand the chat over.
+    case bot(chat: String)
 
     /// The timer a member names, or nil for one this router does not know.
     public init?(member: String) {
@@ -23,6 +26,7 @@ public enum ChatTimer: Sendable, Hashable {
         case ("gone", 2): self = .gone(chat: parts[1])
         case ("reply", 2): self = .reply(chat: parts[1])
         case ("maxwait", 2): self = .maxWait(chat: parts[1])
+        case ("bot", 2): self = .bot(chat: parts[1])
         case ("overflow", 3):
             guard let step = Int(parts[2]) else { return nil }
             self = .overflow(chat: parts[1], step: step)
@@ -39,6 +43,7 @@ public enum ChatTimer: Sendable, Hashable {
         case .overflow(let chat, let step): "overflow|\(chat)|\(step)"
         case .reply(let chat): "reply|\(chat)"
         case .maxWait(let chat): "maxwait|\(chat)"
+        case .bot(let chat): "bot|\(chat)"
         }
     }
 

@@ -72,6 +72,11 @@ struct VisitorOutbox: Sendable {
                 try await write(
                     ServerMessage.line(chat: chat, seq: lastSeq, from: "agent", agent: name, text: line.text, time: line.t, replay: replay)
                         .relayed(line).json)
+            case .bot:
+                // The bot speaks as an agent would, under the name its lines are kept with.
+                try await write(
+                    ServerMessage.line(chat: chat, seq: lastSeq, from: "agent", agent: line.from, text: line.text, time: line.t, replay: replay)
+                        .relayed(line).json)
             case .note, .whisper, .system:
                 continue
             }
@@ -93,6 +98,8 @@ struct VisitorOutbox: Sendable {
         case .active:
             let name = fields["agent"].flatMap { rules.agents[$0]?.name } ?? "an agent"
             try await write(ServerMessage.assigned(agent: name, text: nil).json)
+        case .bot:
+            break  // nobody waits in line yet: the bot's lines say the rest
         case .closed:
             // A closed chat has no agent for `{agent}`; one the visitor may still rate shows its stars again.
             let asked = try await store.ratingAsked(queue: fields["queue"] ?? queue, visitor: visitor)

@@ -21,6 +21,9 @@ public struct Upload: Sendable, Hashable {
     /// The line agents and the transcript see for it.
     var line: String { "[file] \(name) (\(type), \(size) bytes) \(url)" }
 
+    /// Whether `text` is a name the upload store gives a file (`switchboard forget` removes only those).
+    public static func isID(_ text: String) -> Bool { UploadStore.isID(text) }
+
     /// As the chat line carries it (XEP-0066 to XMPP agents; the widget shows it as a link).
     var attachment: Attachment? {
         var attachment = Attachment(url: url)

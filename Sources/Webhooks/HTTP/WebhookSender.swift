@@ -25,9 +25,9 @@ struct WebhookSender: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "switchboard-webhooks")
         request.headers.add(name: "X-Switchboard-Event", value: delivery.event)
-        request.headers.add(name: WebhookSignature.timestampHeader, value: String(timestamp))
-        request.headers.add(
-            name: WebhookSignature.signatureHeader, value: WebhookSignature.sign(secret: hook.secret.value, timestamp: timestamp, body: body))
+        for header in WebhookSignature.headers(secret: hook.secret.value, timestamp: timestamp, body: body) {
+            request.headers.add(name: header.name, value: header.value)
+        }
         request.body = .bytes(ByteBuffer(bytes: body))
         let prepared = request
         let timeout = hook.timeout

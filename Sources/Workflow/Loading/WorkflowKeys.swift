@@ -16,7 +16,7 @@ enum WorkflowKeys {
     static let queue = [
         "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
         "overflow", "messages", "when_no_agents", "hours", "when_closed", "web_form",
-        "csat", "csat_window", "max_wait", "reply_timeout",
+        "csat", "csat_window", "max_wait", "reply_timeout", "bot",
     ]
     static let overflowStep = ["after", "drop_skill", "move_to"]
     static let messages = QueueMessages.Kind.allCases.map(\.rawValue)
@@ -25,8 +25,10 @@ enum WorkflowKeys {
     static let agent = ["jid", "name", "skills", "max_chats", "role"]
     static let webhook = ["name", "url", "events", "secret", "timeout"]
     static let redactPattern = ["label", "pattern"]
+    /// A queue's `bot`.
+    static let bot = ["url", "secret", "timeout"]
 
     static let all = [
-        workflow, xmpp, redis, http, uploads, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern,
+        workflow, xmpp, redis, http, uploads, stats, limits, flood, queue, overflowStep, messages, hours, agent, webhook, redactPattern, bot,
     ].flatMap { $0 }
 }

@@ -98,6 +98,7 @@ extension WorkflowReader {
         }
         if let node = fields["max_wait"] { queue.maxWait = duration(node, "max_wait", in: Queue.maxWaitRange) }
         if let node = fields["reply_timeout"] { queue.replyTimeout = duration(node, "reply_timeout", in: Queue.replyTimeoutRange) }
+        if let node = fields["bot"] { queue.bot = bot(node) }
     }
 
     private func webForm(_ node: Node) -> [VisitorDetail] {

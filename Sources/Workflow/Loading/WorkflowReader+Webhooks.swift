@@ -9,7 +9,7 @@ extension WorkflowReader {
         for item in items {
             guard let fields = fields(item, "a webhook", allowed: WorkflowKeys.webhook) else { continue }
             let urlNode = required(fields, "url", in: "a webhook")
-            let url = urlNode.flatMap(webhookURL)
+            let url = urlNode.flatMap { webhookURL($0) }
             let events = required(fields, "events", in: "a webhook").flatMap(webhookEvents)
             // Like the component secret, the text is never repeated in a problem.
             var secret: Secret?
@@ -39,15 +39,29 @@ extension WorkflowReader {
         return hooks
     }
 
+    /// A queue's `bot`: its url and secret, as a webhook's are checked, and its timeout.
+    func bot(_ node: Node) -> QueueBot? {
+        guard let fields = fields(node, "bot", allowed: WorkflowKeys.bot) else { return nil }
+        let url = required(fields, "url", in: "a bot").flatMap { webhookURL($0, of: "a bot") }
+        var secret: Secret?
+        if let node = required(fields, "secret", in: "a bot"), let text = text(node, "secret") {
+            if text.isEmpty { note("secret: the bot's secret is empty (write secret: ${SB_BOT_SECRET})", at: node) }
+            else { secret = Secret(text) }
+        }
+        let timeout = fields["timeout"].flatMap { duration($0, "timeout", in: QueueBot.timeoutRange) }
+        guard let url, let secret else { return nil }
+        return QueueBot(url: url, secret: secret, timeout: timeout ?? QueueBot.defaultTimeout)
+    }
+
     /// Checked without repeating the URL, which may hold a token.
-    private func webhookURL(_ node: Node) -> String? {
+    private func webhookURL(_ node: Node, of what: String = "a webhook") -> String? {
         value(node, "url") { text throws(WorkflowValueError) in
             let lowered = text.lowercased()
             guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
-                throw WorkflowValueError("a webhook's url must start with http:// or https://")
+                throw WorkflowValueError("\(what)'s url must start with http:// or https://")
             }
             guard Webhook.host(of: text) != nil, !text.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-                throw WorkflowValueError("a webhook's url needs a host and no spaces, as https://crm.example.com/hooks/chat")
+                throw WorkflowValueError("\(what)'s url needs a host and no spaces, as https://crm.example.com/hooks/chat")
             }
             return text
         }

@@ -36,6 +36,9 @@ public struct Queue: Sendable, Hashable {
     /// to another agent; nil: no limit.
     public var replyTimeout: Duration?
 
+    /// A bot answers the visitor first; nil: the chat joins the queue at once.
+    public var bot: QueueBot?
+
     public static let defaultCSATWindow: Duration = .seconds(600)
     /// Bounds of the values read from a workflow: a window or timer outside them is a typo.
     public static let csatWindowRange: ClosedRange<Duration> = .seconds(10) ... .seconds(86_400)

@@ -13,7 +13,7 @@ struct ForgetCommand: AsyncParsableCommand {
         discussion: """
             SUBJECT is a visitor's JID, a web visitor id (web:…), or an e-mail address given in the web form. \
             Removes their chats' records and transcripts (open ones are closed first), visitor indexes, web \
-            sessions, webhook deliveries and dead letters of those chats, and the queued events naming them \
+            sessions, uploaded files, webhook deliveries and dead letters of those chats, and the queued events naming them \
             that every consumer has read. Stats keep their anonymous figures. Running it again removes nothing \
             more. Each run is audited: who, when and how many chats, never the subject.
             """
@@ -54,7 +54,8 @@ struct ForgetCommand: AsyncParsableCommand {
         let workflow = try workflowOptions.load()
         let redis = RedisClient(configuration: try workflow.redis.clientConfiguration(), logger: logger)
         let store = RoutingStore(redis: redis, prefix: workflow.redis.prefix, retention: workflow.retention)
-        let erasure = SubjectErasure(subject: subject, redis: redis, prefix: workflow.redis.prefix)
+        let erasure = SubjectErasure(
+            subject: subject, redis: redis, prefix: workflow.redis.prefix, uploadsDirectory: workflow.http?.uploads?.directory)
         do {
             let found = try await erasure.find()
             let verb = dryRun ? "would remove" : "removed"
@@ -63,11 +64,12 @@ struct ForgetCommand: AsyncParsableCommand {
                 for key in found.keys.sorted() { print("  key \(key)") }
                 for (key, field) in found.fields { print("  field \(key) \(field)") }
                 for (key, member) in found.members { print("  member \(key) \(member)") }
+                for file in found.files { print("  file \(file)") }
                 print("  \(found.events.count) event(s) naming them")
             } else {
                 try await erasure.erase(found, store: store)
                 try await store.audit(actor: actor, .forget, fields: [("chats", String(found.chats.count))])
-                print("\(found.keys.count) key(s), \(found.events.count) event(s)")
+                print("\(found.keys.count) key(s), \(found.events.count) event(s), \(found.files.count) file(s)")
             }
             if found.unreadEvents > 0 {
                 print("\(found.unreadEvents) event(s) naming them wait for a consumer (stats, webhooks): run forget again once it has read them")

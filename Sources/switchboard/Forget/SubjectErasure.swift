@@ -7,14 +7,17 @@ import Webhooks
 
 /// Everything Redis holds that identifies one person, found and removed: their chats' records and
 /// transcripts (the stats' per-minute facts name no visitor and stay), visitor indexes, web
-/// sessions, webhook deliveries and dead letters of those chats, and the `queued` events naming
-/// them. It lives with the command because it reaches the keys of every part (routing, web,
+/// sessions, their uploaded files (on disk under `http.uploads.dir` and described in Redis), webhook
+/// deliveries and dead letters of those chats, and the events naming them (`rated` ones carry the
+/// rating's comment; the chat's record holds it too). It lives with the command because it reaches the keys of every part (routing, web,
 /// webhooks, stats); each part still names its own keys.
 struct SubjectErasure {
     /// A visitor JID, a web visitor id (`web:…`), or an e-mail address given in the web form.
     let subject: String
     let redis: RedisClient
     let prefix: String
+    /// `http.uploads.dir`, where web visitors' files are kept (nil: the workflow takes no uploads).
+    var uploadsDirectory: String?
 
     /// What was (or, in a dry run, would be) removed.
     struct Found {
@@ -24,6 +27,8 @@ struct SubjectErasure {
         var fields: [(key: String, field: String)] = []
         var members: [(key: String, member: String)] = []
         var events: [String] = []
+        /// Uploaded files on disk (their descriptions are in `keys`).
+        var files: [String] = []
         /// `queued` events naming them that a consumer group has yet to read: left for it (the
         /// stream is trimmed within a day of every group reading them).
         var unreadEvents = 0
@@ -79,6 +84,7 @@ struct SubjectErasure {
             if try await redis.send("EXISTS", routing.lastChat(visitor: visitor)).int == 1 { found.keys.insert(routing.lastChat(visitor: visitor)) }
         }
         try await findWebhookEntries(chats: chats, into: &found)
+        try await findUploads(chats: chats, visitors: visitors, into: &found)
         try await findEvents(chats: chats, visitors: visitors, into: &found)
         return found
     }
@@ -92,6 +98,29 @@ struct SubjectErasure {
         for (key, field) in found.fields { _ = try await redis.send("HDEL", key, field) }
         for (key, member) in found.members { _ = try await redis.send("ZREM", key, member) }
         if !found.events.isEmpty { _ = try await redis.send(RedisCommand("XDEL", [routing.events] + found.events)) }
+        for file in found.files where FileManager.default.fileExists(atPath: file) {
+            try FileManager.default.removeItem(atPath: file)
+        }
+    }
+
+    /// Files a web visitor sent: by their visitor, or the chat they went to. The file goes even
+    /// when the workflow no longer names the folder's description (nothing to find it by then).
+    private func findUploads(chats: Set<String>, visitors: Set<String>, into found: inout Found) async throws {
+        let web = WebKeys(routing)
+        let head = web.upload("")
+        for key in try await scan(web.upload("*")) {
+            let id = String(key.dropFirst(head.count))
+            let values = (try await redis.send("HMGET", key, "visitor", "chat").array ?? []).map(\.string)
+            guard values.count == 2 else { continue }
+            guard values[0].map({ visitors.contains($0) }) ?? false || values[1].map({ chats.contains($0) }) ?? false else { continue }
+            found.keys.insert(key)
+            // Only a name the upload store itself gives (32 hex digits) is a path in the folder.
+            if let directory = uploadsDirectory, Upload.isID(id) {
+                for name in [id, ".\(id).part"] where FileManager.default.fileExists(atPath: "\(directory)/\(name)") {
+                    found.files.append("\(directory)/\(name)")
+                }
+            }
+        }
     }
 
     private func findWebhookEntries(chats: Set<String>, into found: inout Found) async throws {
@@ -118,7 +147,8 @@ struct SubjectErasure {
         }
     }
 
-    /// The event stream's `queued` entries name the visitor; the others only chat ids. Only
+    /// The event stream's `queued` entries name the visitor, `rated` ones carry their comment; the
+    /// others only chat ids. Only
     /// entries every consumer group has read and acknowledged go: one a group has yet to read
     /// must reach it (stats, webhooks).
     private func findEvents(chats: Set<String>, visitors: Set<String>, into found: inout Found) async throws {
@@ -133,7 +163,10 @@ struct SubjectErasure {
                 for index in stride(from: 0, to: values.count - 1, by: 2) {
                     if let name = values[index].string { fields[name] = values[index + 1].string ?? "" }
                 }
-                if let visitor = fields["visitor"], visitors.contains(visitor) || chats.contains(fields["chat"] ?? "") {
+                // `rated` entries of their chats carry the rating's comment, their words.
+                let names = fields["visitor"].map { visitors.contains($0) } ?? false
+                let says = fields["comment"] != nil && chats.contains(fields["chat"] ?? "")
+                if names || says {
                     if floor.map({ Self.order(id) < $0 }) ?? true { found.events.append(id) } else { found.unreadEvents += 1 }
                 }
             }

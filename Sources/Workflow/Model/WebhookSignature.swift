@@ -3,7 +3,8 @@ import XMPP
 /// The signature a receiver checks: `sha256=` and the lowercase hex of
 /// HMAC-SHA256(secret, timestamp + "." + body), over the body's exact bytes. The timestamp (Unix
 /// seconds, also sent as `X-Switchboard-Timestamp`) is signed with it so a receiver can refuse
-/// an old request replayed by someone who recorded it.
+/// an old request replayed by someone who recorded it. Webhooks and a queue's bot are signed
+/// alike, so one receiver check serves both.
 public enum WebhookSignature {
     public static let timestampHeader = "X-Switchboard-Timestamp"
     public static let signatureHeader = "X-Switchboard-Signature"
@@ -18,6 +19,11 @@ public enum WebhookSignature {
             // workflow can produce: a bug, named.
             fatalError("HMAC-SHA256 failed: \(error)")
         }
+    }
+
+    /// The headers that sign `body`: the timestamp and the signature.
+    public static func headers(secret: String, timestamp: Int64, body: [UInt8]) -> [(name: String, value: String)] {
+        [(timestampHeader, String(timestamp)), (signatureHeader, sign(secret: secret, timestamp: timestamp, body: body))]
     }
 
     /// Whether `signature` is `sign(secret:timestamp:body:)`, compared in constant time.
