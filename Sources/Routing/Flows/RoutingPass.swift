@@ -61,10 +61,14 @@ struct RoutingPass: Sendable {
 
     /// Tells agents about chats a router gave them but died before announcing: on joining, and
     /// every `sweepInterval` (with several routers one may die while the others stay joined).
-    func announceLeftovers() async {
+    /// On joining they are told at once (a router that died held their announcing right, which
+    /// lapses only later); the sweep takes the right first, as the router announcing may be alive.
+    func announceLeftovers(sweep: Bool = false) async {
         do {
             let rules = self.rules.current
-            for assignment in try await store.unannounced() { try await announce(assignment, rules: rules, leftover: true) }
+            for assignment in try await store.unannounced() {
+                if sweep { try await announce(assignment, rules: rules, leftover: true) } else { try await tell(assignment, rules: rules) }
+            }
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
         }

@@ -134,7 +134,7 @@ public final class ChatRouter: Service, Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: RoutingPass.sweepInterval)
                     guard !Task.isCancelled else { return }
-                    await self.pass.announceLeftovers()
+                    await self.pass.announceLeftovers(sweep: true)
                 }
             }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
