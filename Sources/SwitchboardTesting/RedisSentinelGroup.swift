@@ -75,10 +75,14 @@ public final class RedisSentinelGroup: Sendable {
     /// `INFO`), which takes a few seconds; a failover before that has no quorum or no replica.
     private func waitUntilWatched() async throws {
         // The whole log, not a ServerLog from now: the replica may have synced before this looks.
-        let replicaLog = "\(replica.directory)/redis.log"
+        // Both sides: the replica loads the data a moment before the master counts it online (and
+        // lists it in `ROLE`); a client connecting in between sees no replica and, with
+        // `min_replicas_ack`, writes unconfirmed for a while.
+        let replicaLog = "\(replica.directory)/redis.log", masterLog = "\(master.directory)/redis.log"
         try await poll(.seconds(120), "the replica in sync and every sentinel aware of the others", every: .milliseconds(50)) {
             let synced = (try? String(contentsOfFile: replicaLog, encoding: .utf8))?.contains("MASTER <-> REPLICA sync: Finished with success")
-            guard synced == true else { return false }
+            let online = (try? String(contentsOfFile: masterLog, encoding: .utf8))?.contains("Synchronization with replica 127.0.0.1:\(self.replica.port) succeeded")
+            guard synced == true, online == true else { return false }
             return self.sentinels.allSatisfy { sentinel in
                 let text = (try? String(contentsOfFile: sentinel.log, encoding: .utf8)) ?? ""
                 return text.contains("+slave ") && text.components(separatedBy: "+sentinel ").count - 1 >= 2
