@@ -8,9 +8,16 @@ import XMPP
 
 /// A visitor on slixmpp, a stock XMPP library with its own XEP-0066, -0308 and -0333 plugins (what
 /// bots and scripted visitors run), against the router and an agent: a file, a correction and
-/// read marks cross both ways under the ids each side knows; its OMEMO message is refused.
+/// read marks cross both ways under the ids each side knows; its OMEMO message is refused; it
+/// rates the chat after the close.
 @Suite struct SlixmppVisitorTests: LiveRouterSuite {
-    static let yaml = ConversationExtrasTests.yaml
+    /// As ConversationExtrasTests', with ratings asked after the close.
+    static let yaml = """
+        queues:
+          - { name: sales, skills: [sales], csat: true }
+        agents:
+          - { jid: alice@localhost, name: Alice, skills: { sales: 5 } }
+        """
 
     /// The first Python with slixmpp: the one on PATH (pip), or Debian's (apt, `Scripts/setup`).
     static func python() async throws -> String {
@@ -54,6 +61,10 @@ import XMPP
                 #expect(mark.marker == ChatMarker(.displayed, id: "a1"))
                 let note = try await ConversationExtrasTests.line(alice, from: chat, "the note on the OMEMO message")
                 #expect(note.body == "[router] " + MessageRelay.encryptedNote)
+                // Closed: slixmpp is asked to rate the chat and answers with a digit and a comment.
+                try await alice.send(Message(to: chat, body: "/close"))
+                let rated = try await live.event("the visitor's rating") { $0["type"] == "rated" }
+                #expect(rated["score"] == "5" && rated["comment"] == "quick and kind" && rated["chat"] == chat.chatID, "\(rated)")
 
                 let status = try await within(.seconds(60), "slixmpp to finish") { await visitor.waitForExit() }
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -68,6 +79,7 @@ import XMPP
                 #expect(questionID.hasPrefix("sb-") && seen["agent_correction_replaces"] == questionID, "\(seen)")
                 #expect(seen["agent_correction_body"] == "Which chair?")
                 #expect(seen["omemo_notice"] == MessageRelay.encryptedToVisitor)
+                #expect(seen["thanks"]?.hasPrefix("Thank you for your rating") == true, "\(seen)")
                 let kept = try await live.store.transcript(try #require(chat.chatID)).map(\.text)
                 #expect(!kept.contains { $0.contains("OMEMO encrypted message") }, "the fallback text is never kept: \(kept)")
             } cleanup: {
@@ -166,6 +178,12 @@ class Visitor(slixmpp.ClientXMPP):
         omemo.send()
         notice = await self.next("the notice", lambda x: "encrypted" in (self.body(x) or ""))
         self.seen["omemo_notice"] = self.body(notice)
+
+        # The agent closes the chat; the rating question is answered with a digit and a comment.
+        await self.next("the question", lambda x: (self.body(x) or "").startswith("How would you rate this chat"))
+        self.send_message(mto=sales, mbody="5 quick and kind", mtype="chat")
+        thanks = await self.next("the thanks", lambda x: (self.body(x) or "").startswith("Thank you for your rating"))
+        self.seen["thanks"] = self.body(thanks)
 
 
 visitor = Visitor()
