@@ -14,8 +14,11 @@ extension ConsoleEndToEnd {
                 let bob = try await live.agent("bob")
                 let visitor = try await ConsoleLiveTests.chatAccepted(live, pane, visitor: "visitor1", first: "I need support")
                 try await pane.type("/transfer bob@")
-                try await pane.press("Tab")
-                try await pane.waitFor(text: "/transfer bob@localhost")
+                // The transfer targets are learnt from the router after the chat came: Tab until they are.
+                try await poll(.seconds(30), "the target completed", every: .milliseconds(500), until: {
+                    try await pane.press("Tab")
+                    return try await pane.screen().contains { $0.contains("/transfer bob@localhost") }
+                })
                 try await pane.press("Enter")
                 try await pane.waitFor(text: "closed: transferred to bob@localhost")
                 try await pane.waitFor(text: "Transferred to bob@localhost.")
