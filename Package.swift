@@ -234,6 +234,7 @@ let package = Package(
                 "Redis", "TLS", "Reconnect", "SwitchboardTesting",
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            exclude: ["Lua"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 import Redis
 import SwitchboardTesting
@@ -71,7 +72,9 @@ import Testing
         let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         try await withRedisSentinel { group in
             try await withClient(group.url, eventLoopGroup: loop, configure: { $0.connectionWait = .seconds(60) }) { client in
-                let script = RedisScript(name: "count", source: "return redis.call('INCR', KEYS[1])")
+                // Lua lives in .lua files, here one beside this test (read from the source tree).
+                let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Lua/count.lua")
+                let script = RedisScript(name: "count", source: try String(contentsOf: file, encoding: .utf8))
                 let acknowledgement = try #require(ReplicaAcknowledgement(replicas: 1, timeout: .seconds(5)))
                 for number in 1...50 {
                     try await client.evalScript(script, keys: ["acked:\(number)"], acknowledgement: acknowledgement)
