@@ -66,9 +66,10 @@ struct ScaleOutRig: Sendable {
 
     /// Every visitor has one open chat, assigned once and active with one agent, its transcript
     /// holding each of `expected`'s lines once, each of which reached an agent once.
-    /// `knownLoss` and `knownDoubles` name defects seen here, recorded as known issues while the
-    /// other checks stay strict.
-    func checkChats(_ expected: [String: [String]], knownLoss: Comment, knownDoubles: Comment) async throws {
+    /// An agent is shown each line once; a line the XMPP server took from a router killed before
+    /// it knew is sent again under the same id (`RelayedLineID`), which the agent's client drops:
+    /// such copies are counted and printed, not failed.
+    func checkChats(_ expected: [String: [String]]) async throws {
         let open = try #require(try await redis.send("SMEMBERS", keys.openChats).array?.compactMap(\.string))
         #expect(open.count == visitors.count, "one chat per visitor: \(open.count)")
         var holders: [String: String] = [:]
@@ -83,7 +84,8 @@ struct ScaleOutRig: Sendable {
             }
         }
         let assigned = Dictionary(grouping: try await events(of: "assigned").compactMap { $0["chat"] }) { $0 }
-        let counts = await inbox.counts
+        let counts = await inbox.counts, shown = await inbox.shown
+        var copies = 0
         for chat in open {
             let fields = try #require(try await store.chat(chat))
             #expect(fields["state"] == "active" && holders[chat] == fields["agent"], "chat \(chat): \(fields)")
@@ -92,16 +94,18 @@ struct ScaleOutRig: Sendable {
             let texts = try await store.transcript(chat).map(\.text)
             let lines = expected[visitor] ?? []
             #expect(lines.allSatisfy { id in texts.count { $0 == id } == 1 }, "chat \(chat) of \(visitor): each line once: \(texts)")
-            let doubled = lines.filter { (counts[$0] ?? 0) > 1 }
+            let doubled = lines.filter { (shown[$0] ?? 0) > 1 }
+            copies += lines.count { (counts[$0] ?? 0) > 1 }
             let story = try await events(of: nil).filter { $0["chat"] == chat }.map { "\($0["type"] ?? "?")(\($0["agent"] ?? ""))" }
-            await withKnownIssue(knownDoubles, isIntermittent: true) {
-                #expect(doubled.isEmpty, "chat \(chat): lines reach an agent twice: \(doubled); its events: \(story)")
+            // Known, rare (1 run in 7 here): the killed router sent a chat's history and died
+            // before marking it announced; a sweep tells it again, its lines shown twice.
+            await withKnownIssue("a history sent just before its router died is told again", isIntermittent: true) {
+                #expect(doubled.isEmpty, "chat \(chat): lines shown to an agent twice: \(doubled); its events: \(story)")
             }
             let missing = lines.filter { counts[$0] == nil }
-            await withKnownIssue(knownLoss, isIntermittent: true) {
-                #expect(missing.isEmpty, "every confirmed line reaches an agent: \(missing)")
-            }
+            #expect(missing.isEmpty, "every confirmed line reaches an agent: \(missing)")
         }
+        print("ScaleOut: lines an agent got twice under one id (shown once): \(copies)")
         try await CrashSafetyTests.checkEvents(redis: redis, keys: keys)
     }
 }
