@@ -48,4 +48,48 @@ import XMPP
             }
         }
     }
+
+    /// A router told the agent of a chat and died before marking it told: a sweep tells it again
+    /// (at least once), under the same id as the first telling (`RelayedLineID.history`), so a
+    /// client that keeps the ids it saw shows the history once (ScaleOutTests' known issue).
+    @Test func aHistoryToldAgainCarriesTheIdOfTheFirstTelling() async throws {
+        try await withXMPPServer(.prosody, .init(accounts: ["alice": "secret", "visitor1": "secret"])) { xmpp in
+            try await withRedisServer { redisServer in
+                let router = try RouterProcess(server: xmpp, redisURL: redisServer.url, routing: AssigningRaceTests.routing)
+                var logger = Logger(label: "announce-sweep-test")
+                logger.logLevel = .warning
+                let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
+                let store = RoutingStore(redis: redis, prefix: "sb")
+                var clients: [XMPPClient] = []
+                try await withCleanup {
+                    try await router.start()
+                    let alice = try await XMPPClient.connect(xmpp.clientConfiguration("alice"), logger: logger)
+                    clients.append(alice)
+                    try await alice.send(Presence())
+                    try await RouterLiveTests.available(alice, domain: xmpp.serviceDomain)
+                    let inbox = AgentInbox()
+                    let reading = Task { await inbox.read(alice) }
+                    defer { reading.cancel() }
+
+                    let rules = RoutingRules(try RouterLiveTests.parseWorkflow(AssigningRaceTests.routing, domain: xmpp.serviceDomain))
+                    _ = try await store.enqueue(queue: "help", visitor: "visitor1@localhost", name: "visitor1", channel: .xmpp,
+                                                message: "told twice", messageID: "u1")
+                    #expect(try await store.route(rules.plan).map(\.agent) == ["alice@localhost"])
+                    try await poll(.seconds(60), "the chat's history at the agent", every: .milliseconds(50)) {
+                        await inbox.hasSeen(["told twice"])
+                    }
+                    // The router that told "died" before marking it told: the sweep tells again.
+                    _ = try await redis.send("HSET", store.keys.chat("1"), "announced", "0")
+                    try await poll(.seconds(60), "the history told again", every: .milliseconds(50)) {
+                        await inbox.counts["told twice"] == 2
+                    }
+                    #expect(await inbox.shown["told twice"] == 1, "the copy carries the first telling's id")
+                } cleanup: {
+                    for client in clients { await client.close() }
+                    await redis.close()
+                    await router.stop()
+                }
+            }
+        }
+    }
 }

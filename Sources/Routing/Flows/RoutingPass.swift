@@ -149,9 +149,10 @@ struct RoutingPass: Sendable {
         offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
+        // Told again if this router dies before marking it told: under the same id, which a client shows once.
         outbox.tellAgent(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
-            rules: rules)
+            id: fields["offered_at"].map { RelayedLineID.history(chat: assignment.chat, given: $0) }, rules: rules)
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])

@@ -60,10 +60,10 @@ struct Outbox: Sendable {
     /// window like the visitor's, and "Noted." read as the visitor's. `asNotice: false` for what
     /// carries its own marks (offers, supervisors' copies of the lines, whispers).
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
-                   event: AgentEvent.Kind? = nil, asNotice: Bool = true, rules: RoutingRules) {
+                   event: AgentEvent.Kind? = nil, asNotice: Bool = true, id: String? = nil, rules: RoutingRules) {
         guard let to = try? JID(agent) else { return }
         let body = asNotice ? text.map { RouterNotice.mark + $0 } : text
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: body)
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: id ?? ids.next(), body: body)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }
