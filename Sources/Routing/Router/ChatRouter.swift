@@ -251,6 +251,8 @@ public final class ChatRouter: Service, Sendable {
             try await visitors.waitedOut(chat: chat, rules: rules)
         case .bot(let chat):
             try await visitors.botSilent(chat: chat, rules: rules)
+        case .hold(let chat):
+            try await visitors.holdLapsed(chat: chat, rules: rules)
         }
     }
 }
