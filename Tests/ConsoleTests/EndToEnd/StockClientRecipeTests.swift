@@ -7,7 +7,7 @@ import XMPP
 
 extension ConsoleEndToEnd {
     /// The README's recipes for agents on stock clients, followed to the letter in the real
-    /// clients in tmux (issue 17, acceptance): log in, let the router see the agent's presence,
+    /// clients in tmux (Gajim under Xvfb; issue 17, acceptance): log in, let the router see the agent's presence,
     /// accept an offer, answer the visitor and close the chat.
     @Suite struct StockClientRecipeTests: LiveRouterSuite {
         /// profanity 0.13 (Debian): the recipe's `/roster add`, `/sub request`, `/sub allow`.
@@ -95,6 +95,85 @@ extension ConsoleEndToEnd {
                 } cleanup: {
                     await pane.stop()
                 }
+            }
+        }
+
+        /// Gajim 1.7 (Debian) under Xvfb, as an unprivileged user with a D-Bus session of its own
+        /// (`GajimDesktop`): the recipe's steps done in Gajim's windows with xdotool. Its account is
+        /// set up in its settings (what the account window would leave there, the server's
+        /// certificate trusted as "accept the certificate when asked" does).
+        @Test func gajimAsAnAgent() async throws {
+            try await ConsoleLiveTests.withRouter(accounts: Self.accounts(ConsoleLiveTests.users), rules: Self.workflow(ConsoleLiveTests.yaml)) {
+                (live: LiveRouter) in
+                let account = GajimDesktop.Account(
+                    user: "alice", domain: live.server.domain, password: "secret", port: live.server.c2sPort,
+                    certificate: live.server.certificateFile)
+                try await GajimDesktop.with(account) { gajim in
+                    let domain = live.domain
+                    // Accounts → Add Contact…, by keyboard (F10 opens the menu bar).
+                    let main = try await gajim.mainWindow()
+                    try await gajim.retrying("Gajim's Add Contact window") {
+                        try await gajim.press(["Escape", "F10", "Right", "Down", "Down", "Return"], in: main)
+                    } until: {
+                        try await gajim.visibleWindow(named: "Add Contact") != nil
+                    }
+                    // The address, then Enter: Next (Gajim asks the address what it is), then Enter:
+                    // Add Contact, with "Share status" on as it is by default, so Gajim allows the
+                    // router's request for Alice's presence by itself: nothing to accept.
+                    let dialog = try await gajim.window(named: "Add Contact")
+                    try await gajim.type(domain, in: dialog)
+                    // Enter every 3 s until the window closes: Enter is ignored while Gajim waits
+                    // for the address's answer, and on an error page it goes back to try again.
+                    try await poll(.seconds(60), "the contact added (the Add Contact window closed)", every: .seconds(3), until: {
+                        guard try await gajim.visibleWindow(named: "Add Contact") != nil else { return true }
+                        try gajim.checkRunning()
+                        try? await gajim.press(["Return"], in: dialog)
+                        return false
+                    })
+                    _ = try await live.event("Alice available") {
+                        $0["type"] == "presence" && $0["agent"] == "alice@localhost" && $0["presence"] == "available"
+                    }
+
+                    let visitor = try await live.connect("visitor1")
+                    try await visitor.send(Message(to: try live.address("sales"), body: "Hello from the visitor"))
+                    let chat = try await live.event("the offer") { $0["type"] == "offered" }["chat"] ?? ""
+                    let address = "chat-\(chat)@\(domain)"
+                    let offer = try await poll(.seconds(60), "the offer in Gajim's archive", every: .seconds(1)) {
+                        try gajim.checkRunning()
+                        return try await gajim.archivedMessages(.received, with: address).first { $0.hasPrefix("New chat \(chat)") }
+                    }
+                    #expect(offer.contains("visitor1: Hello from the visitor"), "the visitor's words in the offer")
+                    #expect(offer.contains("!accept"), "the offer says what to type in Gajim")
+
+                    try await Self.say("!accept", in: address, gajim)
+                    _ = try await visitor.message("the assignment", startingWith: "You are now chatting with Alice")
+                    try await Self.say("How can I help?", in: address, gajim)
+                    _ = try await visitor.message("Alice's line", startingWith: "How can I help?")
+                    try await visitor.send(Message(to: try live.address("sales"), body: "Where is my parcel?"))
+                    _ = try await poll(.seconds(60), "the visitor's line in Gajim's archive", every: .seconds(1), until: { () async throws -> Bool in
+                        try await gajim.archivedMessages(.received, with: address).contains("Where is my parcel?")
+                    })
+                    try await Self.say("!close", in: address, gajim)
+                    _ = try await live.event("the close") { $0["type"] == "closed" && $0["chat"] == chat }
+                    // The chat as Gajim showed it (also proves the screenshot a failure leaves works).
+                    try await gajim.screenshot("\(gajim.directory)/chat.png")
+                }
+            }
+        }
+
+        /// Types `text` and Enter in Gajim's chat with `address`, selected as a click on it in the
+        /// chat list does, until Gajim's archive holds it as sent: keys typed before the message
+        /// field had the focus are typed again (the field cleared first).
+        static func say(_ text: String, in address: String, _ gajim: GajimDesktop) async throws {
+            let before = try await gajim.archivedMessages(.sent, with: address).count(where: { $0 == text })
+            try await gajim.retrying("Gajim to send '\(text)' to \(address)") {
+                try await gajim.open("xmpp:\(address)?message")
+                let main = try await gajim.mainWindow()
+                try await gajim.press(["ctrl+a", "BackSpace"], in: main)
+                try await gajim.type(text, in: main)
+                try await gajim.press(["Return"], in: main)
+            } until: {
+                try await gajim.archivedMessages(.sent, with: address).count(where: { $0 == text }) > before
             }
         }
 
