@@ -106,6 +106,28 @@ final class GajimDesktop: Sendable {
         try await xdo(["type", "--clearmodifiers", "--delay", "50", text])
     }
 
+    /// Accounts → Add Contact… (by keyboard: F10 opens the menu bar), `address`, then Enter until
+    /// the window closes: Next (Gajim asks the address what it is), then Add Contact, with
+    /// "Share status" left on as it is by default.
+    func addContact(_ address: String) async throws {
+        let main = try await mainWindow()
+        try await retrying("Gajim's Add Contact window") {
+            try await press(["Escape", "F10", "Right", "Down", "Down", "Return"], in: main)
+        } until: {
+            try await self.visibleWindow(named: "Add Contact") != nil
+        }
+        let dialog = try await window(named: "Add Contact")
+        try await type(address, in: dialog)
+        // Enter every 3 s until the window closes: Enter is ignored while Gajim waits for the
+        // address's answer, and on an error page it goes back to try again.
+        try await poll(.seconds(60), "\(address) added (the Add Contact window closed)", every: .seconds(3), until: {
+            guard try await self.visibleWindow(named: "Add Contact") != nil else { return true }
+            try self.checkRunning()
+            try? await self.press(["Return"], in: dialog)
+            return false
+        })
+    }
+
     /// Opens an `xmpp:` URI in the running Gajim, as the desktop does when one is clicked: for
     /// `xmpp:JID?message` the chat with JID is selected, as a click on it in the chat list does.
     func open(_ uri: String) async throws {
@@ -196,6 +218,8 @@ extension GajimDesktop {
             ("PATH", "/usr/bin:/bin"), ("HOME", profile), ("DISPLAY", display), ("LANG", "C.UTF-8"),
             ("XDG_CONFIG_HOME", "\(profile)/config"), ("XDG_DATA_HOME", "\(profile)/data"), ("XDG_CACHE_HOME", "\(profile)/cache"),
             ("XDG_RUNTIME_DIR", "\(profile)/runtime"), (RunDirectory.markVariable, RunDirectory.tests.path),
+            // No accessibility bus: two more processes nobody reads here.
+            ("NO_AT_BRIDGE", "1"),
         ]
     }
 
@@ -263,12 +287,26 @@ extension GajimDesktop {
             logFile: "\(directory)/gajim.log", runDirectory: .tests)
     }
 
-    /// Stops Gajim and the session's bus by their PIDs (children of `dbus-run-session`, which
-    /// then ends), then the session itself if it stayed.
+    /// Stops Gajim by its PID: `dbus-run-session` then reaps it, stops the session's bus and
+    /// ends. Whatever stays is stopped by PID too.
     private static func stop(_ session: ChildProcess) async {
-        for pid in descendants(of: session.pid).reversed() { kill(pid, SIGTERM) }
-        await session.stop(grace: .seconds(10))
-        for pid in descendants(of: session.pid) { kill(pid, SIGKILL) }
+        let started = descendants(of: session.pid).map { ($0, command(of: $0)) }
+        for (pid, command) in started.reversed() where command != "dbus-daemon" { kill(pid, SIGTERM) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await session.waitForExit() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                await session.stop()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        // Orphans (the bus, if the session could not stop it) by the PIDs they had, if still theirs.
+        for (pid, command) in started where command != nil && Self.command(of: pid) == command { kill(pid, SIGKILL) }
+    }
+
+    private static func command(of pid: Int32) -> String? {
+        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Every process below `pid`, parents first (read from /proc).

@@ -110,26 +110,10 @@ extension ConsoleEndToEnd {
                     certificate: live.server.certificateFile)
                 try await GajimDesktop.with(account) { gajim in
                     let domain = live.domain
-                    // Accounts → Add Contact…, by keyboard (F10 opens the menu bar).
-                    let main = try await gajim.mainWindow()
-                    try await gajim.retrying("Gajim's Add Contact window") {
-                        try await gajim.press(["Escape", "F10", "Right", "Down", "Down", "Return"], in: main)
-                    } until: {
-                        try await gajim.visibleWindow(named: "Add Contact") != nil
-                    }
-                    // The address, then Enter: Next (Gajim asks the address what it is), then Enter:
-                    // Add Contact, with "Share status" on as it is by default, so Gajim allows the
-                    // router's request for Alice's presence by itself: nothing to accept.
-                    let dialog = try await gajim.window(named: "Add Contact")
-                    try await gajim.type(domain, in: dialog)
-                    // Enter every 3 s until the window closes: Enter is ignored while Gajim waits
-                    // for the address's answer, and on an error page it goes back to try again.
-                    try await poll(.seconds(60), "the contact added (the Add Contact window closed)", every: .seconds(3), until: {
-                        guard try await gajim.visibleWindow(named: "Add Contact") != nil else { return true }
-                        try gajim.checkRunning()
-                        try? await gajim.press(["Return"], in: dialog)
-                        return false
-                    })
+                    // Accounts → Add Contact…, the service's address, Next, Add Contact with "Share
+                    // status" on as it is by default: Gajim then allows the router's request for
+                    // Alice's presence by itself, so there is nothing to accept.
+                    try await gajim.addContact(domain)
                     _ = try await live.event("Alice available") {
                         $0["type"] == "presence" && $0["agent"] == "alice@localhost" && $0["presence"] == "available"
                     }
@@ -157,6 +141,33 @@ extension ConsoleEndToEnd {
                     _ = try await live.event("the close") { $0["type"] == "closed" && $0["chat"] == chat }
                     // The chat as Gajim showed it (also proves the screenshot a failure leaves works).
                     try await gajim.screenshot("\(gajim.directory)/chat.png")
+                }
+            }
+        }
+
+        /// A visitor in Gajim who adds a queue's address sees its avatar (issue 17, item 6): the
+        /// router's presence carries the picture's SHA-1, Gajim fetches the vCard, checks the hash
+        /// and keeps the picture in its avatar cache under that hash.
+        @Test func gajimFetchesAQueuesAvatar() async throws {
+            let folder = try RunDirectory.make("gajim-avatar")
+            let picture = try #require(FileManager.default.contents(atPath: "\(RunDirectory.repositoryRoot)/Workflows/examples/orders.png"))
+            FileManager.default.createFile(atPath: "\(folder)/sales.png", contents: picture)
+            let yaml = ConsoleLiveTests.yaml.replacingOccurrences(
+                of: "  - name: sales\n", with: "  - name: sales\n    title: Sales\n    avatar: \(folder)/sales.png\n")
+            try await ConsoleLiveTests.withRouter(accounts: Self.accounts(ConsoleLiveTests.users), rules: Self.workflow(yaml)) {
+                (live: LiveRouter) in
+                let account = GajimDesktop.Account(
+                    user: "visitor1", domain: live.server.domain, password: "secret", port: live.server.c2sPort,
+                    certificate: live.server.certificateFile)
+                try await GajimDesktop.with(account) { gajim in
+                    try await gajim.addContact("sales@\(live.domain)")
+                    let sha1 = Hex.encode(Digest.sha1(Array(picture)))
+                    let cached = try await poll(.seconds(60), "the avatar in Gajim's cache", every: .milliseconds(500)) {
+                        try gajim.checkRunning()
+                        return FileManager.default.contents(atPath: "\(gajim.profile)/avatars/\(sha1)")
+                    }
+                    #expect(cached == picture, "the workflow's file, byte for byte")
+                    try await gajim.screenshot("\(gajim.directory)/avatar.png")
                 }
             }
         }
