@@ -63,6 +63,8 @@ import Workflow
                     avatar: ""
                   - name: f
                     avatar: .
+                  - name: g
+                    avatar: /dev/zero
                 """)
         let folder = (path as NSString).deletingLastPathComponent
         do {
@@ -77,6 +79,7 @@ import Workflow
                 "12: avatar: \(folder)/riff.webp: not a PNG, JPEG, GIF or WebP image of at most 64 KiB",
                 "14: avatar: the path is empty (a PNG, JPEG, GIF or WebP image of at most 64 KiB, relative to the workflow file)",
                 "16: avatar: no such file: \(folder)/. (a PNG, JPEG, GIF or WebP image of at most 64 KiB, relative to the workflow file)",
+                "18: avatar: /dev/zero is not a regular file (a PNG, JPEG, GIF or WebP image of at most 64 KiB)",
             ])
         }
     }

@@ -42,11 +42,23 @@ public struct QueueAvatar: Sendable, Hashable {
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue else {
             throw WorkflowValueError("no such file: \(full) (\(kinds), relative to the workflow file)")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? Int) ?? nil
-        if let size, size > maxBytes {
+        // A device or a pipe (`/dev/zero`, `/dev/stdin`) would be read without end.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: full)
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+            throw WorkflowValueError("\(full) is not a regular file (\(kinds))")
+        }
+        if let size = attributes?[.size] as? Int, size > maxBytes {
             throw WorkflowValueError("\(full) is \(size) bytes; an avatar may be at most \(maxBytes) bytes (64 KiB)")
         }
-        guard let data = FileManager.default.contents(atPath: full) else { throw WorkflowValueError("cannot read \(full)") }
+        // Read no more than the bound plus one byte, should the file have grown since.
+        guard let handle = FileHandle(forReadingAtPath: full) else { throw WorkflowValueError("cannot read \(full)") }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        } catch {
+            throw WorkflowValueError("cannot read \(full)")
+        }
         do {
             return try QueueAvatar(bytes: Array(data))
         } catch {
