@@ -45,22 +45,27 @@ final class GajimDesktop: Sendable {
         for program in ["gajim", "Xvfb", "xdotool", "dbus-run-session", "setpriv"] { _ = try ChildProcess.executable(program) }
         let directory = try RunDirectory.make("gajim-\(account.user)")
         try await ensureUser(directory: directory)
-        let profile = "\(directory)/profile"
-        try await seed(profile, account, directory: directory)
-        let xvfb = try ChildProcess(
-            try ChildProcess.executable("Xvfb"), ["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-            logFile: "\(directory)/xvfb.log", runDirectory: .tests)
+        // Gajim runs as another user, so its profile must be in a folder others may enter: a
+        // checkout under one only root enters (/root) gets its profile under /tmp, removed after.
+        let reachable = othersCanEnter(directory)
+        let profile = reachable ? "\(directory)/profile" : "/tmp/sb-gajim-\(UInt32.random(in: 0...UInt32.max))"
+        var xvfb: ChildProcess?
         var session: ChildProcess?
         try await withCleanup {
+            try await seed(profile, account, directory: directory)
+            let server = try ChildProcess(
+                try ChildProcess.executable("Xvfb"), ["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                logFile: "\(directory)/xvfb.log", runDirectory: .tests)
+            xvfb = server
             // Xvfb writes the display number it took to the descriptor given (its log here).
             let display = try await poll(.seconds(60), "Xvfb's display number", every: .milliseconds(200)) { () -> String? in
-                guard xvfb.isRunning else { throw GajimDesktopError.exited("Xvfb", log: "\(directory)/xvfb.log") }
+                guard server.isRunning else { throw GajimDesktopError.exited("Xvfb", log: "\(directory)/xvfb.log") }
                 let log = (try? String(contentsOfFile: "\(directory)/xvfb.log", encoding: .utf8)) ?? ""
                 return log.split(separator: "\n").first { !$0.isEmpty && $0.allSatisfy(\.isNumber) }.map { ":\($0)" }
             }
             session = try startGajim(profile: profile, display: display, directory: directory)
             let desktop = GajimDesktop(
-                directory: directory, profile: profile, display: display, xvfb: xvfb, session: session!,
+                directory: directory, profile: profile, display: display, xvfb: server, session: session!,
                 xdotool: try ChildProcess.executable("xdotool"))
             do {
                 _ = try await desktop.mainWindow()
@@ -72,7 +77,8 @@ final class GajimDesktop: Sendable {
             }
         } cleanup: {
             if let session { await stop(session) }
-            await xvfb.stop()
+            await xvfb?.stop()
+            if !reachable { try? FileManager.default.removeItem(atPath: profile) }
         }
     }
 
@@ -307,6 +313,19 @@ extension GajimDesktop {
 
     private static func command(of pid: Int32) -> String? {
         (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Whether a user other than the owner (and not in its group) may enter `folder` and every
+    /// folder above it.
+    private static func othersCanEnter(_ folder: String) -> Bool {
+        var path = ""
+        for part in folder.split(separator: "/") {
+            path += "/\(part)"
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o001 != 0 else {
+                return false
+            }
+        }
+        return true
     }
 
     /// Every process below `pid`, parents first (read from /proc).
