@@ -36,13 +36,20 @@ final class FaultAgent: Sendable {
     }
 
     private func receive(_ stanza: Stanza) async {
+        // A router joining (restarted, or back after ejabberd restarted) shows its presence and
+        // probes the agents: say availability again, as the console does (`AgentSession`), or it
+        // counts this agent gone once its resync window ends.
+        if case .presence(let presence) = stanza, presence.type == .available, presence.from?.bare.description == serviceDomain {
+            try? await session.send(Presence(to: try JID(domain: serviceDomain)))
+            return
+        }
         guard case .message(let message) = stanza, let from = message.from, message.type != .error, let body = message.body else { return }
         guard let text = BenchText(in: body, from: .visitor) else {
             if from.local == nil, from.domain == serviceDomain, body.hasPrefix("You are available") { await ready.settle("ready") }
             return
         }
         let key = FaultLedger.LineKey(chat: text.chat, sequence: text.sequence)
-        guard ledger.delivered(key, to: index, at: BenchClock.now()) else { return }
+        guard ledger.delivered(key, to: index, from: from.description, at: BenchClock.now()) else { return }
         answer(key, to: from)
     }
 

@@ -12,6 +12,10 @@ final class FaultXMPPChannel: FaultVisitorChannel {
     /// The chat whose `/end` was sent: the next text from the service that is no answer closes it.
     private let ending = Mutex<Int?>(nil)
     var isWeb: Bool { false }
+    /// The default closing text, and the answer to an `/end` with no chat open: only these end a
+    /// chat for the visitor. (`/end` names no chat: one sent again, arriving after the next chat
+    /// began, would end that one, so nothing else may pass for the goodbye.)
+    static let closingTexts = ["This chat has ended.", "You have no open chat here."]
 
     init(_ configuration: ClientConfiguration, queue: JID, confirmations: Confirmations, ledger: FaultLedger, logger: Logger) {
         session = FaultSession(configuration, logger: logger) { try await $0.send(Presence()) }
@@ -55,8 +59,8 @@ final class FaultXMPPChannel: FaultVisitorChannel {
         if let answer = BenchText(in: body, from: .agent) {
             ledger.answered(FaultLedger.LineKey(chat: answer.chat, sequence: answer.sequence), at: now)
             await confirmations.settle("a:\(answer.chat):\(answer.sequence)")
-        } else if let chat = ending.withLock({ $0 }) {
-            await confirmations.settle("end:\(chat)")  // the goodbye, or "You have no open chat here."
+        } else if let chat = ending.withLock({ $0 }), Self.closingTexts.contains(where: { body.hasPrefix($0) }) {
+            await confirmations.settle("end:\(chat)")
         }
     }
 }

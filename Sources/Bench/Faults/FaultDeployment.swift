@@ -108,18 +108,32 @@ final class FaultDeployment: Sendable {
         routerProcesses.withLock { $0[number] = restarted }
     }
 
-    /// SIGKILL of the Redis master; once Sentinel has promoted the replica (its `ROLE` says
-    /// master), the old master is started again on its port (Sentinel makes it the new master's
-    /// replica). One kill per run: the group's first master is the master then.
+    /// SIGKILL of the Redis master; once every sentinel names the replica master (`+switch-master`),
+    /// the old master is started again on its port and Sentinel makes it the new master's replica.
+    /// Not sooner: between the replica's promotion and that announcement the sentinels still name
+    /// the old address, and a client looking it up then would write to the old master come back
+    /// with its old data (a master until Sentinel converts it, ~10 s later), writes that the
+    /// resync then discards. One kill per run: the group's first master is the master then.
     func killMaster(logger: Logger) async throws {
         await redis.master.kill()
-        let replica = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redis.replica.url)), logger: logger)
+        let sentinels = try redis.sentinels.map { sentinel in
+            RedisClient(configuration: RedisConfiguration(url: try RedisURL("redis://127.0.0.1:\(sentinel.port)")), logger: logger)
+        }
+        let promoted = String(redis.replica.port), name = RedisSentinelGroup.masterName
         try await withCleanup {
-            try await within(.seconds(60), "Sentinel to promote the replica") {
-                while (try? await replica.send("ROLE"))?.array?.first?.string != "master" { try await Task.sleep(for: .milliseconds(100)) }
+            try await within(.seconds(60), "every sentinel to name the replica master") {
+                while true {
+                    var named = 0
+                    for sentinel in sentinels {
+                        let address = try? await sentinel.send("SENTINEL", "get-master-addr-by-name", name).array?.compactMap(\.string)
+                        if address?.last == promoted { named += 1 }
+                    }
+                    if named == sentinels.count { return }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
             }
         } cleanup: {
-            await replica.close()
+            for sentinel in sentinels { await sentinel.close() }
         }
         try await redis.master.restart()
     }

@@ -28,6 +28,8 @@ final class FaultLedger: Sendable {
         /// The first of its lines to reach an agent.
         var assigned: UInt64?
         var agents: Set<Int> = []
+        /// Per agent, the address the chat's lines came from (the router's chat address).
+        var addresses: [Int: String] = [:]
     }
 
     struct Fault: Sendable {
@@ -92,7 +94,7 @@ final class FaultLedger: Sendable {
     }
 
     /// A visitor line reached `agent`; true when it is the first copy that agent got (answer it).
-    func delivered(_ key: LineKey, to agent: Int, at now: UInt64) -> Bool {
+    func delivered(_ key: LineKey, to agent: Int, from address: String, at now: UInt64) -> Bool {
         state.withLock { state in
             if state.lines[key] == nil { state.lines[key] = Line(firstSent: now) }
             let copies = state.lines[key]!.copies[agent, default: 0] + 1
@@ -100,6 +102,7 @@ final class FaultLedger: Sendable {
             guard copies == 1 else { return false }
             if var chat = state.chats[key.chat], !chat.agents.contains(agent) {
                 chat.agents.insert(agent)
+                chat.addresses[agent] = address
                 if chat.assigned == nil { chat.assigned = now }
                 state.chats[key.chat] = chat
                 // The chats this agent holds as far as the visitors know: reached it, not ended.

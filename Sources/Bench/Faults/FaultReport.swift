@@ -49,6 +49,8 @@ public struct FaultReport: Sendable, Codable {
     /// Redis readings taken (every 500 ms) and what broke a rule there.
     public var redisSamples: Int
     public var breaches: [String]
+    /// The first few lines and chats behind a non-zero must-be-0 column, for finding the cause.
+    public var details: [String]
 
     /// No chat lost or doubled, no acknowledged line lost, no capacity exceeded, every fault done.
     public var isClean: Bool {
@@ -112,6 +114,7 @@ public struct FaultReport: Sendable, Codable {
             rows[index].firstAssignedSeconds = firsts.min().map { Double($0 - at) / 1e9 }
         }
         self.rows = rows
+        details = Self.details(record, since: loadStarted)
         var total = Row(fault: "all", atSeconds: 0)
         for row in rows {
             total.lines += row.lines
@@ -130,6 +133,29 @@ public struct FaultReport: Sendable, Codable {
         errorCount = record.errorCount
         redisSamples = record.redisSamples
         breaches = record.breaches.prefix(10).map(\.what)
+    }
+
+    private static func details(_ record: FaultRecord, since start: UInt64) -> [String] {
+        func seconds(_ time: UInt64?) -> String { time.map { String(format: "%.1f s", Double($0 - start) / 1e9) } ?? "never" }
+        var details: [String] = []
+        for (key, line) in record.lines.sorted(by: { $0.value.firstSent < $1.value.firstSent })
+        where line.confirmed != nil && line.copies.isEmpty {
+            let chat = record.chats[key.chat]
+            details.append(
+                "acknowledged line c\(key.chat)-\(key.sequence) (\(chat?.web == true ? "web" : "xmpp")) first sent \(seconds(line.firstSent)), "
+                    + "\(line.attempts) attempts, confirmed \(seconds(line.confirmed)), never at an agent; its chat's agents: "
+                    + "\(chat?.addresses.sorted { $0.key < $1.key }.map { "\($0.key) via \($0.value)" } ?? [])")
+            if details.count >= 10 { break }
+        }
+        for (number, chat) in record.chats.sorted(by: { $0.key < $1.key }) where chat.agents.count > 1 {
+            let lines = record.lines.filter { $0.key.chat == number }.sorted { $0.key.sequence < $1.key.sequence }
+                .map { "#\($0.key.sequence)→\($0.value.copies.keys.sorted()) sent \(seconds($0.value.firstSent)) ×\($0.value.attempts)" }
+            details.append(
+                "chat \(number) (\(chat.web ? "web" : "xmpp")) started \(seconds(chat.started)), ended \(seconds(chat.ended)) at two agents: "
+                    + "\(chat.addresses.sorted { $0.key < $1.key }.map { "\($0.key) via \($0.value)" }); lines \(lines)")
+            if details.count >= 20 { break }
+        }
+        return details
     }
 
     /// The table `switchboard bench --preset faults` prints (Markdown, for docs/SCALING.md).
@@ -154,11 +180,12 @@ public struct FaultReport: Sendable, Codable {
                 + "\(redisSamples) Redis readings; \(errorCount) errors.")
         for problem in problems { lines.append("- \(problem)") }
         for breach in breaches { lines.append("- Redis: \(breach)") }
+        for detail in details { lines.append("- \(detail)") }
         lines.append(isClean ? "CLEAN: no chat lost or doubled, no acknowledged line lost, capacity kept." : "NOT CLEAN")
         return lines.joined(separator: "\n")
     }
 
     private enum CodingKeys: String, CodingKey {
-        case plan, rows, total, loadStart, loadEnd, cores, problems, errorCount, redisSamples, breaches
+        case plan, rows, total, loadStart, loadEnd, cores, problems, errorCount, redisSamples, breaches, details
     }
 }
