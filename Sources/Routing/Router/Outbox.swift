@@ -51,6 +51,10 @@ struct Outbox: Sendable {
         let from = fromResource ? (try? JID(local: bare.local, domain: bare.domain, resource: Self.resource)) ?? bare : bare
         var presence = Presence(to: to, from: from, type: type)
         if let nick, type != .unavailable { presence.element.append(Self.nick(nick)) }
+        // XEP-0153: the avatar's hash in available presence is how clients learn there is one to fetch.
+        if type == .available, case .queue(let name) = address, let avatar = rules.queue(name)?.configured.avatar {
+            presence.element.append(VCard.update(photoHash: avatar.sha1))
+        }
         component.send(presence)
     }
 

@@ -14,7 +14,7 @@ enum WorkflowKeys {
     ]
     static let flood = ["messages", "per"]
     static let queue = [
-        "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
+        "name", "title", "avatar", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
         "overflow", "messages", "when_no_agents", "hours", "when_closed", "web_form",
         "csat", "csat_window", "max_wait", "reply_timeout", "bot",
     ]
