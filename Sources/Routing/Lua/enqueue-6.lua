@@ -68,6 +68,16 @@ if open then
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
 end
+-- A late copy of a line of the chat the visitor just closed (resent during a fault, handled by
+-- another router after the close) was kept there: it opens no chat. The closed chat's ids stay
+-- two minutes (`close-10.lua`); a client that reuses an id within them for a new chat's first line
+-- would lose it, which counting and random ids never do.
+if ARGV[7] ~= '' and ARGV[6] ~= '' then
+  local last = redis.call('GET', K.lastChat(visitor))
+  if last and redis.call('SISMEMBER', K.seen(last), 'v:' .. ARGV[7]) == 1 then
+    return {last, 0, 0, 'closed', '', 0, {0, 0}}
+  end
+end
 local id = tostring(redis.call('INCR', KEYS[4]))
 local left = redis.call('DEL', K.leaveMessage(queue, visitor))
 redis.call('DEL', K.rating(queue, visitor))  -- a digit written in the new chat is for its agent
