@@ -23,6 +23,9 @@ public struct RoutingKeys: Sendable, Hashable {
     /// The audit log: a stream of agents', supervisors' and operators' actions (`AuditAction`),
     /// trimmed by time after the workflow's `audit_retention`.
     public var audit: String { base + "audit" }
+    /// Pub/sub channel: answers to one router's pings that the XMPP server gave another
+    /// router's link (ejabberd), handed back (`LinkAnswerRelay`).
+    public var linkAnswers: String { base + "acks" }
     // The web visitors' keys (`web:…`) are the Web target's `WebKeys`.
 
     public func chat(_ id: String) -> String { base + "chat:" + id }
@@ -53,4 +56,7 @@ public struct RoutingKeys: Sendable, Hashable {
     public func leaveMessage(queue: String, visitor: String) -> String { base + "leave:" + queue + ":" + visitor }
     /// The visitor's last closed chat (`/transcript`), kept for the retention.
     public func lastChat(visitor: String) -> String { base + "lastchat:" + visitor }
+    /// Held (for seconds, `SET NX PX`) by the router telling the agent of a chat just given: one
+    /// router announces it, the one that gave it or, if that one died first, another's sweep.
+    public func announcing(_ chat: String) -> String { base + "announcing:" + chat }
 }

@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 20)
+        #expect(Self.assembled.count == 22)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -74,12 +74,14 @@ import Testing
             let runs: [(script: String, keys: [String], arguments: [String], expected: String)] = [
                 ("enqueue-6",
                  [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats, k.timers],
-                 ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1"], "\"1\""),
+                 ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1", "", "", "5000"], "\"1\""),
                 ("presence-5", presenceKeys, ["a", "desk", "available", "60000"], "\"available\""),
                 ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
                 ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
-                ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1"], "(empty"),
+                ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1", "5000"], "(integer) 0"),
+                ("confirmSent-3", chatKeys + [k.transcript("1")], ["1", "a", "1", "5000", "1"], "(integer) 0"),
+                ("placeHeld-3", chatKeys + [k.timers], ["1", "", "5000"], "\"Vi\""),
                 ("record-6", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1"), k.relayIDs("1")],
                  ["1", "agent", "a", "hi", "m2", #"{"id":"sb-1","attachment":{"url":"https://x.test/a.png"}}"#, "m2"], "\"v1\""),
                 ("monitor-3", chatKeys + [k.monitors("1")], ["1", "boss"], "\"a\""),

@@ -14,17 +14,12 @@ import XMPP
 @Suite(.serialized) struct ScaleOutTests {
     static let agents = (1...5).map { "agent\($0)" }
 
-    /// Seen here with three routers and one killed (not explained yet): a few chats' later lines
-    /// reach their agent twice, though stored and evented once. Perhaps linked: an idle router's
-    /// link check pings the server, and ejabberd gives the answer to any of the domain's
-    /// connections, so a router's link can be taken for silent and reconnected.
-    static let doubledAcrossRouters: Comment = "with several routers a line can reach the agent twice"
     static let capacity = 40
 
-    static func routing(accept: String = "auto") -> String {
+    static func routing(accept: String = "auto", lineOrderHold: String = "250ms") -> String {
         let agentLines = agents.map { "  - { jid: \($0)@localhost, name: \($0), skills: { help: 5 }, max_chats: \(capacity) }" }
         return """
-            limits: { flood: { messages: 1000, per: 1s }, missed_offers_before_away: 1000 }
+            limits: { flood: { messages: 1000, per: 1s }, missed_offers_before_away: 1000, line_order_hold: \(lineOrderHold) }
             queues:
               - { name: help, skills: [help], accept: \(accept) }
             agents:
@@ -64,11 +59,19 @@ import XMPP
                 try await rig.receipts.deliver(client, to: rig.queue, id: id)
                 sent[client.jid.local!, default: []].append(id)
             }
-            let ends = rig.visitors.map { "\($0.jid.local!)-end" }
-            try await poll(.seconds(60), "every visitor's last line at an agent", every: .milliseconds(20)) {
-                await rig.inbox.hasSeen(ends)
+            // Then every confirmed line at an agent: a chat the killed router gave and never told
+            // of is told by another router's sweep, seconds later (its announcing hold lapses first).
+            let all = sent.values.flatMap { $0 }
+            do {
+                try await poll(.seconds(90), "every confirmed line at an agent", every: .milliseconds(50)) {
+                    await rig.inbox.hasSeen(all)
+                }
+            } catch {
+                let unseen = await rig.inbox.unseen(all)
+                Issue.record("never at an agent: \(unseen.prefix(20)); \(try await rig.whereLinesStand(unseen.prefix(5))); logs: \(rig.routers.map(\.log))")
+                throw error
             }
-            try await rig.checkChats(sent, knownLoss: FaultTests.claimedBeforeSent, knownDoubles: Self.doubledAcrossRouters)
+            try await rig.checkChats(sent)
         }
     }
 
@@ -113,17 +116,26 @@ import XMPP
         }
     }
 
-    /// Not a check but a measurement (issue 13 asks for the number): each visitor sends lines back
-    /// to back, without waiting for receipts, through ejabberd to one router, then to three; how
-    /// many consecutive pairs land in the transcript swapped.
+    /// Each visitor (20) sends lines (20) back to back, without waiting for receipts, through
+    /// ejabberd to one router, then to three (ejabberd spreads stanzas per stanza): where the ids
+    /// count (`visitor1-three-7`), the transcript and the agents keep each visitor's order
+    /// (`Lua/includes/visitorOrder.lua`); under UUIDs, which carry no order, arrival at the routers
+    /// is all there is, and the rate of consecutive pairs swapped is measured (issue 13 asks for it).
+    /// The hold is long here, so that a router stalled on a loaded machine cannot lapse it.
     @Test func visitorLineReorderRateWithOneAndThreeRouters() async throws {
         let visitors = (1...20).map { "visitor\($0)" }
-        try await Self.withRouters(3, visitors: visitors, routing: Self.routing(), startAll: false) { rig in
+        try await Self.withRouters(3, visitors: visitors, routing: Self.routing(lineOrderHold: "20s"), startAll: false) { rig in
             let single = try await rig.reorderRate(round: "one", lines: 20)
             for router in rig.routers.dropFirst() { try await router.start() }
             let three = try await rig.reorderRate(round: "three", lines: 20)
-            print("ScaleOut: visitor line reorder rate, ejabberd: 1 router \(single), 3 routers \(three)")
-            #expect(single.swapped == 0, "one router keeps each sender's lines in order")
+            let random = try await rig.reorderRate(round: "random", lines: 20, randomIDs: true)
+            print(
+                "ScaleOut: visitor line reorder rate, ejabberd, 20 visitors x 20 lines back to back: 1 router \(single.transcript) "
+                    + "(agents \(single.agent)); 3 routers, counting ids \(three.transcript) (agents \(three.agent)); "
+                    + "3 routers, UUIDs \(random.transcript) (agents \(random.agent))")
+            #expect(single.transcript.swapped == 0 && single.agent.swapped == 0, "one router keeps each sender's lines in order")
+            #expect(three.transcript.swapped == 0, "the transcript keeps the order the ids give: \(three.transcript)")
+            #expect(three.agent.swapped == 0, "the agents are shown the order the ids give: \(three.agent)")
         }
     }
 

@@ -1,3 +1,4 @@
+import AgentProtocol
 import Foundation
 import Logging
 import Routing
@@ -84,9 +85,14 @@ import XMPP
     }
 }
 
-/// The visitors' lines an agent has seen, relayed or in an offer's history, counted.
+/// The visitors' lines an agent has seen, relayed or in an offer's history, counted: every copy
+/// (`counts`), and as a client shows them that drops a relayed line whose id it saw (`shown`);
+/// `shownInOrder`: each line as first shown, in the order the agents got them.
 actor AgentInbox {
     private(set) var counts: [String: Int] = [:]
+    private(set) var shown: [String: Int] = [:]
+    private(set) var shownInOrder: [String] = []
+    private var recent = RecentLines()
 
     nonisolated func read(_ client: XMPPClient) async {
         do {
@@ -94,14 +100,22 @@ actor AgentInbox {
                 guard let body = message.body else { continue }
                 await add(body.hasPrefix("New chat") ? body.split(separator: "\n").dropFirst().map { line in
                     String(line.split(separator: ": ", maxSplits: 1).last ?? "")
-                } : [body])
+                } : [body], id: message.id)
             }
         } catch {}
     }
 
-    private func add(_ lines: [String]) {
-        for line in lines { counts[line, default: 0] += 1 }
+    private func add(_ lines: [String], id: String?) {
+        let isNew = recent.isNew(id)
+        for line in lines {
+            counts[line, default: 0] += 1
+            if isNew { shown[line, default: 0] += 1 }
+            if isNew, shown[line] == 1 { shownInOrder.append(line) }
+        }
     }
 
     func hasSeen(_ lines: [String]) -> Bool { lines.allSatisfy { counts[$0] != nil } }
+
+    /// Those of `lines` no agent has seen, to name in a failure.
+    func unseen(_ lines: [String]) -> [String] { lines.filter { counts[$0] == nil } }
 }

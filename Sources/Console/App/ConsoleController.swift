@@ -17,6 +17,8 @@ public actor ConsoleController {
     static let pauseAfter: TimeInterval = 5
     private var ticks = 0
     private var optionsLoaded = false
+    /// A visitor's line the router sent again after a crash comes with the same id: shown once.
+    private var recentLines = RecentLines()
 
     public init(session: AgentSession, display: any ConsoleDisplay, finish: @escaping @Sendable () -> Void) {
         self.session = session
@@ -63,7 +65,7 @@ public actor ConsoleController {
             state.link = .offline(reason: Sanitizer.clean(reason), retry: retry)
             display.announce("link: offline (\(Sanitizer.clean(reason))), \(retry == nil ? "not retrying" : "retrying")")
         case .stanza(let stanza):
-            guard let event = RouterEvent(stanza, domain: domain) else { break }
+            guard recentLines.isNew(stanza.element[attribute: "id"]), let event = RouterEvent(stanza, domain: domain) else { break }
             let (line, bell) = state.apply(event, at: Date())
             if !line.isEmpty { display.announce(line) }
             if bell { display.bell() }

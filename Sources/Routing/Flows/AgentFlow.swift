@@ -96,13 +96,11 @@ struct AgentFlow: Sendable {
             switch try await store.accept(chat: chat, agent: agent.jid, replyTimeout: replyTimeout) {
             case .done:
                 respond.say("Accepted. You are chatting with the visitor now.", AgentEvent(.accepted, chat: chat))
-                // What the visitor wrote while the offer stood, after the history the offer carried:
-                // sent as soon as claimed (no wait between), so that a line the visitor writes
-                // meanwhile, claimed after these, does not overtake them.
+                // What the visitor wrote while the offer stood, after the history the offer carried;
+                // a line the visitor writes meanwhile is left to this claim and goes after these.
                 let record = try await store.chatRecord(chat)
-                for line in try await store.claimUnsent(chat) {
-                    outbox.relay(line, toAgent: agent.jid, chat: chat, nick: record?.name ?? "visitor", rules: rules)
-                }
+                _ = try await pass.lines.pass(
+                    try await store.claimUnsent(chat), chat: chat, agent: agent.jid, nick: record?.name ?? "visitor", rules: rules)
                 if let record { pass.tellAssigned(record, agent: agent.jid, rules: rules) }
             case .refused("not-yours"):
                 respond.refuse(StanzaError(.forbidden, text: "This chat was not offered to you."))

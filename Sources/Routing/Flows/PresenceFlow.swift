@@ -87,6 +87,10 @@ struct PresenceFlow: Sendable {
         if let resource { metadata["resource"] = "\(resource)" }
         logger.info("agent presence", metadata: metadata)
         if presence == .offline { alarm.wake() }
-        if presence == .available { await pass.run() }
+        if presence == .available {
+            await pass.run()
+            // Lines the server could not take while they were away (no session) go now.
+            await pass.forwardOwed()
+        }
     }
 }

@@ -59,11 +59,16 @@ struct RoutingPass: Sendable {
         }
     }
 
-    /// Tells agents about chats a router gave them but died before announcing.
-    func announceLeftovers() async {
+    /// Tells agents about chats a router gave them but died before announcing: on joining, and
+    /// every `sweepInterval` (with several routers one may die while the others stay joined).
+    /// On joining they are told at once (a router that died held their announcing right, which
+    /// lapses only later); the sweep takes the right first, as the router announcing may be alive.
+    func announceLeftovers(sweep: Bool = false) async {
         do {
             let rules = self.rules.current
-            for assignment in try await store.unannounced() { try await announce(assignment, rules: rules) }
+            for assignment in try await store.unannounced() {
+                if sweep { try await announce(assignment, rules: rules, leftover: true) } else { try await tell(assignment, rules: rules) }
+            }
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
         }
@@ -102,8 +107,24 @@ struct RoutingPass: Sendable {
 
     /// Tells the agent about a chat given or offered to them, with its history; the visitor
     /// learns who answers once the chat is active.
-    func announce(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let (fields, transcript) = try await store.takeHistory(assignment.chat) else { return }
+    func announce(_ assignment: Assignment, rules: RoutingRules, leftover: Bool = false) async throws {
+        // One router tells: this one, or a sweep's if this one dies first (the hold then lapses).
+        guard try await store.claimAnnouncement(assignment.chat) else { return }
+        // A leftover seen before its router announced it and gave the right back.
+        if leftover, try await store.isAnnounced(assignment.chat) {
+            try await store.releaseAnnouncement(assignment.chat)
+            return
+        }
+        try await tell(assignment, rules: rules)
+        try await store.releaseAnnouncement(assignment.chat)
+    }
+
+    /// How often each router looks for chats left unannounced.
+    static let sweepInterval: Duration = .seconds(5)
+
+    private func tell(_ assignment: Assignment, rules: RoutingRules) async throws {
+        guard let (fields, whole) = try await store.takeHistory(assignment.chat) else { return }
+        let transcript = Self.untold(whole, fields: fields)
         let chat = ChatRecord(id: assignment.chat, fields: fields)
         let name = chat.name ?? "a visitor"
         let waited = (Int64(Date().timeIntervalSince1970 * 1000) - (chat.queuedAt ?? 0)) / 1000
@@ -128,9 +149,16 @@ struct RoutingPass: Sendable {
         offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
-        outbox.tellAgent(
+        // Told again (a sweep, a join) under the same id, which a client that keeps ids shows once.
+        let handling = await outbox.tellAgentAcknowledged(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
-            rules: rules)
+            id: fields["offered_at"].map { RelayedLineID.history(chat: assignment.chat, given: $0) }, rules: rules)
+        // Not known to be taken (the link dropped or the server did not answer): left unannounced,
+        // so a sweep (or this router's next join) tells it again, the lines relayed since left out.
+        guard handling != .unknown else {
+            logger.warning("the XMPP server did not confirm the offer; it is told again", metadata: ["chat": "\(assignment.chat)"])
+            return
+        }
         try await store.markAnnounced(assignment.chat)
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
@@ -151,6 +179,18 @@ struct RoutingPass: Sendable {
         return text
     }
 
+    /// The lines a history tells. A chat whose history was taken before (`told`, `forwarded` as
+    /// they were) by a router that died before marking it announced: that history is told again,
+    /// but the visitor's lines relayed since (numbered up to `forwarded`) are not repeated.
+    static func untold(_ transcript: [TranscriptLine], fields: [String: String]) -> [TranscriptLine] {
+        guard let told = fields["told"].flatMap(Int.init), let forwarded = fields["forwarded"].flatMap(Int.init) else { return transcript }
+        var visitorLines = 0
+        return transcript.enumerated().compactMap { index, line in
+            if line.kind == .visitor { visitorLines += 1 }
+            return index >= told && line.kind == .visitor && visitorLines <= forwarded ? nil : line
+        }
+    }
+
     /// One line of the offer's body per transcript line, so a visitor's own line breaks cannot
     /// make a line that reads as a note, an agent's line or the summary: breaks show as ⏎.
     static func historyLine(_ line: TranscriptLine, visitor name: String) -> String {
@@ -163,20 +203,22 @@ struct RoutingPass: Sendable {
     }
 
     /// Tells agents the visitor's lines they are owed: stored by a router that died before
-    /// passing them on, and not resent.
+    /// passing them on (and not resent), or claimed by one that died before confirming them
+    /// (once the claim's lease has run out).
     func forwardOwed() async {
         do {
             let rules = self.rules.current
             for chat in try await store.owedChats() {
                 guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
-                for line in try await store.claimUnsent(chat) {
-                    outbox.relay(line, toAgent: agent, chat: chat, nick: record.name ?? "visitor", rules: rules)
-                }
+                _ = try await lines.pass(try await store.claimUnsent(chat), chat: chat, agent: agent, nick: record.name ?? "visitor", rules: rules)
             }
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")
         }
     }
+
+    /// Visitors' lines to agents, sent and confirmed.
+    var lines: VisitorLines { VisitorLines(store: store, outbox: outbox, logger: logger) }
 
     /// The offer's summary for consoles, times in seconds.
     static func offerSummary(_ assignment: Assignment, name: String, waited: Int64, rules: RoutingRules) -> OfferSummary {

@@ -60,10 +60,13 @@ struct VisitorFlow: Sendable {
         }
         // Only a correction needs the chat before storing: the line it corrects is looked up there.
         let chat = message.replacesID == nil ? nil : try await store.openChatRecord(queue: queue.name, visitor: visitor)?.id
-        _ = try await says(
+        let enqueued = try await says(
             body, visitor: visitor, name: from.local ?? visitor, channel: .xmpp, messageID: message.id,
             relay: try await relay.detail(for: message, side: .visitor, chat: chat), state: message.chatState, queue: queue,
             address: address, rules: rules)
+        // The receipt says the line is kept and, in an active chat, written to the agent's link:
+        // while another sender still holds lines of this chat, none; the client sends it again.
+        guard !enqueued.awaitsAnotherSender else { return }
         outbox.acknowledge(message)
     }
 
@@ -79,12 +82,14 @@ struct VisitorFlow: Sendable {
         // Redacted before anything keeps or passes it on: the transcript, agents, supervisors.
         let redaction = rules.redactor.redact(body)
         let body = redaction.text
-        let chat = try await store.enqueue(
+        var chat = try await store.enqueue(
             queue: queue.name, visitor: visitor, name: name, channel: channel,
             overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
             relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait,
-            botBackstop: queue.configured.bot?.backstop)
+            botBackstop: queue.configured.bot?.backstop, lineOrderHold: rules.settings.lineOrderHold)
         let address = address ?? queue.name
+        // Held for the visitor's line before it: the timer that places it lapses in a moment.
+        if chat.lineHeld { alarm.wake() }
         if chat.state == .bot {
             // With the bot: it answers (or hands over) before any welcome or place in line.
             if chat.messageStored {
@@ -111,15 +116,15 @@ struct VisitorFlow: Sendable {
             try await queued(
                 chat: chat.chat, position: chat.position, leftMessage: chat.leftMessage, visitor: visitor, name: greeting ?? name,
                 channel: channel, queue: queue, address: address, rules: rules)
-        } else {
-            // This line, and any the agent was owed (a resend of one stored by a router that died
-            // before passing it on), as the enqueue script claimed them: each reaches the agent once.
+        } else if chat.state == .active {
+            // This line, and any the agent was owed (a resend of one a router claimed and died
+            // before confirming), as the enqueue script claimed them: each reaches the agent once.
             // A web visitor who gave no name has an empty greeting: their lines carry `name` then.
             let speaker = greeting.flatMap { $0.isEmpty ? nil : $0 } ?? name
-            for (index, line) in chat.unsent.enumerated() {
-                let last = index == chat.unsent.count - 1 && chat.messageStored
-                outbox.relay(line, toAgent: chat.agent, chat: chat.chat, state: last ? state : nil, nick: speaker, rules: rules)
-            }
+            let passed = try await pass.lines.passAwaitingHolder(
+                chat.unsent, chat: chat.chat, agent: chat.agent, nick: speaker, state: chat.messageStored ? state : nil,
+                rules: rules)
+            if !passed { chat.awaitsAnotherSender = true }
         }
         if chat.messageStored {
             for supervisor in chat.monitors { outbox.tellAgent(supervisor, chat: chat.chat, "[visitor] \(body)", asNotice: false, rules: rules) }

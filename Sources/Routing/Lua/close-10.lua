@@ -21,6 +21,7 @@
 --- @include "includes/clearTimer"
 --- @include "includes/timerDue"
 --- @include "includes/audit"
+--- @include "includes/placeLapsed"
 
 local id, by = ARGV[1], ARGV[2]
 local retention = tonumber(ARGV[5]) or 0
@@ -33,6 +34,10 @@ if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0,
 local waitedOut = string.sub(claim, 1, 8) == 'maxwait|'
 if waitedOut and chat[1] ~= 'queued' and chat[1] ~= 'offered' then return {0, chat[1]} end
 local abandoned = (chat[1] == 'queued' or chat[1] == 'offered') and 1 or 0
+-- Lines held for the one before them are kept all the same (includes/visitorOrder).
+if (tonumber(redis.call('HGET', KEYS[2], 'held')) or 0) > 0 then
+  placeLapsed(id, chat[4], chat[3], chat[2], true, KEYS[7])
+end
 redis.call('ZREM', K.waiting(chat[3]), id)
 release(id, chat[2])
 for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('ZREM', KEYS[7], member) end

@@ -13,5 +13,7 @@ local state = redis.call('HGET', KEYS[2], 'state')
 if state == 'offered' or state == 'active' then
   redis.call('HSET', KEYS[2], 'forwarded', redis.call('HGET', KEYS[2], 'said') or 0,
     'told', redis.call('LLEN', KEYS[3]))
+  -- A claim for the last holder ends here: the history carries its lines.
+  redis.call('HDEL', KEYS[2], 'claimed', 'claim_until')
 end
 return {fields, redis.call('LRANGE', KEYS[3], 0, -1)}

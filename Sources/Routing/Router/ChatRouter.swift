@@ -27,6 +27,8 @@ public final class ChatRouter: Service, Sendable {
     private let resync = Mutex<Task<Void, Never>?>(nil)
     /// Set on graceful shutdown: stanzas read from then on are refused, those in hand finished.
     private let draining = Mutex(false)
+    /// Answers to other routers' pings read on this link, and ours read on theirs (ejabberd).
+    private let answers: LinkAnswerRelay
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -45,6 +47,7 @@ public final class ChatRouter: Service, Sendable {
         let agents = AgentFlow(store: store, outbox: outbox, pass: pass, supervisor: supervisor)
         self.component = component
         self.store = store
+        self.answers = LinkAnswerRelay(component: component, store: store, logger: logger)
         store.keepClosedChats(for: rules.settings.retention)
         store.keepAuditLog(for: rules.settings.auditRetention)
         self.logger = logger
@@ -124,6 +127,18 @@ public final class ChatRouter: Service, Sendable {
                 await self.timers.run()
             }
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
+            group.addTask { await self.answers.run() }
+            group.addTask {
+                // Chats a router gave and died before telling, or stored and died before routing
+                // (another router stays joined, so no join announces or routes them).
+                await self.waitUntilReady()
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: RoutingPass.sweepInterval)
+                    guard !Task.isCancelled else { return }
+                    await self.pass.run()
+                    await self.pass.announceLeftovers(sweep: true)
+                }
+            }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }
             // On SIGTERM: stop taking stanzas, finish those in the lanes (their replies queued on
             // the link), and only then close the stream; Redis is closed after `run` returns.
@@ -156,7 +171,6 @@ public final class ChatRouter: Service, Sendable {
         switch event {
         case .connected:
             await pass.announceLeftovers()
-            await pass.forwardOwed()
             logger.info("router ready", metadata: ["domain": "\(rules.domain)"])
             let waiters = readiness.withLock { readiness in
                 readiness.ready = true
@@ -180,9 +194,17 @@ public final class ChatRouter: Service, Sendable {
 
     /// Presence in Redis may be stale after any time away from the XMPP server (an agent logged
     /// off or on meanwhile): probe every agent, then count those not heard from as offline.
+    /// The same join passes on the visitor lines owed to agents (beside the reading: their
+    /// sending waits for the server's answers), and once more when the claims of a router that
+    /// died before confirming (found live at the join) have lapsed.
     private func startResync() {
-        let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger
+        let presence = dispatcher.presence, rulesInForce = rulesInForce, logger = logger, pass = pass
         let task = Task {
+            async let lapsedClaims: Void = {
+                await pass.forwardOwed()
+                guard (try? await Task.sleep(for: ClaimedLines.lease + .seconds(1))) != nil else { return }
+                await pass.forwardOwed()
+            }()
             do {
                 let since = try await presence.probeAll(rules: rulesInForce.current)
                 try await Task.sleep(for: rulesInForce.current.settings.presenceResync)
@@ -191,6 +213,7 @@ public final class ChatRouter: Service, Sendable {
             } catch {
                 logger.error("presence resync failed: \(error); the next join tries again")
             }
+            await lapsedClaims
         }
         resync.withLock { previous in
             previous?.cancel()
@@ -230,6 +253,8 @@ public final class ChatRouter: Service, Sendable {
             try await visitors.waitedOut(chat: chat, rules: rules)
         case .bot(let chat):
             try await visitors.botSilent(chat: chat, rules: rules)
+        case .hold(let chat):
+            try await visitors.holdLapsed(chat: chat, rules: rules)
         }
     }
 }

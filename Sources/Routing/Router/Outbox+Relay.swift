@@ -4,18 +4,26 @@ import XMPP
 /// Relayed chat lines with what they carry beyond text (their relayed id, a file, the line they
 /// correct), and read marks, which cross the relay under the ids the other side knows.
 extension Outbox {
-    /// A visitor's transcript line to the chat's agent, signed with the visitor's nick (XEP-0172).
-    /// A correction of a line the agent got inside the offer's history goes as a new line quoting
-    /// it (`correctionLine`): their client never saw that line's id, so XEP-0308 could not apply.
-    func relay(_ line: TranscriptLine, toAgent agent: String, chat: String, state: ChatState? = nil, nick: String, rules: RoutingRules) {
-        guard let to = try? JID(agent) else { return }
-        let body = line.quote.map { Self.correctionLine(line.text, of: $0) } ?? line.text
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: line.id ?? ids.next(), body: body)
-        message.chatState = state
-        message.element.append(Self.nick(nick))
-        let replaces = line.quote == nil ? line.replaces : nil
-        Self.add(RelayDetail(id: line.id ?? "", attachment: line.attachment, replaces: replaces, markable: line.markable), to: &message)
-        component.send(message)
+    /// A visitor's transcript lines to the chat's agent, signed with the visitor's nick (XEP-0172),
+    /// the last with `state`, each under `id` (its relayed id: a copy sent again carries the same),
+    /// returning what the XMPP server did with each (`XMPPComponent.sendAcknowledged`). A correction
+    /// of a line the agent got inside the offer's history goes as a new line quoting it
+    /// (`correctionLine`): their client never saw that line's id, so XEP-0308 could not apply.
+    func relay(_ lines: [(line: TranscriptLine, id: String)], toAgent agent: String, chat: String, state: ChatState? = nil,
+               nick: String, rules: RoutingRules) async -> [ServerHandling] {
+        // An agent address that is no JID takes nothing: nothing to send, nothing to wait for.
+        guard let to = try? JID(agent) else { return lines.map { _ in .routed } }
+        let messages = lines.enumerated().map { index, entry in
+            let line = entry.line
+            let body = line.quote.map { Self.correctionLine(line.text, of: $0) } ?? line.text
+            var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: entry.id, body: body)
+            message.chatState = index == lines.count - 1 ? state : nil
+            message.element.append(Self.nick(nick))
+            let replaces = line.quote == nil ? line.replaces : nil
+            Self.add(RelayDetail(id: entry.id, attachment: line.attachment, replaces: replaces, markable: line.markable), to: &message)
+            return message.element
+        }
+        return await component.sendAcknowledged(messages)
     }
 
     /// A correction as a line of its own: `[correction of "OLD"] NEW`, the old text on one line and

@@ -14,7 +14,12 @@ final class StanzaLanes: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
         /// Those waiting for every lane to be empty (a router draining before it stops).
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Stanzas whose work waits for the XMPP server's answer, their room given up.
+        var awaitingServer = 0
     }
+
+    /// The lanes whose work runs in this task, if any.
+    @TaskLocal static var current: StanzaLanes?
 
     private let limit: Int
     private let state = Mutex(State())
@@ -55,14 +60,14 @@ final class StanzaLanes: Sendable {
     private func drain(_ key: String, first: @escaping @Sendable () async -> Void) async {
         var next: (@Sendable () async -> Void)? = first
         while let work = next {
-            await work()
+            await StanzaLanes.$current.withValue(self) { await work() }
             inHand.decrement()
             let waiter: CheckedContinuation<Void, Never>?
             var idle: [CheckedContinuation<Void, Never>] = []
             (next, waiter) = state.withLock { state in
                 let waiter = state.waiters.isEmpty ? nil : state.waiters.removeFirst()
                 if waiter == nil { state.inHand -= 1 }
-                if state.inHand == 0 { swap(&idle, &state.idleWaiters) }
+                if state.inHand == 0 && state.awaitingServer == 0 { swap(&idle, &state.idleWaiters) }
                 guard var queued = state.lanes[key], !queued.isEmpty else {
                     state.lanes[key] = nil
                     return (nil, waiter)
@@ -76,12 +81,33 @@ final class StanzaLanes: Sendable {
         }
     }
 
+    /// Runs `body`, a wait for the XMPP server's answer, with the stanza's room given up
+    /// meanwhile: the answer comes only over a link that reads, and a link whose reader waits
+    /// for room would never bring it. The stanza is back in hand after (over the limit, briefly,
+    /// if others took the room), and counts as in hand for `idle` throughout.
+    static func givingUpRoom<T>(_ body: () async -> T) async -> T {
+        guard let lanes = current else { return await body() }
+        let waiter = lanes.state.withLock { state in
+            state.awaitingServer += 1
+            if state.waiters.isEmpty { state.inHand -= 1 }
+            return state.waiters.isEmpty ? nil : state.waiters.removeFirst()
+        }
+        waiter?.resume()
+        let result = await body()
+        lanes.state.withLock { state in
+            state.awaitingServer -= 1
+            state.inHand += 1
+        }
+        return result
+    }
+
     /// Returns once no stanza is in hand.
     func idle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let isIdle = state.withLock { state in
-                if state.inHand > 0 { state.idleWaiters.append(continuation) }
-                return state.inHand == 0
+                let isIdle = state.inHand == 0 && state.awaitingServer == 0
+                if !isIdle { state.idleWaiters.append(continuation) }
+                return isIdle
             }
             if isIdle { continuation.resume() }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Redis
 
 // How each script's reply becomes its Swift type. The layouts are those the `.lua` headers document.
@@ -11,20 +12,33 @@ extension Outcome: ScriptReply {
 }
 
 extension Enqueued: ScriptReply {
-    /// {chat, created, position, state, agent, message stored, {lines for the agent}, monitors...}.
+    /// {chat, created, position, state, agent, message stored, {lines claimed for the agent}, monitors...}.
     init(reply: RESPValue) throws(UnexpectedReply) {
         let parts = try reply.values(7)
         var monitors: [String] = []
         for part in parts.dropFirst(7) { monitors.append(try part.text()) }
-        let unsent: [TranscriptLine]
-        do { unsent = try RoutingStore.lines(parts[6]) } catch let error as UnexpectedReply { throw error } catch {
-            throw UnexpectedReply(description: "a line to pass on is not a transcript line: \(error)")
-        }
-        let created = try parts[1].number()
+        let unsent = try ClaimedLines(reply: parts[6])
+        let created = try parts[1].number(), stored = try parts[5].number()
         self.init(
             chat: try parts[0].text(), created: created >= 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
+            messageStored: stored >= 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
+        lineHeld = stored == 2
+    }
+}
+
+extension ClaimedLines: ScriptReply {
+    /// {count to confirm (0: none claimed), 1 if held elsewhere, lines (JSON)...} (`includes/claimUnsent.lua`).
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let parts = try reply.values(2)
+        var lines: [TranscriptLine] = []
+        for part in parts.dropFirst(2) {
+            let json = try part.text()
+            do { lines.append(try JSONDecoder().decode(TranscriptLine.self, from: Data(json.utf8))) } catch {
+                throw UnexpectedReply(description: "a line to pass on is not a transcript line: \(error)")
+            }
+        }
+        self.init(lines: lines, upTo: try parts[0].number(), heldElsewhere: try parts[1].number() == 1)
     }
 }
 

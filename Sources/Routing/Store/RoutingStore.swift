@@ -44,7 +44,7 @@ public struct RoutingStore: Sendable {
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
         message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, address: String? = nil,
-        maxWait: Duration? = nil, botBackstop: Duration? = nil
+        maxWait: Duration? = nil, botBackstop: Duration? = nil, lineOrderHold: Duration = .milliseconds(250)
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -54,8 +54,12 @@ public struct RoutingStore: Sendable {
                 keys.openChats, keys.timers,
             ],
             [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
-             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.milliseconds(botBackstop)])
+             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.milliseconds(botBackstop), Self.leaseMs,
+             Self.milliseconds(lineOrderHold)])
     }
+
+    /// A claim's lease as the scripts take it.
+    private static let leaseMs = String(ClaimedLines.lease.milliseconds)
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
@@ -253,11 +257,18 @@ public struct RoutingStore: Sendable {
     }
 
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
-    public func claimUnsent(_ chat: String) async throws -> [TranscriptLine] {
-        let reply = try await redis.evalScript(
-            RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], args: [chat],
-            acknowledgement: acknowledgement)
-        return try Self.lines(reply)
+    public func claimUnsent(_ chat: String) async throws -> ClaimedLines {
+        try await run(RoutingLua.claimUnsent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)], [chat, Self.leaseMs])
+    }
+
+    /// The XMPP server took the claimed lines up to `sent` (of a claim that ended at `claimed`)
+    /// for `agent`: marks them sent and ends the claim. When it took them all, claims the lines
+    /// stored meanwhile (left to this claim), to send and confirm in turn; when not, the rest go
+    /// to the next claimer.
+    public func confirmSent(chat: String, agent: String, sent: Int, claimed: Int) async throws -> ClaimedLines {
+        try await run(
+            RoutingLua.confirmSent, keys: [keys.events, keys.chat(chat), keys.transcript(chat)],
+            [chat, agent, String(sent), Self.leaseMs, String(claimed)])
     }
 
     /// Active chats whose agent is owed visitor lines (a router died between storing and sending).
@@ -378,6 +389,22 @@ public struct RoutingStore: Sendable {
         _ = try await redis.send("HSET", keys.chat(chat), "announced", "1")
     }
 
+    /// Takes the right to announce `chat` for `hold` (false: another router holds it). The one
+    /// that gave the chat takes it at once; a sweep takes it after a router died before telling.
+    public func claimAnnouncement(_ chat: String, hold: Duration = .seconds(10)) async throws -> Bool {
+        try await redis.send("SET", keys.announcing(chat), "1", "NX", "PX", String(hold.milliseconds)).string == "OK"
+    }
+
+    /// Gives the right back once the chat is announced (a sweep then finds it announced).
+    public func releaseAnnouncement(_ chat: String) async throws {
+        _ = try await redis.send("DEL", keys.announcing(chat))
+    }
+
+    /// Whether the agent of `chat` was told of it.
+    public func isAnnounced(_ chat: String) async throws -> Bool {
+        try await redis.send("HGET", keys.chat(chat), "announced").string != "0"
+    }
+
     /// Chats given to an agent who was never told (the router died in between).
     public func unannounced() async throws -> [Assignment] {
         let open = try await redis.send("SMEMBERS", keys.openChats).values().map { try $0.text() }
@@ -405,6 +432,11 @@ public struct RoutingStore: Sendable {
     /// Publishes `value` as JSON on `channel`.
     public func publish(_ value: some Encodable, on channel: String) async throws {
         try await redis.send("PUBLISH", channel, String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+    }
+
+    /// Publishes `text` as it is on `channel`.
+    public func publish(text: String, on channel: String) async throws {
+        _ = try await redis.send("PUBLISH", channel, text)
     }
 
     /// The connection settings of this store's Redis, for a subscription of its own.

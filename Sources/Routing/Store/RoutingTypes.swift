@@ -15,8 +15,39 @@ public struct Enqueued: Sendable, Hashable {
     /// Opened as a message left (the visitor's last wait ended at `max_wait`, or the web form).
     public var leftMessage = false
     /// The visitor's lines (this one, and any the agent was owed) to pass to the agent now,
-    /// claimed in Redis: no other router passes them on.
-    public var unsent: [TranscriptLine] = []
+    /// claimed in Redis: no other router passes them on while the claim holds.
+    public var unsent: ClaimedLines = .none
+    /// Lines of the chat are held by another sender's claim: this message is kept, but no one
+    /// can say yet that it reached the agent's link.
+    public var awaitsAnotherSender = false
+    /// The message was kept but is held until the visitor's line before it comes, for a short
+    /// while at most (`Lua/includes/visitorOrder.lua`): the `hold|ID` timer places it then.
+    public var lineHeld = false
+}
+
+/// Visitor lines claimed for the agent of an active chat (`includes/claimUnsent.lua`): send
+/// them, then confirm them with `RoutingStore.confirmSent(chat:agent:upTo:)`.
+public struct ClaimedLines: Sendable, Hashable {
+    /// The lines as stored in the transcript (with their relay detail), oldest first.
+    public var lines: [TranscriptLine]
+    /// The chat's line count they end at, to confirm; 0 when none were claimed.
+    public var upTo: Int
+    /// Lines are owed that a live claim of another sender holds: until it confirms them, no
+    /// one can say the chat's lines were all passed on.
+    public var heldElsewhere: Bool
+
+    public static let none = ClaimedLines(lines: [], upTo: 0, heldElsewhere: false)
+
+    /// How long a claim holds before another sender may take it over: far beyond the
+    /// milliseconds between claiming, writing and confirming, yet short enough that the lines of
+    /// a router that died in between reach the agent within seconds (a resend or a sweep).
+    public static let lease: Duration = .seconds(5)
+
+    public init(lines: [TranscriptLine], upTo: Int, heldElsewhere: Bool) {
+        self.lines = lines
+        self.upTo = upTo
+        self.heldElsewhere = heldElsewhere
+    }
 }
 
 /// What became of a transcript line, and where the chat's visitor is.

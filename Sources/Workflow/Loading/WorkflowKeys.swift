@@ -11,6 +11,7 @@ enum WorkflowKeys {
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
         "body_bytes", "flood", "offline_grace", "presence_resync", "gone_timeout", "missed_offers_before_away", "position_update_interval",
+        "line_order_hold",
     ]
     static let flood = ["messages", "per"]
     static let queue = [

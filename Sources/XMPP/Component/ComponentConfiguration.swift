@@ -31,6 +31,10 @@ public struct ComponentConfiguration: Sendable {
     /// over within about this long once the holder goes. Nil: `conflict` is an error like any
     /// other, retried with `backoff`.
     public var standbyInterval: Duration?
+    /// Names this component's pings (letters and digits): with several routers on one domain
+    /// (ejabberd) the server may answer a ping on another router's link, which hands it back by
+    /// this name (`LinkAnswer`). Random per process unless set.
+    public var instance: String
     /// TLS from the first byte, for a server that offers it on its component port (ejabberd's
     /// `ejabberd_service` with `tls: true`); the context says which CAs verify the server.
     public var tls: TLSContext?
@@ -43,7 +47,7 @@ public struct ComponentConfiguration: Sendable {
         handshakeTimeout: Duration = .seconds(10), pingTarget: String? = nil, backoff: Backoff = Backoff(),
         refusedBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(60), jitter: 0.2),
         limits: XMLStreamLimits = XMLStreamLimits(), outboundQueueLimit: Int = 10_000,
-        standbyInterval: Duration? = nil, tls: TLSContext? = nil
+        standbyInterval: Duration? = nil, tls: TLSContext? = nil, instance: String = ComponentConfiguration.newInstance()
     ) {
         self.host = host
         self.port = port
@@ -59,6 +63,13 @@ public struct ComponentConfiguration: Sendable {
         self.outboundQueueLimit = outboundQueueLimit
         self.standbyInterval = standbyInterval
         self.tls = tls
+        self.instance = instance
+    }
+
+    /// A fresh instance name: 12 random letters and digits, the same length for every router.
+    public static func newInstance() -> String {
+        let digits = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<12).map { _ in digits.randomElement() ?? "a" })
     }
 }
 

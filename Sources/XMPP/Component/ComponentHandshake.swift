@@ -7,16 +7,17 @@ enum ComponentHandshake {
     /// Opens a TCP connection with the XML stream codec in its pipeline; with `configuration.tls`,
     /// TLS from the first byte (ejabberd's `tls: true`), and the server's certificate checked
     /// before the stream header, and so before the secret's digest, leaves.
-    static func connect(_ configuration: ComponentConfiguration, group: any EventLoopGroup) async throws(ComponentError)
-        -> XMLStreamChannel
-    {
+    /// `tap` goes after the codec (`InboundTap`).
+    static func connect(
+        _ configuration: ComponentConfiguration, group: any EventLoopGroup, tap: (@Sendable () -> InboundTap)? = nil
+    ) async throws(ComponentError) -> XMLStreamChannel {
         let serverName = configuration.tlsServerName ?? configuration.host
         let handshake: NIOLockedValueBox<EventLoopFuture<TLSHandshakeCompleted>?> = NIOLockedValueBox(nil)
         let link: XMLStreamChannel
         do {
             link = try await XMLStreamChannel.connect(
                 host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout,
-                limits: configuration.limits, group: group
+                limits: configuration.limits, group: group, tap: tap
             ) { channel in
                 guard let tls = configuration.tls else { return }
                 let done = channel.eventLoop.makePromise(of: TLSHandshakeCompleted.self)

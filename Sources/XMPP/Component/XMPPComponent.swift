@@ -25,11 +25,20 @@ public final class XMPPComponent: Sendable {
         var pings = 0
         /// Links with a flush scheduled on their event loop (a link dropped meanwhile keeps its own).
         var flushScheduled: Set<ObjectIdentifier> = []
+        var acks: ServerAcknowledgements
+        /// When the live link last brought anything (or another link an answer to its ping).
+        var lastHeard = NIODeadline.now()
+        /// Where answers and bounces that belong to another component of the domain go.
+        var answersForOthers: (@Sendable (LinkAnswer) -> Void)?
         let limit: Int
     }
 
-    /// Our own pings carry this id prefix; they come back to us and are not passed on.
+    /// Every component's link checks carry this id prefix; their answers are not passed on.
     static let pingPrefix = "sb-link-check-"
+    /// This component's own link checks: `sb-link-check-INSTANCE-`.
+    private let ownPings: String
+    /// This component's own acknowledgement pings: `sb-ack-INSTANCE-`.
+    private let ownAcks: String
 
     public init(
         configuration: ComponentConfiguration,
@@ -37,7 +46,10 @@ public final class XMPPComponent: Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
-        self.state = NIOLockedValueBox(LinkState(limit: configuration.outboundQueueLimit))
+        let acks = ServerAcknowledgements(instance: configuration.instance)
+        self.state = NIOLockedValueBox(LinkState(acks: acks, limit: configuration.outboundQueueLimit))
+        self.ownAcks = acks.own
+        self.ownPings = "\(Self.pingPrefix)\(configuration.instance)-"
         self.group = eventLoopGroup
         var logger = logger
         logger[metadataKey: "domain"] = "\(configuration.domain)"
@@ -64,6 +76,119 @@ public final class XMPPComponent: Sendable {
                 state.withLockedValue { Self.enqueue(element, in: &$0, logger: logger) }
             }
             scheduleFlush(channel)
+        }
+    }
+
+    /// Sends stanzas (in order, each with an `id`) and waits until the server has handled them:
+    /// XEP-0114 acknowledges nothing, so a ping follows them on the link, and the server's
+    /// answer says it routed each (or sent it back as an error first). Unlike `send`, nothing
+    /// waits for the next link: while the link is down, or if it drops under them, they are
+    /// `.unknown` and the caller decides whether to send them again.
+    public func sendAcknowledged(_ stanzas: [XMLElement], timeout: Duration = .seconds(10)) async -> [ServerHandling] {
+        // A server that stopped answering leaves at most `waiterLimit` sends waiting; the rest are not sent.
+        guard let channel = state.withLockedValue({ $0.acks.isFull ? nil : $0.channel }), !stanzas.isEmpty else {
+            return stanzas.map { _ in .unknown }
+        }
+        let ids = stanzas.map { stanza in
+            guard let id = stanza[attribute: "id"] else { preconditionFailure("an acknowledged stanza needs an id") }
+            return id
+        }
+        return await withCheckedContinuation { (continuation: ServerAcknowledgements.Waiter) in
+            // One task on the link's loop: the stanzas leave together, followed by one ping.
+            channel.eventLoop.execute { [self] in
+                let link = ObjectIdentifier(channel)
+                for stanza in stanzas {
+                    metrics.sent.count(stanza.name)
+                    channel.write(XMLStreamOutput.element(stanza), promise: nil)
+                }
+                let (ping, isNew) = state.withLockedValue { state in
+                    var next = (ping: "", isNew: false)
+                    for id in ids {
+                        let followed = state.acks.follow(id, on: link)
+                        next = (followed.ping, next.isNew || followed.isNew)
+                    }
+                    state.acks.wait(for: next.ping, stanzas: ids, continuation)
+                    return next
+                }
+                if isNew { writePing(ping, after: link, on: channel, timeout: timeout) }
+                scheduleFlush(channel)
+            }
+        }
+    }
+
+    /// The ping after this tick's acknowledged stanzas, queued behind them on the event loop.
+    private func writePing(_ id: String, after link: ObjectIdentifier, on channel: any Channel, timeout: Duration) {
+        channel.eventLoop.execute { [self] in
+            state.withLockedValue { $0.acks.pingWritten(on: link) }
+            let ping = IQ(type: .get, id: id, to: try? JID(configuration.pingTarget), from: try? JID(configuration.domain),
+                          payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
+            metrics.sent.count("iq")
+            channel.write(XMLStreamOutput.element(ping.element)).whenFailure { [self] _ in settle(id, answered: false) }
+            // A flush scheduled before this task (by a plain send in the same tick) has gone by:
+            // without one of its own the ping would wait for the next stanza to leave.
+            scheduleFlush(channel)
+            // Its answer must be read even while the reader holds back (see InboundTap).
+            try? channel.pipeline.syncOperations.handler(type: InboundTap.self).readNow()
+            channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in settle(id, answered: false) }
+        }
+    }
+
+    /// On the event loop, before the reader: the answer to one of our acknowledgement pings
+    /// settles it, to one of our link checks shows the link alive (both go no further); an error
+    /// for a stanza waited for marks it bounced (and goes on). Answers to another component's
+    /// pings, and bounces of another's acknowledged lines (ids `sb-…`), are handed on to it.
+    private func acknowledgement(_ element: XMLElement) -> Bool {
+        let others = state.withLockedValue { state in
+            state.lastHeard = .now()
+            return state.answersForOthers
+        }
+        guard let id = element[attribute: "id"] else { return false }
+        let type = element[attribute: "type"]
+        if element.name == "iq", type == "result" || type == "error",
+           id.hasPrefix(ServerAcknowledgements.prefix) || id.hasPrefix(Self.pingPrefix) {
+            // Taken here, it never reaches the reader that counts the rest.
+            metrics.received.count("iq")
+            if id.hasPrefix(ownAcks) {
+                settle(id, answered: true)
+            } else if !id.hasPrefix(ownPings), id.utf8.count <= LinkAnswer.maxIDLength {
+                others?(.answered(id))
+            }
+            return true
+        }
+        if element.name == "message", type == "error", !state.withLockedValue({ $0.acks.error(for: id) }),
+           id.hasPrefix("sb-"), id.utf8.count <= LinkAnswer.maxIDLength {
+            others?(.bounced(id))
+        }
+        return false
+    }
+
+    /// Answers and bounces read on this component's link that belong to another component of
+    /// the domain go to `relay` (which carries them to the others' `takeRelayedAnswer`). Without
+    /// one they are dropped: fine with one link per domain (Prosody), where none arrive.
+    public func handOtherAnswers(to relay: @escaping @Sendable (LinkAnswer) -> Void) {
+        state.withLockedValue { $0.answersForOthers = relay }
+    }
+
+    /// An answer or bounce another component of the domain read on its link: if it is ours, it
+    /// counts as if read here (an answer to our link check proves the server took our ping).
+    /// Anyone else's is ignored.
+    public func takeRelayedAnswer(_ answer: LinkAnswer) {
+        switch answer {
+        case .answered(let id) where id.hasPrefix(ownPings):
+            state.withLockedValue { $0.lastHeard = .now() }
+        case .answered(let id) where id.hasPrefix(ownAcks):
+            settle(id, answered: true)
+        case .bounced(let id):
+            state.withLockedValue { $0.acks.error(for: id) }
+        case .answered:
+            break
+        }
+    }
+
+    /// Resumes those waiting for `ping`, outside the lock.
+    private func settle(_ ping: String, answered: Bool) {
+        for (waiter, handled) in state.withLockedValue({ $0.acks.settle(ping, answered: answered) }) {
+            waiter.resume(returning: handled)
         }
     }
 
@@ -151,7 +276,11 @@ public final class XMPPComponent: Sendable {
     private func connectAndServe(
         _ handler: @Sendable (ComponentEvent) async -> Void, onConnected: () -> Void
     ) async throws {
-        let link = try await ComponentHandshake.connect(configuration, group: group)
+        // Acknowledgements are settled as they arrive, not behind the handler: a router whose
+        // stanzas wait for them would otherwise stop the reading that brings them.
+        let link = try await ComponentHandshake.connect(configuration, group: group) { [self] in
+            InboundTap(take: { [self] in acknowledgement($0) }, keepReading: { [state] in state.withLockedValue { $0.acks.isWaiting } })
+        }
         try await link.executeThenClose { inbound, outbound in
             var events = inbound.makeAsyncIterator()
             try await ComponentHandshake.authenticate(configuration, channel: link.channel, events: &events, outbound: outbound)
@@ -161,16 +290,15 @@ public final class XMPPComponent: Sendable {
             metrics.joins.increment()
             metrics.up.record(1)
             await handler(.connected)
-            let lastRead = NIOLockedValueBox(NIODeadline.now())
-            let check = watch(link.channel, lastRead: lastRead)
+            let check = watch(link.channel)
             defer { check.cancel() }
             while let event = try await events.next() {
-                lastRead.withLockedValue { $0 = .now() }
+                // Also here: the tap reads nothing while the reader holds back, yet the link lives.
+                state.withLockedValue { $0.lastHeard = .now() }
                 switch event {
                 case .element(let element):
                     metrics.received.count(element.name)
                     if let stanza = Stanza(element) {
-                        if case .iq(let iq) = stanza, iq.id?.hasPrefix(Self.pingPrefix) == true { continue }
                         await handler(.stanza(stanza))
                     } else if let error = StreamError(element) {
                         throw ComponentError.streamError(error)
@@ -192,28 +320,33 @@ public final class XMPPComponent: Sendable {
         let attached = state.withLockedValue { state in
             guard !state.shuttingDown else { return false }
             state.channel = channel
+            state.lastHeard = .now()
             for element in state.queued { channel.write(XMLStreamOutput.element(element), promise: nil) }
             channel.flush()
             state.queued = []
             return true
         }
-        channel.closeFuture.whenComplete { [state] _ in
-            state.withLockedValue { state in
+        channel.closeFuture.whenComplete { [self] _ in
+            let unanswered = state.withLockedValue { state in
                 if state.channel === channel { state.channel = nil }
+                return state.acks.unanswered
             }
+            // Pings on a dead link are never answered (a new link is made only after this one closed).
+            for ping in unanswered { settle(ping, answered: false) }
         }
         return attached
     }
 
     /// Checks the link every keepalive interval. When nothing was read for half an interval it
     /// pings the server (any answer will do, even an error), so an idle link is pinged at every
-    /// check; when nothing was read for two intervals, the link is dead without TCP noticing,
-    /// and it is closed to reconnect.
-    private func watch(_ channel: any Channel, lastRead: NIOLockedValueBox<NIODeadline>) -> RepeatedTask {
+    /// check; when nothing was heard for two intervals (read, or our ping's answer handed over
+    /// from another link of the domain), the link is dead without TCP noticing, and it is
+    /// closed to reconnect.
+    private func watch(_ channel: any Channel) -> RepeatedTask {
         let interval = TimeAmount(configuration.keepaliveInterval)
-        let (domain, target) = (configuration.domain, configuration.pingTarget)
+        let (domain, target, ownPings) = (configuration.domain, configuration.pingTarget, ownPings)
         return channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [state, logger] _ in
-            let silence = NIODeadline.now() - lastRead.withLockedValue { $0 }
+            let silence = NIODeadline.now() - state.withLockedValue { $0.lastHeard }
             if silence >= interval * 2 {
                 logger.warning("component link silent for \(silence.nanoseconds / 1_000_000) ms: reconnecting")
                 channel.close(promise: nil)
@@ -222,7 +355,7 @@ public final class XMPPComponent: Sendable {
                     state.pings += 1
                     return state.pings
                 }
-                let ping = IQ(type: .get, id: "\(Self.pingPrefix)\(number)", to: try? JID(target), from: try? JID(domain),
+                let ping = IQ(type: .get, id: "\(ownPings)\(number)", to: try? JID(target), from: try? JID(domain),
                               payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
                 channel.writeAndFlush(XMLStreamOutput.element(ping.element), promise: nil)
             }

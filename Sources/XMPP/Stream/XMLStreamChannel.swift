@@ -5,11 +5,11 @@ import NIOPosix
 typealias XMLStreamChannel = NIOAsyncChannel<XMLStreamEvent, XMLStreamOutput>
 
 extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStreamOutput {
-    /// Connects to `host:port` with the XML stream codec in the pipeline.
+    /// Connects to `host:port` with the XML stream codec in the pipeline, and `tap` after it if given.
     /// `secure` may put TLS under the codec before any byte is written.
     static func connect(
         host: String, port: Int, timeout: Duration, limits: XMLStreamLimits, group: any EventLoopGroup,
-        secure: @escaping @Sendable (any Channel) throws -> Void = { _ in }
+        tap: (@Sendable () -> InboundTap)? = nil, secure: @escaping @Sendable (any Channel) throws -> Void = { _ in }
     ) async throws -> XMLStreamChannel {
         try await ClientBootstrap(group: group)
             .connectTimeout(.init(timeout))
@@ -19,6 +19,7 @@ extension NIOAsyncChannel where Inbound == XMLStreamEvent, Outbound == XMLStream
                 channel.eventLoop.makeCompletedFuture {
                     try secure(channel)
                     try channel.pipeline.syncOperations.addXMLStreamCodec(limits: limits)
+                    if let tap { try channel.pipeline.syncOperations.addHandler(tap()) }
                     return try XMLStreamChannel(wrappingChannelSynchronously: channel)
                 }
             }

@@ -15,8 +15,8 @@ local function give(chat, queue, agent, offerMs, known, replyMs)
   redis.call('SADD', known.agentChats or K.agentChats(agent), chat)
   redis.call('HINCRBY', agentKey, 'load', 1)
   redis.call('HSET', agentKey, 'last_routed', now)
-  -- A new holder is owed the whole history (`takeHistory`), not the last one's mark.
-  redis.call('HDEL', chatKey, 'forwarded')
+  -- A new holder is owed the whole history (`takeHistory`), not the last one's mark or claim.
+  redis.call('HDEL', chatKey, 'forwarded', 'claimed', 'claim_until')
   if offerMs and offerMs > 0 then
     redis.call('HSET', chatKey, 'state', 'offered', 'agent', agent, 'offered_at', now, 'announced', 0)
     setTimer(chat, 'offer|' .. chat, now + offerMs, known)
