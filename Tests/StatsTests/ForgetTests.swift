@@ -79,8 +79,9 @@ import Testing
                 "{sb}:chat:\(chats.closed1)", "{sb}:chat:\(chats.closed1):transcript", "{sb}:chat:\(chats.open1)",
                 "{sb}:chat:\(chats.open1):transcript", "{sb}:visitor:support:visitor1@localhost",
                 "{sb}:webhooks:hook:crm:chat:\(chats.open1)", "{sb}:stats:chat:\(chats.open1)",
-                // Their last chat, for `/transcript` (set when a chat closes).
-                "{sb}:lastchat:visitor1@localhost",
+                // Their last chat, for `/transcript` (set when a chat closes), and its message ids
+                // (kept two minutes after the close, for late copies of its lines: `LateCopyTests`).
+                "{sb}:lastchat:visitor1@localhost", "{sb}:chat:\(chats.closed1):seen",
                 // Its open chat was the only one waiting in support: closed first, the line is empty.
                 "{sb}:queue:support:waiting",
             ])
