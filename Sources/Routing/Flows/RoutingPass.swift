@@ -25,14 +25,22 @@ struct RoutingPass: Sendable {
         var assignments: [Assignment] = []
         var decided = false
         do {
-            assignments = try await store.route(rules.plan)
+            // The script takes the right to announce each chat it gives, and its history: the
+            // offer goes out after two round trips from the visitor's line (enqueue, route), not four.
+            let routed = try await store.route(rules.plan, announcing: Self.announcementHold)
+            assignments = routed.assignments
             decided = true
             beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
-            for assignment in assignments {
-                try await announce(assignment, rules: rules)
+            for (assignment, history) in zip(assignments, routed.histories) {
+                if let history {
+                    try await tell(assignment, taken: (history.fields, history.transcript), rules: rules, releasing: true)
+                } else {
+                    try await announce(assignment, rules: rules)
+                }
             }
-            for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
+            // A line that moved on and is now empty has nobody to tell their new place.
+            for queue in routed.stillWaiting { try await updatePositions(queue, rules: rules) }
         } catch RedisError.connectionLost {
             // The reply is lost with the connection (a Redis restart, a Sentinel failover): the
             // pass may have assigned chats nobody was told of. Not run again blindly: what Redis
@@ -67,7 +75,11 @@ struct RoutingPass: Sendable {
         do {
             let rules = self.rules.current
             for assignment in try await store.unannounced() {
-                if sweep { try await announce(assignment, rules: rules, leftover: true) } else { try await tell(assignment, rules: rules) }
+                if sweep {
+                    try await announce(assignment, rules: rules, leftover: true)
+                } else if let history = try await store.takeHistory(assignment.chat) {
+                    try await tell(assignment, taken: history, rules: rules, releasing: false)
+                }
             }
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
@@ -109,21 +121,32 @@ struct RoutingPass: Sendable {
     /// learns who answers once the chat is active.
     func announce(_ assignment: Assignment, rules: RoutingRules, leftover: Bool = false) async throws {
         // One router tells: this one, or a sweep's if this one dies first (the hold then lapses).
-        guard try await store.claimAnnouncement(assignment.chat) else { return }
+        guard try await store.claimAnnouncement(assignment.chat, hold: Self.announcementHold) else { return }
         // A leftover seen before its router announced it and gave the right back.
         if leftover, try await store.isAnnounced(assignment.chat) {
             try await store.releaseAnnouncement(assignment.chat)
             return
         }
-        try await tell(assignment, rules: rules)
-        try await store.releaseAnnouncement(assignment.chat)
+        guard let history = try await store.takeHistory(assignment.chat) else {
+            try await store.releaseAnnouncement(assignment.chat)
+            return
+        }
+        try await tell(assignment, taken: history, rules: rules, releasing: true)
     }
 
     /// How often each router looks for chats left unannounced.
     static let sweepInterval: Duration = .seconds(5)
 
-    private func tell(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let (fields, whole) = try await store.takeHistory(assignment.chat) else { return }
+    /// How long the router announcing a chat holds the right to (a sweep takes it after).
+    static let announcementHold: Duration = .seconds(10)
+
+    /// Tells the agent, from the chat's history as just taken (`takeHistory`); marks the chat
+    /// announced, `releasing` the right to announce it in the same round trip.
+    private func tell(
+        _ assignment: Assignment, taken: (fields: [String: String], transcript: [TranscriptLine]), rules: RoutingRules,
+        releasing: Bool
+    ) async throws {
+        let (fields, whole) = taken
         let transcript = Self.untold(whole, fields: fields)
         let chat = ChatRecord(id: assignment.chat, fields: fields)
         let name = chat.name ?? "a visitor"
@@ -152,7 +175,7 @@ struct RoutingPass: Sendable {
         outbox.tellAgent(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
             rules: rules)
-        try await store.markAnnounced(assignment.chat)
+        if releasing { try await store.markAnnouncedAndRelease(assignment.chat) } else { try await store.markAnnounced(assignment.chat) }
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
         if assignment.state == .active {
