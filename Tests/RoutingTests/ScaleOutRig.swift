@@ -64,6 +64,26 @@ struct ScaleOutRig: Sendable {
         return rate
     }
 
+    /// Where lines (`visitorN-…`) stand in Redis: their chat's state, agent and counts, and their
+    /// place among its visitor lines, to say in a failure why an agent has not seen them.
+    func whereLinesStand(_ lines: some Sequence<String>) async throws -> String {
+        let open = try await redis.send("SMEMBERS", keys.openChats).array?.compactMap(\.string) ?? []
+        var chats: [String: (id: String, fields: [String: String])] = [:]
+        for chat in open {
+            guard let fields = try await store.chat(chat), let visitor = fields["visitor"] else { continue }
+            chats[String(visitor.prefix { $0 != "@" })] = (chat, fields)
+        }
+        var story: [String] = []
+        for line in lines {
+            let visitor = String(line.prefix { $0 != "-" })
+            guard let (chat, fields) = chats[visitor] else { story.append("\(line): no open chat"); continue }
+            let said = try await store.transcript(chat).filter { $0.kind == .visitor }.map(\.text)
+            let counts = ["state", "agent", "said", "forwarded", "claimed", "claim_until", "announced"].map { "\($0)=\(fields[$0] ?? "-")" }
+            story.append("\(line): chat \(chat) \(counts.joined(separator: " ")), line \((said.firstIndex(of: line) ?? -2) + 1) of \(said.count)")
+        }
+        return story.joined(separator: "; ")
+    }
+
     /// Every visitor has one open chat, assigned once and active with one agent, its transcript
     /// holding each of `expected`'s lines once, each of which reached an agent once.
     /// An agent is shown each line once; a line the XMPP server took from a router killed before

@@ -62,8 +62,14 @@ import XMPP
             // Then every confirmed line at an agent: a chat the killed router gave and never told
             // of is told by another router's sweep, seconds later (its announcing hold lapses first).
             let all = sent.values.flatMap { $0 }
-            try await poll(.seconds(90), "every confirmed line at an agent", every: .milliseconds(50)) {
-                await rig.inbox.hasSeen(all)
+            do {
+                try await poll(.seconds(90), "every confirmed line at an agent", every: .milliseconds(50)) {
+                    await rig.inbox.hasSeen(all)
+                }
+            } catch {
+                let unseen = await rig.inbox.unseen(all)
+                Issue.record("never at an agent: \(unseen.prefix(20)); \(try await rig.whereLinesStand(unseen.prefix(5))); logs: \(rig.routers.map(\.log))")
+                throw error
             }
             try await rig.checkChats(sent)
         }

@@ -112,4 +112,7 @@ actor AgentInbox {
     }
 
     func hasSeen(_ lines: [String]) -> Bool { lines.allSatisfy { counts[$0] != nil } }
+
+    /// Those of `lines` no agent has seen, to name in a failure.
+    func unseen(_ lines: [String]) -> [String] { lines.filter { counts[$0] == nil } }
 }

@@ -172,9 +172,16 @@ struct RoutingPass: Sendable {
         offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
-        outbox.tellAgent(
+        let handling = await outbox.tellAgentAcknowledged(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
             rules: rules)
+        // Not known to be taken (the link dropped or the server did not answer): left unannounced,
+        // so a sweep (or this router's next join) tells it again, the lines relayed since left out.
+        guard handling != .unknown else {
+            logger.warning("the XMPP server did not confirm the offer; it is told again", metadata: ["chat": "\(assignment.chat)"])
+            if releasing { try await store.releaseAnnouncement(assignment.chat) }
+            return
+        }
         if releasing { try await store.markAnnouncedAndRelease(assignment.chat) } else { try await store.markAnnounced(assignment.chat) }
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])

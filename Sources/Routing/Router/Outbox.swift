@@ -61,13 +61,29 @@ struct Outbox: Sendable {
     /// carries its own marks (offers, supervisors' copies of the lines, whispers).
     func tellAgent(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
                    event: AgentEvent.Kind? = nil, asNotice: Bool = true, rules: RoutingRules) {
-        guard let to = try? JID(agent) else { return }
+        guard let message = agentMessage(agent, chat: chat, text, state: state, detail: detail, event: event, asNotice: asNotice, rules: rules)
+        else { return }
+        component.send(message)
+    }
+
+    /// As `tellAgent`, waiting for what the XMPP server did with it (`XMPPComponent.sendAcknowledged`):
+    /// an offer that a dying router's link lost (ejabberd drops what it had not read from a dead
+    /// connection) must be told again, so it counts as told only once the server took it.
+    func tellAgentAcknowledged(_ agent: String, chat: String, _ text: String?, detail: XMLElement? = nil, asNotice: Bool = true,
+                               rules: RoutingRules) async -> ServerHandling {
+        guard let message = agentMessage(agent, chat: chat, text, detail: detail, asNotice: asNotice, rules: rules) else { return .routed }
+        return await StanzaLanes.givingUpRoom { await component.sendAcknowledged([message.element]) }.first ?? .unknown
+    }
+
+    private func agentMessage(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
+                              event: AgentEvent.Kind? = nil, asNotice: Bool, rules: RoutingRules) -> Message? {
+        guard let to = try? JID(agent) else { return nil }
         let body = asNotice ? text.map { RouterNotice.mark + $0 } : text
         var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: body)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }
-        component.send(message)
+        return message
     }
 
     /// A message to someone from the service domain itself, with what it means to consoles, if anything.

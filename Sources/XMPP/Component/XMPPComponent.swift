@@ -124,6 +124,9 @@ public final class XMPPComponent: Sendable {
                           payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
             metrics.sent.count("iq")
             channel.write(XMLStreamOutput.element(ping.element)).whenFailure { [self] _ in settle(id, answered: false) }
+            // A flush scheduled before this task (by a plain send in the same tick) has gone by:
+            // without one of its own the ping would wait for the next stanza to leave.
+            scheduleFlush(channel)
             // Its answer must be read even while the reader holds back (see InboundTap).
             try? channel.pipeline.syncOperations.handler(type: InboundTap.self).readNow()
             channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in settle(id, answered: false) }
