@@ -20,7 +20,7 @@ struct RoutingPass: Sendable {
     /// `beforeAnnouncing` sees the decision first (empty if the pass failed): a new chat's welcome
     /// goes out before "You are now chatting with", and without a place in line if it was taken.
     @discardableResult
-    func run(beforeAnnouncing: ([Assignment]) -> Void = { _ in }) async -> [Assignment] {
+    func run(beforeAnnouncing: ([Assignment]) async -> Void = { _ in }) async -> [Assignment] {
         let rules = self.rules.current
         var assignments: [Assignment] = []
         var decided = false
@@ -30,7 +30,7 @@ struct RoutingPass: Sendable {
             let routed = try await store.route(rules.plan, announcing: Self.announcementHold)
             assignments = routed.assignments
             decided = true
-            beforeAnnouncing(assignments)
+            await beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
             for (assignment, history) in zip(assignments, routed.histories) {
                 if let history {
@@ -49,7 +49,7 @@ struct RoutingPass: Sendable {
             catchUp()
         } catch {
             logger.error("routing pass failed: \(error)")
-            if !decided { beforeAnnouncing([]) }
+            if !decided { await beforeAnnouncing([]) }
         }
         return assignments
     }
