@@ -161,8 +161,8 @@ public final class ProsodyServer: XMPPServer {
             "SB_DOMAIN": serviceDomain,
             "SB_COMPONENT_SECRET": componentSecret,
             "SB_PROSODY_LIMITS": limits ? "on" : "off",
-            // `SB_PROSODY_NAGLE=off switchboard bench` measures Prosody with Nagle off.
-            "SB_PROSODY_NAGLE": ProcessInfo.processInfo.environment["SB_PROSODY_NAGLE"] == "off" ? "off" : "on",
+            // Off as in a deployment; `SB_PROSODY_NAGLE=on switchboard bench` measures Prosody's own default.
+            "SB_PROSODY_NAGLE": ProcessInfo.processInfo.environment["SB_PROSODY_NAGLE"] == "on" ? "on" : "off",
         ]
     }
 
