@@ -12,7 +12,14 @@ public enum RelayedLineID {
         "\(prefix)line-\(chat)-\(number)"
     }
 
-    /// Whether `id` names a relayed visitor line.
+    /// The id of the history an agent is told when `chat` is given or offered to them (`given`:
+    /// when, as the chat's `offered_at`): the same on every telling of one assignment, as a router
+    /// that dies between telling and marking it told leaves it to another to tell again.
+    public static func history(chat: String, given: String) -> String {
+        "\(prefix)history-\(chat)-\(given)"
+    }
+
+    /// Whether `id` names a relayed visitor line (or a history).
     public static func isRelayedLine(_ id: String?) -> Bool {
         id?.hasPrefix(prefix) == true
     }

@@ -21,12 +21,16 @@ struct BenchCommand: AsyncParsableCommand {
             --run-directory, by default a temporary folder removed after a clean run. Measure a release build: \
             swift build -c release --product switchboard && .build/release/switchboard bench. \
             --preset scale and --preset memory start from the open-loop and many-open-chats scenarios \
-            (docs/PERFORMANCE.md). With --attach it starts nothing and measures a deployment that already \
+            (docs/PERFORMANCE.md). --preset faults is the fault run (docs/SCALING.md): ejabberd, 3 routers, 2 web \
+            nodes, Redis with a replica and 3 sentinels; XMPP and web visitors chat while a router is killed and \
+            restarted every --kill-every seconds, the Redis master is killed once and ejabberd restarted once; it \
+            prints per fault the time until service resumed and what was lost or doubled (needs ejabberd too). \
+            With --attach it starts nothing and measures a deployment that already \
             runs: the router's phase only, with the accounts, queues, Redis and PIDs given.
             """
     )
 
-    @Option(help: "Start from a named scenario: default, scale (500 agents, 2,000 one-message chats/s, open loop) or memory (100,000 chats open, then the default traffic); the options below change it.")
+    @Option(help: "Start from a named scenario: default, scale (500 agents, 2,000 one-message chats/s, open loop), memory (100,000 chats open, then the default traffic) or faults (the fault run: --visitors, --web-visitors, --agents, --capacity, --messages, --duration, --drain, --kill-every and --router-kills change it); the options below change it.")
     var preset: BenchPreset = .default
     @Option(help: "Visitor accounts (each has one chat open at a time). Default 200; with --open-loop, enough for the rate (rate × 2 s + 1, at most rate × duration + 1).")
     var visitors: Int?
@@ -48,6 +52,12 @@ struct BenchCommand: AsyncParsableCommand {
     var drain: Double?
     @Option(help: "Chats opened before the router starts that stay open (a backlog no agent serves); their Redis bytes per chat are reported.")
     var openChats: Int?
+    @Option(help: "With --preset faults: visitors over the widget's WebSocket, beside --visitors over XMPP (default 10).")
+    var webVisitors: Int?
+    @Option(help: "With --preset faults: seconds between router kills (2 to 3600; default 10).")
+    var killEvery: Double?
+    @Option(help: "With --preset faults: at most this many router kills (default: every --kill-every seconds of the load).")
+    var routerKills: Int?
     @Flag(help: "Open loop: arrivals never wait for a free visitor; an arrival that finds every visitor in a chat is an error, not skipped.")
     var openLoop = false
     @Option(help: "How visitors come: xmpp (c2s clients), web (the widget's WebSocket, through the router's web service), or mixed (half each). Web visitors run through Switchboard only: the floor is XMPP.")
@@ -72,6 +82,16 @@ struct BenchCommand: AsyncParsableCommand {
     var attach: BenchAttachOptions
 
     func validate() throws {
+        if preset == .faults {
+            if let problem = faultPlan.problem { throw ValidationError(problem) }
+            if attach.attach || baseline == true || openLoop || openChats != nil || memoryEvery != nil || retention != nil || visitorsVia != .xmpp {
+                throw ValidationError("--preset faults takes --visitors, --web-visitors, --agents, --capacity, --messages, --duration, --drain, --kill-every, --router-kills, --run-directory and --json")
+            }
+            return
+        }
+        if webVisitors != nil || killEvery != nil || routerKills != nil {
+            throw ValidationError("--web-visitors, --kill-every and --router-kills are for --preset faults")
+        }
         if let problem = scenario.problem { throw ValidationError(problem) }
         if let memoryEvery, !(1...3600).contains(memoryEvery) { throw ValidationError("--memory-every is 1 to 3600 seconds") }
         try attach.validate()
@@ -104,11 +124,35 @@ struct BenchCommand: AsyncParsableCommand {
         return scenario
     }
 
+    /// `--preset faults`, changed by the options given; the faults strike at the same share of a
+    /// changed duration.
+    private var faultPlan: FaultPlan {
+        var plan = FaultPlan.full
+        if let duration {
+            plan.masterKillAtSeconds = plan.masterKillAtSeconds.map { $0 / plan.durationSeconds * duration }
+            plan.ejabberdRestartAtSeconds = plan.ejabberdRestartAtSeconds.map { $0 / plan.durationSeconds * duration }
+            plan.durationSeconds = duration
+        }
+        if let drain { plan.drainSeconds = drain }
+        if let visitors { plan.xmppVisitors = visitors }
+        if let webVisitors { plan.webVisitors = webVisitors }
+        if let agents { plan.agents = agents }
+        if let capacity { plan.capacity = capacity }
+        if let messages { plan.messagesPerChat = messages }
+        if let killEvery { plan.routerKillEverySeconds = killEvery }
+        if let routerKills { plan.routerKills = routerKills }
+        return plan
+    }
+
     func run() async throws {
         EventLoopExecutor.install()
         var logger = Logger(label: "switchboard.bench")
         logger.logLevel = .warning
         let progress = ProgressLine()
+        if preset == .faults {
+            try await runFaults(logger: logger, progress: progress)
+            return
+        }
         var scenario = scenario
         let attached = attach.attach ? try attach.deployment() : nil
         if let attached {
@@ -145,6 +189,32 @@ struct BenchCommand: AsyncParsableCommand {
         if isTemporary { try? FileManager.default.removeItem(atPath: directory.path) }
     }
 
+    /// `--preset faults`: the fault run and its table; exit status 1 unless it was clean.
+    private func runFaults(logger: Logger, progress: ProgressLine) async throws {
+        let (directory, isTemporary) = try runFolder()
+        let report: FaultReport
+        do {
+            report = try await FaultRun.run(faultPlan, executable: try Self.executable(), in: directory, progress: { progress.show($0) }, logger: logger)
+        } catch {
+            progress.finish()
+            Self.tellWhereLogsAre(directory)
+            throw error
+        }
+        progress.finish()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.table)
+        }
+        guard report.isClean else {
+            Self.tellWhereLogsAre(directory)
+            throw ExitCode(1)
+        }
+        if isTemporary { try? FileManager.default.removeItem(atPath: directory.path) }
+    }
+
     private static func tellWhereLogsAre(_ directory: RunDirectory) {
         FileHandle.standardError.write(Data("bench: the servers' files and logs are kept in \(directory.path)\n".utf8))
     }
@@ -170,10 +240,12 @@ enum BenchPreset: String, ExpressibleByArgument, CaseIterable {
     case `default`
     case scale
     case memory
+    /// The fault run (`FaultPlan`), not a scenario of the load generator's phases.
+    case faults
 
     var scenario: Scenario {
         switch self {
-        case .default: Scenario()
+        case .default, .faults: Scenario()
         case .scale: .scale
         case .memory: .memory
         }

@@ -67,6 +67,25 @@ import Testing
         #expect(!output.contains("never-shown-secret"))
     }
 
+    /// A queue's avatar is read when the workflow is checked: a file that is missing, too big or
+    /// not an image is an error at its line, as the router's reload refuses it.
+    @Test func anAvatarThatIsNotAnImageOfAtMost64KiB() async throws {
+        let directory = try RunDirectory.make("check")
+        let workflow = "\(directory)/avatars.yml"
+        FileManager.default.createFile(atPath: "\(directory)/logo.txt", contents: Data("not a picture".utf8))
+        try """
+            xmpp: { secret: s }
+            agents: [{ jid: alice@localhost }]
+            queues:
+              - { name: sales, avatar: logo.txt }
+              - { name: support, avatar: gone.png }
+            """.write(toFile: workflow, atomically: true, encoding: .utf8)
+        let (status, output) = try await Self.check([workflow], in: directory)
+        #expect(status == 1)
+        #expect(output.contains("\(workflow):4:28: error: avatar: \(directory)/logo.txt: not a PNG, JPEG, GIF or WebP image of at most 64 KiB"), "\(output)")
+        #expect(output.contains("\(workflow):5:30: error: avatar: no such file: \(directory)/gone.png"), "\(output)")
+    }
+
     @Test func aMissingFile() async throws {
         let directory = try RunDirectory.make("check")
         let (status, output) = try await Self.check(["no-such-workflow.yml"], in: directory)

@@ -1,3 +1,4 @@
+import Foundation
 import Routing
 import RoutingTesting
 import SwitchboardTesting
@@ -21,6 +22,30 @@ import XMPP
             let chatAddress = try #require(try await alice.offer("the chat").from)
             #expect(try await Self.card(alice, of: chatAddress)?.fullName == "visitor1", "the chat is named for its visitor")
             #expect(try await Self.identityName(alice, of: chatAddress) == "visitor1")
+        }
+    }
+
+    /// A queue's `avatar` (issue 17, item 6): its bytes in the vCard's PHOTO, its SHA-1 in the
+    /// queue's presence (XEP-0153), which is what makes clients fetch it.
+    @Test func aQueuesAvatarIsInItsVCardAndItsHashInItsPresence() async throws {
+        let directory = try RunDirectory.make("avatar")
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + (0..<200).map { UInt8($0) }
+        FileManager.default.createFile(atPath: "\(directory)/help.png", contents: Data(png))
+        let yaml = AddressPresenceTests.yaml.replacingOccurrences(
+            of: "    title: Help desk\n", with: "    title: Help desk\n    avatar: \(directory)/help.png\n")
+        try await Self.withRouter(accounts: Self.accounts(["visitor1"]), rules: Self.workflow(yaml)) { (live: LiveRouter) in
+            let visitor = try await live.connect("visitor1")
+            let help = try live.address("help")
+            let card = try #require(try await Self.card(visitor, of: help))
+            #expect(card.fullName == "Help desk")
+            #expect(card.photo == VCard.Photo(type: "image/png", bytes: png), "the file's bytes, as base64 in BINVAL")
+
+            _ = try await visitor.request(
+                IQ(type: .get, id: visitor.nextID(), payload: XMLElement("query", namespace: Namespace.roster)))
+            try await visitor.send(Presence(to: help, type: .subscribe))
+            let seen = try await visitor.presences(until: "the queue online") { $0.type == .available && $0.from?.bare == help }
+            let update = seen.last?.element.child("x", namespace: VCard.updateNamespace)
+            #expect(update?.child("photo")?.text == Hex.encode(Digest.sha1(png)), "\(seen)")
         }
     }
 

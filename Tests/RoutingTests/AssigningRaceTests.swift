@@ -44,7 +44,10 @@ import XMPP
                     let rules = RoutingRules(try RouterLiveTests.parseWorkflow(Self.routing, domain: xmpp.serviceDomain))
                     _ = try await store.enqueue(queue: "help", visitor: visitor.jid.bare.description, name: "visitor1", channel: .xmpp,
                                                 message: "first", messageID: "r1")
-                    #expect(try await store.route(rules.plan).map(\.agent) == ["alice@localhost"])
+                    let routed = try await store.route(rules.plan).map(\.agent)
+                    // The running router's sweep may route the chat first (it finds it queued): the same outcome.
+                    let holder = try await store.chat("1")?["agent"]
+                    #expect(routed == ["alice@localhost"] || routed.isEmpty && holder == "alice@localhost", "\(routed), \(holder ?? "none")")
                     try await MessageDeliveryTests.deliver(visitor, to: try JID("help@\(xmpp.serviceDomain)"), id: "r2", "second")
                     await router.stop()
 

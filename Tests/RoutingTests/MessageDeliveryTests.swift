@@ -45,6 +45,28 @@ import XMPP
         }
     }
 
+    /// A line that came ahead of the one its client numbered before it, which never comes (it died
+    /// on a killed router's link): confirmed at once, and passed on once its hold lapses
+    /// (`Lua/includes/visitorOrder.lua`); the lost line, resent late, is passed on too, once.
+    @Test(arguments: XMPPServerKind.allCases) func aLineWhosePredecessorNeverComesReachesTheAgentAfterItsHold(
+        _ server: XMPPServerKind
+    ) async throws {
+        try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(Self.yaml)) { (live: LiveRouter) in
+            let alice = try await live.agent("alice")
+            let visitor = try await live.connect("visitor1")
+            let sales = try live.address("sales")
+            try await Self.deliver(visitor, to: sales, id: "gap-1", "First")
+            _ = try await alice.offer("the chat")
+            try await Self.deliver(visitor, to: sales, id: "gap-3", "Third")
+            _ = try await alice.messages(until: "the line held for the lost one") { $0.body == "Third" }
+            try await Self.deliver(visitor, to: sales, id: "gap-2", "Second, late")
+            try await Self.deliver(visitor, to: sales, id: "gap-3", "Third")
+            try await Self.deliver(visitor, to: sales, id: "gap-4", "Fourth")
+            let later = try await alice.messages(until: "the lines after") { $0.body == "Fourth" }.compactMap(\.body)
+            #expect(later == ["Second, late", "Fourth"], "each once: \(later)")
+        }
+    }
+
     @Test(arguments: XMPPServerKind.allCases) func linesWrittenDuringATransferReachTheNewAgentOnAccept(_ server: XMPPServerKind) async throws {
         try await Self.withRouter(on: server, accounts: Self.accounts(["alice", "bob", "visitor1"]), rules: Self.workflow(Self.yaml)) {
             (live: LiveRouter) in

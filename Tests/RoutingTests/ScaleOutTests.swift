@@ -16,10 +16,10 @@ import XMPP
 
     static let capacity = 40
 
-    static func routing(accept: String = "auto") -> String {
+    static func routing(accept: String = "auto", lineOrderHold: String = "250ms") -> String {
         let agentLines = agents.map { "  - { jid: \($0)@localhost, name: \($0), skills: { help: 5 }, max_chats: \(capacity) }" }
         return """
-            limits: { flood: { messages: 1000, per: 1s }, missed_offers_before_away: 1000 }
+            limits: { flood: { messages: 1000, per: 1s }, missed_offers_before_away: 1000, line_order_hold: \(lineOrderHold) }
             queues:
               - { name: help, skills: [help], accept: \(accept) }
             agents:
@@ -116,17 +116,26 @@ import XMPP
         }
     }
 
-    /// Not a check but a measurement (issue 13 asks for the number): each visitor sends lines back
-    /// to back, without waiting for receipts, through ejabberd to one router, then to three; how
-    /// many consecutive pairs land in the transcript swapped.
+    /// Each visitor (20) sends lines (20) back to back, without waiting for receipts, through
+    /// ejabberd to one router, then to three (ejabberd spreads stanzas per stanza): where the ids
+    /// count (`visitor1-three-7`), the transcript and the agents keep each visitor's order
+    /// (`Lua/includes/visitorOrder.lua`); under UUIDs, which carry no order, arrival at the routers
+    /// is all there is, and the rate of consecutive pairs swapped is measured (issue 13 asks for it).
+    /// The hold is long here, so that a router stalled on a loaded machine cannot lapse it.
     @Test func visitorLineReorderRateWithOneAndThreeRouters() async throws {
         let visitors = (1...20).map { "visitor\($0)" }
-        try await Self.withRouters(3, visitors: visitors, routing: Self.routing(), startAll: false) { rig in
+        try await Self.withRouters(3, visitors: visitors, routing: Self.routing(lineOrderHold: "20s"), startAll: false) { rig in
             let single = try await rig.reorderRate(round: "one", lines: 20)
             for router in rig.routers.dropFirst() { try await router.start() }
             let three = try await rig.reorderRate(round: "three", lines: 20)
-            print("ScaleOut: visitor line reorder rate, ejabberd: 1 router \(single), 3 routers \(three)")
-            #expect(single.swapped == 0, "one router keeps each sender's lines in order")
+            let random = try await rig.reorderRate(round: "random", lines: 20, randomIDs: true)
+            print(
+                "ScaleOut: visitor line reorder rate, ejabberd, 20 visitors x 20 lines back to back: 1 router \(single.transcript) "
+                    + "(agents \(single.agent)); 3 routers, counting ids \(three.transcript) (agents \(three.agent)); "
+                    + "3 routers, UUIDs \(random.transcript) (agents \(random.agent))")
+            #expect(single.transcript.swapped == 0 && single.agent.swapped == 0, "one router keeps each sender's lines in order")
+            #expect(three.transcript.swapped == 0, "the transcript keeps the order the ids give: \(three.transcript)")
+            #expect(three.agent.swapped == 0, "the agents are shown the order the ids give: \(three.agent)")
         }
     }
 

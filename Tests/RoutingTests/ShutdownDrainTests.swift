@@ -86,10 +86,12 @@ import XMPP
 }
 
 /// The visitors' lines an agent has seen, relayed or in an offer's history, counted: every copy
-/// (`counts`), and as a client shows them that drops a relayed line whose id it saw (`shown`).
+/// (`counts`), and as a client shows them that drops a relayed line whose id it saw (`shown`);
+/// `shownInOrder`: each line as first shown, in the order the agents got them.
 actor AgentInbox {
     private(set) var counts: [String: Int] = [:]
     private(set) var shown: [String: Int] = [:]
+    private(set) var shownInOrder: [String] = []
     private var recent = RecentLines()
 
     nonisolated func read(_ client: XMPPClient) async {
@@ -108,6 +110,7 @@ actor AgentInbox {
         for line in lines {
             counts[line, default: 0] += 1
             if isNew { shown[line, default: 0] += 1 }
+            if isNew, shown[line] == 1 { shownInOrder.append(line) }
         }
     }
 

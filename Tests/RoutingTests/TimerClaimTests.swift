@@ -2,6 +2,7 @@ import Logging
 import Redis
 import RoutingTesting
 @testable import Routing
+import SwitchboardTesting
 import Testing
 import Workflow
 
@@ -125,7 +126,7 @@ import Workflow
 
     /// Two routers on one Redis read the same due timers (each their own connection), then fire
     /// them all at once with the actions the router's timers take: each overflow step, grace
-    /// period, offer timeout and gone visitor acts exactly once.
+    /// period, offer timeout, gone visitor and lapsed hold acts exactly once.
     @Test func twoRoutersFireEachDueTimerOnce() async throws {
         try await withStore { store, redis in
             let rules = RoutingRules(
@@ -153,6 +154,17 @@ import Workflow
                 let gone = try await store.enqueue(queue: "lobby", visitor: "g\(index)", name: "", channel: .xmpp).chat
                 try await store.setTimer(chat: gone, ChatTimer.goneKind, after: .zero)
             }
+            // Two chats with a visitor's line held for the one before it, whose hold lapsed.
+            for index in 0..<2 {
+                let held = try await store.enqueue(
+                    queue: "order", visitor: "h\(index)", name: "", channel: .xmpp, message: "h-1", messageID: "h-1").chat
+                #expect(try await store.enqueue(
+                    queue: "order", visitor: "h\(index)", name: "", channel: .xmpp, message: "h-3", messageID: "h-3",
+                    lineOrderHold: .milliseconds(1)).lineHeld)
+                try await poll(.seconds(60), "the hold to lapse", every: .milliseconds(5)) {
+                    try await store.dueTimers().due.contains(ChatTimer.hold(chat: held).member)
+                }
+            }
             let offered = try await store.route([QueuePlan(
                 queue: "desk", strategy: "longest-idle", offerTimeout: .seconds(30),
                 candidates: (0..<5).map { .init(jid: "o\($0)", capacity: 2) })])
@@ -162,7 +174,7 @@ import Workflow
             let second = RoutingStore(redis: other, prefix: "sb")
             let routers = [store, second]
             let readings = try await [store.dueTimers(limit: 200).due, second.dueTimers(limit: 200).due]
-            #expect(readings[0].count == 83 && readings[1].count == 83)
+            #expect(readings[0].count == 85 && readings[1].count == 85)
             let acted = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (router, due) in zip(routers, readings) {
                     group.addTask {
@@ -198,6 +210,8 @@ import Workflow
                                 {
                                     acted += 1
                                 }
+                            case .hold(let chat):
+                                if try await router.placeHeldLines(chat: chat, claiming: .hold(chat: chat)).due { acted += 1 }
                             case nil: break
                             }
                         }
@@ -207,7 +221,7 @@ import Workflow
                 return try await group.reduce(0, +)
             }
             await other.close()
-            #expect(acted == 83)
+            #expect(acted == 85)
             for chat in chats { #expect(try await store.chat(chat)?["dropped"] == "2") }
             let kinds = try await events(redis, store.keys).compactMap { $0["type"] }
             #expect(kinds.filter { $0 == "overflow" }.count == 60)

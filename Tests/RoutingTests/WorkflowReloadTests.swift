@@ -48,6 +48,12 @@ import XMPP
                     try await router.waitForLog("keeping the workflow in force", count: 2)
                     #expect(try await answer(billing, "still there?") == "error item-not-found")
 
+                    // A queue's avatar that is not there: refused too.
+                    try router.write("queues:\n  - { name: help, skills: [help], avatar: no-such-logo.png }\n\(Self.agents)")
+                    router.signal(SIGHUP)
+                    try await router.waitForLog("keeping the workflow in force", count: 3)
+                    #expect(try await answer(billing, "and now?") == "error item-not-found")
+
                     // A valid one with a new queue: it is served at once.
                     try router.write("""
                         queues:

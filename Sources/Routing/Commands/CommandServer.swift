@@ -55,14 +55,16 @@ struct CommandServer: Sendable {
     static let pubsub = "http://jabber.org/protocol/pubsub"
 
     /// The name an address goes by (XEP-0054), where clients look when the roster has none: the
-    /// queue's title; to the agent it concerns, the chat's visitor; the service's own name.
+    /// queue's title (and its avatar, if the workflow gives one); to the agent it concerns, the chat's visitor; the service's own name.
     /// Nil for a queue the workflow lacks.
     private func card(of address: ChatAddress, for agent: RoutingRules.Agent?, rules: RoutingRules) async throws -> VCard? {
         switch address {
         case .service:
             return VCard(fullName: "Switchboard")
         case .queue(let name):
-            return rules.queue(name).map { VCard(fullName: $0.title) }
+            return rules.queue(name).map { queue in
+                VCard(fullName: queue.title, photo: queue.configured.avatar.map { VCard.Photo(type: $0.type.rawValue, bytes: $0.bytes) })
+            }
         case .chat(let id):
             let record = try await store.chatRecord(id)
             guard let agent, record?.agent == agent.jid, let name = record?.name else { return VCard(fullName: ChatAddress.name(ofChat: id)) }

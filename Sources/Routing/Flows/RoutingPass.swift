@@ -172,9 +172,10 @@ struct RoutingPass: Sendable {
         offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
+        // Told again (a sweep, a join) under the same id, which a client that keeps ids shows once.
         let handling = await outbox.tellAgentAcknowledged(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
-            rules: rules)
+            id: fields["offered_at"].map { RelayedLineID.history(chat: assignment.chat, given: $0) }, rules: rules)
         // Not known to be taken (the link dropped or the server did not answer): left unannounced,
         // so a sweep (or this router's next join) tells it again, the lines relayed since left out.
         guard handling != .unknown else {

@@ -86,8 +86,10 @@ struct VisitorFlow: Sendable {
             queue: queue.name, visitor: visitor, name: name, channel: channel,
             overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
             relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait,
-            botBackstop: queue.configured.bot?.backstop)
+            botBackstop: queue.configured.bot?.backstop, lineOrderHold: rules.settings.lineOrderHold)
         let address = address ?? queue.name
+        // Held for the visitor's line before it: the timer that places it lapses in a moment.
+        if chat.lineHeld { alarm.wake() }
         if chat.state == .bot {
             // With the bot: it answers (or hands over) before any welcome or place in line.
             if chat.messageStored {

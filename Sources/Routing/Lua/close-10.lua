@@ -1,7 +1,7 @@
 -- Closes a chat. Closed before an agent accepted it, it counts as abandoned. The chat's record,
 -- transcript and id map are kept for the retention (then expire; 0: removed now), and so is the
--- visitor's pointer to it as their last chat (`/transcript`); every other key of the chat, and
--- every visitor index naming it, goes now.
+-- visitor's pointer to it as their last chat (`/transcript`); its seen message ids for two
+-- minutes at most; every other key of the chat, and every visitor index naming it, goes now.
 -- KEYS[1] event stream   KEYS[2] the chat   KEYS[3] the chat's timers   KEYS[4] its declined agents
 -- KEYS[5] its seen message ids   KEYS[6] its monitoring supervisors   KEYS[7] all timers   KEYS[8] open chats
 -- KEYS[9] its transcript   KEYS[10] its relayed message ids
@@ -21,6 +21,7 @@
 --- @include "includes/clearTimer"
 --- @include "includes/timerDue"
 --- @include "includes/audit"
+--- @include "includes/placeLapsed"
 
 local id, by = ARGV[1], ARGV[2]
 local retention = tonumber(ARGV[5]) or 0
@@ -33,10 +34,14 @@ if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0,
 local waitedOut = string.sub(claim, 1, 8) == 'maxwait|'
 if waitedOut and chat[1] ~= 'queued' and chat[1] ~= 'offered' then return {0, chat[1]} end
 local abandoned = (chat[1] == 'queued' or chat[1] == 'offered') and 1 or 0
+-- Lines held for the one before them are kept all the same (includes/visitorOrder).
+if (tonumber(redis.call('HGET', KEYS[2], 'held')) or 0) > 0 then
+  placeLapsed(id, chat[4], chat[3], chat[2], true, KEYS[7])
+end
 redis.call('ZREM', K.waiting(chat[3]), id)
 release(id, chat[2])
 for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('ZREM', KEYS[7], member) end
-redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[6])
 -- The queue it is in, and every queue it was indexed from as it moved.
 local indexed = chat[3] .. ' ' .. (chat[5] or '')
 for queue in string.gmatch(indexed, '%S+') do
@@ -55,9 +60,11 @@ if csatMs > 0 and chat[1] == 'active' and chat[4] then
   redis.call('SET', K.rating(chat[3], chat[4]), id .. '|' .. (chat[2] or '') .. '|0', 'PX', csatMs)
 end
 if retention <= 0 then
-  redis.call('DEL', KEYS[2], KEYS[9], KEYS[10])
+  redis.call('DEL', KEYS[2], KEYS[5], KEYS[9], KEYS[10])
 else
   redis.call('SET', K.lastChat(chat[4]), id, 'PX', retention)
+  -- Its message ids, for two minutes: a late copy of one of its lines opens no chat (enqueue-6).
+  redis.call('PEXPIRE', KEYS[5], math.min(retention, 120000))
   redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
   redis.call('PEXPIRE', KEYS[2], retention)
   redis.call('PEXPIRE', KEYS[9], retention)

@@ -15,11 +15,14 @@
 --         stored while it is there counts a call in `bot_pending` and (re)sets the `bot|ID` timer
 --         that long ahead, so any router hands the chat over if the caller died unanswered
 -- ARGV[13] the lease in ms of a claim of lines for the agent
+-- ARGV[14] how long in ms a line ahead of the one its client numbered before it is held for it
+--         (includes/visitorOrder; absent: 250, 0: never held)
 -- A chat opened while the visitor's `leave` key is set (their last wait ended at max_wait, or the
 -- web form left a message) is a message left: it waits with no max wait, and the key goes.
 -- Returns {chat id, 1 if created now (2: created as a message left) or 0 if already open,
---          position in the queue (0 if not waiting), state, agent, 1 if the message was stored now
---          or 0, {the visitor's lines claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
+--          position in the queue (0 if not waiting), state, agent, 1 if the message was stored now,
+--          2 if kept but held until the line before it comes (includes/visitorOrder), or 0,
+--          {the visitor's lines claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
 -- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike. A correction
 -- of a line the agent got inside the offer's history keeps that line's text as `quote`.
 --- @include "includes/keys"
@@ -30,26 +33,26 @@
 --- @include "includes/claimUnsent"
 --- @include "includes/relayLine"
 --- @include "includes/quoteIfTold"
+--- @include "includes/holdLine"
 
 local queue, visitor = ARGV[1], ARGV[2]
--- Returns 1 and the line (JSON) if stored now, else 0.
+-- Returns 1 and the last line placed (JSON) if stored now, 2 if kept but held until the line
+-- before it comes (includes/visitorOrder), else 0.
 local function store(id, chatQueue, agent)
   if ARGV[6] == '' then return 0 end
   if ARGV[7] ~= '' and redis.call('SADD', K.seen(id), 'v:' .. ARGV[7]) == 0 then return 0 end
   clearTimer(id, 'gone|' .. id, {timers = KEYS[6]})  -- the visitor is back
-  local detail = ARGV[8] or ''
-  local line = withDetail({t = now, kind = 'visitor', from = visitor, text = ARGV[6]}, detail)
-  quoteIfTold(line, id)
-  line = cjson.encode(line)
-  redis.call('RPUSH', K.transcript(id), line)
-  if detail ~= '' then linkIDs(K.relayIDs(id), 'v', ARGV[9], cjson.decode(detail).id) end
-  redis.call('HINCRBY', K.chat(id), 'said', 1)
   local botMs = tonumber(ARGV[12] or '0') or 0
-  if botMs > 0 and redis.call('HGET', K.chat(id), 'state') == 'bot' then
+  local withBot = redis.call('HGET', K.chat(id), 'state') == 'bot'
+  local entry = {s = 'v:' .. ARGV[7], text = ARGV[6], detail = ARGV[8] or '', mapped = ARGV[9] or ''}
+  local holdMs = tonumber(ARGV[14] or '250') or 250
+  if ARGV[7] ~= '' and not withBot and holdIfEarly(id, entry, holdMs, KEYS[6]) then return 2 end
+  local line = placeVisitorLine(id, visitor, entry, chatQueue, agent)
+  if withBot and botMs > 0 then
     redis.call('HINCRBY', K.chat(id), 'bot_pending', 1)
     setTimer(id, 'bot|' .. id, now + botMs, {timers = KEYS[6]})
   end
-  emit('visitor_message', id, chatQueue, agent)
+  if ARGV[7] ~= '' then line = placeHeldAfter(id, visitor, entry.s, chatQueue, agent) or line end
   return 1, line
 end
 local open = redis.call('GET', KEYS[2])
@@ -64,6 +67,16 @@ if open then
   local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
+end
+-- A late copy of a line of the chat the visitor just closed (resent during a fault, handled by
+-- another router after the close) was kept there: it opens no chat. The closed chat's ids stay
+-- two minutes (`close-10.lua`); a client that reuses an id within them for a new chat's first line
+-- would lose it, which counting and random ids never do.
+if ARGV[7] ~= '' and ARGV[6] ~= '' then
+  local last = redis.call('GET', K.lastChat(visitor))
+  if last and redis.call('SISMEMBER', K.seen(last), 'v:' .. ARGV[7]) == 1 then
+    return {last, 0, 0, 'closed', '', 0, {0, 0}}
+  end
 end
 local id = tostring(redis.call('INCR', KEYS[4]))
 local left = redis.call('DEL', K.leaveMessage(queue, visitor))

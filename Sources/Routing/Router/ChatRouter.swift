@@ -129,11 +129,13 @@ public final class ChatRouter: Service, Sendable {
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             group.addTask { await self.answers.run() }
             group.addTask {
-                // Chats a router gave and died before telling (another router stays joined, so no join announces them).
+                // Chats a router gave and died before telling, or stored and died before routing
+                // (another router stays joined, so no join announces or routes them).
                 await self.waitUntilReady()
                 while !Task.isCancelled {
                     try? await Task.sleep(for: RoutingPass.sweepInterval)
                     guard !Task.isCancelled else { return }
+                    await self.pass.run()
                     await self.pass.announceLeftovers(sweep: true)
                 }
             }
@@ -251,6 +253,8 @@ public final class ChatRouter: Service, Sendable {
             try await visitors.waitedOut(chat: chat, rules: rules)
         case .bot(let chat):
             try await visitors.botSilent(chat: chat, rules: rules)
+        case .hold(let chat):
+            try await visitors.holdLapsed(chat: chat, rules: rules)
         }
     }
 }

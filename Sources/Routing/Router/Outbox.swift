@@ -51,6 +51,10 @@ struct Outbox: Sendable {
         let from = fromResource ? (try? JID(local: bare.local, domain: bare.domain, resource: Self.resource)) ?? bare : bare
         var presence = Presence(to: to, from: from, type: type)
         if let nick, type != .unavailable { presence.element.append(Self.nick(nick)) }
+        // XEP-0153: the avatar's hash in available presence is how clients learn there is one to fetch.
+        if type == .available, case .queue(let name) = address, let avatar = rules.queue(name)?.configured.avatar {
+            presence.element.append(VCard.update(photoHash: avatar.sha1))
+        }
         component.send(presence)
     }
 
@@ -69,17 +73,19 @@ struct Outbox: Sendable {
     /// As `tellAgent`, waiting for what the XMPP server did with it (`XMPPComponent.sendAcknowledged`):
     /// an offer that a dying router's link lost (ejabberd drops what it had not read from a dead
     /// connection) must be told again, so it counts as told only once the server took it.
+    /// `id`: the message's id when it must be the same on every copy (a history told again).
     func tellAgentAcknowledged(_ agent: String, chat: String, _ text: String?, detail: XMLElement? = nil, asNotice: Bool = true,
-                               rules: RoutingRules) async -> ServerHandling {
-        guard let message = agentMessage(agent, chat: chat, text, detail: detail, asNotice: asNotice, rules: rules) else { return .routed }
+                               id: String? = nil, rules: RoutingRules) async -> ServerHandling {
+        guard let message = agentMessage(agent, chat: chat, text, detail: detail, asNotice: asNotice, id: id, rules: rules)
+        else { return .routed }
         return await StanzaLanes.givingUpRoom { await component.sendAcknowledged([message.element]) }.first ?? .unknown
     }
 
     private func agentMessage(_ agent: String, chat: String, _ text: String?, state: ChatState? = nil, detail: XMLElement? = nil,
-                              event: AgentEvent.Kind? = nil, asNotice: Bool, rules: RoutingRules) -> Message? {
+                              event: AgentEvent.Kind? = nil, asNotice: Bool, id: String? = nil, rules: RoutingRules) -> Message? {
         guard let to = try? JID(agent) else { return nil }
         let body = asNotice ? text.map { RouterNotice.mark + $0 } : text
-        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: ids.next(), body: body)
+        var message = Message(to: to, from: ChatAddress.chat(chat).jid(domain: rules.domain), id: id ?? ids.next(), body: body)
         message.chatState = state
         if let detail { message.element.append(detail) }
         if let event { message.element.append(AgentEvent(event, chat: chat).element) }

@@ -20,6 +20,7 @@ extension RoutingRules {
         settings.goneTimeout = workflow.limits.goneTimeout
         settings.missedOffersLimit = workflow.limits.missedOffersBeforeAway
         settings.positionUpdateInterval = workflow.limits.positionUpdateInterval
+        settings.lineOrderHold = workflow.limits.lineOrderHold
         settings.retention = workflow.retention
         settings.auditRetention = workflow.auditRetention
         self.init(

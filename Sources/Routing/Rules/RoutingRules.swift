@@ -72,6 +72,8 @@ public struct RoutingRules: Sendable {
         public var missedOffersLimit = 3
         /// A waiting visitor hears of their place in line at most this often.
         public var positionUpdateInterval: Duration = .seconds(15)
+        /// How long a visitor's line waits for the one their client numbered before it (`Lua/includes/visitorOrder.lua`).
+        public var lineOrderHold: Duration = .milliseconds(250)
         /// How long a closed chat's record and transcript are kept (zero: removed at close).
         public var retention: Duration = .seconds(30 * 86_400)
         /// How long the audit log keeps agents' and supervisors' actions.

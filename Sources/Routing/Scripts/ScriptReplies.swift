@@ -18,11 +18,12 @@ extension Enqueued: ScriptReply {
         var monitors: [String] = []
         for part in parts.dropFirst(7) { monitors.append(try part.text()) }
         let unsent = try ClaimedLines(reply: parts[6])
-        let created = try parts[1].number()
+        let created = try parts[1].number(), stored = try parts[5].number()
         self.init(
             chat: try parts[0].text(), created: created >= 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
-            messageStored: try parts[5].number() == 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
+            messageStored: stored >= 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
+        lineHeld = stored == 2
     }
 }
 

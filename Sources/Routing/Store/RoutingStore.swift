@@ -44,7 +44,7 @@ public struct RoutingStore: Sendable {
     public func enqueue(
         queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
         message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, address: String? = nil,
-        maxWait: Duration? = nil, botBackstop: Duration? = nil
+        maxWait: Duration? = nil, botBackstop: Duration? = nil, lineOrderHold: Duration = .milliseconds(250)
     ) async throws -> Enqueued {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
         return try await run(
@@ -54,7 +54,8 @@ public struct RoutingStore: Sendable {
                 keys.openChats, keys.timers,
             ],
             [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
-             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.milliseconds(botBackstop), Self.leaseMs])
+             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.milliseconds(botBackstop), Self.leaseMs,
+             Self.milliseconds(lineOrderHold)])
     }
 
     /// A claim's lease as the scripts take it.

@@ -20,6 +20,9 @@ public struct Enqueued: Sendable, Hashable {
     /// Lines of the chat are held by another sender's claim: this message is kept, but no one
     /// can say yet that it reached the agent's link.
     public var awaitsAnotherSender = false
+    /// The message was kept but is held until the visitor's line before it comes, for a short
+    /// while at most (`Lua/includes/visitorOrder.lua`): the `hold|ID` timer places it then.
+    public var lineHeld = false
 }
 
 /// Visitor lines claimed for the agent of an active chat (`includes/claimUnsent.lua`): send

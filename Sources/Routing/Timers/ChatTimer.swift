@@ -1,6 +1,6 @@
 /// A timer the routing state keeps in Redis, as the timers sorted set spells its members
 /// (`offer|42`, `grace|alice@localhost`, `gone|42`, `overflow|42|2`, `reply|42`, `maxwait|42`,
-/// `bot|42`).
+/// `bot|42`, `hold|42`).
 public enum ChatTimer: Sendable, Hashable {
     /// An offer of the chat stands no longer.
     case offer(chat: String)
@@ -16,6 +16,8 @@ public enum ChatTimer: Sendable, Hashable {
     case maxWait(chat: String)
     /// A call to the queue's bot had no answer recorded in time (its router died): hand the chat over.
     case bot(chat: String)
+    /// A visitor's line held for the one before it (`Lua/includes/visitorOrder.lua`) waited long enough.
+    case hold(chat: String)
 
     /// The timer a member names, or nil for one this router does not know.
     public init?(member: String) {
@@ -27,6 +29,7 @@ public enum ChatTimer: Sendable, Hashable {
         case ("reply", 2): self = .reply(chat: parts[1])
         case ("maxwait", 2): self = .maxWait(chat: parts[1])
         case ("bot", 2): self = .bot(chat: parts[1])
+        case ("hold", 2): self = .hold(chat: parts[1])
         case ("overflow", 3):
             guard let step = Int(parts[2]) else { return nil }
             self = .overflow(chat: parts[1], step: step)
@@ -44,6 +47,7 @@ public enum ChatTimer: Sendable, Hashable {
         case .reply(let chat): "reply|\(chat)"
         case .maxWait(let chat): "maxwait|\(chat)"
         case .bot(let chat): "bot|\(chat)"
+        case .hold(let chat): "hold|\(chat)"
         }
     }
 

@@ -11,10 +11,11 @@ enum WorkflowKeys {
     static let stats = ["listen", "token", "open_metrics"]
     static let limits = [
         "body_bytes", "flood", "offline_grace", "presence_resync", "gone_timeout", "missed_offers_before_away", "position_update_interval",
+        "line_order_hold",
     ]
     static let flood = ["messages", "per"]
     static let queue = [
-        "name", "title", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
+        "name", "title", "avatar", "default", "skills", "priority", "strategy", "accept", "offer_timeout", "sla",
         "overflow", "messages", "when_no_agents", "hours", "when_closed", "web_form",
         "csat", "csat_window", "max_wait", "reply_timeout", "bot",
     ]

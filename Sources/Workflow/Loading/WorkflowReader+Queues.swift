@@ -1,4 +1,5 @@
 import AgentProtocol
+import Foundation
 import Yams
 
 extension WorkflowReader {
@@ -63,6 +64,11 @@ extension WorkflowReader {
     private func queue(named name: String, _ fields: Fields, _ context: QueueContext) -> Queue {
         var queue = Queue(name: name)
         if let node = fields["title"] { queue.title = displayName(node, "title") ?? name }
+        if let node = fields["avatar"] {
+            // Relative to the workflow file, as a person writing it next to its images expects.
+            let folder = (file as NSString).deletingLastPathComponent
+            queue.avatar = value(node, "avatar") { path throws(WorkflowValueError) in try QueueAvatar.load(path, relativeTo: folder) }
+        }
         if let node = fields["default"] { queue.isDefault = bool(node, "default") ?? false }
         if let node = fields["skills"] { queue.skills = requiredSkills(node, context) }
         if let node = fields["priority"] { queue.priority = int(node, "priority", in: -1000...1000) ?? 0 }

@@ -177,6 +177,10 @@ extension WorkflowReader {
         if let node = fields["position_update_interval"] {
             limits.positionUpdateInterval = duration(node, "position_update_interval") ?? limits.positionUpdateInterval
         }
+        // Every line of a sender waits at most this long behind a lost one: keep it short.
+        if let node = fields["line_order_hold"] {
+            limits.lineOrderHold = duration(node, "line_order_hold", in: .zero ... .seconds(30)) ?? limits.lineOrderHold
+        }
         return limits
     }
 

@@ -25,6 +25,9 @@ public struct Limits: Sendable, Hashable {
     public var missedOffersBeforeAway = 3
     /// At most one position update per waiting visitor this often.
     public var positionUpdateInterval: Duration = .seconds(15)
+    /// How long a visitor's line whose client-numbered predecessor has not come yet (another
+    /// router has it) waits for it before it is passed on anyway; zero: never waits.
+    public var lineOrderHold: Duration = .milliseconds(250)
 
     public init() {}
 }

@@ -38,6 +38,8 @@ public struct Queue: Sendable, Hashable {
 
     /// A bot answers the visitor first; nil: the chat joins the queue at once.
     public var bot: QueueBot?
+    /// The picture clients show for the queue's address (`avatar:`); nil: none.
+    public var avatar: QueueAvatar?
 
     public static let defaultCSATWindow: Duration = .seconds(600)
     /// Bounds of the values read from a workflow: a window or timer outside them is a typo.

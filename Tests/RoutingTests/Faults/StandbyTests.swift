@@ -89,8 +89,11 @@ import XMPP
                     // A standby that never took over stops cleanly on SIGTERM.
                     routers[1 - active].signal(SIGTERM)
                     #expect(await routers[1 - active].waitForExit() == 0, "the standby exits 0 on SIGTERM")
-                    let twice = await inbox.counts.filter { $0.value > 1 }
-                    #expect(twice.isEmpty, "no line reached Alice twice: \(twice)")
+                    // The active router is killed: a line it sent, whose confirmation it did not live to
+                    // see, goes again under the same id (`RelayedLineID`), which a client drops.
+                    let copies = await inbox.counts.filter { $0.value > 1 }.count
+                    let twice = await inbox.shown.filter { $0.value > 1 }
+                    #expect(twice.isEmpty, "no line shown to Alice twice: \(twice) (copies under one id: \(copies))")
                     #expect(takeovers.count == Self.runs)
                     let sorted = takeovers.sorted()
                     print("""
@@ -114,6 +117,8 @@ actor LineLedger {
     private var sent: [String: ContinuousClock.Instant] = [:]
     private var confirmations: [String: ContinuousClock.Instant] = [:]
     private var bounced: Set<String> = []
+    /// Those waiting for a line's receipt or bounce.
+    private var waiting: [String: CheckedContinuation<Void, Never>] = [:]
 
     /// Sends a line every `interval` until cancelled.
     nonisolated func stream(_ client: XMPPClient, to queue: JID, prefix: String, every interval: Duration) async throws {
@@ -131,8 +136,7 @@ actor LineLedger {
             while await !self.isConfirmed(id) {
                 try await self.send(client, to: queue, id: id)
                 // Bounced, or no answer within 5 s (lost with a dying router): send it again.
-                let deadline = ContinuousClock.now + .seconds(5)
-                while await !self.isAnswered(id), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+                await self.answer(for: id, upTo: .seconds(5))
             }
         }
     }
@@ -163,10 +167,28 @@ actor LineLedger {
 
     private func confirm(_ id: String) {
         if confirmations[id] == nil { confirmations[id] = .now }
+        wake(id)
     }
 
     private func bounce(_ id: String) {
         bounced.insert(id)
+        wake(id)
+    }
+
+    /// Returns once `id` is confirmed or bounced, or after `limit` (a line lost with a dying router
+    /// is never answered).
+    private func answer(for id: String, upTo limit: Duration) async {
+        guard !isAnswered(id) else { return }
+        let deadline = Task {
+            try await Task.sleep(for: limit)
+            self.wake(id)
+        }
+        defer { deadline.cancel() }
+        await withCheckedContinuation { waiting[id] = $0 }
+    }
+
+    private func wake(_ id: String) {
+        waiting.removeValue(forKey: id)?.resume()
     }
 
     func isConfirmed(_ id: String) -> Bool { confirmations[id] != nil }

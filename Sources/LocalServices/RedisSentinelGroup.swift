@@ -1,9 +1,8 @@
 import Foundation
-import LocalServices
 
-/// A Redis master, one replica and three sentinels (quorum 2) on free loopback ports in
-/// `.run/tests`, for failover tests: `url` is the `redis-sentinel://` URL a client is given.
-/// Every process is stopped by its PID.
+/// A Redis master, one replica and three sentinels (quorum 2) on free loopback ports in a run
+/// directory, for failover tests and the bench's fault run: `url` is the `redis-sentinel://` URL
+/// a client is given. Every process is stopped by its PID.
 public final class RedisSentinelGroup: Sendable {
     public static let masterName = "sbmaster"
     /// Sentinel's `down-after-milliseconds`: how long a silent master takes to be deemed down.
@@ -43,16 +42,18 @@ public final class RedisSentinelGroup: Sendable {
 
     /// Starts the master, its replica and the sentinels, and returns once the replica is in sync
     /// and every sentinel knows the replica and the two other sentinels (a failover needs both).
-    static func start(secured: RedisServer.Secured? = nil, extraArguments: [String]) async throws -> RedisSentinelGroup {
+    public static func start(
+        in runDirectory: RunDirectory, secured: RedisServer.Secured? = nil, extraArguments: [String] = []
+    ) async throws -> RedisSentinelGroup {
         let replication = replicationArguments(secured)
-        let master = try await RedisServer.start(in: .tests, secured: secured, extraArguments: extraArguments + replication)
+        let master = try await RedisServer.start(in: runDirectory, secured: secured, extraArguments: extraArguments + replication)
         var replica: RedisServer?
         var sentinels: [Sentinel] = []
         do {
             let started = try await RedisServer.start(
-                in: .tests, secured: secured, extraArguments: extraArguments + replication + ["--replicaof", "127.0.0.1", String(master.port)])
+                in: runDirectory, secured: secured, extraArguments: extraArguments + replication + ["--replicaof", "127.0.0.1", String(master.port)])
             replica = started
-            for _ in 1...3 { sentinels.append(try await startSentinel(watching: master.port, secured: secured)) }
+            for _ in 1...3 { sentinels.append(try await startSentinel(watching: master.port, secured: secured, in: runDirectory)) }
             let group = RedisSentinelGroup(master: master, replica: started, sentinels: sentinels)
             try await group.waitUntilWatched()
             return group
@@ -79,22 +80,28 @@ public final class RedisSentinelGroup: Sendable {
         // lists it in `ROLE`); a client connecting in between sees no replica and, with
         // `min_replicas_ack`, writes unconfirmed for a while.
         let replicaLog = "\(replica.directory)/redis.log", masterLog = "\(master.directory)/redis.log"
-        try await poll(.seconds(120), "the replica in sync and every sentinel aware of the others", every: .milliseconds(50)) {
-            let synced = (try? String(contentsOfFile: replicaLog, encoding: .utf8))?.contains("MASTER <-> REPLICA sync: Finished with success")
-            let online = (try? String(contentsOfFile: masterLog, encoding: .utf8))?.contains("Synchronization with replica 127.0.0.1:\(self.replica.port) succeeded")
-            guard synced == true, online == true else { return false }
-            return self.sentinels.allSatisfy { sentinel in
-                let text = (try? String(contentsOfFile: sentinel.log, encoding: .utf8)) ?? ""
-                return text.contains("+slave ") && text.components(separatedBy: "+sentinel ").count - 1 >= 2
-            }
+        try await within(.seconds(120), "the replica in sync and every sentinel aware of the others") {
+            while !self.isWatched(replicaLog: replicaLog, masterLog: masterLog) { try await Task.sleep(for: .milliseconds(50)) }
         }
     }
 
-    private static func startSentinel(watching masterPort: Int, secured: RedisServer.Secured?) async throws -> Sentinel {
+    private func isWatched(replicaLog: String, masterLog: String) -> Bool {
+        let synced = (try? String(contentsOfFile: replicaLog, encoding: .utf8))?.contains("MASTER <-> REPLICA sync: Finished with success")
+        let online = (try? String(contentsOfFile: masterLog, encoding: .utf8))?.contains("Synchronization with replica 127.0.0.1:\(replica.port) succeeded")
+        guard synced == true, online == true else { return false }
+        return sentinels.allSatisfy { sentinel in
+            let text = (try? String(contentsOfFile: sentinel.log, encoding: .utf8)) ?? ""
+            return text.contains("+slave ") && text.components(separatedBy: "+sentinel ").count - 1 >= 2
+        }
+    }
+
+    private static func startSentinel(
+        watching masterPort: Int, secured: RedisServer.Secured?, in runDirectory: RunDirectory
+    ) async throws -> Sentinel {
         // A free port can be taken by another program before the sentinel binds it: then try new ones.
         for attempt in 1...3 {
             let port = try Ports.free()
-            let directory = try RunDirectory.tests.newFolder("sentinel-\(port)")
+            let directory = try runDirectory.newFolder("sentinel-\(port)")
             let configuration = "\(directory)/sentinel.conf"
             // The sentinel rewrites its own file (it records what it learns), so each has a copy.
             // Secured: TLS only, to clients, the servers and the other sentinels alike.
@@ -124,7 +131,7 @@ public final class RedisSentinelGroup: Sendable {
             let logFile = "\(directory)/sentinel.log"
             let log = ServerLog(logFile)
             let process = try ChildProcess(
-                try redisServerPath(), [configuration, "--sentinel"], currentDirectory: directory, logFile: logFile, runDirectory: .tests)
+                try redisServerPath(), [configuration, "--sentinel"], currentDirectory: directory, logFile: logFile, runDirectory: runDirectory)
             do {
                 try await log.waitUntilReady(process) { text in
                     if text.contains("Address already in use") {
@@ -151,15 +158,4 @@ public final class RedisSentinelGroup: Sendable {
         }
         throw LocalServicesError.missing("redis-server is not installed (apt-get install redis-server)")
     }
-}
-
-/// Runs `body` with a fresh master, replica and three sentinels in `.run/tests`, all stopped
-/// afterwards by PID, whether `body` returns or throws.
-public func withRedisSentinel<Result: Sendable>(
-    secured: RedisServer.Secured? = nil,
-    extraArguments: [String] = [],
-    _ body: (RedisSentinelGroup) async throws -> Result
-) async throws -> Result {
-    let group = try await RedisSentinelGroup.start(secured: secured, extraArguments: extraArguments)
-    return try await withCleanup { try await body(group) } cleanup: { await group.stop() }
 }
