@@ -25,16 +25,22 @@ struct RoutingPass: Sendable {
         var assignments: [Assignment] = []
         var decided = false
         do {
-            // The script takes the right to announce each chat it gives, and its history: the
-            // offer goes out after two round trips from the visitor's line (enqueue, route), not four.
+            // The script takes the right to announce each chat it gives: the offer goes out after
+            // three round trips from the visitor's line (enqueue, route, history), not five.
             let routed = try await store.route(rules.plan, announcing: Self.announcementHold)
             assignments = routed.assignments
             decided = true
             await beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
-            for (assignment, history) in zip(assignments, routed.histories) {
-                if let history {
-                    try await tell(assignment, taken: (history.fields, history.transcript), rules: rules, releasing: true)
+            for (assignment, claimed) in zip(assignments, routed.claimed) {
+                if claimed {
+                    // The history is read right before the offer: from then on the chat's later lines
+                    // go to the agent directly, and must not overtake it.
+                    if let history = try await store.takeHistory(assignment.chat) {
+                        try await tell(assignment, taken: history, rules: rules, releasing: true)
+                    } else {
+                        try await store.releaseAnnouncement(assignment.chat)
+                    }
                 } else {
                     try await announce(assignment, rules: rules)
                 }

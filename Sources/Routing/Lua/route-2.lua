@@ -10,16 +10,14 @@
 -- ARGV[2] the most assignments to make in this call (bounds the script's run time)
 -- ARGV[3] milliseconds to hold the right to announce each chat given (0: take none): the caller
 --   announces them at once, so the script takes that right (`announcing:ID`, as
---   `claimAnnouncement` does) and the history (`includes/takeHistory`) here, saving two round
---   trips before the agent's offer goes out.
+--   `claimAnnouncement` does) here, saving a round trip before the agent's offer goes out.
 -- Returns {assignments: a flat array, chat id, agent, queue, new state ('offered' | 'active') per
---   assignment; histories: per assignment {fields, transcript} (or {} where the right was not
---   taken); the queues given from that still have chats waiting (their positions moved)}.
+--   assignment; per assignment {1} where the right was taken, {} where not; the queues given
+--   from that still have chats waiting (their positions moved)}.
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/give"
 --- @include "includes/recordAnswer"
---- @include "includes/takeHistory"
 
 local stored = redis.call('GET', K.plan(ARGV[1]))
 if not stored then return redis.error_reply('NOPLAN routing plan ' .. ARGV[1] .. ' is not stored') end
@@ -118,7 +116,10 @@ local histories, stillWaiting, looked = {}, {}, {}
 for i = 1, #made, 4 do
   local chat, queue = made[i], made[i + 2]
   if hold > 0 and redis.call('SET', K.announcing(chat), '1', 'NX', 'PX', hold) then
-    table.insert(histories, takeHistory(K.chat(chat), K.transcript(chat)))
+    -- Taken: the caller reads the history (`takeHistory-3`) right before telling the agent. Not
+    -- here: the history sets `forwarded`, from which the chat's later lines go to the agent
+    -- directly, and they would overtake an offer told after other assignments of this pass.
+    table.insert(histories, {1})
   else
     table.insert(histories, {})
   end

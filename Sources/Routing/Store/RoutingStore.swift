@@ -66,17 +66,17 @@ public struct RoutingStore: Sendable {
         try await route(plan, limit: limit, announcing: nil).assignments
     }
 
-    /// What a routing pass decided: the chats given, the history of each whose right to announce
-    /// the pass took (nil for the others), the queues given from that still have chats waiting.
+    /// What a routing pass decided: the chats given, whether the pass took the right to announce
+    /// each, the queues given from that still have chats waiting.
     struct Routed: Sendable {
         let assignments: [Assignment]
-        let histories: [ChatHistory?]
+        let claimed: [Bool]
         let stillWaiting: Set<String>
     }
 
     /// Gives waiting chats to agents, as `route`; with `announcing` also takes the right to announce
-    /// each chat given for that long (`claimAnnouncement`) and its history (`takeHistory`), so the
-    /// caller tells the agents without two more round trips each.
+    /// each chat given for that long (`claimAnnouncement`), so the caller tells the agents without
+    /// that round trip each.
     func route(_ plan: [QueuePlan], limit: Int = 100, announcing hold: Duration?) async throws -> Routed {
         let encoded = try planEncoding.encoded(plan)
         let arguments = [encoded.sha1, String(limit), hold.map { String(max($0.milliseconds, 1)) } ?? "0"]
@@ -88,8 +88,8 @@ public struct RoutingStore: Sendable {
             _ = try await redis.send("SET", keys.plan(encoded.sha1), encoded.json, "PX", String(Self.planLifetime.milliseconds))
             made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
         }
-        let histories = try made.histories.map { try ChatHistory($0) }
-        return Routed(assignments: made.assignments, histories: histories, stillWaiting: made.stillWaiting)
+        let claimed = made.histories.map { (try? $0.values().count) == 1 }
+        return Routed(assignments: made.assignments, claimed: claimed, stillWaiting: made.stillWaiting)
     }
 
     /// How long a stored plan is kept: a week after it was stored Redis drops it, and a router
