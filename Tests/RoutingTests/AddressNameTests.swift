@@ -25,6 +25,44 @@ import XMPP
         }
     }
 
+    /// Gajim, Conversations and Dino name a contact from its PEP nick, not from a nick in
+    /// presence: each address that shows itself online with a name also sends the name as a
+    /// XEP-0172 PEP event, from its bare address.
+    @Test func queuesAndChatsSendTheirNamesAsPEPNickEvents() async throws {
+        try await Self.withRouter(accounts: Self.accounts(["alice", "visitor1"]), rules: Self.workflow(AddressPresenceTests.yaml)) {
+            (live: LiveRouter) in
+            let alice = try await live.agent("alice")
+            let visitor = try await live.connect("visitor1")
+            let help = try live.address("help")
+            _ = try await visitor.request(
+                IQ(type: .get, id: visitor.nextID(), payload: XMLElement("query", namespace: Namespace.roster)))
+            try await visitor.send(Presence(to: help, type: .subscribe))
+            let queueEvent = try await visitor.next("the queue's PEP nick") { Self.pepNick($0) }
+            #expect(queueEvent.from == help, "from the bare address")
+            #expect(queueEvent.type == .headline && queueEvent.id != nil)
+            #expect(Self.nickIn(queueEvent) == "Help desk")
+
+            try await visitor.send(Message(to: help, body: "Hello"))
+            let chatEvent = try await alice.next("the chat's PEP nick") { Self.pepNick($0) }
+            #expect(chatEvent.from?.chatID != nil && chatEvent.from?.resource == nil, "from the chat's bare address: \(chatEvent)")
+            #expect(chatEvent.id != nil)
+            #expect(Self.nickIn(chatEvent) == "visitor1", "named for its visitor")
+        }
+    }
+
+    static func pepNick(_ stanza: Stanza) -> Message? {
+        if case .message(let message) = stanza, nickIn(message) != nil { message } else { nil }
+    }
+
+    static func nickIn(_ message: Message) -> String? {
+        let pubsubEvent = "http://jabber.org/protocol/pubsub#event"
+        guard let items = message.element.child("event", namespace: pubsubEvent)?.child("items", namespace: pubsubEvent),
+            items[attribute: "node"] == AddressPresenceTests.nickNamespace,
+            let item = items.child("item", namespace: pubsubEvent), item[attribute: "id"] == "current"
+        else { return nil }
+        return item.child("nick", namespace: AddressPresenceTests.nickNamespace)?.text
+    }
+
     /// A queue's `avatar` (issue 17, item 6): its bytes in the vCard's PHOTO, its SHA-1 in the
     /// queue's presence (XEP-0153), which is what makes clients fetch it.
     @Test func aQueuesAvatarIsInItsVCardAndItsHashInItsPresence() async throws {

@@ -23,6 +23,19 @@ import Testing
         }
     }
 
+    /// The fault run saw a copy stall 18 s in a router during a Redis failover and land in the
+    /// visitor's next chat, shown to its agent.
+    @Test func aLateCopyJoinsNoChatTheVisitorOpenedSince() async throws {
+        try await withStore { store, redis in
+            let first = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "old", messageID: "c1-3")
+            _ = try await store.close(chat: first.chat, by: .visitor)
+            let next = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "new", messageID: "c2-1")
+            let copy = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "old", messageID: "c1-3")
+            #expect(copy.chat == first.chat && !copy.messageStored)
+            #expect(try await store.transcript(next.chat).map(\.text) == ["new"])
+        }
+    }
+
     @Test func theClosedChatsIdsAreKeptForTwoMinutesOnly() async throws {
         try await withStore { store, redis in
             let chat = try await store.enqueue(queue: "sales", visitor: "v1", name: "", channel: .xmpp, message: "hi", messageID: "m1").chat

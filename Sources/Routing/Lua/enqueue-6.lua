@@ -55,6 +55,16 @@ local function store(id, chatQueue, agent)
   if ARGV[7] ~= '' then line = placeHeldAfter(id, visitor, entry.s, chatQueue, agent) or line end
   return 1, line
 end
+-- A late copy of a line of the chat the visitor last closed (resent during a fault, handled by a
+-- router that stalled until after the close) was kept there: it opens no chat, and joins none the
+-- visitor opened since. The closed chat's ids stay two minutes (`close-10.lua`); a client that
+-- reused an id within them would lose that line, which counting and random ids never do.
+if ARGV[7] ~= '' and ARGV[6] ~= '' then
+  local last = redis.call('GET', K.lastChat(visitor))
+  if last and redis.call('SISMEMBER', K.seen(last), 'v:' .. ARGV[7]) == 1 then
+    return {last, 0, 0, 'closed', '', 0, {0, 0}}
+  end
+end
 local open = redis.call('GET', KEYS[2])
 -- An index left behind by a chat that moved on and closed since names no open chat.
 if open and redis.call('HGET', K.chat(open), 'state') == 'closed' then open = nil end
@@ -67,16 +77,6 @@ if open then
   local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
-end
--- A late copy of a line of the chat the visitor just closed (resent during a fault, handled by
--- another router after the close) was kept there: it opens no chat. The closed chat's ids stay
--- two minutes (`close-10.lua`); a client that reuses an id within them for a new chat's first line
--- would lose it, which counting and random ids never do.
-if ARGV[7] ~= '' and ARGV[6] ~= '' then
-  local last = redis.call('GET', K.lastChat(visitor))
-  if last and redis.call('SISMEMBER', K.seen(last), 'v:' .. ARGV[7]) == 1 then
-    return {last, 0, 0, 'closed', '', 0, {0, 0}}
-  end
 end
 local id = tostring(redis.call('INCR', KEYS[4]))
 local left = redis.call('DEL', K.leaveMessage(queue, visitor))

@@ -45,6 +45,9 @@ struct Outbox: Sendable {
 
     /// Presence from one of the router's addresses: available or unavailable from its resource,
     /// subscription stanzas from the bare address; with a display name (XEP-0172) if given.
+    /// Available with a name also sends the name as a PEP event (`nickEvent`): Gajim, Conversations
+    /// and Dino ignore a nick in presence and name a contact that is not in the roster from the
+    /// last PEP nick they saw, so without it chats showed as "chat-2" and a queue as "sales".
     func present(_ address: ChatAddress, to: JID, type: Presence.Kind = .available, nick: String? = nil, rules: RoutingRules) {
         guard let bare = address.jid(domain: rules.domain) else { return }
         let fromResource = type == .available || type == .unavailable
@@ -56,6 +59,20 @@ struct Outbox: Sendable {
             presence.element.append(VCard.update(photoHash: avatar.sha1))
         }
         component.send(presence)
+        if let nick, type == .available {
+            var event = Message(to: to, from: bare, type: .headline, id: ids.next())
+            event.element.append(Self.nickEvent(nick))
+            component.send(event)
+        }
+    }
+
+    /// A XEP-0172 nick as published over PEP (XEP-0163): `<event><items node=nick><item id=current>`.
+    static func nickEvent(_ name: String) -> XMLElement {
+        let node = "http://jabber.org/protocol/nick"
+        let pubsubEvent = "http://jabber.org/protocol/pubsub#event"
+        let item = XMLElement("item", namespace: pubsubEvent, attributes: [XMLAttribute("id", "current")], children: [.element(nick(name))])
+        let items = XMLElement("items", namespace: pubsubEvent, attributes: [XMLAttribute("node", node)], children: [.element(item)])
+        return XMLElement("event", namespace: pubsubEvent, children: [.element(items)])
     }
 
     /// A message to an agent, from the chat's own address; `detail` is machine-readable

@@ -168,6 +168,24 @@ final class GajimDesktop: Sendable {
         return try JSONDecoder().decode([String].self, from: data)
     }
 
+    /// The name Gajim cached for `jid` from its PEP nick (cache.db's `contact.nickname`), which
+    /// Gajim shows for a contact the roster does not name; nil before it has one.
+    func cachedNickname(of jid: String) async throws -> String? {
+        let script = """
+            import json, sqlite3, sys
+            con = sqlite3.connect(sys.argv[1], timeout=30)
+            row = con.execute('SELECT nickname FROM contact WHERE jid = ?', (sys.argv[2],)).fetchone()
+            print(json.dumps(row[0] if row else None))
+            """
+        let path = "\(profile)/cache.db"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let (status, output) = try await run("/usr/bin/python3", ["-c", script, path, jid])
+        guard status == 0, let data = output.split(separator: "\n").last.map({ Data($0.utf8) }) else {
+            throw GajimDesktopError.failed("reading Gajim's cache.db", status: status, output: output)
+        }
+        return try JSONDecoder().decode(String?.self, from: data)
+    }
+
     /// Does `act` (keys, clicks), then waits up to 20 s for `done`; three times at most. A GUI
     /// reads X events as it gets to them: keys sent before a window or field was ready are lost,
     /// and sent again.

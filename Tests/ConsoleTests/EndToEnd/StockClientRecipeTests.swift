@@ -128,6 +128,12 @@ extension ConsoleEndToEnd {
                     }
                     #expect(offer.contains("visitor1: Hello from the visitor"), "the visitor's words in the offer")
                     #expect(offer.contains("!accept"), "the offer says what to type in Gajim")
+                    // Gajim names the chat from the PEP nick the router sends with its presence, not "chat-N".
+                    let name = try await poll(.seconds(60), "the chat's name in Gajim's cache", every: .seconds(1)) {
+                        try gajim.checkRunning()
+                        return try await gajim.cachedNickname(of: address)
+                    }
+                    #expect(name == "visitor1", "the chat is named for its visitor")
 
                     try await Self.say("!accept", in: address, gajim)
                     _ = try await visitor.message("the assignment", startingWith: "You are now chatting with Alice")
@@ -167,6 +173,11 @@ extension ConsoleEndToEnd {
                         return FileManager.default.contents(atPath: "\(gajim.profile)/avatars/\(sha1)")
                     }
                     #expect(cached == picture, "the workflow's file, byte for byte")
+                    let name = try await poll(.seconds(60), "the queue's name in Gajim's cache", every: .milliseconds(500)) {
+                        try gajim.checkRunning()
+                        return try await gajim.cachedNickname(of: "sales@\(live.domain)")
+                    }
+                    #expect(name == "Sales", "the queue's title, not its local part")
                     try await gajim.screenshot("\(gajim.directory)/avatar.png")
                 }
             }
