@@ -54,7 +54,9 @@ final class BenchAgent: Sendable {
     private func answer(_ text: BenchText, to address: JID, in run: PhaseRun) async {
         run.measurements.agentSent.add(1, ordering: .relaxed)
         do {
-            try await client.send(Message(to: address, type: .chat, body: BenchText(sender: .agent, chat: text.chat, sequence: text.sequence).body))
+            let message = Message(to: address, type: .chat, body: BenchText(sender: .agent, chat: text.chat, sequence: text.sequence).body)
+            if address.domain == run.serviceDomain { run.measurements.link.sent(LinkFigures.Kind.line, message.element) }
+            try await client.send(message)
         } catch {
             run.measurements.error("agent \(index) could not answer: \(error)")
         }

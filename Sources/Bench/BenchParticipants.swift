@@ -74,7 +74,10 @@ final class BenchParticipants: Sendable {
     private func read(_ client: XMPPClient, _ who: String, _ handle: (Stanza, PhaseRun) async -> Void) async {
         do {
             for try await stanza in client.stanzas {
-                if let run = current.withLock({ $0 }) { await handle(stanza, run) }
+                if let run = current.withLock({ $0 }) {
+                    run.measurements.link.received(stanza, serviceDomain: run.serviceDomain)
+                    await handle(stanza, run)
+                }
             }
         } catch {
             current.withLock { $0 }?.measurements.error("\(who)'s session ended: \(error)")

@@ -123,6 +123,40 @@ public struct BenchReport: Sendable, Codable, Equatable {
         Row(label: "  \(name)", value: { phase in (name == "relay" ? phase.relay : phase.process(name)).map(value) }, decimals: decimals)
     }
 
+    /// A component-link figure per relayed message (nil without link figures or messages).
+    private static func link(_ label: String, decimals: Int = 2, _ value: @escaping @Sendable (LinkFigures) -> Int?) -> Row {
+        Row(label: label, value: { phase in
+            guard let link = phase.link, phase.messagesRelayed > 0, let count = value(link) else { return nil }
+            return Double(count) / Double(phase.messagesRelayed)
+        }, decimals: decimals)
+    }
+
+    private static let linkKinds = [
+        LinkFigures.Kind.line, LinkFigures.Kind.notice, LinkFigures.Kind.chatState, LinkFigures.Kind.receipt,
+        LinkFigures.Kind.presence, LinkFigures.Kind.other,
+    ]
+
+    /// Stanzas and bytes on the component link each way, per relayed message, by kind (`LinkTally`).
+    private static let linkRows: [Row] =
+        [
+            Row(label: "component link, per relayed message", value: nil),
+            link("  stanzas from the relay") { $0.stanzasFromRelay },
+        ]
+        + linkKinds.map { kind in link("    \(kind)") { $0.fromRelay[kind] ?? 0 } }
+        + [
+            link("  stanzas to the relay") { $0.stanzasToRelay },
+            link("  bytes from the relay (TCP, whole link)", decimals: 0) { $0.socketBytesFromRelay },
+            link("  bytes from the relay (stanzas to sessions)", decimals: 0) { $0.bytesFromRelay.values.reduce(0, +) },
+        ]
+        + linkKinds.map { kind in link("    \(kind)", decimals: 0) { $0.bytesFromRelay[kind] ?? 0 } }
+        + [
+            link("    in <nick> elements", decimals: 0) { $0.nickBytes },
+            link("  <nick> elements") { $0.nickElements },
+            link("  chat states on lines") { $0.chatStatesOnLines },
+            link("  bytes to the relay (TCP, whole link)", decimals: 0) { $0.socketBytesToRelay },
+            link("  bytes to the relay (stanzas from sessions)", decimals: 0) { $0.bytesToRelay.values.reduce(0, +) },
+        ]
+
     private static let rows: [Row] =
         [
             Row(label: "chats offered", value: { Double($0.chatsOffered) }, decimals: 0, ratio: false),
@@ -137,6 +171,9 @@ public struct BenchReport: Sendable, Codable, Equatable {
             Row(label: "  messages relayed/s", value: { $0.messagesPerSecond }, decimals: 0),
             Row(label: "errors", value: { Double($0.errors) }, decimals: 0, ratio: false),
             Row(label: "lost messages", value: { Double($0.lost) }, decimals: 0, ratio: false),
+        ]
+        + linkRows
+        + [
             Row(label: "CPU seconds", value: nil),
             usage("relay", \.cpuSeconds), usage(ProcessName.prosody, \.cpuSeconds), usage(ProcessName.xmppServer, \.cpuSeconds),
             usage(ProcessName.redis, \.cpuSeconds),

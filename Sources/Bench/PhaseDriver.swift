@@ -80,8 +80,14 @@ struct PhaseDriver {
                     Task { await RedisMemoryWatch(redisURL: url, prefix: deployment.redisPrefix, every: every, report: settings.memoryReport).run() }
                 }
             } : nil
+            // The component link's bytes, from the kernel, over the arrivals and the drain.
+            let linkPort = target == .direct ? nil : deployment.startedServers?.prosody.componentPort
+            let socketsBefore = linkPort.flatMap(LinkSocketBytes.read(componentPort:))
+            run.measurements.link.start()
             await arrive(run)
             await drain(run)
+            run.measurements.link.stop()
+            let socketsAfter = linkPort.flatMap(LinkSocketBytes.read(componentPort:))
             monitor.cancel()
             memoryWatch?.cancel()
             _ = await monitor.value
@@ -92,7 +98,16 @@ struct PhaseDriver {
                     "open loop broken: \(skipped) arrivals found all \(settings.scenario.visitors) visitors in chats (chats lasted "
                         + "longer than \(Scenario.openLoopChatSeconds) s: the system did not keep up, or give more --visitors)")
             }
-            return (result(run, watches, since: start), memoryBefore)
+            var phase = result(run, watches, since: start)
+            if target != .direct {
+                var link = run.measurements.link.figures
+                if let socketsBefore, let socketsAfter {
+                    link.socketBytesToRelay = socketsAfter.toRelay - socketsBefore.toRelay
+                    link.socketBytesFromRelay = socketsAfter.fromRelay - socketsBefore.fromRelay
+                }
+                phase.link = link
+            }
+            return (phase, memoryBefore)
         } cleanup: {
             participants.begin(nil)
         }

@@ -6,6 +6,8 @@ final class PhaseMeasurements: Sendable {
     let timeToOffer = LatencyRecorder()
     let visitorToAgent = LatencyRecorder()
     let agentToVisitor = LatencyRecorder()
+    /// What crossed the component link (stanzas and bytes by kind).
+    let link = LinkTally()
 
     let chatsStarted = Atomic<Int>(0)
     let chatsOffered = Atomic<Int>(0)

@@ -26,6 +26,8 @@ public struct PhaseResult: Sendable, Codable, Equatable {
     public var chatMemory: ChatMemoryFigures?
     /// From starting the relay process until it was ready, in seconds (nil: the bench started none).
     public var relayReadySeconds: Double?
+    /// What crossed the component link (router or floor component; nil on the direct path).
+    public var link: LinkFigures? = nil
 
     /// The usage of the process called `name`, if it was watched.
     public func process(_ name: String) -> ProcessUsage? {

@@ -24,11 +24,15 @@ struct XMPPVisitorLink: VisitorLink {
     func prepare(chatAt address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {}
 
     func send(_ body: String, to address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {
-        try await client.send(Message(to: address, type: .chat, body: body))
+        let message = Message(to: address, type: .chat, body: body)
+        if address.domain == run.serviceDomain { run.measurements.link.sent(LinkFigures.Kind.line, message.element) }
+        try await client.send(message)
     }
 
     func end(chatAt address: JID, from visitor: BenchVisitor, in run: PhaseRun) async throws {
-        try await client.send(Message(to: address, type: .chat, body: "/end"))
+        let message = Message(to: address, type: .chat, body: "/end")
+        if address.domain == run.serviceDomain { run.measurements.link.sent(LinkFigures.Kind.notice, message.element) }
+        try await client.send(message)
     }
 
     func close() async {

@@ -161,6 +161,8 @@ public final class ProsodyServer: XMPPServer {
             "SB_DOMAIN": serviceDomain,
             "SB_COMPONENT_SECRET": componentSecret,
             "SB_PROSODY_LIMITS": limits ? "on" : "off",
+            // Off as in a deployment; `SB_PROSODY_NAGLE=on switchboard bench` measures Prosody's own default.
+            "SB_PROSODY_NAGLE": ProcessInfo.processInfo.environment["SB_PROSODY_NAGLE"] == "on" ? "on" : "off",
         ]
     }
 

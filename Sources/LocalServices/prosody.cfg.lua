@@ -16,6 +16,7 @@
 --   SB_PROSODY_LOG_LEVEL lowest level logged                          info
 --   SB_PROSODY_PIDFILE   pid file (none when unset)
 --   SB_PROSODY_LIMITS    "on" or "off": mod_limits' c2s rate limit     on
+--   SB_PROSODY_NAGLE     "on" or "off": Nagle's algorithm on sockets   off
 --
 -- Loopback only, no s2s, no HTTP: it is a local test server, not a template
 -- for a deployment.
@@ -82,6 +83,17 @@ elseif limits_setting ~= "off" then
 	error("SB_PROSODY_LIMITS must be on or off, not " .. limits_setting, 0)
 end
 modules_enabled = modules
+
+-- Prosody 0.12 leaves Nagle's algorithm on (server_epoll's `nagle = true`): a small write waits
+-- for the peer's ACK, which a client delays up to 40 ms, so a stanza written right behind another
+-- (the router's presence, then its offer) waits: time to offer p50 19-21 ms with it on, 2.8 ms off
+-- (docs/PERFORMANCE.md, "Nagle"). Off, as deployments should run it, for some more CPU.
+local nagle_setting = optional("SB_PROSODY_NAGLE") or "off"
+if nagle_setting == "off" then
+	network_settings = { nagle = false }
+elseif nagle_setting ~= "on" then
+	error("SB_PROSODY_NAGLE must be on or off, not " .. nagle_setting, 0)
+end
 
 authentication = "internal_hashed" -- SCRAM-SHA-1 (and PLAIN) against salted hashes
 storage = "internal"

@@ -59,4 +59,7 @@ public struct RoutingKeys: Sendable, Hashable {
     /// Held (for seconds, `SET NX PX`) by the router telling the agent of a chat just given: one
     /// router announces it, the one that gave it or, if that one died first, another's sweep.
     public func announcing(_ chat: String) -> String { base + "announcing:" + chat }
+    /// A routing plan's JSON under its SHA-1 (`route-2.lua` reads it): written once per workflow
+    /// version, never changed (a new plan is a new key), expiring unused (`RoutingStore.planLifetime`).
+    public func plan(_ sha1: String) -> String { base + "plan:" + sha1 }
 }

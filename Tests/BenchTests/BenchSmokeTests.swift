@@ -31,6 +31,17 @@ import Testing
         let report = try await Self.run(Self.scenario, through: BenchTarget.allCases)
         #expect(report.table.contains("sb / floor"))
         #expect(try report.json().contains("\"timeToOffer\""))
+        // The component link's stanzas are counted (counts, not times): every bench line went to the
+        // relay and came back from it, but the router's first line of a chat, which its offer quotes.
+        for target in [BenchTarget.switchboard, .floorComponent] {
+            let phase = try #require(report.phase(target))
+            let link = try #require(phase.link, "\(target.title)")
+            #expect(link.toRelay[LinkFigures.Kind.line] == phase.messagesRelayed, "\(target.title): \(link)")
+            let quoted = target == .switchboard ? phase.chatsOffered : 0
+            #expect(link.fromRelay[LinkFigures.Kind.line] == phase.messagesRelayed - quoted, "\(target.title): \(link)")
+        }
+        #expect(report.phase(.direct)?.link == nil)
+        #expect(report.table.contains("component link, per relayed message"))
     }
 
     /// Web visitors (and half and half) over the widget's WebSocket, through the router's web service.

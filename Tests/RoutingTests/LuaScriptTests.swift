@@ -76,7 +76,8 @@ import Testing
                  [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats, k.timers],
                  ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1", "", "", "5000"], "\"1\""),
                 ("presence-5", presenceKeys, ["a", "desk", "available", "60000"], "\"available\""),
-                ("route-2", [k.events, k.timers], [plan, "10"], "\"offered\""),
+                // The plan is read from Redis under its SHA-1 (stored below as `p1`).
+                ("route-2", [k.events, k.timers], ["p1", "10", "0"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),
                 ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
                 ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1", "5000"], "(integer) 0"),
@@ -105,6 +106,7 @@ import Testing
             ]
             #expect(Set(runs.map(\.script)) == Set(Self.assembled.map(\.name)), "every script is run")
             try await withCleanup {
+                _ = try await redis.send("SET", k.plan("p1"), plan)
                 for run in runs {
                     let (status, output) = try await LuaScripts.evalWithRedisCLI(
                         "\(folder)/\(run.script).lua", port: server.port, keys: run.keys, arguments: run.arguments)

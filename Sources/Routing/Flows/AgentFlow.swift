@@ -70,8 +70,13 @@ struct AgentFlow: Sendable {
         if recorded.status != .notHolder, let message { outbox.acknowledge(message) }
         switch recorded.status {
         case .stored:
-            outbox.tellVisitor(recorded.visitor, from: recorded.address, text, nick: agent.name, state: message?.chatState ?? .active,
-                               as: .message, relay: detail, rules: rules)
+            // The agent's chat state as their client sent it: `<active/>` added to every line of a
+            // client that sends none was ~55 bytes a line for Prosody to carry (issue 16). A
+            // command's `composing` is cleared where the command is taken; a canned reply has no
+            // message of its own and says `active` as a line typed would.
+            let lineState: ChatState? = message == nil ? .active : message?.chatState
+            outbox.tellVisitor(recorded.visitor, from: recorded.address, text, nick: agent.name, state: lineState, as: .message,
+                               relay: detail, rules: rules)
             for supervisor in recorded.monitors { outbox.tellAgent(supervisor, chat: chat, "[\(agent.name)] \(text)", asNotice: false, rules: rules) }
             if redaction.changed, try await store.markRedactionTold(chat) {
                 outbox.tellVisitor(recorded.visitor, from: recorded.address, redaction.visitorNotice, rules: rules)

@@ -20,19 +20,33 @@ struct RoutingPass: Sendable {
     /// `beforeAnnouncing` sees the decision first (empty if the pass failed): a new chat's welcome
     /// goes out before "You are now chatting with", and without a place in line if it was taken.
     @discardableResult
-    func run(beforeAnnouncing: ([Assignment]) -> Void = { _ in }) async -> [Assignment] {
+    func run(beforeAnnouncing: ([Assignment]) async -> Void = { _ in }) async -> [Assignment] {
         let rules = self.rules.current
         var assignments: [Assignment] = []
         var decided = false
         do {
-            assignments = try await store.route(rules.plan)
+            // The script takes the right to announce each chat it gives: the offer goes out after
+            // three round trips from the visitor's line (enqueue, route, history), not five.
+            let routed = try await store.route(rules.plan, announcing: Self.announcementHold)
+            assignments = routed.assignments
             decided = true
-            beforeAnnouncing(assignments)
+            await beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
-            for assignment in assignments {
-                try await announce(assignment, rules: rules)
+            for (assignment, claimed) in zip(assignments, routed.claimed) {
+                if claimed {
+                    // The history is read right before the offer: from then on the chat's later lines
+                    // go to the agent directly, and must not overtake it.
+                    if let history = try await store.takeHistory(assignment.chat) {
+                        try await tell(assignment, taken: history, rules: rules, releasing: true)
+                    } else {
+                        try await store.releaseAnnouncement(assignment.chat)
+                    }
+                } else {
+                    try await announce(assignment, rules: rules)
+                }
             }
-            for queue in Set(assignments.map(\.queue)) { try await updatePositions(queue, rules: rules) }
+            // A line that moved on and is now empty has nobody to tell their new place.
+            for queue in routed.stillWaiting { try await updatePositions(queue, rules: rules) }
         } catch RedisError.connectionLost {
             // The reply is lost with the connection (a Redis restart, a Sentinel failover): the
             // pass may have assigned chats nobody was told of. Not run again blindly: what Redis
@@ -41,7 +55,7 @@ struct RoutingPass: Sendable {
             catchUp()
         } catch {
             logger.error("routing pass failed: \(error)")
-            if !decided { beforeAnnouncing([]) }
+            if !decided { await beforeAnnouncing([]) }
         }
         return assignments
     }
@@ -67,7 +81,11 @@ struct RoutingPass: Sendable {
         do {
             let rules = self.rules.current
             for assignment in try await store.unannounced() {
-                if sweep { try await announce(assignment, rules: rules, leftover: true) } else { try await tell(assignment, rules: rules) }
+                if sweep {
+                    try await announce(assignment, rules: rules, leftover: true)
+                } else if let history = try await store.takeHistory(assignment.chat) {
+                    try await tell(assignment, taken: history, rules: rules, releasing: false)
+                }
             }
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
@@ -109,21 +127,32 @@ struct RoutingPass: Sendable {
     /// learns who answers once the chat is active.
     func announce(_ assignment: Assignment, rules: RoutingRules, leftover: Bool = false) async throws {
         // One router tells: this one, or a sweep's if this one dies first (the hold then lapses).
-        guard try await store.claimAnnouncement(assignment.chat) else { return }
+        guard try await store.claimAnnouncement(assignment.chat, hold: Self.announcementHold) else { return }
         // A leftover seen before its router announced it and gave the right back.
         if leftover, try await store.isAnnounced(assignment.chat) {
             try await store.releaseAnnouncement(assignment.chat)
             return
         }
-        try await tell(assignment, rules: rules)
-        try await store.releaseAnnouncement(assignment.chat)
+        guard let history = try await store.takeHistory(assignment.chat) else {
+            try await store.releaseAnnouncement(assignment.chat)
+            return
+        }
+        try await tell(assignment, taken: history, rules: rules, releasing: true)
     }
 
     /// How often each router looks for chats left unannounced.
     static let sweepInterval: Duration = .seconds(5)
 
-    private func tell(_ assignment: Assignment, rules: RoutingRules) async throws {
-        guard let (fields, whole) = try await store.takeHistory(assignment.chat) else { return }
+    /// How long the router announcing a chat holds the right to (a sweep takes it after).
+    static let announcementHold: Duration = .seconds(10)
+
+    /// Tells the agent, from the chat's history as just taken (`takeHistory`); marks the chat
+    /// announced, `releasing` the right to announce it in the same round trip.
+    private func tell(
+        _ assignment: Assignment, taken: (fields: [String: String], transcript: [TranscriptLine]), rules: RoutingRules,
+        releasing: Bool
+    ) async throws {
+        let (fields, whole) = taken
         let transcript = Self.untold(whole, fields: fields)
         let chat = ChatRecord(id: assignment.chat, fields: fields)
         let name = chat.name ?? "a visitor"
@@ -157,9 +186,10 @@ struct RoutingPass: Sendable {
         // so a sweep (or this router's next join) tells it again, the lines relayed since left out.
         guard handling != .unknown else {
             logger.warning("the XMPP server did not confirm the offer; it is told again", metadata: ["chat": "\(assignment.chat)"])
+            if releasing { try await store.releaseAnnouncement(assignment.chat) }
             return
         }
-        try await store.markAnnounced(assignment.chat)
+        if releasing { try await store.markAnnouncedAndRelease(assignment.chat) } else { try await store.markAnnounced(assignment.chat) }
         logger.info("chat \(assignment.state == .offered ? "offered" : "assigned")",
                     metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)", "queue": "\(assignment.queue)"])
         if assignment.state == .active {

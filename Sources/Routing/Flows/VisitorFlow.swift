@@ -142,31 +142,37 @@ struct VisitorFlow: Sendable {
     ) async throws {
         logger.info("chat queued", metadata: ["chat": "\(chat)", "queue": "\(queue.name)", "channel": "\(channel?.rawValue ?? "")"])
         if !queue.overflow.isEmpty || queue.maxWait != nil { alarm.wake() }
-        let eta = await pass.estimate(queue).flatMap { $0.eta(position: position) }
-        let values = TemplateValues(position: position, eta: eta, etaText: eta == nil ? RoutingPass.noEstimate : nil,
-                                    queue: queue.title, visitor: name)
+        // The wait estimate for the welcome is read beside the routing pass, not before it: the
+        // agent's offer waits on two round trips (enqueue, route), not three (issue 16).
+        let estimate = Task { [pass] in await pass.estimate(queue).flatMap { $0.eta(position: position) } }
+        func templateValues() async -> TemplateValues {
+            let eta = await estimate.value
+            return TemplateValues(position: position, eta: eta, etaText: eta == nil ? RoutingPass.noEstimate : nil,
+                                  queue: queue.title, visitor: name)
+        }
         // The place in line only for a chat that waits: one taken at once hears who answers instead.
         // A message left (the wait ran out before) hears that it is kept instead of a welcome.
-        let welcome = { (waits: Bool) in
+        let welcome = { (waits: Bool) async in
             if leftMessage {
                 outbox.tellVisitor(visitor, from: address, Self.messageKept, rules: rules)
                 return
             }
+            let values = await templateValues()
             let text = queue.messages.welcome.render(values) + (waits ? " " + queue.messages.position.render(values) : "")
-            outbox.tellVisitor(visitor, from: address, text, as: .queued, position: position, eta: eta, rules: rules)
+            outbox.tellVisitor(visitor, from: address, text, as: .queued, position: position, eta: values.eta, rules: rules)
         }
         let outOfHours = !queue.isOpen(at: Date())
-        if outOfHours { welcome(true) }
+        if outOfHours { await welcome(true) }
         let closed = outOfHours
             ? try await closeIfOutOfHours(
-                chat: chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules) : false
+                chat: chat, visitor: visitor, queue: queue, address: address, values: await templateValues(), rules: rules) : false
         // Routed first: a chat an agent took needs no look at who is online (a pipelined
         // read of every candidate's presence, which cost more than the routing itself).
         let assignments = await pass.run { assignments in
-            if !outOfHours { welcome(!assignments.contains { $0.chat == chat && $0.state == .active }) }
+            if !outOfHours { await welcome(!assignments.contains { $0.chat == chat && $0.state == .active }) }
         }
         if !closed, !assignments.contains(where: { $0.chat == chat }) {
-            try await checkAgents(chat: chat, visitor: visitor, queue: queue, address: address, values: values, rules: rules)
+            try await checkAgents(chat: chat, visitor: visitor, queue: queue, address: address, values: await templateValues(), rules: rules)
         }
     }
 

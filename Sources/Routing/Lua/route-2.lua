@@ -1,18 +1,29 @@
 -- Assigns waiting chats to agents, queue by queue in priority order, until nothing more fits.
 -- KEYS[1] event stream   KEYS[2] timers
--- ARGV[1] the plan, JSON, queues in priority order:
+-- ARGV[1] the plan's SHA-1: the plan is stored once per workflow version under `plan:SHA1`
+--   (`K.plan`; a key whose content never changes, so any router may read any router's), as JSON,
+--   queues in priority order:
 --   [{"queue": name, "strategy": "longest-idle" | "least-busy" | "round-robin" | "skills-weighted",
 --     "offer_ms": 0 for auto accept, else the offer timeout, "reply_ms": the reply timeout (0: none),
 --     "candidates": [{"jid": bare JID, "max": capacity, "level": skill level, "needs": overflow drops needed}]}]
+--   Missing (never stored, evicted, expired): the error NOPLAN, and the caller stores it and runs again.
 -- ARGV[2] the most assignments to make in this call (bounds the script's run time)
--- Returns a flat array: chat id, agent, queue, new state ('offered' | 'active') per assignment.
+-- ARGV[3] milliseconds to hold the right to announce each chat given (0: take none): the caller
+--   announces them at once, so the script takes that right (`announcing:ID`, as
+--   `claimAnnouncement` does) here, saving a round trip before the agent's offer goes out.
+-- Returns {assignments: a flat array, chat id, agent, queue, new state ('offered' | 'active') per
+--   assignment; per assignment {1} where the right was taken, {} where not; the queues given
+--   from that still have chats waiting (their positions moved)}.
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/give"
 --- @include "includes/recordAnswer"
 
-local plan = cjson.decode(ARGV[1])
+local stored = redis.call('GET', K.plan(ARGV[1]))
+if not stored then return redis.error_reply('NOPLAN routing plan ' .. ARGV[1] .. ' is not stored') end
+local plan = cjson.decode(stored)
 local limit = tonumber(ARGV[2])
+local hold = tonumber(ARGV[3] or '0') or 0
 local made = {}
 local count = 0
 local known = {timers = KEYS[2]}
@@ -100,4 +111,21 @@ for _, q in ipairs(plan) do
     end
   end
 end
-return made
+
+local histories, stillWaiting, looked = {}, {}, {}
+for i = 1, #made, 4 do
+  local chat, queue = made[i], made[i + 2]
+  if hold > 0 and redis.call('SET', K.announcing(chat), '1', 'NX', 'PX', hold) then
+    -- Taken: the caller reads the history (`takeHistory-3`) right before telling the agent. Not
+    -- here: the history sets `forwarded`, from which the chat's later lines go to the agent
+    -- directly, and they would overtake an offer told after other assignments of this pass.
+    table.insert(histories, {1})
+  else
+    table.insert(histories, {})
+  end
+  if not looked[queue] then
+    looked[queue] = true
+    if redis.call('ZCARD', K.waiting(queue)) > 0 then table.insert(stillWaiting, queue) end
+  end
+end
+return {made, histories, stillWaiting}

@@ -60,12 +60,17 @@ extension Recorded: ScriptReply {
     }
 }
 
-/// `route-2`: the chats given, four elements per assignment.
+/// `route-2`: the chats given (four elements per assignment), per chat the history whose right to
+/// announce the script took (`ChatHistory`; empty for the others), and the queues that still have
+/// chats waiting.
 struct Assignments: ScriptReply {
     let assignments: [Assignment]
+    let histories: [RESPValue]
+    let stillWaiting: Set<String>
 
     init(reply: RESPValue) throws(UnexpectedReply) {
-        let values = try reply.values()
+        let parts = try reply.values(3)
+        let values = try parts[0].values()
         var assignments: [Assignment] = []
         for index in stride(from: 0, to: values.count - 3, by: 4) {
             assignments.append(Assignment(
@@ -73,6 +78,10 @@ struct Assignments: ScriptReply {
                 state: ChatStatus(rawValue: try values[index + 3].text()) ?? .active))
         }
         self.assignments = assignments
+        histories = try parts[1].values()
+        var queues: Set<String> = []
+        for queue in try parts[2].values() { queues.insert(try queue.text()) }
+        stillWaiting = queues
     }
 }
 

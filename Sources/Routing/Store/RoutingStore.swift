@@ -63,10 +63,38 @@ public struct RoutingStore: Sendable {
 
     /// Gives waiting chats to agents, queue by queue in the order of `plan`.
     public func route(_ plan: [QueuePlan], limit: Int = 100) async throws -> [Assignment] {
-        let json = try planEncoding.json(plan)
-        let made: Assignments = try await run(RoutingLua.route, keys: [keys.events, keys.timers], [json, String(limit)])
-        return made.assignments
+        try await route(plan, limit: limit, announcing: nil).assignments
     }
+
+    /// What a routing pass decided: the chats given, whether the pass took the right to announce
+    /// each, the queues given from that still have chats waiting.
+    struct Routed: Sendable {
+        let assignments: [Assignment]
+        let claimed: [Bool]
+        let stillWaiting: Set<String>
+    }
+
+    /// Gives waiting chats to agents, as `route`; with `announcing` also takes the right to announce
+    /// each chat given for that long (`claimAnnouncement`), so the caller tells the agents without
+    /// that round trip each.
+    func route(_ plan: [QueuePlan], limit: Int = 100, announcing hold: Duration?) async throws -> Routed {
+        let encoded = try planEncoding.encoded(plan)
+        let arguments = [encoded.sha1, String(limit), hold.map { String(max($0.milliseconds, 1)) } ?? "0"]
+        let made: Assignments
+        do {
+            made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
+        } catch RedisError.server(let message) where message.contains("NOPLAN") {
+            // The first pass with this plan (on any router), or Redis lost it: store it and run again.
+            _ = try await redis.send("SET", keys.plan(encoded.sha1), encoded.json, "PX", String(Self.planLifetime.milliseconds))
+            made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
+        }
+        let claimed = made.histories.map { (try? $0.values().count) == 1 }
+        return Routed(assignments: made.assignments, claimed: claimed, stillWaiting: made.stillWaiting)
+    }
+
+    /// How long a stored plan is kept: a week after it was stored Redis drops it, and a router
+    /// still running it stores it again on its next pass (one round trip); an old workflow's goes.
+    static let planLifetime: Duration = .seconds(7 * 24 * 3600)
 
     /// The agent takes the chat offered to them; with `replyTimeout` they must write to the visitor within it.
     public func accept(chat: String, agent: String, replyTimeout: Duration? = nil) async throws -> Outcome {
@@ -251,9 +279,21 @@ public struct RoutingStore: Sendable {
     public func takeHistory(_ id: String) async throws -> (fields: [String: String], transcript: [TranscriptLine])? {
         let reply = try await redis.evalScript(
             RoutingLua.takeHistory, keys: [keys.events, keys.chat(id), keys.transcript(id)], args: [id], acknowledgement: acknowledgement)
-        let parts = try reply.values()
-        guard parts.count == 2, let fields = try Self.fields(parts[0]) else { return nil }
-        return (fields, try Self.lines(parts[1]))
+        return try ChatHistory(reply).map { (fields: $0.fields, transcript: $0.transcript) }
+    }
+
+    /// A chat's fields and transcript as its agent is told them (`includes/takeHistory.lua`).
+    struct ChatHistory: Sendable {
+        let fields: [String: String]
+        let transcript: [TranscriptLine]
+
+        /// Nil for `{}`: no such chat (or, from `route-2`, the right to announce it not taken).
+        init?(_ reply: RESPValue) throws {
+            let parts = try reply.values()
+            guard parts.count == 2, let fields = try RoutingStore.fields(parts[0]) else { return nil }
+            self.fields = fields
+            transcript = try RoutingStore.lines(parts[1])
+        }
     }
 
     /// The visitor's lines the agent of an active chat was not sent yet, claimed (oldest first).
@@ -294,7 +334,7 @@ public struct RoutingStore: Sendable {
         return (fields, try Self.lines(replies[1]))
     }
 
-    private static func fields(_ reply: RESPValue) throws -> [String: String]? {
+    static func fields(_ reply: RESPValue) throws -> [String: String]? {
         let values = try reply.values()
         guard !values.isEmpty else { return nil }
         var fields: [String: String] = [:]
@@ -387,6 +427,11 @@ public struct RoutingStore: Sendable {
     /// Notes that the agent holding `chat` has been told about it.
     public func markAnnounced(_ chat: String) async throws {
         _ = try await redis.send("HSET", keys.chat(chat), "announced", "1")
+    }
+
+    /// Marks `chat` announced and gives the right to announce it back, in one round trip.
+    func markAnnouncedAndRelease(_ chat: String) async throws {
+        _ = try await redis.pipeline([RedisCommand("HSET", [keys.chat(chat), "announced", "1"]), RedisCommand("DEL", [keys.announcing(chat)])])
     }
 
     /// Takes the right to announce `chat` for `hold` (false: another router holds it). The one

@@ -23,4 +23,6 @@ local K = {
   rating = function(queue, visitor) return P .. 'rating:' .. queue .. ':' .. visitor end,
   leaveMessage = function(queue, visitor) return P .. 'leave:' .. queue .. ':' .. visitor end,
   lastChat = function(visitor) return P .. 'lastchat:' .. visitor end,
+  announcing = function(chat) return P .. 'announcing:' .. chat end,
+  plan = function(sha1) return P .. 'plan:' .. sha1 end,
 }
