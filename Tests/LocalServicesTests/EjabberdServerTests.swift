@@ -65,7 +65,9 @@ import Testing
             })
         var addresses: [String] = []
         for table in ["tcp", "tcp6"] {
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/net/\(table)", encoding: .utf8)) ?? ""
+            // Read to its end: `String(contentsOfFile:)` takes a /proc file's first page only
+            // (about 27 sockets), and in a full test run the node's listeners came later.
+            let text = FileHandle(forReadingAtPath: "/proc/\(pid)/net/\(table)").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 // local_address is field 1, st field 3 (0A: LISTEN), inode field 9.
