@@ -178,15 +178,16 @@ struct RoutingPass: Sendable {
         offer.historyAges = transcript.map { Int(max(nowMilliseconds - $0.t, 0) / 1000) }
         // The chat's address online, named for the visitor, while the chat is this agent's.
         if let agent = try? JID(assignment.agent) { outbox.present(.chat(assignment.chat), to: agent, nick: name, rules: rules) }
-        // Told again (a sweep, a join) under the same id, which a client that keeps ids shows once.
-        async let taken = outbox.tellAgentAcknowledged(
+        // The visitor hears who answers as the offer leaves, not after the server's answer to it:
+        // an agent quick to reply would otherwise be heard first. (An offer told again after an
+        // unconfirmed one tells the visitor again too.)
+        if assignment.state == .active { tellAssigned(chat, agent: assignment.agent, rules: rules) }
+        // Written in this task, right after its history was read, so the chat's later lines
+        // cannot overtake it; told again (a sweep, a join) under the same id, which a client that
+        // keeps ids shows once.
+        let handling = await outbox.tellAgentAcknowledged(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
             id: fields["offered_at"].map { RelayedLineID.history(chat: assignment.chat, given: $0) }, rules: rules)
-        // The visitor hears who answers right behind the offer, not after the server's answer to
-        // it: an agent quick to reply would otherwise be heard first. (An offer told again after
-        // an unconfirmed one tells the visitor again too.)
-        if assignment.state == .active { tellAssigned(chat, agent: assignment.agent, rules: rules) }
-        let handling = await taken
         // Not known to be taken (the link dropped or the server did not answer): left unannounced,
         // so a sweep (or this router's next join) tells it again, the lines relayed since left out.
         guard handling != .unknown else {
