@@ -52,6 +52,48 @@ import XMPP
         }
     }
 
+    /// A router that claimed a visitor's line for the agent and died before sending it leaves the
+    /// line owed; with nothing else happening (no resend, no join), a sweep of a router still
+    /// joined passes it on once the claim's lease has run out. The fault run saw such lines (a
+    /// chat's first line, held for its order and placed as the chat was being told) never reach
+    /// the agent though their visitor had a receipt.
+    @Test func aLineClaimedByARouterThatDiedBeforeSendingIsPassedOnByARouterStillJoined() async throws {
+        try await withXMPPServer(.prosody, .init(accounts: ["alice": "secret", "visitor1": "secret"])) { xmpp in
+            try await withRedisServer { redisServer in
+                let router = try RouterProcess(server: xmpp, redisURL: redisServer.url, routing: AssigningRaceTests.routing)
+                var logger = Logger(label: "announce-sweep-test")
+                logger.logLevel = .warning
+                let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
+                let store = RoutingStore(redis: redis, prefix: "sb")
+                var clients: [XMPPClient] = []
+                try await withCleanup {
+                    try await router.start()
+                    let alice = try await XMPPClient.connect(xmpp.clientConfiguration("alice"), logger: logger)
+                    clients.append(alice)
+                    try await alice.send(Presence())
+                    try await RouterLiveTests.available(alice, domain: xmpp.serviceDomain)
+                    let inbox = AgentInbox()
+                    let reading = Task { await inbox.read(alice) }
+                    defer { reading.cancel() }
+                    // The running router opens the chat and tells Alice.
+                    _ = try await store.enqueue(queue: "help", visitor: "visitor1@localhost", name: "visitor1", channel: .xmpp,
+                                                message: "first", messageID: "o1", lineOrderHold: .zero)
+                    try await poll(.seconds(60), "the first line at the agent", every: .milliseconds(50)) { await inbox.hasSeen(["first"]) }
+                    // The test plays a second router that stores and claims the next line, and dies.
+                    let claimed = try await store.enqueue(queue: "help", visitor: "visitor1@localhost", name: "visitor1", channel: .xmpp,
+                                                          message: "second", messageID: "o2", lineOrderHold: .zero)
+                    #expect(claimed.unsent.lines.map(\.text) == ["second"], "claimed for the agent by the 'dying' router")
+                    try await poll(.seconds(60), "the owed line at the agent", every: .milliseconds(50)) { await inbox.hasSeen(["second"]) }
+                    #expect(await inbox.counts["second"] == 1)
+                } cleanup: {
+                    for client in clients { await client.close() }
+                    await redis.close()
+                    await router.stop()
+                }
+            }
+        }
+    }
+
     /// A router that stored a new chat and died before its routing pass leaves the chat queued
     /// with an agent free; with nothing else happening (no new chat, no agent coming or going),
     /// a sweep of a router still joined routes it.
