@@ -76,20 +76,23 @@ public struct FaultReport: Sendable, Codable {
             let row = window(of: line.firstSent)
             rows[row].lines += 1
             if line.attempts > 1 { rows[row].resent += 1 }
-            guard line.confirmed != nil else {
+            guard let confirmed = line.confirmed else {
                 rows[row].unconfirmed += 1
                 continue
             }
             let agents = line.copies.keys.count
-            if agents == 0 { rows[row].acknowledgedLost += 1 }
+            // Lost where it was confirmed: when a router kept it and wrote it to the agent's link.
+            if agents == 0 { rows[window(of: confirmed)].acknowledgedLost += 1 }
             if line.copies.values.contains(where: { $0 > 1 }) { rows[row].shownTwice += 1 }
             if agents > 0, line.answered == nil { rows[row].answersLost += 1 }
         }
         for (number, chat) in record.chats {
             let row = window(of: chat.started)
             rows[row].chats += 1
-            let firstConfirmed = record.lines[FaultLedger.LineKey(chat: number, sequence: 0)]?.confirmed != nil
-            if chat.agents.isEmpty, firstConfirmed { rows[row].chatsLost += 1 }
+            // Lost where its first line was confirmed: the chat was open from then on.
+            if chat.agents.isEmpty, let confirmed = record.lines[FaultLedger.LineKey(chat: number, sequence: 0)]?.confirmed {
+                rows[window(of: confirmed)].chatsLost += 1
+            }
             if chat.agents.count > 1 { rows[row].twoAgents += 1 }
         }
         for over in record.overCapacity { rows[window(of: over.at)].capacityExceeded += 1 }
