@@ -76,6 +76,43 @@ import XMPP
         }
     }
 
+    /// An offer the XMPP server sends back (the agent had no session to take it: in the fault
+    /// run, ejabberd just restarted and the agents not yet back) does not count as told: the sweep
+    /// tells it again until the agent is there. It counted as told, and the chat was lost to its
+    /// agent. Here the agent has no session at all (no such account), Redis says available.
+    @Test func anOfferTheServerSentBackIsToldAgain() async throws {
+        let routing = """
+            queues:
+              - { name: help, skills: [help] }
+            agents:
+              - { jid: ghost@localhost, name: Ghost, skills: { help: 5 } }
+            """
+        try await withXMPPServer(.prosody, .init(accounts: ["visitor1": "secret"])) { xmpp in
+            try await withRedisServer { redisServer in
+                let router = try RouterProcess(server: xmpp, redisURL: redisServer.url, routing: routing)
+                var logger = Logger(label: "announce-sweep-test")
+                logger.logLevel = .warning
+                let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
+                let store = RoutingStore(redis: redis, prefix: "sb")
+                try await withCleanup {
+                    try await router.start()
+                    // After the join's resync window (which would count Ghost offline again).
+                    try await router.waitForLog("presence resync")
+                    try await store.available("ghost@localhost")
+                    _ = try await store.enqueue(queue: "help", visitor: "visitor1@localhost", name: "visitor1", channel: .xmpp,
+                                                message: "for nobody", messageID: "g1")
+                    // The sweep routes the chat and tells Ghost, twice at least: told again, not counted as told.
+                    try await router.waitForLog("no session to take the offer", count: 2)
+                    #expect(try await store.chat("1")?["agent"] == "ghost@localhost")
+                    #expect(try await redis.send("HGET", store.keys.chat("1"), "announced").string != "1")
+                } cleanup: {
+                    await redis.close()
+                    await router.stop()
+                }
+            }
+        }
+    }
+
     /// The store the test works through as a second router, and what Alice was sent.
     struct Rig {
         let store: RoutingStore

@@ -188,10 +188,13 @@ struct RoutingPass: Sendable {
         let handling = await outbox.tellAgentAcknowledged(
             assignment.agent, chat: assignment.chat, ([summary] + history).joined(separator: "\n"), detail: offer.element, asNotice: false,
             id: fields["offered_at"].map { RelayedLineID.history(chat: assignment.chat, given: $0) }, rules: rules)
-        // Not known to be taken (the link dropped or the server did not answer): left unannounced,
-        // so a sweep (or this router's next join) tells it again, the lines relayed since left out.
-        guard handling != .unknown else {
-            logger.warning("the XMPP server did not confirm the offer; it is told again", metadata: ["chat": "\(assignment.chat)"])
+        // Not known to be taken (the link dropped or the server did not answer), or sent back (the
+        // agent had no session: an XMPP server just restarted, the agent not back yet): left
+        // unannounced, so a sweep (or this router's next join) tells it again, the lines relayed
+        // since left out, until the agent is there or the grace period moves the chat on.
+        guard handling == .routed else {
+            let why = handling == .bounced ? "the agent had no session to take the offer" : "the XMPP server did not confirm the offer"
+            logger.warning("\(why); it is told again", metadata: ["chat": "\(assignment.chat)", "agent": "\(assignment.agent)"])
             if releasing { try await store.releaseAnnouncement(assignment.chat) }
             return
         }
