@@ -79,8 +79,28 @@ struct RoutingPass: Sendable {
     /// lapses only later); the sweep takes the right first, as the router announcing may be alive.
     func announceLeftovers(sweep: Bool = false) async {
         do {
+            await announce(leftovers: try await store.unannounced(), sweep: sweep)
+        } catch {
+            logger.error("cannot announce chats left unannounced: \(error)")
+        }
+    }
+
+    /// A running router's sweep (every `sweepInterval`): from one read of the open chats, the
+    /// chats left unannounced are announced, then the lines owed to agents passed on.
+    func sweepLeftovers() async {
+        do {
+            let (unannounced, owed) = try await store.leftovers()
+            await announce(leftovers: unannounced, sweep: true)
+            await forward(owed: owed)
+        } catch {
+            logger.error("cannot sweep for work left undone: \(error)")
+        }
+    }
+
+    private func announce(leftovers: [Assignment], sweep: Bool) async {
+        do {
             let rules = self.rules.current
-            for assignment in try await store.unannounced() {
+            for assignment in leftovers {
                 if sweep {
                     try await announce(assignment, rules: rules, leftover: true)
                 } else if let history = try await store.takeHistory(assignment.chat) {
@@ -243,8 +263,16 @@ struct RoutingPass: Sendable {
     /// (once the claim's lease has run out).
     func forwardOwed() async {
         do {
+            await forward(owed: try await store.owedChats())
+        } catch {
+            logger.error("cannot pass on visitor lines left unsent: \(error)")
+        }
+    }
+
+    private func forward(owed: [String]) async {
+        do {
             let rules = self.rules.current
-            for chat in try await store.owedChats() {
+            for chat in owed {
                 guard let record = try await store.chatRecord(chat), let agent = record.activeAgent else { continue }
                 _ = try await lines.pass(try await store.claimUnsent(chat), chat: chat, agent: agent, nick: record.name ?? "visitor", rules: rules)
             }

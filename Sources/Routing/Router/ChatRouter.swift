@@ -131,15 +131,14 @@ public final class ChatRouter: Service, Sendable {
             group.addTask {
                 // Chats a router gave and died before telling, or stored and died before routing,
                 // and lines it claimed for an agent and died before sending (another router stays
-                // joined, so no join announces, routes or passes them on). Each is one scan of the
-                // open chats' hashes, pipelined.
+                // joined, so no join announces, routes or passes them on). One read of the open
+                // chats' marks, pipelined, finds both kinds of leftover.
                 await self.waitUntilReady()
                 while !Task.isCancelled {
                     try? await Task.sleep(for: RoutingPass.sweepInterval)
                     guard !Task.isCancelled else { return }
                     await self.pass.run()
-                    await self.pass.announceLeftovers(sweep: true)
-                    await self.pass.forwardOwed()
+                    await self.pass.sweepLeftovers()
                 }
             }
             for channel in dispatcher.outbox.channels { group.addTask { await channel.run() } }

@@ -313,16 +313,7 @@ public struct RoutingStore: Sendable {
 
     /// Active chats whose agent is owed visitor lines (a router died between storing and sending).
     public func owedChats() async throws -> [String] {
-        let open = try await redis.send("SMEMBERS", keys.openChats).values().map { try $0.text() }
-        guard !open.isEmpty else { return [] }
-        let fields = try await redis.pipeline(open.map { RedisCommand("HMGET", [keys.chat($0), "state", "said", "forwarded"]) })
-        return try zip(open, fields).compactMap { chat, reply in
-            let values = try reply.values(3).map(\.string)
-            guard values[0] == "active", let said = values[1].flatMap(Int.init), let forwarded = values[2].flatMap(Int.init),
-                forwarded < said
-            else { return nil }
-            return chat
-        }
+        try await leftovers().owed
     }
 
     /// The chat's fields (nil if there is no such chat) and its transcript, in one round trip.
@@ -452,16 +443,29 @@ public struct RoutingStore: Sendable {
 
     /// Chats given to an agent who was never told (the router died in between).
     public func unannounced() async throws -> [Assignment] {
+        try await leftovers().unannounced
+    }
+
+    /// What a router that died left undone, from one read of every open chat's marks: chats given
+    /// to an agent who was never told, and active chats whose agent is owed visitor lines.
+    public func leftovers() async throws -> (unannounced: [Assignment], owed: [String]) {
         let open = try await redis.send("SMEMBERS", keys.openChats).values().map { try $0.text() }
-        guard !open.isEmpty else { return [] }
-        let fields = try await redis.pipeline(open.map { RedisCommand("HMGET", [keys.chat($0), "state", "agent", "queue", "announced"]) })
-        return try zip(open, fields).compactMap { chat, reply in
-            let values = try reply.values(4).map(\.string)
-            guard values[3] == "0", let agent = values[1], let queue = values[2],
-                let state = values[0].flatMap(ChatStatus.init(rawValue:)), state == .offered || state == .active
-            else { return nil }
-            return Assignment(chat: chat, agent: agent, queue: queue, state: state)
+        guard !open.isEmpty else { return ([], []) }
+        let fields = try await redis.pipeline(open.map {
+            RedisCommand("HMGET", [keys.chat($0), "state", "agent", "queue", "announced", "said", "forwarded"])
+        })
+        var unannounced: [Assignment] = [], owed: [String] = []
+        for (chat, reply) in zip(open, fields) {
+            let values = try reply.values(6).map(\.string)
+            let state = values[0].flatMap(ChatStatus.init(rawValue:))
+            if values[3] == "0", let agent = values[1], let queue = values[2], let state, state == .offered || state == .active {
+                unannounced.append(Assignment(chat: chat, agent: agent, queue: queue, state: state))
+            }
+            if state == .active, let said = values[4].flatMap(Int.init), let forwarded = values[5].flatMap(Int.init), forwarded < said {
+                owed.append(chat)
+            }
         }
+        return (unannounced, owed)
     }
 
     /// Removes a timer that has nothing left to do.
