@@ -50,7 +50,7 @@ struct VisitorFlow: Sendable {
             return
         }
         if AgentCommand.mayBeCommand(body), ["/end", "!end"].contains(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) {
-            try await ends(visitor, queue: queue, address: address, rules: rules)
+            try await ends(visitor, queue: queue, address: address, endID: message.id, rules: rules)
             return
         }
         if AgentCommand.mayBeCommand(body), VisitorTranscript.isRequest(body) {
@@ -221,12 +221,26 @@ struct VisitorFlow: Sendable {
     }
 
     /// The visitor ends their open chat in `queue` (written to at `address`; nil: the queue's).
-    func ends(_ visitor: String, queue: RoutingRules.Queue, address: String? = nil, rules: RoutingRules) async throws {
+    /// `endID` is the message id of their `/end`: a client sends it again when no goodbye came
+    /// (a fault), and a late copy must not end the chat the visitor opened since.
+    func ends(_ visitor: String, queue: RoutingRules.Queue, address: String? = nil, endID: String? = nil, rules: RoutingRules)
+        async throws
+    {
         guard let chat = try await store.openChatRecord(queue: queue.name, visitor: visitor) else {
+            // A copy of the end that closed their last chat: the goodbye again, its answer.
+            if let ended = try await store.chatEnded(by: endID, visitor: visitor), let record = try await store.chatRecord(ended) {
+                Self.sayGoodbye(record, closed: .refused(Self.endedAlready), outbox: outbox, rules: rules)
+                return
+            }
             outbox.tellVisitor(visitor, from: address ?? queue.name, "You have no open chat here.", rules: rules)
             return
         }
-        let closed = try await store.close(chat: chat.id, by: .visitor, csatWindow: queue.csatWindow)
+        let closed = try await store.close(chat: chat.id, by: .visitor, csatWindow: queue.csatWindow, endID: endID)
+        if closed == .refused(Self.endedAlready) {
+            // The goodbye of the chat it ended went before this chat opened: nothing new to say.
+            logger.info("a late copy of a visitor's end left their next chat open", metadata: ["chat": "\(chat.id)"])
+            return
+        }
         guard closed.succeeded else { return }
         Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules)
         if let agent = chat.agent {
@@ -268,6 +282,8 @@ struct VisitorFlow: Sendable {
         outbox.tellVisitor(visitor, from: chat.address, text, as: .closed, leaveMessage: true, rules: rules)
     }
 
+    /// The close script's refusal of a copy of the end that closed the visitor's last chat.
+    static let endedAlready = "ended-already"
     /// How long after a wait ran out the visitor's next chat counts as a message left.
     static let leaveMessageWindow: Duration = .seconds(3600)
     /// What a visitor hears when a message left is kept.

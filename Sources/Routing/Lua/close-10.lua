@@ -12,8 +12,12 @@
 -- ARGV[6] the queue's csat window in ms (0 or absent: no rating asked): an active chat closing
 --   leaves the visitor's `rating` key, naming it, for that long
 -- ARGV[7] with a `maxwait|ID` timer: how long the visitor's next chat counts as a message left (ms)
+-- ARGV[8] the message id of the visitor's `/end` (may be empty or absent): kept as `e:ID` with the
+--   closed chat's seen ids; a copy of it (resent during a fault, handled late) ends no chat the
+--   visitor opened since: refused as 'ended-already' while their last chat holds that id
 -- A `maxwait|ID` timer closes only a chat still waiting (queued or offered).
--- Returns {1, state before} or {0, why} ('not-due': a stale timer, e.g. the visitor came back).
+-- Returns {1, state before} or {0, why} ('not-due': a stale timer, e.g. the visitor came back;
+-- 'ended-already': a copy of the visitor's end of their last chat).
 --- @include "includes/keys"
 --- @include "includes/clock"
 --- @include "includes/emit"
@@ -30,6 +34,13 @@ if not timerDue(claim, KEYS[7]) then return {0, 'not-due'} end
 if claim ~= '' then clearTimer(id, claim, {timers = KEYS[7], chatTimers = KEYS[3]}) end
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor', 'indexed')
 if not chat[1] or chat[1] == 'closed' then return {0, chat[1] or 'unknown'} end
+local endID = ARGV[8] or ''
+if endID ~= '' and chat[4] then
+  local last = redis.call('GET', K.lastChat(chat[4]))
+  if last and last ~= id and redis.call('SISMEMBER', K.seen(last), 'e:' .. endID) == 1 then
+    return {0, 'ended-already'}
+  end
+end
 if by == 'agent' and (chat[1] ~= 'active' or chat[2] ~= ARGV[3]) then return {0, 'not-yours'} end
 local waitedOut = string.sub(claim, 1, 8) == 'maxwait|'
 if waitedOut and chat[1] ~= 'queued' and chat[1] ~= 'offered' then return {0, chat[1]} end
@@ -63,7 +74,9 @@ if retention <= 0 then
   redis.call('DEL', KEYS[2], KEYS[5], KEYS[9], KEYS[10])
 else
   redis.call('SET', K.lastChat(chat[4]), id, 'PX', retention)
-  -- Its message ids, for two minutes: a late copy of one of its lines opens no chat (enqueue-6).
+  -- Its message ids, for two minutes: a late copy of one of its lines opens no chat (enqueue-6),
+  -- nor does a late copy of the end that closed it close the next one (above).
+  if endID ~= '' then redis.call('SADD', KEYS[5], 'e:' .. endID) end
   redis.call('PEXPIRE', KEYS[5], math.min(retention, 120000))
   redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
   redis.call('PEXPIRE', KEYS[2], retention)

@@ -128,10 +128,12 @@ public struct RoutingStore: Sendable {
     /// Closes a chat; `claiming` (the timer that closes it, e.g. `gone`) must still be due, and is
     /// taken in the same step: a stale one closes nothing (`.refused("not-due")`). With `csatWindow`
     /// an active chat may be rated for that long; a `maxWait` timer closes only a waiting chat,
-    /// and the visitor's next chat within `leaveMessageWindow` is a message left.
+    /// and the visitor's next chat within `leaveMessageWindow` is a message left. `endID`, the id
+    /// of the visitor's `/end`, is kept with the closed chat: a copy of it closes no chat the
+    /// visitor opened since (`.refused("ended-already")`).
     public func close(
         chat: String, by closer: Closer, agent: String? = nil, claiming timer: ChatTimer? = nil, csatWindow: Duration? = nil,
-        leaveMessageWindow: Duration? = nil
+        leaveMessageWindow: Duration? = nil, endID: String? = nil
     ) async throws -> Outcome {
         try await run(
             RoutingLua.close,
@@ -140,7 +142,7 @@ public struct RoutingStore: Sendable {
                 keys.timers, keys.openChats, keys.transcript(chat), keys.relayIDs(chat),
             ],
             [chat, closer.rawValue, agent ?? "", timer?.member ?? "", String(max(retention.current.milliseconds, 0)),
-             Self.milliseconds(csatWindow), Self.milliseconds(leaveMessageWindow)])
+             Self.milliseconds(csatWindow), Self.milliseconds(leaveMessageWindow), Self.mappedID(endID)])
     }
 
     /// Trims the event stream below what every consumer group has acknowledged and older than
