@@ -35,7 +35,7 @@ import XMPP
             shared.handled.withLock { $0.append((router, visitor)) }
         }
 
-        func visitorEnds(visitor: String, queue: String) async throws {
+        func visitorEnds(visitor: String, queue: String, endID: String?) async throws {
             shared.handled.withLock { $0.append((router, visitor)) }
         }
     }

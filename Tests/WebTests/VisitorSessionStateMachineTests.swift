@@ -67,6 +67,7 @@ import Testing
     @Test func aNewChatIsFollowed() {
         var machine = greeted()
         machine.chatChanged(to: "42")
-        #expect(machine.received(#"{"type":"end"}"#) == .end(session: WebSession(visitor: "web:1", queue: "support", name: "", email: "", chat: "42")))
+        #expect(machine.received(#"{"type":"end"}"#) == .end(id: nil, session: WebSession(visitor: "web:1", queue: "support", name: "", email: "", chat: "42")))
+        #expect(machine.received(#"{"type":"end","id":"end-42"}"#) == .end(id: "end-42", session: WebSession(visitor: "web:1", queue: "support", name: "", email: "", chat: "42")))
     }
 }

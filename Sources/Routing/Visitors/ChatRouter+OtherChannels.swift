@@ -25,10 +25,11 @@ extension ChatRouter {
         try await dispatcher.visitors.chatState(state, visitor: visitor, queue: queue, rules: rules)
     }
 
-    /// Ends the visitor's open chat in `queue`, if any.
-    public func visitorEnds(visitor: String, queue: String) async throws {
+    /// Ends the visitor's open chat in `queue`, if any; `endID` (the widget's id of the end) makes
+    /// a copy of it handled late end no chat opened since.
+    public func visitorEnds(visitor: String, queue: String, endID: String? = nil) async throws {
         let rules = self.rules
         guard let queue = rules.queue(queue) else { throw UnknownQueue(name: queue) }
-        try await dispatcher.visitors.ends(visitor, queue: queue, rules: rules)
+        try await dispatcher.visitors.ends(visitor, queue: queue, endID: endID, rules: rules)
     }
 }

@@ -545,7 +545,10 @@
   });
   ratingForm.addEventListener("submit", function (event) { event.preventDefault(); });
 
-  endButton.addEventListener("click", function () { sendFrame({ type: "end" }); });
+  // One id per chat: a click again (no goodbye came) ends nothing more, even handled late.
+  endButton.addEventListener("click", function () {
+    sendFrame(chat !== null ? { type: "end", id: "end-" + chat } : { type: "end" });
+  });
 
   showPending();
   connect();

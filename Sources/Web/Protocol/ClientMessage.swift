@@ -11,7 +11,9 @@ enum ClientMessage: Sendable, Hashable {
     /// (the text may then be empty).
     case message(id: String, text: String, upload: String? = nil)
     case typing(TypingState)
-    case end
+    /// `id`: the widget's own for this end (one per chat: `end-CHAT`), so a copy handled late ends
+    /// no chat the visitor opened since.
+    case end(id: String?)
     /// The offline form: a message left when nobody can answer now.
     case offline(name: String, email: String, text: String)
     /// The star row after a close: `score` 1–5 for `chat`, with an optional comment.
@@ -92,7 +94,8 @@ enum ClientMessage: Sendable, Hashable {
             }
             return .typing(state)
         case "end":
-            return .end
+            let id = try string("id", required: false, limit: 64)
+            return .end(id: id?.isEmpty == true ? nil : id)
         case "offline":
             guard let text = try string("text", limit: limits.textBytes),
                 !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty

@@ -74,7 +74,7 @@ public struct RelayedVisitorServer: Service {
             case .typing:
                 try await desk.visitorTyping(request.state == "paused" ? .paused : .composing, visitor: request.visitor, queue: request.queue)
             case .end:
-                try await desk.visitorEnds(visitor: request.visitor, queue: request.queue)
+                try await desk.visitorEnds(visitor: request.visitor, queue: request.queue, endID: request.messageID)
             }
         } catch {
             logger.error("a relayed web visitor request failed: \(error)")

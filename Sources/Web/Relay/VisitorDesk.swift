@@ -15,8 +15,9 @@ public protocol VisitorDesk: Sendable {
     ) async throws -> Enqueued
     /// Typing (`composing`, `paused`) goes to the agent of the visitor's active chat.
     func visitorTyping(_ state: ChatState, visitor: String, queue: String) async throws
-    /// Ends the visitor's open chat in `queue`, if any.
-    func visitorEnds(visitor: String, queue: String) async throws
+    /// Ends the visitor's open chat in `queue`, if any; a copy of an end with the same `endID`
+    /// that closed their last chat ends nothing more.
+    func visitorEnds(visitor: String, queue: String, endID: String?) async throws
 }
 
 /// A router in this process serves web visitors directly.

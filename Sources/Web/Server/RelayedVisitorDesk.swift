@@ -40,8 +40,8 @@ public final class RelayedVisitorDesk: VisitorDesk {
         _ = try await ask(VisitorRequest(id: UUID().uuidString, kind: .typing, visitor: visitor, queue: queue, state: state.rawValue))
     }
 
-    public func visitorEnds(visitor: String, queue: String) async throws {
-        let reply = try await ask(VisitorRequest(id: UUID().uuidString, kind: .end, visitor: visitor, queue: queue))
+    public func visitorEnds(visitor: String, queue: String, endID: String?) async throws {
+        let reply = try await ask(VisitorRequest(id: UUID().uuidString, kind: .end, visitor: visitor, queue: queue, messageID: endID))
         if let error = reply.error { throw RelayFailure.refused(error) }
     }
 

@@ -103,9 +103,9 @@ struct VisitorConnection: Sendable {
                 } catch {
                     service.logger.warning("a web visitor's typing could not be passed on: \(error)")
                 }
-            case .end(let session):
+            case .end(let id, let session):
                 do {
-                    try await service.desk.visitorEnds(visitor: session.visitor, queue: session.queue)
+                    try await service.desk.visitorEnds(visitor: session.visitor, queue: session.queue, endID: id)
                 } catch {
                     outbox.yield(.send(.error(.unavailable)))
                 }

@@ -18,7 +18,7 @@ struct VisitorSessionStateMachine: Sendable {
         case greet(ClientMessage.Hello)
         case say(id: String, text: String, upload: String?, session: WebSession)
         case typing(ClientMessage.TypingState, session: WebSession)
-        case end(session: WebSession)
+        case end(id: String?, session: WebSession)
         case leaveMessage(name: String, email: String, text: String, session: WebSession)
         case rate(chat: String, score: Int, comment: String, session: WebSession)
         /// Typing beyond its rate: dropped without a word.
@@ -58,8 +58,8 @@ struct VisitorSessionStateMachine: Sendable {
                 return .ignore
             }
             return .typing(typing, session: session)
-        case (.open(_, let session), .end):
-            return .end(session: session)
+        case (.open(_, let session), .end(let id)):
+            return .end(id: id, session: session)
         case (.open(_, let session), .offline(let name, let email, let text)):
             return .leaveMessage(name: name, email: email, text: text, session: session)
         case (.open(_, let session), .rating(let chat, let score, let comment)):
