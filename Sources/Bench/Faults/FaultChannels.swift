@@ -9,13 +9,16 @@ final class FaultXMPPChannel: FaultVisitorChannel {
     private let queue: JID
     private let confirmations: Confirmations
     private let ledger: FaultLedger
-    /// The chat whose `/end` was sent: the next text from the service that is no answer closes it.
-    private let ending = Mutex<Int?>(nil)
+    /// The chat in progress, and whether its `/end` was sent: the next closing text closes it.
+    private let current = Mutex<(chat: Int, ending: Bool)>((0, false))
     var isWeb: Bool { false }
     /// The default closing text, and the answer to an `/end` with no chat open: only these end a
-    /// chat for the visitor. (`/end` names no chat: one sent again, arriving after the next chat
-    /// began, would end that one, so nothing else may pass for the goodbye.)
+    /// chat for the visitor.
     static let closingTexts = ["This chat has ended.", "You have no open chat here."]
+
+    /// Every attempt at ending one chat carries this id: the router applies an end once, so a
+    /// late copy (resent during a fault) ends no chat opened since.
+    static func endID(chat: Int) -> String { "end-\(chat)" }
 
     init(_ configuration: ClientConfiguration, queue: JID, confirmations: Confirmations, ledger: FaultLedger, logger: Logger) {
         session = FaultSession(configuration, logger: logger) { try await $0.send(Presence()) }
@@ -29,7 +32,7 @@ final class FaultXMPPChannel: FaultVisitorChannel {
     }
 
     func open(chat: Int) async throws {
-        ending.withLock { $0 = nil }
+        current.withLock { $0 = (chat, false) }
     }
 
     func send(id: String, body: String) async throws {
@@ -39,15 +42,15 @@ final class FaultXMPPChannel: FaultVisitorChannel {
     }
 
     func end(chat: Int) async throws {
-        ending.withLock { $0 = chat }
-        try await session.send(Message(to: queue, type: .chat, body: "/end"))
+        current.withLock { $0 = (chat, true) }
+        try await session.send(Message(to: queue, type: .chat, id: Self.endID(chat: chat), body: "/end"))
     }
 
     func close() async {
         await session.stop()
     }
 
-    private func receive(_ stanza: Stanza) async {
+    func receive(_ stanza: Stanza) async {
         guard case .message(let message) = stanza, message.type != .error else { return }
         let now = BenchClock.now()
         if let id = message.element.child("received", namespace: "urn:xmpp:receipts")?[attribute: "id"] {
@@ -59,8 +62,15 @@ final class FaultXMPPChannel: FaultVisitorChannel {
         if let answer = BenchText(in: body, from: .agent) {
             ledger.answered(FaultLedger.LineKey(chat: answer.chat, sequence: answer.sequence), at: now)
             await confirmations.settle("a:\(answer.chat):\(answer.sequence)")
-        } else if let chat = ending.withLock({ $0 }), Self.closingTexts.contains(where: { body.hasPrefix($0) }) {
-            await confirmations.settle("end:\(chat)")
+        } else if Self.closingTexts.contains(where: { body.hasPrefix($0) }) {
+            let (chat, ending) = current.withLock { $0 }
+            if ending {
+                await confirmations.settle("end:\(chat)")
+            } else if chat > 0 {
+                // The router closed a chat the visitor did not end (or answered a late copy of
+                // the last chat's end, arriving after this one began): the report names it.
+                ledger.error("\(session.configuration.jid.bare) got a closing text in chat \(chat) before ending it: \(body.prefix(60))")
+            }
         }
     }
 }
@@ -74,7 +84,7 @@ final class FaultWebChannel: FaultVisitorChannel {
     private let localAddress: String
     private let confirmations: Confirmations
     private let ledger: FaultLedger
-    private let current = Mutex<(socket: WebSocketClient?, token: String?, chat: Int, port: Int)>((nil, nil, 0, 0))
+    private let current = Mutex<(socket: WebSocketClient?, token: String?, chat: Int, port: Int, ending: Bool)>((nil, nil, 0, 0, false))
     var isWeb: Bool { true }
 
     init(index: Int, ports: [Int], confirmations: Confirmations, ledger: FaultLedger) {
@@ -88,7 +98,7 @@ final class FaultWebChannel: FaultVisitorChannel {
 
     func open(chat: Int) async throws {
         let previous = current.withLock { state in
-            defer { state = (nil, nil, chat, ports[chat % ports.count]) }
+            defer { state = (nil, nil, chat, ports[chat % ports.count], false) }
             return state.socket
         }
         await previous?.close()
@@ -100,6 +110,7 @@ final class FaultWebChannel: FaultVisitorChannel {
     }
 
     func end(chat: Int) async throws {
+        current.withLock { $0.ending = true }
         try await socket().send(["type": "end"])
     }
 
@@ -150,6 +161,9 @@ final class FaultWebChannel: FaultVisitorChannel {
                     await confirmations.settle("a:\(answer.chat):\(answer.sequence)")
                 }
             case "closed":
+                if current.withLock({ $0.chat == chat && !$0.ending }) {
+                    ledger.error("web visitor \(index) got `closed` in chat \(chat) before ending it")
+                }
                 await confirmations.settle("end:\(chat)")
             default:
                 break  // session, queued, assigned, notices, `unavailable` errors (the line is sent again)
