@@ -26,6 +26,9 @@ public struct RoutingKeys: Sendable, Hashable {
     /// Pub/sub channel: answers to one router's pings that the XMPP server gave another
     /// router's link (ejabberd), handed back (`LinkAnswerRelay`).
     public var linkAnswers: String { base + "acks" }
+    /// Closed chats whose agent was still owed visitor lines when they closed (by close time, ms):
+    /// a router's sweep passes the lines on, then the closing notice again (`close-10.lua`).
+    public var owedClosedChats: String { base + "owedclosed" }
     // The web visitors' keys (`web:…`) are the Web target's `WebKeys`.
 
     public func chat(_ id: String) -> String { base + "chat:" + id }

@@ -40,7 +40,7 @@ import Testing
             return {K.timers, K.open, K.seq, K.chat('7'), K.transcript('7'), K.declined('7'), K.chatTimers('7'),
               K.seen('7'), K.monitors('7'), K.relayIDs('7'), K.waiting('sales'), K.roundRobin('sales'), K.agent('a@x'),
               K.agentChats('a@x'), K.visitor('sales', 'web:abc'), K.answers('sales'), K.rating('sales', 'v@x'),
-              K.leaveMessage('sales', 'v@x'), K.lastChat('web:abc')}
+              K.leaveMessage('sales', 'v@x'), K.lastChat('web:abc'), K.owedClosed}
             """
         try await withStore { store, redis in
             let keys = store.keys
@@ -50,7 +50,7 @@ import Testing
                 keys.chatTimers("7"), keys.seen("7"), keys.monitors("7"), keys.relayIDs("7"), keys.waiting("sales"),
                 keys.roundRobin("sales"), keys.agent("a@x"), keys.agentChats("a@x"), keys.visitorChat(queue: "sales", visitor: "web:abc"),
                 keys.answers("sales"), keys.rating(queue: "sales", visitor: "v@x"), keys.leaveMessage(queue: "sales", visitor: "v@x"),
-                keys.lastChat(visitor: "web:abc"),
+                keys.lastChat(visitor: "web:abc"), keys.owedClosedChats,
             ])
         }
     }

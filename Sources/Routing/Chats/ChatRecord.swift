@@ -24,6 +24,8 @@ struct ChatRecord: Sendable, Hashable {
     let address: String
     /// The agent who last handed the chat on (`!transfer`), whom its next agent is told of.
     let transferredBy: String?
+    /// Who closed it (`visitor`, `agent`, `timeout`, `system`); nil while open.
+    let closedBy: String?
 
     init(id: String, fields: [String: String]) {
         self.id = id
@@ -38,6 +40,7 @@ struct ChatRecord: Sendable, Hashable {
         queuedAt = fields["queued_at"].flatMap { Int64($0) }
         address = fields["address"] ?? queue ?? ""
         transferredBy = fields["transferred_by"].flatMap { $0.isEmpty ? nil : $0 }
+        closedBy = fields["closed_by"]
     }
 
     /// The agent holding the chat while it is active (an offer is not yet theirs).

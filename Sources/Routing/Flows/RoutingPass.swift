@@ -92,6 +92,7 @@ struct RoutingPass: Sendable {
             let (unannounced, owed) = try await store.leftovers()
             await announce(leftovers: unannounced, sweep: true)
             await forward(owed: owed)
+            await forward(owedClosed: try await store.owedClosedChats())
         } catch {
             logger.error("cannot sweep for work left undone: \(error)")
         }
@@ -279,6 +280,40 @@ struct RoutingPass: Sendable {
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")
         }
+    }
+
+    /// Lines an agent was owed when the visitor ended the chat (kept while the agent's link was
+    /// down): passed on, then the closing notice again, which likely went while links were down
+    /// too. Only the router that takes the mark tells it, and only after passing lines itself.
+    private func forward(owedClosed: [String]) async {
+        let rules = self.rules.current
+        for chat in owedClosed {
+            do {
+                guard let record = try await store.chatRecord(chat), record.state == .closed, let agent = record.agent, !agent.isEmpty
+                else {
+                    _ = try await store.settleOwedClosed(chat)
+                    continue
+                }
+                let claimed = try await store.claimUnsent(chat)
+                if claimed.upTo == 0 {
+                    // Passed on meanwhile by the router that held them (its claim confirmed), or still held.
+                    if !claimed.heldElsewhere { _ = try await store.settleOwedClosed(chat) }
+                    continue
+                }
+                guard try await lines.pass(claimed, chat: chat, agent: agent, nick: record.name ?? "visitor", rules: rules),
+                    try await store.settleOwedClosed(chat)
+                else { continue }
+                logger.info("passed on lines owed to the agent of a closed chat", metadata: ["chat": "\(chat)", "agent": "\(agent)"])
+                outbox.tellAgent(agent, chat: chat, Self.closedNotice(by: record.closedBy), state: .gone, event: .closed, rules: rules)
+            } catch {
+                logger.error("cannot pass on lines owed to the agent of a closed chat: \(error)", metadata: ["chat": "\(chat)"])
+            }
+        }
+    }
+
+    /// What the agent was told when the chat closed, by whom it closed (`close-10.lua`'s `closed_by`).
+    static func closedNotice(by closer: String?) -> String {
+        closer == "timeout" ? "The visitor left; the chat is closed." : "The visitor ended the chat."
     }
 
     /// Visitors' lines to agents, sent and confirmed.

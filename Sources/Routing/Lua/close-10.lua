@@ -16,6 +16,9 @@
 --   closed chat's seen ids; a copy of it (resent during a fault, handled late) ends no chat the
 --   visitor opened since: refused as 'ended-already' while their last chat holds that id
 -- A `maxwait|ID` timer closes only a chat still waiting (queued or offered).
+-- An active chat closed by the visitor or a timer while its agent was owed visitor lines (kept
+-- while the agent's link was down) is marked in `owedclosed` (by close time): a router's sweep
+-- passes them on, then the closing notice again (RoutingPass).
 -- Returns {1, state before} or {0, why} ('not-due': a stale timer, e.g. the visitor came back;
 -- 'ended-already': a copy of the visitor's end of their last chat).
 --- @include "includes/keys"
@@ -32,7 +35,7 @@ local retention = tonumber(ARGV[5]) or 0
 local claim = ARGV[4] or ''
 if not timerDue(claim, KEYS[7]) then return {0, 'not-due'} end
 if claim ~= '' then clearTimer(id, claim, {timers = KEYS[7], chatTimers = KEYS[3]}) end
-local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor', 'indexed')
+local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'queue', 'visitor', 'indexed', 'said', 'forwarded')
 if not chat[1] or chat[1] == 'closed' then return {0, chat[1] or 'unknown'} end
 local endID = ARGV[8] or ''
 if endID ~= '' and chat[4] then
@@ -79,6 +82,10 @@ else
   if endID ~= '' then redis.call('SADD', KEYS[5], 'e:' .. endID) end
   redis.call('PEXPIRE', KEYS[5], math.min(retention, 120000))
   redis.call('HSET', KEYS[2], 'state', 'closed', 'closed_at', now, 'closed_by', by, 'abandoned', abandoned)
+  local forwarded = tonumber(chat[7])
+  if chat[1] == 'active' and by ~= 'agent' and forwarded and forwarded < (tonumber(chat[6]) or 0) then
+    redis.call('ZADD', K.owedClosed, now, id)
+  end
   redis.call('PEXPIRE', KEYS[2], retention)
   redis.call('PEXPIRE', KEYS[9], retention)
   redis.call('PEXPIRE', KEYS[10], retention)

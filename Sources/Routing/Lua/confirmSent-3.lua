@@ -11,8 +11,10 @@
 
 local id, sent, claimedUpTo = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[5])
 local chat = redis.call('HMGET', KEYS[2], 'state', 'agent', 'forwarded', 'claimed')
--- The chat went to another agent, or closed: their history carries the lines, not this claim.
-if chat[1] ~= 'active' or chat[2] ~= ARGV[2] or not chat[3] then return {0, 0} end
+-- The chat went to another agent, or closed: their history carries the lines, not this claim
+-- (but for a closed chat marked owed, close-10: its agent is passed what they missed).
+local owedClosed = chat[1] == 'closed' and redis.call('ZSCORE', K.owedClosed, id)
+if (chat[1] ~= 'active' and not owedClosed) or chat[2] ~= ARGV[2] or not chat[3] then return {0, 0} end
 if sent > tonumber(chat[3]) then redis.call('HSET', KEYS[2], 'forwarded', sent) end
 -- Another sender took the lines over past this claim (its lease ran out): they are theirs now.
 if (tonumber(chat[4]) or 0) > claimedUpTo then return {0, 1} end

@@ -38,7 +38,8 @@ end
 local function claimUnsent(id, latest, leaseMs)
   local chatKey = K.chat(id)
   local chat = redis.call('HMGET', chatKey, 'state', 'said', 'forwarded', 'announced', 'claimed', 'claim_until')
-  if chat[1] ~= 'active' then return {0, 0} end
+  -- A closed chat only while marked owed (close-10): its agent is passed what they missed.
+  if chat[1] ~= 'active' and not (chat[1] == 'closed' and redis.call('ZSCORE', K.owedClosed, id)) then return {0, 0} end
   local said, forwarded = tonumber(chat[2]) or 0, tonumber(chat[3])
   if not forwarded then
     if chat[4] ~= '1' then return {0, 0} end

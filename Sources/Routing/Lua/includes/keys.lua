@@ -6,7 +6,7 @@
 -- new chat's id) are named here.
 local P = string.sub(KEYS[1], 1, -7)
 local K = {
-  timers = P .. 'timers', open = P .. 'open', seq = P .. 'seq', audit = P .. 'audit',
+  timers = P .. 'timers', open = P .. 'open', seq = P .. 'seq', audit = P .. 'audit', owedClosed = P .. 'owedclosed',
   chat = function(id) return P .. 'chat:' .. id end,
   transcript = function(id) return P .. 'chat:' .. id .. ':transcript' end,
   declined = function(id) return P .. 'chat:' .. id .. ':declined' end,
