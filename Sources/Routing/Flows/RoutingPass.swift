@@ -79,7 +79,7 @@ struct RoutingPass: Sendable {
     /// lapses only later); the sweep takes the right first, as the router announcing may be alive.
     func announceLeftovers(sweep: Bool = false) async {
         do {
-            await announce(leftovers: try await store.unannounced(), sweep: sweep)
+            await announce(leftovers: try await store.unannounced(agents: rules.current.agents.keys), sweep: sweep)
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
         }
@@ -89,7 +89,7 @@ struct RoutingPass: Sendable {
     /// chats left unannounced are announced, then the lines owed to agents passed on.
     func sweepLeftovers() async {
         do {
-            let (unannounced, owed) = try await store.leftovers()
+            let (unannounced, owed) = try await store.leftovers(agents: rules.current.agents.keys)
             await announce(leftovers: unannounced, sweep: true)
             await forward(owed: owed)
         } catch {
@@ -263,7 +263,7 @@ struct RoutingPass: Sendable {
     /// (once the claim's lease has run out).
     func forwardOwed() async {
         do {
-            await forward(owed: try await store.owedChats())
+            await forward(owed: try await store.owedChats(agents: rules.current.agents.keys))
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")
         }
