@@ -14,6 +14,8 @@ struct RoutingPass: Sendable {
     let alarm: TimerAlarm
     /// One position update per chat per interval.
     let positionUpdates: FloodLimiter
+    /// Each queue's wait figures, read at most once a second.
+    let waitFigures = RecentWaitFigures()
     let logger: Logger
 
     /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
@@ -136,7 +138,9 @@ struct RoutingPass: Sendable {
     /// The queue's recent figures for wait estimates; nil (and logged) when Redis cannot say.
     func estimate(_ queue: RoutingRules.Queue) async -> WaitEstimate? {
         do {
-            return try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+            return try await waitFigures.figures(of: queue.name) {
+                try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+            }
         } catch {
             logger.warning("cannot read the queue's recent figures: \(error)", metadata: ["queue": "\(queue.name)"])
             return nil
