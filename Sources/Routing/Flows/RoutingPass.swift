@@ -34,18 +34,26 @@ struct RoutingPass: Sendable {
             decided = true
             await beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
-            for (assignment, claimed) in zip(assignments, routed.claimed) {
-                if claimed {
-                    // The history is read right before the offer: from then on the chat's later lines
-                    // go to the agent directly, and must not overtake it.
-                    if let history = try await store.takeHistory(assignment.chat) {
-                        try await tell(assignment, taken: history, rules: rules, releasing: true)
-                    } else {
-                        try await store.releaseAnnouncement(assignment.chat)
+            // Each chat's agent is told in a task of its own: one offer's round trips (its history,
+            // the server's answer, the mark) do not wait for the others'. A pass that gave 1,000
+            // chats told them one after another, and new chats waited seconds behind it.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (assignment, claimed) in zip(assignments, routed.claimed) {
+                    group.addTask { [self] in
+                        if claimed {
+                            // The history is read right before the offer, in this task: from then on the
+                            // chat's later lines go to the agent directly, and must not overtake it.
+                            if let history = try await store.takeHistory(assignment.chat) {
+                                try await tell(assignment, taken: history, rules: rules, releasing: true)
+                            } else {
+                                try await store.releaseAnnouncement(assignment.chat)
+                            }
+                        } else {
+                            try await announce(assignment, rules: rules)
+                        }
                     }
-                } else {
-                    try await announce(assignment, rules: rules)
                 }
+                try await group.waitForAll()
             }
             // A line that moved on and is now empty has nobody to tell their new place.
             for queue in routed.stillWaiting { try await updatePositions(queue, rules: rules) }
