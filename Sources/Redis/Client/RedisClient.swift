@@ -64,11 +64,15 @@ public final class RedisClient: Sendable {
     }
 
     /// `pipeline`, with the commands made on the event loop once the connection is there, for
-    /// commands that depend on it (a `WAIT` for the replicas it had on connect).
-    func pipeline(building build: @escaping @Sendable (RedisConnection) -> [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+    /// commands that depend on it (a `WAIT` for the replicas it had on connect); `extra` is what
+    /// the builder noted beside them (which `WAIT` it sent), returned with the replies.
+    func pipeline<Extra: Sendable>(
+        building build: @escaping @Sendable (RedisConnection) -> (commands: [RedisCommand], extra: Extra)
+    ) async throws(RedisError) -> (replies: [RESPValue], extra: Extra) {
         let replies = eventLoop.flatSubmit {
             self.connection().flatMap { connection in
-                EventLoopFuture.whenAllSucceed(connection.send(batch: build(connection)), on: self.eventLoop)
+                let (commands, extra) = build(connection)
+                return EventLoopFuture.whenAllSucceed(connection.send(batch: commands), on: self.eventLoop).map { (replies: $0, extra: extra) }
             }
         }
         return try await Self.result(of: replies)

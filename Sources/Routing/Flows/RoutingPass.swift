@@ -14,6 +14,8 @@ struct RoutingPass: Sendable {
     let alarm: TimerAlarm
     /// One position update per chat per interval.
     let positionUpdates: FloodLimiter
+    /// Each queue's wait figures, read at most once a second.
+    let waitFigures = RecentWaitFigures()
     let logger: Logger
 
     /// Runs a routing pass, tells everyone what it decided, and returns it (empty if it failed).
@@ -32,18 +34,26 @@ struct RoutingPass: Sendable {
             decided = true
             await beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
-            for (assignment, claimed) in zip(assignments, routed.claimed) {
-                if claimed {
-                    // The history is read right before the offer: from then on the chat's later lines
-                    // go to the agent directly, and must not overtake it.
-                    if let history = try await store.takeHistory(assignment.chat) {
-                        try await tell(assignment, taken: history, rules: rules, releasing: true)
-                    } else {
-                        try await store.releaseAnnouncement(assignment.chat)
+            // Each chat's agent is told in a task of its own: one offer's round trips (its history,
+            // the server's answer, the mark) do not wait for the others'. A pass that gave 1,000
+            // chats told them one after another, and new chats waited seconds behind it.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (assignment, claimed) in zip(assignments, routed.claimed) {
+                    group.addTask { [self] in
+                        if claimed {
+                            // The history is read right before the offer, in this task: from then on the
+                            // chat's later lines go to the agent directly, and must not overtake it.
+                            if let history = try await store.takeHistory(assignment.chat) {
+                                try await tell(assignment, taken: history, rules: rules, releasing: true)
+                            } else {
+                                try await store.releaseAnnouncement(assignment.chat)
+                            }
+                        } else {
+                            try await announce(assignment, rules: rules)
+                        }
                     }
-                } else {
-                    try await announce(assignment, rules: rules)
                 }
+                try await group.waitForAll()
             }
             // A line that moved on and is now empty has nobody to tell their new place.
             for queue in routed.stillWaiting { try await updatePositions(queue, rules: rules) }
@@ -79,7 +89,7 @@ struct RoutingPass: Sendable {
     /// lapses only later); the sweep takes the right first, as the router announcing may be alive.
     func announceLeftovers(sweep: Bool = false) async {
         do {
-            await announce(leftovers: try await store.unannounced(), sweep: sweep)
+            await announce(leftovers: try await store.unannounced(agents: rules.current.agents.keys), sweep: sweep)
         } catch {
             logger.error("cannot announce chats left unannounced: \(error)")
         }
@@ -89,7 +99,7 @@ struct RoutingPass: Sendable {
     /// chats left unannounced are announced, then the lines owed to agents passed on.
     func sweepLeftovers() async {
         do {
-            let (unannounced, owed) = try await store.leftovers()
+            let (unannounced, owed) = try await store.leftovers(agents: rules.current.agents.keys)
             await announce(leftovers: unannounced, sweep: true)
             await forward(owed: owed)
             await forward(owedClosed: try await store.owedClosedChats())
@@ -137,7 +147,9 @@ struct RoutingPass: Sendable {
     /// The queue's recent figures for wait estimates; nil (and logged) when Redis cannot say.
     func estimate(_ queue: RoutingRules.Queue) async -> WaitEstimate? {
         do {
-            return try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+            return try await waitFigures.figures(of: queue.name) {
+                try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+            }
         } catch {
             logger.warning("cannot read the queue's recent figures: \(error)", metadata: ["queue": "\(queue.name)"])
             return nil
@@ -264,7 +276,7 @@ struct RoutingPass: Sendable {
     /// (once the claim's lease has run out).
     func forwardOwed() async {
         do {
-            await forward(owed: try await store.owedChats())
+            await forward(owed: try await store.owedChats(agents: rules.current.agents.keys))
         } catch {
             logger.error("cannot pass on visitor lines left unsent: \(error)")
         }

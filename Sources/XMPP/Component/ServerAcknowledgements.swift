@@ -13,8 +13,11 @@ public enum ServerHandling: Sendable, Equatable {
 /// The bookkeeping of `XMPPComponent.sendAcknowledged`: XEP-0114 acknowledges nothing, but a
 /// server handles a link's stanzas in order, so its answer to a ping written after a stanza says
 /// that stanza was handled, and an error for it would have come first. One ping follows all the
-/// stanzas written in one tick of the link's event loop. A value type; the component keeps it
-/// under its lock.
+/// stanzas written in one tick of the link's event loop, and a link has at most one ping in
+/// flight: stanzas written while one is unanswered share the next, written when it is answered
+/// (or given up). At low load every stanza still gets a ping at once; under load one ping covers
+/// every stanza of a round trip, so the server answers far fewer (each ping costs it a stanza in
+/// and one out). A value type; the component keeps it under its lock.
 struct ServerAcknowledgements {
     /// Every component's acknowledgement pings carry this id prefix; their answers are not
     /// passed on to the handler.
@@ -30,8 +33,12 @@ struct ServerAcknowledgements {
     }
 
     private var pings = 0
-    /// The ping that will follow the stanzas written in this tick, per link, if one is due.
+    /// The ping that will follow the stanzas written since the link's last ping, per link, if one is due.
     private var due: [ObjectIdentifier: String] = [:]
+    /// How long the due ping's answer is awaited once written: the longest its senders asked for.
+    private var dueTimeout: [ObjectIdentifier: Duration] = [:]
+    /// The ping written and not yet answered, per link.
+    private var inFlight: [ObjectIdentifier: String] = [:]
     /// Per ping id, the waiters and the ids of the stanzas they wait for.
     private var waiting: [String: [(stanzas: [String], resume: Waiter)]] = [:]
 
@@ -41,20 +48,23 @@ struct ServerAcknowledgements {
     /// Ids of stanzas waited for (a bounce for anything else is none of ours).
     private var watched: Set<String> = []
 
-    /// Notes a stanza written in this tick to `link`; returns the ping id to wait for and, when
-    /// it is the tick's first, true: the caller writes that ping after this tick's stanzas.
-    mutating func follow(_ stanza: String, on link: ObjectIdentifier) -> (ping: String, isNew: Bool) {
+    /// Notes a stanza written to `link`; returns the ping id to wait for and, when the caller
+    /// must write that ping after this tick's stanzas, true: it is new and no other ping is in
+    /// flight on the link (otherwise `settle` hands it over once that one is answered).
+    mutating func follow(_ stanza: String, on link: ObjectIdentifier, timeout: Duration) -> (ping: String, isNew: Bool) {
         watched.insert(stanza)
+        dueTimeout[link] = max(dueTimeout[link] ?? timeout, timeout)
         if let ping = due[link] { return (ping, false) }
         pings += 1
         let ping = "\(own)\(pings)"
         due[link] = ping
-        return (ping, true)
+        return (ping, inFlight[link] == nil)
     }
 
-    /// The tick's ping is being written: later stanzas need another.
-    mutating func pingWritten(on link: ObjectIdentifier) {
-        due[link] = nil
+    /// The link's due ping is being written: later stanzas need another, which waits for its answer.
+    mutating func pingWritten(_ ping: String, on link: ObjectIdentifier) {
+        if due[link] == ping { due[link] = nil; dueTimeout[link] = nil }
+        inFlight[link] = ping
     }
 
     mutating func wait(for ping: String, stanzas: [String], _ resume: Waiter) {
@@ -76,8 +86,20 @@ struct ServerAcknowledgements {
     }
 
     /// The server answered `ping` (or it will never be answered: `answered` false). Returns the
-    /// waiters to resume, and with what.
-    mutating func settle(_ ping: String, answered: Bool) -> [(Waiter, [ServerHandling])] {
+    /// waiters to resume, and with what; `next`: if it was its link's ping in flight, the ping
+    /// due on that link since, for the caller to write now.
+    mutating func settle(_ ping: String, answered: Bool)
+        -> (resume: [(Waiter, [ServerHandling])], next: (ping: String, timeout: Duration, link: ObjectIdentifier)?)
+    {
+        var next: (ping: String, timeout: Duration, link: ObjectIdentifier)?
+        if let link = inFlight.first(where: { $0.value == ping })?.key {
+            inFlight[link] = nil
+            if let due = due[link] { next = (due, dueTimeout[link] ?? .seconds(10), link) }
+        }
+        return (resumeWaiters(of: ping, answered: answered), next)
+    }
+
+    private mutating func resumeWaiters(of ping: String, answered: Bool) -> [(Waiter, [ServerHandling])] {
         let settled = waiting.removeValue(forKey: ping) ?? []
         waiters -= settled.count
         return settled.map { waiter in
@@ -90,8 +112,15 @@ struct ServerAcknowledgements {
         }
     }
 
-    /// Every ping still waited for, to settle as unanswered when the link drops.
-    var unanswered: [String] { Array(waiting.keys) }
+    /// The link dropped: nothing on it will be answered. Returns the waiters to resume, every
+    /// one with `.unknown` (pings in flight and those due alike).
+    mutating func dropped(_ link: ObjectIdentifier) -> [(Waiter, [ServerHandling])] {
+        inFlight[link] = nil
+        due[link] = nil
+        dueTimeout[link] = nil
+        // A link is made only after the last one closed: every ping waited for was on this one.
+        return Array(waiting.keys).flatMap { resumeWaiters(of: $0, answered: false) }
+    }
 
     /// Whether an answer is waited for: the link must read on.
     var isWaiting: Bool { !waiting.isEmpty }

@@ -35,6 +35,8 @@ public final class XMPPComponent: Sendable {
 
     /// Every component's link checks carry this id prefix; their answers are not passed on.
     static let pingPrefix = "sb-link-check-"
+    /// How long `sendAcknowledged` waits for the server's answer to its ping by default.
+    public static let ackTimeout: Duration = .seconds(10)
     /// This component's own link checks: `sb-link-check-INSTANCE-`.
     private let ownPings: String
     /// This component's own acknowledgement pings: `sb-ack-INSTANCE-`.
@@ -84,7 +86,7 @@ public final class XMPPComponent: Sendable {
     /// answer says it routed each (or sent it back as an error first). Unlike `send`, nothing
     /// waits for the next link: while the link is down, or if it drops under them, they are
     /// `.unknown` and the caller decides whether to send them again.
-    public func sendAcknowledged(_ stanzas: [XMLElement], timeout: Duration = .seconds(10)) async -> [ServerHandling] {
+    public func sendAcknowledged(_ stanzas: [XMLElement], timeout: Duration = ackTimeout) async -> [ServerHandling] {
         // A server that stopped answering leaves at most `waiterLimit` sends waiting; the rest are not sent.
         guard let channel = state.withLockedValue({ $0.acks.isFull ? nil : $0.channel }), !stanzas.isEmpty else {
             return stanzas.map { _ in .unknown }
@@ -104,7 +106,7 @@ public final class XMPPComponent: Sendable {
                 let (ping, isNew) = state.withLockedValue { state in
                     var next = (ping: "", isNew: false)
                     for id in ids {
-                        let followed = state.acks.follow(id, on: link)
+                        let followed = state.acks.follow(id, on: link, timeout: timeout)
                         next = (followed.ping, next.isNew || followed.isNew)
                     }
                     state.acks.wait(for: next.ping, stanzas: ids, continuation)
@@ -119,7 +121,7 @@ public final class XMPPComponent: Sendable {
     /// The ping after this tick's acknowledged stanzas, queued behind them on the event loop.
     private func writePing(_ id: String, after link: ObjectIdentifier, on channel: any Channel, timeout: Duration) {
         channel.eventLoop.execute { [self] in
-            state.withLockedValue { $0.acks.pingWritten(on: link) }
+            state.withLockedValue { $0.acks.pingWritten(id, on: link) }
             let ping = IQ(type: .get, id: id, to: try? JID(configuration.pingTarget), from: try? JID(configuration.domain),
                           payload: XMLElement("ping", namespace: Namespace.ping), namespace: Namespace.component)
             metrics.sent.count("iq")
@@ -185,11 +187,18 @@ public final class XMPPComponent: Sendable {
         }
     }
 
-    /// Resumes those waiting for `ping`, outside the lock.
+    /// Resumes those waiting for `ping`, outside the lock, and writes the ping due behind it on
+    /// its link (stanzas written while it was in flight wait for that one).
     private func settle(_ ping: String, answered: Bool) {
-        for (waiter, handled) in state.withLockedValue({ $0.acks.settle(ping, answered: answered) }) {
-            waiter.resume(returning: handled)
+        let (settled, next) = state.withLockedValue { state in
+            let settled = state.acks.settle(ping, answered: answered)
+            guard let next = settled.next else { return (settled.resume, nil as (String, Duration, any Channel)?) }
+            // The link has gone: its close settles everything due on it.
+            guard let channel = state.channel, ObjectIdentifier(channel) == next.link else { return (settled.resume, nil) }
+            return (settled.resume, (next.ping, next.timeout, channel))
         }
+        for (waiter, handled) in settled { waiter.resume(returning: handled) }
+        if let (ping, timeout, channel) = next { writePing(ping, after: ObjectIdentifier(channel), on: channel, timeout: timeout) }
     }
 
     /// One flush for every stanza written in this tick of the channel's event loop: stanzas of
@@ -329,10 +338,10 @@ public final class XMPPComponent: Sendable {
         channel.closeFuture.whenComplete { [self] _ in
             let unanswered = state.withLockedValue { state in
                 if state.channel === channel { state.channel = nil }
-                return state.acks.unanswered
+                return state.acks.dropped(ObjectIdentifier(channel))
             }
             // Pings on a dead link are never answered (a new link is made only after this one closed).
-            for ping in unanswered { settle(ping, answered: false) }
+            for (waiter, handled) in unanswered { waiter.resume(returning: handled) }
         }
         return attached
     }

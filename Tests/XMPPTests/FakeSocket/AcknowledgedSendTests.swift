@@ -31,4 +31,59 @@ import XMPP
             }
         }
     }
+
+    /// While a ping waits for its answer, acknowledged stanzas go at once but share the next ping,
+    /// written when the first is answered: under load one ping covers a round trip's stanzas, and
+    /// the server answers far fewer (each ping costs it a stanza in and one out).
+    @Test func stanzasSentWhileAPingIsUnansweredShareTheNextPing() async throws {
+        try await FakeXMPPServer.with { server in
+            var configuration = ComponentStreamTests.configuration(server)
+            configuration.keepaliveInterval = .seconds(600)  // no link check's ping to mistake for ours
+            let running = RunningComponent(configuration)
+            let link = try await ComponentStreamTests.acceptHandshake(server, id: "stream-1")
+            try await running.connected()
+            try await withCleanup {
+                let first = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-first")], timeout: .seconds(120)) }
+                let firstPing = try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))
+                let second = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-second")], timeout: .seconds(120)) }
+                let sentSecond = try await link.read(until: "sb-second</body></message>")
+                let third = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-third")], timeout: .seconds(120)) }
+                // Each line leaves at once; a ping of their own would have been written right behind the second.
+                let sentThird = try await link.read(until: "sb-third</body></message>")
+                #expect(!(sentSecond + sentThird).contains("<iq"), "\(sentSecond + sentThird)")
+                try await link.write(SharedDomainAnswerTests.answer(firstPing))
+                #expect(try await first.value == [.routed])
+                let secondPing = try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))
+                try await link.write(SharedDomainAnswerTests.answer(secondPing))
+                #expect(try await second.value == [.routed])
+                #expect(try await third.value == [.routed])
+            } cleanup: {
+                await running.stop()
+            }
+        }
+    }
+
+    /// A ping that is never answered (a server gone quiet) gives up after its timeout, and the
+    /// stanzas behind it get their own ping then, not the same fate.
+    @Test func aPingGivenUpHandsOverToTheNextOne() async throws {
+        try await FakeXMPPServer.with { server in
+            var configuration = ComponentStreamTests.configuration(server)
+            configuration.keepaliveInterval = .seconds(600)
+            let running = RunningComponent(configuration)
+            let link = try await ComponentStreamTests.acceptHandshake(server, id: "stream-1")
+            try await running.connected()
+            try await withCleanup {
+                let lost = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-lost")], timeout: .milliseconds(300)) }
+                _ = try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))
+                let behind = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-behind")], timeout: .seconds(120)) }
+                #expect(try await lost.value == [.unknown])
+                let sent = try await link.read(until: "</iq>")
+                #expect(sent.contains("sb-behind"))
+                try await link.write(SharedDomainAnswerTests.answer(try SharedDomainAnswerTests.pingID(sent)))
+                #expect(try await behind.value == [.routed])
+            } cleanup: {
+                await running.stop()
+            }
+        }
+    }
 }
