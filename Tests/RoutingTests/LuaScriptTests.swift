@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 22)
+        #expect(Self.assembled.count == 23)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -76,6 +76,7 @@ import Testing
                  [k.events, k.visitorChat(queue: "sales", visitor: "v1"), k.waiting("sales"), k.sequence, k.openChats, k.timers],
                  ["sales", "v1", "Vi", "xmpp", "60000", "hello", "m1", "", "", "5000"], "\"1\""),
                 ("presence-5", presenceKeys, ["a", "desk", "available", "60000"], "\"available\""),
+                ("anyAvailable-1", [k.events], ["b", "a"], "(integer) 1"),
                 // The plan is read from Redis under its SHA-1 (stored below as `p1`).
                 ("route-2", [k.events, k.timers], ["p1", "10", "0"], "\"offered\""),
                 ("accept-5", chatKeys + [k.agent("a")] + chatTimers, ["1", "a"], "\"active\""),

@@ -200,7 +200,7 @@ struct VisitorFlow: Sendable {
     private func checkAgents(
         chat: String, visitor: String, queue: RoutingRules.Queue, address: String, values: TemplateValues, rules: RoutingRules
     ) async throws {
-        guard try await store.available(queue.plan.candidates.map(\.jid)).isEmpty else { return }
+        guard try await !store.anyAvailable(queue.plan.candidates.map(\.jid)) else { return }
         if queue.closeWithoutAgents { _ = try await store.close(chat: chat, by: .system) }
         outbox.tellVisitor(visitor, from: address, queue.messages.noAgents.render(values),
                            as: queue.closeWithoutAgents ? .closed : .notice, rules: rules)

@@ -391,6 +391,12 @@ public struct RoutingStore: Sendable {
         return Set(zip(agents, replies).filter { $0.1.string == AgentPresence.available.rawValue }.map(\.0))
     }
 
+    /// Whether any of `agents` is available now, in one script that stops at the first who is.
+    public func anyAvailable(_ agents: [String]) async throws -> Bool {
+        guard !agents.isEmpty else { return false }
+        return try await redis.evalScript(RoutingLua.anyAvailable, keys: [keys.events], args: agents).number() == 1
+    }
+
     /// The chats waiting in `queue`, front first, with their visitors (at most `limit`).
     public func waitingVisitors(_ queue: String, limit: Int = 50) async throws -> [(chat: String, visitor: String)] {
         try await visitors(of: try await waitingChats(queue, limit: limit)).map { ($0.chat, $0.visitor) }

@@ -248,6 +248,7 @@
         own.textContent = "";
         own.appendChild(element("span", "sb-text", file ? "" : frame.text));
         if (file) { own.appendChild(fileLink(file)); }
+        if (frame.ref && frame.ref === seenEarly) { markSeen(own); }
         return;
       }
     }
@@ -263,6 +264,7 @@
     line.appendChild(element("span", "sb-text", file && (frame.text || "").trim() === file.url ? "" : frame.text));
     if (file) { line.appendChild(fileLink(file)); }
     log.appendChild(line);
+    if (frame.ref && frame.ref === seenEarly) { markSeen(line); }
     scroll();
     if (frame.from === "agent" && !frame.replay) { agentReplied(); }
   }
@@ -289,6 +291,16 @@
     }
     return link;
   }
+
+  // "Seen" under the latest line the agent saw only.
+  function markSeen(line) {
+    Array.prototype.forEach.call(log.querySelectorAll(".sb-seen"), function (n) { n.classList.remove("sb-seen"); });
+    line.classList.add("sb-seen");
+    seenEarly = null;
+  }
+
+  // A line's ref the agent saw before the line's transcript copy came.
+  var seenEarly = null;
 
   function lineByRef(ref) {
     var lines = log.querySelectorAll(".sb-line[data-ref]");
@@ -387,11 +399,9 @@
       break;
     case "seen":
       var seen = lineByRef(frame.ref);
-      if (seen) {
-        // "Seen" under the latest line the agent saw only.
-        Array.prototype.forEach.call(log.querySelectorAll(".sb-seen"), function (n) { n.classList.remove("sb-seen"); });
-        seen.classList.add("sb-seen");
-      }
+      // The agent may see a line before its transcript copy (which carries its ref) reaches this
+      // page: the mark waits for it (see showLine).
+      if (seen) { markSeen(seen); } else { seenEarly = frame.ref; }
       break;
     case "received":
       stored.pending = stored.pending.filter(function (m) { return m.id !== frame.id; });
