@@ -41,13 +41,7 @@ struct RoutingPass: Sendable {
                 for (assignment, claimed) in zip(assignments, routed.claimed) {
                     group.addTask { [self] in
                         if claimed {
-                            // The history is read right before the offer, in this task: from then on the
-                            // chat's later lines go to the agent directly, and must not overtake it.
-                            if let history = try await store.takeHistory(assignment.chat) {
-                                try await tell(assignment, taken: history, rules: rules, releasing: true)
-                            } else {
-                                try await store.releaseAnnouncement(assignment.chat)
-                            }
+                            try await takeHistoryAndTell(assignment, rules: rules, releasing: true)
                         } else {
                             try await announce(assignment, rules: rules)
                         }
@@ -114,8 +108,8 @@ struct RoutingPass: Sendable {
             for assignment in leftovers {
                 if sweep {
                     try await announce(assignment, rules: rules, leftover: true)
-                } else if let history = try await store.takeHistory(assignment.chat) {
-                    try await tell(assignment, taken: history, rules: rules, releasing: false)
+                } else {
+                    try await takeHistoryAndTell(assignment, rules: rules, releasing: false)
                 }
             }
         } catch {
@@ -166,11 +160,19 @@ struct RoutingPass: Sendable {
             try await store.releaseAnnouncement(assignment.chat)
             return
         }
+        try await takeHistoryAndTell(assignment, rules: rules, releasing: true)
+    }
+
+    /// Reads the chat's history and tells the agent from it, in this task: from then on the
+    /// chat's later lines go to the agent directly, and must not overtake the offer. `releasing`:
+    /// this router holds the right to announce, given back with the mark (or at once if the
+    /// chat has no history to tell, being no longer given).
+    private func takeHistoryAndTell(_ assignment: Assignment, rules: RoutingRules, releasing: Bool) async throws {
         guard let history = try await store.takeHistory(assignment.chat) else {
-            try await store.releaseAnnouncement(assignment.chat)
+            if releasing { try await store.releaseAnnouncement(assignment.chat) }
             return
         }
-        try await tell(assignment, taken: history, rules: rules, releasing: true)
+        try await tell(assignment, taken: history, rules: rules, releasing: releasing)
     }
 
     /// How often each router looks for chats left unannounced.
@@ -323,7 +325,8 @@ struct RoutingPass: Sendable {
         }
     }
 
-    /// What the agent was told when the chat closed, by whom it closed (`close-10.lua`'s `closed_by`).
+    /// What the agent is told when the visitor's side closes the chat, by whom it closed
+    /// (`close-10.lua`'s `closed_by`): at the close, and again after lines owed then.
     static func closedNotice(by closer: String?) -> String {
         closer == "timeout" ? "The visitor left; the chat is closed." : "The visitor ended the chat."
     }

@@ -244,7 +244,7 @@ struct VisitorFlow: Sendable {
         guard closed.succeeded else { return }
         Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules)
         if let agent = chat.agent {
-            outbox.tellAgent(agent, chat: chat.id, "The visitor ended the chat.", state: .gone, event: .closed, rules: rules)
+            outbox.tellAgent(agent, chat: chat.id, RoutingPass.closedNotice(by: Closer.visitor.rawValue), state: .gone, event: .closed, rules: rules)
             if let jid = try? JID(agent) { outbox.present(.chat(chat.id), to: jid, type: .unavailable, rules: rules) }
             await pass.run()
         }
@@ -258,7 +258,7 @@ struct VisitorFlow: Sendable {
         let closed = try await store.close(chat: id, by: .timeout, claiming: .gone(chat: id), csatWindow: csat)
         guard closed.succeeded, let chat else { return }
         if let agent = chat.agent {
-            outbox.tellAgent(agent, chat: id, "The visitor left; the chat is closed.", state: .gone, event: .visitorLeft, rules: rules)
+            outbox.tellAgent(agent, chat: id, RoutingPass.closedNotice(by: Closer.timeout.rawValue), state: .gone, event: .visitorLeft, rules: rules)
             if let jid = try? JID(agent) { outbox.present(.chat(id), to: jid, type: .unavailable, rules: rules) }
         }
         if chat.queue.flatMap({ rules.queue($0) }) != nil { Self.sayGoodbye(chat, closed: closed, outbox: outbox, rules: rules) }
