@@ -19,6 +19,17 @@ public enum RelayedLineID {
         "\(prefix)history-\(chat)-\(given)"
     }
 
+    /// The chat and `given` of a history's id (`history(chat:given:)`), or nil for any other id.
+    public static func historyParts(_ id: String) -> (chat: String, given: String)? {
+        let head = "\(prefix)history-"
+        guard id.hasPrefix(head) else { return nil }
+        let rest = id.dropFirst(head.count)
+        guard let dash = rest.lastIndex(of: "-") else { return nil }
+        let chat = rest[..<dash], given = rest[rest.index(after: dash)...]
+        guard !chat.isEmpty, !given.isEmpty else { return nil }
+        return (String(chat), String(given))
+    }
+
     /// Whether `id` names a relayed visitor line (or a history).
     public static func isRelayedLine(_ id: String?) -> Bool {
         id?.hasPrefix(prefix) == true

@@ -16,7 +16,7 @@ import Testing
         let folder = try LuaScripts.write(Self.assembled, folder: "luacheck-routing")
         let (status, report) = try await LuaScripts.lint(folder)
         #expect(status == 0, "\(report)")
-        #expect(Self.assembled.count == 23)
+        #expect(Self.assembled.count == 24)
     }
 
     @Test func everyScriptsNameCountsItsKeys() {
@@ -83,6 +83,7 @@ import Testing
                 ("takeHistory-3", chatKeys + [k.transcript("1")], ["1"], "hello"),
                 ("claimUnsent-3", chatKeys + [k.transcript("1")], ["1", "5000"], "(integer) 0"),
                 ("confirmSent-3", chatKeys + [k.transcript("1")], ["1", "a", "1", "5000", "1"], "(integer) 0"),
+                ("sentBackLate-4", chatKeys + [k.transcript("1"), k.announcing("1")], ["1", "a", "line", "sb-1"], "(integer) 0"),
                 ("placeHeld-3", chatKeys + [k.timers], ["1", "", "5000"], "\"Vi\""),
                 ("record-6", chatKeys + [k.monitors("1"), k.seen("1"), k.transcript("1"), k.relayIDs("1")],
                  ["1", "agent", "a", "hi", "m2", #"{"id":"sb-1","attachment":{"url":"https://x.test/a.png"}}"#, "m2"], "\"v1\""),

@@ -29,6 +29,8 @@ public final class ChatRouter: Service, Sendable {
     private let draining = Mutex(false)
     /// Answers to other routers' pings read on this link, and ours read on theirs (ejabberd).
     private let answers: LinkAnswerRelay
+    /// What the XMPP server sent back after it counted as taken, owed again.
+    private let lateBounces: LateBounces
 
     /// `channels` carry the visitors that are not on XMPP (the web widget's).
     public init(
@@ -48,6 +50,7 @@ public final class ChatRouter: Service, Sendable {
         self.component = component
         self.store = store
         self.answers = LinkAnswerRelay(component: component, store: store, logger: logger)
+        self.lateBounces = LateBounces(component: component, store: store, logger: logger)
         store.keepClosedChats(for: rules.settings.retention)
         store.keepAuditLog(for: rules.settings.auditRetention)
         self.logger = logger
@@ -128,6 +131,7 @@ public final class ChatRouter: Service, Sendable {
             }
             group.addTask { await EventStreamTrimmer(store: self.store, logger: self.logger).run() }
             group.addTask { await self.answers.run() }
+            group.addTask { await self.lateBounces.run() }
             group.addTask {
                 // Chats a router gave and died before telling, or stored and died before routing,
                 // and lines it claimed for an agent and died before sending (another router stays

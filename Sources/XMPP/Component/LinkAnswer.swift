@@ -38,3 +38,21 @@ public enum LinkAnswer: Sendable, Hashable {
         }
     }
 }
+
+/// A stanza the XMPP server sent back after this component counted it as routed: with several
+/// links to one domain (ejabberd) the error can reach another router's link, and be handed over
+/// only after the sender read the answer to the ping behind the stanza on its own. The stanza
+/// is known by its id and the addresses it was sent with.
+public struct LateBounce: Sendable, Hashable {
+    public let id: String
+    /// The address it was sent from (one of the component's).
+    public let from: String?
+    /// The addressee that had no session to take it.
+    public let to: String?
+
+    public init(id: String, from: String?, to: String?) {
+        self.id = id
+        self.from = from
+        self.to = to
+    }
+}

@@ -45,14 +45,17 @@ struct ServerAcknowledgements {
     typealias Waiter = CheckedContinuation<[ServerHandling], Never>
     /// Ids of stanzas waited for that the server sent back as errors.
     private var bounced: Set<String> = []
-    /// Ids of stanzas waited for (a bounce for anything else is none of ours).
-    private var watched: Set<String> = []
+    /// Stanzas waited for, by id, with their addresses (a bounce for anything else is none of ours).
+    private var watched: [String: LateBounce] = [:]
+    /// Stanzas lately settled as routed, for a bounce that comes after (`error(for:)`).
+    private var lately = LatelyRouted()
 
-    /// Notes a stanza written to `link`; returns the ping id to wait for and, when the caller
-    /// must write that ping after this tick's stanzas, true: it is new and no other ping is in
-    /// flight on the link (otherwise `settle` hands it over once that one is answered).
-    mutating func follow(_ stanza: String, on link: ObjectIdentifier, timeout: Duration) -> (ping: String, isNew: Bool) {
-        watched.insert(stanza)
+    /// Notes a stanza written to `link` (`stanza`: its id and addresses); returns the ping id to
+    /// wait for and, when the caller must write that ping after this tick's stanzas, true: it is
+    /// new and no other ping is in flight on the link (otherwise `settle` hands it over once that
+    /// one is answered).
+    mutating func follow(_ stanza: LateBounce, on link: ObjectIdentifier, timeout: Duration) -> (ping: String, isNew: Bool) {
+        watched[stanza.id] = stanza
         dueTimeout[link] = max(dueTimeout[link] ?? timeout, timeout)
         if let ping = due[link] { return (ping, false) }
         pings += 1
@@ -76,13 +79,24 @@ struct ServerAcknowledgements {
     /// Whether as many sends wait as may (a server that stopped answering): more are not sent.
     var isFull: Bool { waiters >= Self.waiterLimit }
 
-    /// A message error came back: if it is for a stanza waited for, it was bounced. Returns
-    /// whether it was (false: perhaps another component's, or no one's).
+    /// What a message error that came back is to this component.
+    enum ErrorMatch: Equatable {
+        /// For a stanza waited for: it is counted as bounced.
+        case waited
+        /// For a stanza lately counted as routed: the bounce came too late to count (see `LateBounce`).
+        case late(LateBounce)
+        /// For no stanza of ours that we know of: perhaps another component's.
+        case unknown
+    }
+
+    /// A message error came back for `stanza` (an id): if a send waits for it, it was bounced.
     @discardableResult
-    mutating func error(for stanza: String) -> Bool {
-        guard watched.contains(stanza) else { return false }
-        bounced.insert(stanza)
-        return true
+    mutating func error(for stanza: String) -> ErrorMatch {
+        if watched[stanza] != nil {
+            bounced.insert(stanza)
+            return .waited
+        }
+        return lately.take(stanza).map(ErrorMatch.late) ?? .unknown
     }
 
     /// The server answered `ping` (or it will never be answered: `answered` false). Returns the
@@ -104,9 +118,11 @@ struct ServerAcknowledgements {
         waiters -= settled.count
         return settled.map { waiter in
             let handled = waiter.stanzas.map { stanza -> ServerHandling in
-                watched.remove(stanza)
+                let addressed = watched.removeValue(forKey: stanza)
                 let wasBounced = bounced.remove(stanza) != nil
-                return !answered ? .unknown : wasBounced ? .bounced : .routed
+                let handling: ServerHandling = !answered ? .unknown : wasBounced ? .bounced : .routed
+                if handling == .routed, let addressed { lately.add(addressed) }
+                return handling
             }
             return (waiter.resume, handled)
         }
@@ -124,4 +140,34 @@ struct ServerAcknowledgements {
 
     /// Whether an answer is waited for: the link must read on.
     var isWaiting: Bool { !waiting.isEmpty }
+}
+
+/// The stanzas a component lately counted as routed, so that a bounce of one that comes after
+/// its ping's answer is known for what it is. Bounded: past `limit` the oldest are forgotten (a
+/// late bounce comes within a relay's round trip, milliseconds to seconds).
+struct LatelyRouted {
+    private var order: [String] = []
+    private var start = 0
+    private var stanzas: [String: LateBounce] = [:]
+    let limit: Int
+
+    init(limit: Int = 20_000) {
+        self.limit = max(limit, 1)
+    }
+
+    mutating func add(_ stanza: LateBounce) {
+        guard stanzas.updateValue(stanza, forKey: stanza.id) == nil else { return }
+        order.append(stanza.id)
+        if order.count - start > limit {
+            stanzas[order[start]] = nil
+            start += 1
+            // Drop the forgotten half at once rather than shift the array on every add.
+            if start >= limit { order.removeFirst(start); start = 0 }
+        }
+    }
+
+    /// The stanza with this id if it was lately routed, forgotten from then on (one bounce counts once).
+    mutating func take(_ id: String) -> LateBounce? {
+        stanzas.removeValue(forKey: id)
+    }
 }

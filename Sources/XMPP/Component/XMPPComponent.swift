@@ -30,6 +30,8 @@ public final class XMPPComponent: Sendable {
         var lastHeard = NIODeadline.now()
         /// Where answers and bounces that belong to another component of the domain go.
         var answersForOthers: (@Sendable (LinkAnswer) -> Void)?
+        /// Where bounces that came after their stanza counted as routed go.
+        var lateBounces: (@Sendable (LateBounce) -> Void)?
         let limit: Int
     }
 
@@ -91,10 +93,11 @@ public final class XMPPComponent: Sendable {
         guard let channel = state.withLockedValue({ $0.acks.isFull ? nil : $0.channel }), !stanzas.isEmpty else {
             return stanzas.map { _ in .unknown }
         }
-        let ids = stanzas.map { stanza in
+        let sent = stanzas.map { stanza in
             guard let id = stanza[attribute: "id"] else { preconditionFailure("an acknowledged stanza needs an id") }
-            return id
+            return LateBounce(id: id, from: stanza[attribute: "from"], to: stanza[attribute: "to"])
         }
+        let ids = sent.map(\.id)
         return await withCheckedContinuation { (continuation: ServerAcknowledgements.Waiter) in
             // One task on the link's loop: the stanzas leave together, followed by one ping.
             channel.eventLoop.execute { [self] in
@@ -105,8 +108,8 @@ public final class XMPPComponent: Sendable {
                 }
                 let (ping, isNew) = state.withLockedValue { state in
                     var next = (ping: "", isNew: false)
-                    for id in ids {
-                        let followed = state.acks.follow(id, on: link, timeout: timeout)
+                    for stanza in sent {
+                        let followed = state.acks.follow(stanza, on: link, timeout: timeout)
                         next = (followed.ping, next.isNew || followed.isNew)
                     }
                     state.acks.wait(for: next.ping, stanzas: ids, continuation)
@@ -140,9 +143,9 @@ public final class XMPPComponent: Sendable {
     /// for a stanza waited for marks it bounced (and goes on). Answers to another component's
     /// pings, and bounces of another's acknowledged lines (ids `sb-…`), are handed on to it.
     private func acknowledgement(_ element: XMLElement) -> Bool {
-        let others = state.withLockedValue { state in
+        let (others, late) = state.withLockedValue { state in
             state.lastHeard = .now()
-            return state.answersForOthers
+            return (state.answersForOthers, state.lateBounces)
         }
         guard let id = element[attribute: "id"] else { return false }
         let type = element[attribute: "type"]
@@ -157,9 +160,12 @@ public final class XMPPComponent: Sendable {
             }
             return true
         }
-        if element.name == "message", type == "error", !state.withLockedValue({ $0.acks.error(for: id) }),
-           id.hasPrefix("sb-"), id.utf8.count <= LinkAnswer.maxIDLength {
-            others?(.bounced(id))
+        if element.name == "message", type == "error", id.hasPrefix("sb-"), id.utf8.count <= LinkAnswer.maxIDLength {
+            switch state.withLockedValue({ $0.acks.error(for: id) }) {
+            case .waited: break
+            case .late(let bounce): hand(bounce, to: late)
+            case .unknown: others?(.bounced(id))
+            }
         }
         return false
     }
@@ -171,9 +177,26 @@ public final class XMPPComponent: Sendable {
         state.withLockedValue { $0.answersForOthers = relay }
     }
 
+    /// Bounces of stanzas this component had already counted as routed go to `handler`: with
+    /// several links to the domain the error can reach another link, and be handed over only
+    /// after the answer to the ping behind the stanza was read here. Without one they are
+    /// logged and dropped.
+    public func handLateBounces(to handler: @escaping @Sendable (LateBounce) -> Void) {
+        state.withLockedValue { $0.lateBounces = handler }
+    }
+
+    private func hand(_ bounce: LateBounce, to handler: (@Sendable (LateBounce) -> Void)?) {
+        guard let handler else {
+            logger.warning("a stanza counted as routed was sent back late; nothing takes it", metadata: ["id": "\(bounce.id)"])
+            return
+        }
+        handler(bounce)
+    }
+
     /// An answer or bounce another component of the domain read on its link: if it is ours, it
-    /// counts as if read here (an answer to our link check proves the server took our ping).
-    /// Anyone else's is ignored.
+    /// counts as if read here (an answer to our link check proves the server took our ping), or,
+    /// for a stanza that counted as routed already, goes to the late bounces' handler. Anyone
+    /// else's is ignored.
     public func takeRelayedAnswer(_ answer: LinkAnswer) {
         switch answer {
         case .answered(let id) where id.hasPrefix(ownPings):
@@ -181,7 +204,8 @@ public final class XMPPComponent: Sendable {
         case .answered(let id) where id.hasPrefix(ownAcks):
             settle(id, answered: true)
         case .bounced(let id):
-            state.withLockedValue { $0.acks.error(for: id) }
+            let (match, late) = state.withLockedValue { ($0.acks.error(for: id), $0.lateBounces) }
+            if case .late(let bounce) = match { hand(bounce, to: late) }
         case .answered:
             break
         }

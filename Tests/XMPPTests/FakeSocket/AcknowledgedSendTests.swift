@@ -78,4 +78,48 @@ import XMPP
             #expect(try await behind.value == [.routed])
         }
     }
+
+    static func bounce(_ id: String) -> String {
+        "<message type='error' id='\(id)' from='agent1@localhost' to='1@\(ComponentStreamTests.domain)'>"
+            + "<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+    }
+
+    /// A bounce that comes after its stanza counted as routed (with several links, read on
+    /// another and handed over after the answer to the ping was read here) goes to the late
+    /// bounces' handler, with the stanza's addresses; one counted in time, or of a stanza this
+    /// component never sent, does not. It was ignored, and the offer or line lost.
+    @Test func aBounceAfterItsStanzaSettledIsHandedOnWithItsAddresses() async throws {
+        try await Self.withLink { running, link in
+            let (bounces, bounced) = AsyncStream.makeStream(of: LateBounce.self)
+            running.component.handLateBounces { bounced.yield($0) }
+            var handed = bounces.makeAsyncIterator()
+            // Counted by the send that waits for it.
+            let waiting = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-7")], timeout: .seconds(120)) }
+            let ping = try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))
+            try await link.write(Self.bounce("sb-7"))
+            try await link.write(SharedDomainAnswerTests.answer(ping))
+            #expect(try await waiting.value == [.bounced])
+            // Settled as routed, then sent back: handed on, from another link and from this one.
+            for id in ["sb-8", "sb-9"] {
+                let settled = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line(id)], timeout: .seconds(120)) }
+                try await link.write(SharedDomainAnswerTests.answer(try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))))
+                #expect(try await settled.value == [.routed])
+            }
+            running.component.takeRelayedAnswer(.bounced("sb-unknown"))
+            running.component.takeRelayedAnswer(.bounced("sb-7"))
+            running.component.takeRelayedAnswer(.bounced("sb-8"))
+            #expect(await handed.next() == LateBounce(id: "sb-8", from: "1@\(ComponentStreamTests.domain)", to: "agent1@localhost"))
+            try await link.write(Self.bounce("sb-9"))
+            #expect(await handed.next()?.id == "sb-9", "neither sb-unknown nor sb-7 was handed on")
+            // Each bounce counts once.
+            running.component.takeRelayedAnswer(.bounced("sb-8"))
+            try await link.write(Self.bounce("sb-10"))
+            running.component.takeRelayedAnswer(.bounced("sb-9"))
+            let waitingAgain = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-11")], timeout: .seconds(120)) }
+            try await link.write(SharedDomainAnswerTests.answer(try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))))
+            #expect(try await waitingAgain.value == [.routed])
+            running.component.takeRelayedAnswer(.bounced("sb-11"))
+            #expect(await handed.next()?.id == "sb-11")
+        }
+    }
 }

@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import Redis
+import Routing
+import RoutingTesting
+import SwitchboardTesting
+import Testing
+import XMPP
+
+/// With several routers on ejabberd, the error for a stanza the server could not deliver (the
+/// agent had no session) reaches any router's link, like the answer to a ping; the sender may
+/// read the answer to the ping after the stanza on its own link before another router has
+/// relayed the bounce to it. The stanza then counted as taken, and the bounce came too late to
+/// count: an offer or a line so bounced was lost for good (issue 13's fault runs lost lines this
+/// way around ejabberd's restart, while agents' sessions were gone). Two routers; the agent's
+/// session is gone, and the lines and offers sent meanwhile must reach them once they are back.
+@Suite(.serialized) struct LateBounceTests {
+    static let visitors = (1...12).map { "visitor\($0)" }
+
+    static let routing = """
+        limits: { offline_grace: 10m, flood: { messages: 1000, per: 1s }, missed_offers_before_away: 1000 }
+        queues:
+          - { name: help, skills: [help], accept: auto }
+        agents:
+          - { jid: agent1@localhost, name: Agent One, skills: { help: 5 }, max_chats: 50 }
+        """
+
+    /// Offers to an agent Redis counts available but who has no session bounce, and every one
+    /// of them reaches the agent once they are there: none counted told by a late bounce.
+    @Test func offersSentBackLateReachTheAgentOnceBack() async throws {
+        try await Self.withTwoRouters { rig in
+            try await rig.store.available("agent1@localhost")
+            for client in rig.visitors {
+                try await rig.receipts.deliver(client, to: rig.queue, id: "\(client.jid.local!)-first")
+            }
+            // Each chat offered and sent back twice on average (the sweep tells them again every 5 s).
+            try await poll(.seconds(120), "the offers to be sent back", every: .milliseconds(50)) {
+                rig.routers.map { $0.occurrences("no session to take the offer") }.reduce(0, +) >= 2 * rig.visitors.count
+            }
+            let firsts = rig.visitors.map { "\($0.jid.local!)-first" }
+            _ = try await rig.connectAgent()
+            try await rig.waitUntilSeen(firsts)
+        }
+    }
+
+    /// Lines of chats whose agent's session went away (the grace period running) are sent and
+    /// bounce, and every one reaches the agent once they are back.
+    @Test func linesSentBackLateReachTheAgentOnceBack() async throws {
+        try await Self.withTwoRouters(visitorCount: 3) { rig in
+            let agent = try await rig.connectAgent()
+            for client in rig.visitors {
+                try await rig.receipts.deliver(client, to: rig.queue, id: "\(client.jid.local!)-hello")
+            }
+            try await rig.waitUntilSeen(rig.visitors.map { "\($0.jid.local!)-hello" })
+            await agent.close()
+            try await poll(.seconds(60), "the routers to count the agent gone", every: .milliseconds(50)) {
+                try await rig.redis.send("HGET", rig.store.keys.agent("agent1@localhost"), "presence").string == "offline"
+            }
+            // Each visitor's lines one after another, the visitors at once: three chats' lines bounce.
+            let lines = rig.visitors.flatMap { client in (1...2).map { "\(client.jid.local!)-line-\($0)" } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in rig.visitors {
+                    group.addTask {
+                        for number in 1...2 { try await rig.receipts.deliver(client, to: rig.queue, id: "\(client.jid.local!)-line-\(number)") }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            _ = try await rig.connectAgent()
+            try await rig.waitUntilSeen(lines)
+        }
+    }
+
+    struct Rig: Sendable {
+        let server: any XMPPServer
+        let routers: [RouterProcess]
+        let redis: RedisClient
+        let inbox: AgentInbox
+        let receipts: Receipts
+        let visitors: [XMPPClient]
+        let queue: JID
+        let logger: Logger
+        /// Every agent client connected, closed at the end.
+        let agents: ClientList
+        var store: RoutingStore { RoutingStore(redis: redis, prefix: "sb") }
+
+        /// Waits until the agent has seen every one of `lines`; a failure names those not seen.
+        func waitUntilSeen(_ lines: [String]) async throws {
+            do {
+                try await poll(.seconds(60), "every line at the agent", every: .milliseconds(50)) { await inbox.hasSeen(lines) }
+            } catch {
+                Issue.record("never at the agent: \(await inbox.unseen(lines))")
+                throw error
+            }
+        }
+
+        /// agent1 signed in, available to the routers, every message it is sent read into `inbox`.
+        func connectAgent() async throws -> XMPPClient {
+            let client = try await XMPPClient.connect(server.clientConfiguration("agent1"), logger: logger)
+            await agents.add(client)
+            Task { [inbox] in await inbox.read(client) }
+            try await client.send(Presence())
+            try await client.send(Presence(to: try JID(domain: server.serviceDomain)))
+            try await poll(.seconds(60), "the routers to count the agent available", every: .milliseconds(50)) {
+                try await redis.send("HGET", store.keys.agent("agent1@localhost"), "presence").string == "available"
+            }
+            return client
+        }
+    }
+
+    /// ejabberd, Redis, two routers joined (their presence resync done), the visitors connected.
+    static func withTwoRouters(visitorCount: Int = visitors.count, _ body: (Rig) async throws -> Void) async throws {
+        let visitors = Array(Self.visitors.prefix(visitorCount))
+        let accounts = Dictionary(uniqueKeysWithValues: (["agent1"] + visitors).map { ($0, "secret") })
+        try await withXMPPServer(.ejabberd, .init(accounts: accounts)) { server in
+            try await withRedisServer { redisServer in
+                let routers = try (0..<2).map { _ in try RouterProcess(server: server, redisURL: redisServer.url, routing: routing) }
+                var logger = Logger(label: "late-bounce-test")
+                logger.logLevel = .warning
+                let redis = RedisClient(configuration: RedisConfiguration(url: try RedisURL(redisServer.url)), logger: logger)
+                let receipts = Receipts()
+                let agents = ClientList()
+                var clients: [XMPPClient] = []
+                var readers: [Task<Void, Never>] = []
+                try await withCleanup {
+                    for router in routers {
+                        try await router.start()
+                        try await router.waitForLog("presence resync")
+                    }
+                    clients = try await CrashSafetyTests.connectVisitors(server, among: visitors, logger: logger)
+                    readers = clients.map { client in Task { await receipts.read(client) } }
+                    try await body(Rig(
+                        server: server, routers: routers, redis: redis, inbox: AgentInbox(), receipts: receipts, visitors: clients,
+                        queue: try JID("help@\(server.serviceDomain)"), logger: logger, agents: agents))
+                } cleanup: {
+                    readers.forEach { $0.cancel() }
+                    for client in clients + (await agents.all) { await client.close() }
+                    await redis.close()
+                    for router in routers { await router.stop() }
+                }
+            }
+        }
+    }
+}
+
+/// Clients a test connected as it went, to close at its end.
+actor ClientList {
+    private(set) var all: [XMPPClient] = []
+    func add(_ client: XMPPClient) { all.append(client) }
+}
