@@ -15,8 +15,9 @@ struct LateBounces: Sendable {
     /// Bounces waiting while Redis is slow; past this many the newest are dropped, and logged.
     static let bufferLimit = 10_000
     /// The pauses before trying again a bounce whose offer or line its sender has not yet marked
-    /// (it reads the bounce within milliseconds of its own answer) or another sender holds:
-    /// past the longest hold, the right to announce (10 s).
+    /// (it reads the bounce within milliseconds of its own answer) or another sender holds, or
+    /// when Redis did not answer: past the longest hold, the right to announce (10 s), and about
+    /// as long as a Sentinel failover stalls writes (~12 s).
     static let pauses: [Duration] = [.milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(5), .seconds(5)]
 
     init(component: XMPPComponent, store: RoutingStore, logger: Logger) {
@@ -76,8 +77,13 @@ struct LateBounces: Sendable {
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("cannot make what was sent back late owed again: \(error)", metadata: metadata)
-                return
+                // Redis away (a failover): tried again, the script is safe to run twice.
+                guard let pause else {
+                    logger.error("cannot make what was sent back late owed again: \(error)", metadata: metadata)
+                    return
+                }
+                logger.warning("cannot make what was sent back late owed again yet: \(error)", metadata: metadata)
+                do { try await Task.sleep(for: pause) } catch { return }
             }
         }
     }
