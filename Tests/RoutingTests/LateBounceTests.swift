@@ -81,7 +81,7 @@ import XMPP
             // Until they were sent a few times each, or none is owed any more (every line counted as
             // taken: what the old code came to, with the agent still away).
             try await poll(.seconds(120), "the lines sent to the absent agent again and again", every: .milliseconds(50)) {
-                let attempts = rig.routers.map { $0.occurrences("did not take visitor lines") + $0.occurrences("it is owed to them again") }
+                let attempts = rig.routers.map { $0.occurrences("did not take visitor lines") + $0.occurrences("owed to the agent again") }
                 var owed = false
                 for chat in 1...rig.visitors.count {
                     let key = rig.store.keys.chat("\(chat)")

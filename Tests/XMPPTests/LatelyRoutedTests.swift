@@ -1,4 +1,3 @@
-import NIOCore
 import Testing
 @testable import XMPP
 
@@ -23,15 +22,5 @@ import Testing
         for number in 1...10_000 { lately.add(Self.stanza(number)) }
         #expect((1...9_900).allSatisfy { lately.take("sb-\($0)") == nil })
         #expect((9_901...10_000).allSatisfy { lately.take("sb-\($0)") != nil })
-    }
-
-    @Test func thoseOfTheLastMomentsAreTakenNewestFirst() {
-        var lately = LatelyRouted(limit: 10)
-        let start = NIODeadline.now()
-        for number in 1...5 { lately.add(Self.stanza(number), at: start + .seconds(Int64(number))) }
-        #expect(lately.take(since: start + .seconds(4)).map(\.id) == ["sb-5", "sb-4"])
-        #expect(lately.take("sb-4") == nil, "taken once")
-        #expect(lately.take("sb-3") != nil)
-        #expect(lately.take(since: start).map(\.id) == ["sb-2", "sb-1"])
     }
 }

@@ -6,10 +6,8 @@ import XMPP
 /// (`XMPPComponent.handLateBounces`). With several routers on ejabberd the error for a stanza can
 /// reach another router's link, and be handed over only after the answer to the ping behind it
 /// was read here: the offer counted as told, the line as passed on, and the agent, whose session
-/// was gone (around an XMPP server's restart), never had them. Those counted as taken just before
-/// the link dropped come here too (a server going down can lose them with the agent's session).
-/// Each is made owed again in Redis (`sentBackLate-4.lua`), and a sweep tells the offer again or
-/// passes the lines on, under the same ids.
+/// was gone (around an XMPP server's restart), never had them. Each is made owed again in Redis
+/// (`sentBackLate-4.lua`), and a sweep tells the offer again or passes the lines on.
 struct LateBounces: Sendable {
     let store: RoutingStore
     let logger: Logger
@@ -65,7 +63,7 @@ struct LateBounces: Sendable {
                 }
                 switch outcome {
                 case .owedAgain:
-                    logger.warning("what counted as taken may not have reached the agent; it is owed to them again", metadata: metadata)
+                    logger.warning("the XMPP server sent back what counted as taken; it is owed to the agent again", metadata: metadata)
                     return
                 case .nothing:
                     return

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// What became of a stanza sent with `XMPPComponent.sendAcknowledged`.
 public enum ServerHandling: Sendable, Equatable {
     /// The server answered a ping written after it on the same link, and sent no error for it:
@@ -130,13 +128,6 @@ struct ServerAcknowledgements {
         }
     }
 
-    /// The stanzas counted as routed since `moment`, newest first, forgotten from then on: a
-    /// server going down can answer the ping behind a stanza and then lose it with the
-    /// addressee's session, before it closes the link (`XMPPComponent.handLateBounces`).
-    mutating func routed(since moment: NIODeadline) -> [LateBounce] {
-        lately.take(since: moment)
-    }
-
     /// The link dropped: nothing on it will be answered. Returns the waiters to resume, every
     /// one with `.unknown` (pings in flight and those due alike).
     mutating func dropped(_ link: ObjectIdentifier) -> [(Waiter, [ServerHandling])] {
@@ -151,22 +142,21 @@ struct ServerAcknowledgements {
     var isWaiting: Bool { !waiting.isEmpty }
 }
 
-/// The stanzas a component lately counted as routed, and when, so that a bounce of one that
-/// comes after its ping's answer is known for what it is, and those of the last moments before
-/// a link dropped can be told again. Bounded: past `limit` the oldest are forgotten (a late
-/// bounce comes within a relay's round trip, milliseconds to seconds).
+/// The stanzas a component lately counted as routed, so that a bounce of one that comes after
+/// its ping's answer is known for what it is. Bounded: past `limit` the oldest are forgotten (a
+/// late bounce comes within a relay's round trip, milliseconds to seconds).
 struct LatelyRouted {
     private var order: [String] = []
     private var start = 0
-    private var stanzas: [String: (stanza: LateBounce, at: NIODeadline)] = [:]
+    private var stanzas: [String: LateBounce] = [:]
     let limit: Int
 
     init(limit: Int = 20_000) {
         self.limit = max(limit, 1)
     }
 
-    mutating func add(_ stanza: LateBounce, at moment: NIODeadline = .now()) {
-        guard stanzas.updateValue((stanza, moment), forKey: stanza.id) == nil else { return }
+    mutating func add(_ stanza: LateBounce) {
+        guard stanzas.updateValue(stanza, forKey: stanza.id) == nil else { return }
         order.append(stanza.id)
         if order.count - start > limit {
             stanzas[order[start]] = nil
@@ -178,18 +168,6 @@ struct LatelyRouted {
 
     /// The stanza with this id if it was lately routed, forgotten from then on (one bounce counts once).
     mutating func take(_ id: String) -> LateBounce? {
-        stanzas.removeValue(forKey: id)?.stanza
-    }
-
-    /// Those routed at `moment` or later, newest first, forgotten from then on.
-    mutating func take(since moment: NIODeadline) -> [LateBounce] {
-        var taken: [LateBounce] = []
-        for id in order[start...].reversed() {
-            guard let entry = stanzas[id] else { continue }
-            if entry.at < moment { break }
-            stanzas[id] = nil
-            taken.append(entry.stanza)
-        }
-        return taken
+        stanzas.removeValue(forKey: id)
     }
 }

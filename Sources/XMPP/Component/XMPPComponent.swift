@@ -37,8 +37,6 @@ public final class XMPPComponent: Sendable {
 
     /// Every component's link checks carry this id prefix; their answers are not passed on.
     static let pingPrefix = "sb-link-check-"
-    /// When the link drops, stanzas counted as routed this long before are told again (see `handLateBounces`).
-    public static let uncertainBeforeDrop: Duration = .seconds(2)
     /// How long `sendAcknowledged` waits for the server's answer to its ping by default.
     public static let ackTimeout: Duration = .seconds(10)
     /// This component's own link checks: `sb-link-check-INSTANCE-`.
@@ -181,11 +179,8 @@ public final class XMPPComponent: Sendable {
 
     /// Bounces of stanzas this component had already counted as routed go to `handler`: with
     /// several links to the domain the error can reach another link, and be handed over only
-    /// after the answer to the ping behind the stanza was read here. So do, when the link drops
-    /// (not on our own shutdown), the stanzas counted as routed in the `uncertainBeforeDrop`
-    /// before: a server going down can answer the ping and then lose the stanza with its
-    /// addressee's session (seen with ejabberd's restart). Without a handler they are logged
-    /// and dropped.
+    /// after the answer to the ping behind the stanza was read here. Without one they are
+    /// logged and dropped.
     public func handLateBounces(to handler: @escaping @Sendable (LateBounce) -> Void) {
         state.withLockedValue { $0.lateBounces = handler }
     }
@@ -365,17 +360,12 @@ public final class XMPPComponent: Sendable {
             return true
         }
         channel.closeFuture.whenComplete { [self] _ in
-            let (unanswered, uncertain, late) = state.withLockedValue { state in
+            let unanswered = state.withLockedValue { state in
                 if state.channel === channel { state.channel = nil }
-                // A server going down answers the ping behind a stanza and can then lose it with
-                // its addressee's session: those of its last moments are told again (not on our
-                // own shutdown). Their ids are kept, so a client that keeps ids shows them once.
-                let uncertain = state.shuttingDown ? [] : state.acks.routed(since: .now() - TimeAmount(Self.uncertainBeforeDrop))
-                return (state.acks.dropped(ObjectIdentifier(channel)), uncertain, state.lateBounces)
+                return state.acks.dropped(ObjectIdentifier(channel))
             }
             // Pings on a dead link are never answered (a new link is made only after this one closed).
             for (waiter, handled) in unanswered { waiter.resume(returning: handled) }
-            for stanza in uncertain { hand(stanza, to: late) }
         }
         return attached
     }

@@ -122,29 +122,4 @@ import XMPP
             #expect(await handed.next()?.id == "sb-11")
         }
     }
-
-    /// A server going down can answer the ping behind a stanza and then lose it with its
-    /// addressee's session (ejabberd's restart in the fault run: an offer counted as told, then
-    /// never at the agent): when the link drops, what was counted as routed just before goes to
-    /// the late bounces' handler, to be told again. What bounced does not, nor anything on our
-    /// own shutdown.
-    @Test(.timeLimit(.minutes(1))) func stanzasRoutedJustBeforeTheLinkDropsAreHandedOn() async throws {
-        try await Self.withLink { running, link in
-            let (handed, hand) = AsyncStream.makeStream(of: LateBounce.self)
-            running.component.handLateBounces { hand.yield($0) }
-            let bounced = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-20")], timeout: .seconds(120)) }
-            let ping = try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))
-            try await link.write(Self.bounce("sb-20"))
-            try await link.write(SharedDomainAnswerTests.answer(ping))
-            #expect(try await bounced.value == [.bounced])
-            let routed = Task { await running.component.sendAcknowledged([try SharedDomainAnswerTests.line("sb-21")], timeout: .seconds(120)) }
-            try await link.write(SharedDomainAnswerTests.answer(try SharedDomainAnswerTests.pingID(try await link.read(until: "</iq>"))))
-            #expect(try await routed.value == [.routed])
-            await link.close()
-            var iterator = handed.makeAsyncIterator()
-            #expect(await iterator.next() == LateBounce(id: "sb-21", from: "1@\(ComponentStreamTests.domain)", to: "agent1@localhost"))
-            hand.finish()
-            #expect(await iterator.next() == nil, "only what was counted as routed")
-        }
-    }
 }
