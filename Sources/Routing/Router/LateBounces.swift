@@ -42,25 +42,25 @@ struct LateBounces: Sendable {
     }
 
     func take(_ bounce: LateBounce) async {
-        // Only what went to an agent from a chat's address is owed again; anything else was no offer or line.
+        // Only what went to an agent is owed again: an offer, known by its id, or a line, by the
+        // chat's address it came from; anything else was neither.
         guard let agent = bounce.to.flatMap({ try? JID($0) })?.bare.description else { return }
         let chat: String
+        let oweAgain: () async throws -> RoutingStore.SentBackLate
         if let history = RelayedLineID.historyParts(bounce.id) {
             chat = history.chat
+            oweAgain = { try await store.sentBackLate(offerOf: history.chat, given: history.given, to: agent) }
         } else if RelayedLineID.isRelayedLine(bounce.id), let local = bounce.from.flatMap({ try? JID($0) })?.local,
                   case .chat(let id) = ChatAddress(local: local) {
             chat = id
+            oweAgain = { try await store.sentBackLate(line: bounce.id, of: id, to: agent) }
         } else {
             return
         }
         let metadata: Logger.Metadata = ["chat": "\(chat)", "agent": "\(agent)", "id": "\(bounce.id)"]
         for pause in Self.pauses + [nil] {
             do {
-                let outcome = if let history = RelayedLineID.historyParts(bounce.id) {
-                    try await store.sentBackLate(offerOf: chat, given: history.given, to: agent)
-                } else {
-                    try await store.sentBackLate(line: bounce.id, of: chat, to: agent)
-                }
+                let outcome = try await oweAgain()
                 switch outcome {
                 case .owedAgain:
                     logger.warning("the XMPP server sent back what counted as taken; it is owed to the agent again", metadata: metadata)

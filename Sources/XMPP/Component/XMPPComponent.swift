@@ -141,7 +141,8 @@ public final class XMPPComponent: Sendable {
     /// On the event loop, before the reader: the answer to one of our acknowledgement pings
     /// settles it, to one of our link checks shows the link alive (both go no further); an error
     /// for a stanza waited for marks it bounced (and goes on). Answers to another component's
-    /// pings, and bounces of another's acknowledged lines (ids `sb-…`), are handed on to it.
+    /// pings, and bounces of another's acknowledged lines (ids `sb-…`), are handed on to it; a
+    /// bounce of one of ours already counted as routed goes to the late bounces' handler.
     private func acknowledgement(_ element: XMLElement) -> Bool {
         let (others, late) = state.withLockedValue { state in
             state.lastHeard = .now()
