@@ -23,15 +23,35 @@ struct RoutingPass: Sendable {
     /// goes out before "You are now chatting with", and without a place in line if it was taken.
     @discardableResult
     func run(beforeAnnouncing: ([Assignment]) async -> Void = { _ in }) async -> [Assignment] {
-        let rules = self.rules.current
-        var assignments: [Assignment] = []
-        var decided = false
+        let routed: RoutingStore.Routed
         do {
-            // The script takes the right to announce each chat it gives: the offer goes out after
-            // three round trips from the visitor's line (enqueue, route, history), not five.
-            let routed = try await store.route(rules.plan, announcing: Self.announcementHold)
-            assignments = routed.assignments
-            decided = true
+            // The script takes the right to announce each chat it gives, saving a round trip each.
+            routed = try await store.route(rules.current.plan, announcing: Self.announcementHold)
+        } catch RedisError.connectionLost {
+            lostReply()
+            return []
+        } catch {
+            logger.error("routing pass failed: \(error)")
+            await beforeAnnouncing([])
+            return []
+        }
+        return await announce(routed, beforeAnnouncing: beforeAnnouncing)
+    }
+
+    /// The pass a chat opened in the line calls for, to run in its enqueue step (`RoutingStore.enqueue`).
+    func onOpening(_ rules: RoutingRules) -> RoutingStore.PassOnOpening {
+        RoutingStore.PassOnOpening(plan: rules.plan, announcing: Self.announcementHold)
+    }
+
+    /// Tells everyone what a pass decided (`run`'s, or one run in the enqueue step of the chat
+    /// `opened`, whose history that step took: its agent is told from it), and returns it.
+    func announce(
+        _ routed: RoutingStore.Routed, opened: (chat: String, history: RoutingStore.ChatHistory)? = nil,
+        beforeAnnouncing: ([Assignment]) async -> Void = { _ in }
+    ) async -> [Assignment] {
+        let rules = self.rules.current
+        let assignments = routed.assignments
+        do {
             await beforeAnnouncing(assignments)
             if assignments.contains(where: { $0.state == .offered }) { alarm.wake() }
             // Each chat's agent is told in a task of its own: one offer's round trips (its history,
@@ -40,7 +60,9 @@ struct RoutingPass: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (assignment, claimed) in zip(assignments, routed.claimed) {
                     group.addTask { [self] in
-                        if claimed {
+                        if claimed, let opened, opened.chat == assignment.chat {
+                            try await tell(assignment, taken: (opened.history.fields, opened.history.transcript), rules: rules, releasing: true)
+                        } else if claimed {
                             try await takeHistoryAndTell(assignment, rules: rules, releasing: true)
                         } else {
                             try await announce(assignment, rules: rules)
@@ -52,16 +74,19 @@ struct RoutingPass: Sendable {
             // A line that moved on and is now empty has nobody to tell their new place.
             for queue in routed.stillWaiting { try await updatePositions(queue, rules: rules) }
         } catch RedisError.connectionLost {
-            // The reply is lost with the connection (a Redis restart, a Sentinel failover): the
-            // pass may have assigned chats nobody was told of. Not run again blindly: what Redis
-            // holds is read once it answers, and every chat left unannounced is announced.
-            logger.warning("a routing pass lost its Redis reply; catching up from Redis when it answers")
-            catchUp()
+            lostReply()
         } catch {
             logger.error("routing pass failed: \(error)")
-            if !decided { await beforeAnnouncing([]) }
         }
         return assignments
+    }
+
+    /// A reply lost with the connection (a Redis restart, a Sentinel failover): the pass may have
+    /// assigned chats nobody was told of. Not run again blindly: what Redis holds is read once it
+    /// answers, and every chat left unannounced is announced.
+    func lostReply() {
+        logger.warning("a routing pass lost its Redis reply; catching up from Redis when it answers")
+        catchUp()
     }
 
     /// Once Redis answers again (within about a minute), announces what is unannounced and
@@ -135,13 +160,21 @@ struct RoutingPass: Sendable {
         }
     }
 
+    /// Starts reading the queue's figures if those kept are old, without waiting: a chat the next
+    /// step may open and route at once then has them for its welcome (ahead of its offer) sooner.
+    func refreshEstimate(_ queue: RoutingRules.Queue) {
+        waitFigures.refreshIfStale(queue.name) { [store] in
+            try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
+        }
+    }
+
     /// `{eta}` when the queue has no recent history to estimate from.
     static let noEstimate = "a few minutes"
 
     /// The queue's recent figures for wait estimates; nil (and logged) when Redis cannot say.
     func estimate(_ queue: RoutingRules.Queue) async -> WaitEstimate? {
         do {
-            return try await waitFigures.figures(of: queue.name) {
+            return try await waitFigures.figures(of: queue.name) { [store] in
                 try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
             }
         } catch {

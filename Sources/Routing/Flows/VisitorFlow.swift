@@ -1,6 +1,7 @@
 import AgentProtocol
 import Foundation
 import Logging
+import Redis
 import Workflow
 import XMPP
 
@@ -82,11 +83,23 @@ struct VisitorFlow: Sendable {
         // Redacted before anything keeps or passes it on: the transcript, agents, supervisors.
         let redaction = rules.redactor.redact(body)
         let body = redaction.text
-        var chat = try await store.enqueue(
-            queue: queue.name, visitor: visitor, name: name, channel: channel,
-            overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
-            relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait,
-            botBackstop: queue.configured.bot?.backstop, lineOrderHold: rules.settings.lineOrderHold)
+        // A chat this opens in the line is routed in the same step, so its offer waits on one round
+        // trip; out of hours the notice comes first, and the pass after it (`queued`).
+        let opening = queue.isOpen(at: Date()) ? pass.onOpening(rules) : nil
+        if opening != nil { pass.refreshEstimate(queue) }
+        let step: RoutingStore.EnqueuedAndRouted
+        do {
+            step = try await store.enqueue(
+                queue: queue.name, visitor: visitor, name: name, channel: channel,
+                overflowDelays: queue.overflow.map(\.after), message: body, messageID: messageID,
+                relay: relay ?? RelayDetail(id: RelayDetail.newID()), address: address, maxWait: queue.maxWait,
+                botBackstop: queue.configured.bot?.backstop, lineOrderHold: rules.settings.lineOrderHold, routing: opening)
+        } catch RedisError.connectionLost where opening != nil {
+            // The step may have given chats (this one too) that nobody will tell: as for a pass.
+            pass.lostReply()
+            throw RedisError.connectionLost
+        }
+        var chat = step.enqueued
         let address = address ?? queue.name
         // Held for the visitor's line before it: the timer that places it lapses in a moment.
         if chat.lineHeld { alarm.wake() }
@@ -115,7 +128,7 @@ struct VisitorFlow: Sendable {
         } else if chat.created {
             try await queued(
                 chat: chat.chat, position: chat.position, leftMessage: chat.leftMessage, visitor: visitor, name: greeting ?? name,
-                channel: channel, queue: queue, address: address, rules: rules)
+                channel: channel, queue: queue, address: address, rules: rules, routed: step.routed, history: step.history)
         } else if chat.state == .active {
             // This line, and any the agent was owed (a resend of one a router claimed and died
             // before confirming), as the enqueue script claimed them: each reaches the agent once.
@@ -135,15 +148,16 @@ struct VisitorFlow: Sendable {
 
     /// A chat that joined `queue`'s line now (opened, or handed over by the bot): the welcome
     /// and place in line (or out of hours), a routing pass, and word if nobody could serve it.
-    /// `name` is the `{visitor}` of the texts.
+    /// `name` is the `{visitor}` of the texts. `routed`: the pass already ran in the step that
+    /// opened the chat (in hours then), with the chat's `history` if it gave it.
     func queued(
         chat: String, position: Int, leftMessage: Bool, visitor: String, name: String, channel: ChatChannel?, queue: RoutingRules.Queue,
-        address: String, rules: RoutingRules
+        address: String, rules: RoutingRules, routed: RoutingStore.Routed? = nil, history: RoutingStore.ChatHistory? = nil
     ) async throws {
         logger.info("chat queued", metadata: ["chat": "\(chat)", "queue": "\(queue.name)", "channel": "\(channel?.rawValue ?? "")"])
         if !queue.overflow.isEmpty || queue.maxWait != nil { alarm.wake() }
-        // The wait estimate for the welcome is read beside the routing pass, not before it: the
-        // agent's offer waits on two round trips (enqueue, route), not three (issue 16).
+        // The wait figures for the welcome are read beside the routing pass, not before it, or for a
+        // chat routed in the step that opened it, since just before that step (`refreshEstimate`).
         let estimate = Task { [pass] in await pass.estimate(queue).flatMap { $0.eta(position: position) } }
         func templateValues() async -> TemplateValues {
             let eta = await estimate.value
@@ -161,15 +175,20 @@ struct VisitorFlow: Sendable {
             let text = queue.messages.welcome.render(values) + (waits ? " " + queue.messages.position.render(values) : "")
             outbox.tellVisitor(visitor, from: address, text, as: .queued, position: position, eta: values.eta, rules: rules)
         }
-        let outOfHours = !queue.isOpen(at: Date())
+        let outOfHours = routed == nil && !queue.isOpen(at: Date())
         if outOfHours { await welcome(true) }
         let closed = outOfHours
             ? try await closeIfOutOfHours(
                 chat: chat, visitor: visitor, queue: queue, address: address, values: await templateValues(), rules: rules) : false
         // Routed first: a chat an agent took needs no look at who is online (a pipelined
         // read of every candidate's presence, which cost more than the routing itself).
-        let assignments = await pass.run { assignments in
+        let beforeAnnouncing = { (assignments: [Assignment]) async in
             if !outOfHours { await welcome(!assignments.contains { $0.chat == chat && $0.state == .active }) }
+        }
+        let assignments = if let routed {
+            await pass.announce(routed, opened: history.map { (chat, $0) }, beforeAnnouncing: beforeAnnouncing)
+        } else {
+            await pass.run(beforeAnnouncing: beforeAnnouncing)
         }
         if !closed, !assignments.contains(where: { $0.chat == chat }) {
             try await checkAgents(chat: chat, visitor: visitor, queue: queue, address: address, values: await templateValues(), rules: rules)

@@ -17,12 +17,21 @@
 -- ARGV[13] the lease in ms of a claim of lines for the agent
 -- ARGV[14] how long in ms a line ahead of the one its client numbered before it is held for it
 --         (includes/visitorOrder; absent: 250, 0: never held)
+-- ARGV[15] the routing plan's SHA-1, as route-2.lua takes it (empty or absent: no pass here): a
+--         chat opened now in the line is routed in this step, not in a routing pass after it
+--         (one round trip before the agent's offer, not three). Missing: the error NOPLAN, before
+--         anything is written, and the caller stores the plan and runs again.
+-- ARGV[16] the most assignments that pass makes   ARGV[17] milliseconds to hold the right to
+--         announce each chat it gives (route-2.lua's ARGV[3])
 -- A chat opened while the visitor's `leave` key is set (their last wait ended at max_wait, or the
 -- web form left a message) is a message left: it waits with no max wait, and the key goes.
 -- Returns {chat id, 1 if created now (2: created as a message left) or 0 if already open,
 --          position in the queue (0 if not waiting), state, agent, 1 if the message was stored now,
 --          2 if kept but held until the line before it comes (includes/visitorOrder), or 0,
---          {the visitor's lines claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...}
+--          {the visitor's lines claimed for the agent, as claimUnsent-3 returns them}, supervisors monitoring...};
+--          for a chat opened now in the line with ARGV[15] given, instead of supervisors: {the pass,
+--          as route-2.lua replies}, {the new chat's history, as takeHistory-3 replies, if the pass
+--          gave it and took the right to announce it; else {}}
 -- Visitor message ids are kept as 'v:ID' (agents' as 'a:ID'): clients number alike. A correction
 -- of a line the agent got inside the offer's history keeps that line's text as `quote`.
 --- @include "includes/keys"
@@ -34,8 +43,14 @@
 --- @include "includes/relayLine"
 --- @include "includes/quoteIfTold"
 --- @include "includes/holdLine"
+--- @include "includes/routePass"
+--- @include "includes/takeHistory"
 
 local queue, visitor = ARGV[1], ARGV[2]
+local planSHA = ARGV[15] or ''
+if planSHA ~= '' and redis.call('EXISTS', K.plan(planSHA)) == 0 then
+  return redis.error_reply('NOPLAN routing plan ' .. planSHA .. ' is not stored')
+end
 -- Returns 1 and the last line placed (JSON) if stored now, 2 if kept but held until the line
 -- before it comes (includes/visitorOrder), else 0.
 local function store(id, chatQueue, agent)
@@ -70,11 +85,11 @@ local open = redis.call('GET', KEYS[2])
 if open and redis.call('HGET', K.chat(open), 'state') == 'closed' then open = nil end
 if open then
   local chat = redis.call('HMGET', K.chat(open), 'state', 'agent', 'queue')
-  local rank = redis.call('ZRANK', KEYS[3], open)
+  local place = redis.call('ZRANK', KEYS[3], open)
   local stored, line = store(open, chat[3], chat[2])
   -- A resent line (stored before, the agent never told) goes now too.
   local unsent = claimUnsent(open, line, tonumber(ARGV[13]))
-  local reply = {open, 0, rank and rank + 1 or 0, chat[1], chat[2], stored, unsent}
+  local reply = {open, 0, place and place + 1 or 0, chat[1], chat[2], stored, unsent}
   for _, supervisor in ipairs(redis.call('SMEMBERS', K.monitors(open))) do table.insert(reply, supervisor) end
   return reply
 end
@@ -105,4 +120,17 @@ for delay in string.gmatch(ARGV[5], '%d+') do
 end
 emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
-return {id, 1 + left, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {0, 0}}
+local reply = {id, 1 + left, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {0, 0}}
+if planSHA == '' then return reply end
+-- The pass a new chat calls for, here. The new chat's history is taken with it: its telling is
+-- written right after this reply, with nothing awaited between (other chats the pass gave are
+-- told as after route-2.lua, each from its own history read).
+local routed = routePass(cjson.decode(redis.call('GET', K.plan(planSHA))), tonumber(ARGV[16]),
+  tonumber(ARGV[17] or '0') or 0, {timers = KEYS[6]})
+local history = {}
+for i = 1, #routed[1], 4 do
+  if routed[1][i] == id and #routed[2][(i + 3) / 4] == 1 then history = takeHistory(K.chat(id), K.transcript(id)) end
+end
+table.insert(reply, routed)
+table.insert(reply, history)
+return reply

@@ -12,18 +12,39 @@ extension Outcome: ScriptReply {
 }
 
 extension Enqueued: ScriptReply {
-    /// {chat, created, position, state, agent, message stored, {lines claimed for the agent}, monitors...}.
+    /// {chat, created, position, state, agent, message stored, {lines claimed for the agent}, monitors...};
+    /// a chat created now has no monitors (a pass may follow instead: `EnqueuedAndRouted`).
     init(reply: RESPValue) throws(UnexpectedReply) {
         let parts = try reply.values(7)
-        var monitors: [String] = []
-        for part in parts.dropFirst(7) { monitors.append(try part.text()) }
         let unsent = try ClaimedLines(reply: parts[6])
         let created = try parts[1].number(), stored = try parts[5].number()
+        var monitors: [String] = []
+        if created == 0 { for part in parts.dropFirst(7) { monitors.append(try part.text()) } }
         self.init(
             chat: try parts[0].text(), created: created >= 1, position: try parts[2].number(),
             state: ChatStatus(rawValue: try parts[3].text()) ?? .closed, agent: try parts[4].text(),
             messageStored: stored >= 1, monitors: monitors, leftMessage: created == 2, unsent: unsent)
         lineHeld = stored == 2
+    }
+}
+
+extension RoutingStore.EnqueuedAndRouted: ScriptReply {
+    /// `enqueue-6`'s reply as `Enqueued` reads it; for a chat created in the line with a pass
+    /// asked for, then {the pass, as `route-2`}, {the new chat's history, or {}}.
+    init(reply: RESPValue) throws(UnexpectedReply) {
+        let enqueued = try Enqueued(reply: reply)
+        let parts = try reply.values(7)
+        guard enqueued.created, parts.count == 9 else {
+            self.init(enqueued: enqueued, routed: nil, history: nil)
+            return
+        }
+        let history: RoutingStore.ChatHistory?
+        do {
+            history = try RoutingStore.ChatHistory(parts[8])
+        } catch {
+            throw UnexpectedReply(description: "a new chat's history: \(error)")
+        }
+        self.init(enqueued: enqueued, routed: RoutingStore.Routed(try Assignments(reply: parts[7])), history: history)
     }
 }
 

@@ -46,16 +46,59 @@ public struct RoutingStore: Sendable {
         message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, address: String? = nil,
         maxWait: Duration? = nil, botBackstop: Duration? = nil, lineOrderHold: Duration = .milliseconds(250)
     ) async throws -> Enqueued {
+        try await enqueue(
+            queue: queue, visitor: visitor, name: name, channel: channel, overflowDelays: overflowDelays, message: message,
+            messageID: messageID, relay: relay, address: address, maxWait: maxWait, botBackstop: botBackstop,
+            lineOrderHold: lineOrderHold, routing: nil
+        ).enqueued
+    }
+
+    /// The routing pass a chat opened in the line calls for, run in the enqueue step itself: the
+    /// agent's offer then waits on one round trip, not three (enqueue, route, history).
+    struct PassOnOpening: Sendable {
+        let plan: [QueuePlan]
+        /// How long the right to announce each chat given is held (`route`'s `announcing`).
+        let announcing: Duration
+        var limit = 100
+    }
+
+    /// What `enqueue` did and, for a chat it opened in the line, the pass it ran for it.
+    struct EnqueuedAndRouted: Sendable {
+        var enqueued: Enqueued
+        /// The pass, when one was asked for and the message opened a chat in the line.
+        let routed: Routed?
+        /// The new chat's history, when the pass gave it and took the right to announce it: the
+        /// agent is told from it, with no round trip of its own (`RoutingPass.announce`); the
+        /// chat's later lines go to the agent directly from then on.
+        let history: ChatHistory?
+    }
+
+    /// As `enqueue`, and with `routing`, a chat opened in the line is routed in the same step.
+    func enqueue(
+        queue: String, visitor: String, name: String, channel: ChatChannel, overflowDelays: [Duration] = [],
+        message: String? = nil, messageID: String? = nil, relay: RelayDetail? = nil, address: String? = nil,
+        maxWait: Duration? = nil, botBackstop: Duration? = nil, lineOrderHold: Duration = .milliseconds(250),
+        routing: PassOnOpening?
+    ) async throws -> EnqueuedAndRouted {
         let delays = overflowDelays.map { String($0.milliseconds) }.joined(separator: ",")
-        return try await run(
-            RoutingLua.enqueue,
-            keys: [
-                keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence,
-                keys.openChats, keys.timers,
-            ],
-            [queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
-             Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.milliseconds(botBackstop), Self.leaseMs,
-             Self.milliseconds(lineOrderHold)])
+        let encoded = try routing.map { try planEncoding.encoded($0.plan) }
+        let scriptKeys = [
+            keys.events, keys.visitorChat(queue: queue, visitor: visitor), keys.waiting(queue), keys.sequence, keys.openChats, keys.timers,
+        ]
+        let arguments = [
+            queue, visitor, name, channel.rawValue, delays, message ?? "", Self.seenID(messageID), relay?.json ?? "",
+            Self.mappedID(messageID), address ?? queue, Self.milliseconds(maxWait), Self.milliseconds(botBackstop), Self.leaseMs,
+            Self.milliseconds(lineOrderHold), encoded?.sha1 ?? "", String(routing?.limit ?? 0),
+            routing.map { String(max($0.announcing.milliseconds, 1)) } ?? "0",
+        ]
+        do {
+            return try await run(RoutingLua.enqueue, keys: scriptKeys, arguments)
+        } catch RedisError.server(let message) where message.contains("NOPLAN") {
+            // Refused before anything was written: the plan stored, the same step again.
+            guard let encoded else { throw RedisError.server(message) }
+            try await store(encoded)
+            return try await run(RoutingLua.enqueue, keys: scriptKeys, arguments)
+        }
     }
 
     /// A claim's lease as the scripts take it.
@@ -72,6 +115,12 @@ public struct RoutingStore: Sendable {
         let assignments: [Assignment]
         let claimed: [Bool]
         let stillWaiting: Set<String>
+
+        init(_ made: Assignments) {
+            assignments = made.assignments
+            claimed = made.histories.map { (try? $0.values().count) == 1 }
+            stillWaiting = made.stillWaiting
+        }
     }
 
     /// Gives waiting chats to agents, as `route`; with `announcing` also takes the right to announce
@@ -85,11 +134,15 @@ public struct RoutingStore: Sendable {
             made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
         } catch RedisError.server(let message) where message.contains("NOPLAN") {
             // The first pass with this plan (on any router), or Redis lost it: store it and run again.
-            _ = try await redis.send("SET", keys.plan(encoded.sha1), encoded.json, "PX", String(Self.planLifetime.milliseconds))
+            try await store(encoded)
             made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
         }
-        let claimed = made.histories.map { (try? $0.values().count) == 1 }
-        return Routed(assignments: made.assignments, claimed: claimed, stillWaiting: made.stillWaiting)
+        return Routed(made)
+    }
+
+    /// Stores a plan the scripts found missing (`NOPLAN`).
+    private func store(_ encoded: PlanEncoding.Encoded) async throws {
+        _ = try await redis.send("SET", keys.plan(encoded.sha1), encoded.json, "PX", String(Self.planLifetime.milliseconds))
     }
 
     /// How long a stored plan is kept: a week after it was stored Redis drops it, and a router

@@ -21,18 +21,28 @@ final class RecentWaitFigures: Sendable {
     /// The queue's figures: a read younger than `freshFor` (finished or not), else `load`'s, which
     /// the next callers share. A read that failed is not kept.
     func figures(of queue: String, load: @escaping @Sendable () async throws -> WaitEstimate) async throws -> WaitEstimate {
-        let read = reads.withLock { reads in
-            let now = ContinuousClock.now
-            if let kept = reads[queue], now - kept.at < freshFor { return kept.figures }
-            let read = Task { try await load() }
-            reads[queue] = (read, now)
-            return read
-        }
+        let read = self.read(queue, load: load)
         do {
             return try await read.value
         } catch {
             reads.withLock { reads in if reads[queue]?.figures == read { reads[queue] = nil } }
             throw error
+        }
+    }
+
+    /// Starts a read of the queue's figures unless one younger than `freshFor` is kept: a new
+    /// chat's welcome, asked for later, then shares it instead of waiting for a read of its own.
+    func refreshIfStale(_ queue: String, load: @escaping @Sendable () async throws -> WaitEstimate) {
+        _ = read(queue, load: load)
+    }
+
+    private func read(_ queue: String, load: @escaping @Sendable () async throws -> WaitEstimate) -> Task<WaitEstimate, any Error> {
+        reads.withLock { reads in
+            let now = ContinuousClock.now
+            if let kept = reads[queue], now - kept.at < freshFor { return kept.figures }
+            let read = Task { try await load() }
+            reads[queue] = (read, now)
+            return read
         }
     }
 }
