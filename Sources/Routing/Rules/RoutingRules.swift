@@ -85,7 +85,9 @@ public struct RoutingRules: Sendable {
     /// The service domain (`support.localhost`).
     public var domain: String
     /// Queues in priority order: the order routing passes serve them in.
-    public var queues: [Queue]
+    public var queues: [Queue] {
+        didSet { plan = queues.map(\.plan) }
+    }
     public var defaultQueue: String
     public var agents: [String: Agent]
     public var canned: [String: MessageTemplate]
@@ -99,6 +101,7 @@ public struct RoutingRules: Sendable {
     ) {
         self.domain = domain
         self.queues = queues
+        plan = queues.map(\.plan)
         self.defaultQueue = defaultQueue ?? queues.first?.name ?? ""
         self.agents = Dictionary(agents.map { ($0.jid, $0) }, uniquingKeysWith: { first, _ in first })
         self.canned = canned
@@ -109,8 +112,10 @@ public struct RoutingRules: Sendable {
         queues.first { $0.name == name }
     }
 
-    /// The routing plan of every queue, in priority order.
-    public var plan: [QueuePlan] { queues.map(\.plan) }
+    /// The routing plan of every queue, in priority order. Kept, not made on each use: every
+    /// visitor line passes it to the enqueue step, and an array compared with itself is equal at once
+    /// (`PlanEncoding` finds its SHA-1 without comparing hundreds of candidates).
+    public private(set) var plan: [QueuePlan]
 
     /// The closing text of a chat in queue `name` (its default when the queue is gone from the
     /// rules): the one text both channels send, live and when a reconnecting widget asks.
