@@ -122,8 +122,8 @@ emit('queued', id, queue, '', 'visitor', visitor, 'channel', ARGV[4])
 local stored = store(id, queue, '')
 local reply = {id, 1 + left, redis.call('ZRANK', KEYS[3], id) + 1, 'queued', '', stored, {0, 0}}
 if planSHA == '' then return reply end
--- The pass a new chat calls for, here. The new chat's history is taken with it: its telling is
--- written right after this reply, with nothing awaited between (other chats the pass gave are
+-- The pass a new chat calls for, here. The new chat's history is taken with it: the router
+-- tells its agent from this reply, with no round trip between (other chats the pass gave are
 -- told as after route-2.lua, each from its own history read).
 local routed = routePass(cjson.decode(redis.call('GET', K.plan(planSHA))), tonumber(ARGV[16]),
   tonumber(ARGV[17] or '0') or 0, {timers = KEYS[6]})
