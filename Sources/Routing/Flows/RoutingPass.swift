@@ -163,9 +163,12 @@ struct RoutingPass: Sendable {
     /// Starts reading the queue's figures if those kept are old, without waiting: a chat the next
     /// step may open and route at once then has them for its welcome (ahead of its offer) sooner.
     func refreshEstimate(_ queue: RoutingRules.Queue) {
-        waitFigures.refreshIfStale(queue.name) { [store] in
-            try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
-        }
+        waitFigures.refreshIfStale(queue.name, load: readFigures(queue))
+    }
+
+    /// A read of the queue's figures from Redis, for `waitFigures` to run when its kept ones are old.
+    private func readFigures(_ queue: RoutingRules.Queue) -> @Sendable () async throws -> WaitEstimate {
+        { [store] in try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid)) }
     }
 
     /// `{eta}` when the queue has no recent history to estimate from.
@@ -174,9 +177,7 @@ struct RoutingPass: Sendable {
     /// The queue's recent figures for wait estimates; nil (and logged) when Redis cannot say.
     func estimate(_ queue: RoutingRules.Queue) async -> WaitEstimate? {
         do {
-            return try await waitFigures.figures(of: queue.name) { [store] in
-                try await store.waitEstimate(queue: queue.name, candidates: queue.plan.candidates.map(\.jid))
-            }
+            return try await waitFigures.figures(of: queue.name, load: readFigures(queue))
         } catch {
             logger.warning("cannot read the queue's recent figures: \(error)", metadata: ["queue": "\(queue.name)"])
             return nil

@@ -64,7 +64,7 @@ public struct RoutingStore: Sendable {
 
     /// What `enqueue` did and, for a chat it opened in the line, the pass it ran for it.
     struct EnqueuedAndRouted: Sendable {
-        var enqueued: Enqueued
+        let enqueued: Enqueued
         /// The pass, when one was asked for and the message opened a chat in the line.
         let routed: Routed?
         /// The new chat's history, when the pass gave it and took the right to announce it: the
@@ -91,14 +91,7 @@ public struct RoutingStore: Sendable {
             Self.milliseconds(lineOrderHold), encoded?.sha1 ?? "", String(routing?.limit ?? 0),
             routing.map { String(max($0.announcing.milliseconds, 1)) } ?? "0",
         ]
-        do {
-            return try await run(RoutingLua.enqueue, keys: scriptKeys, arguments)
-        } catch RedisError.server(let message) where message.contains("NOPLAN") {
-            // Refused before anything was written: the plan stored, the same step again.
-            guard let encoded else { throw RedisError.server(message) }
-            try await store(encoded)
-            return try await run(RoutingLua.enqueue, keys: scriptKeys, arguments)
-        }
+        return try await storingPlan(encoded) { try await run(RoutingLua.enqueue, keys: scriptKeys, arguments) }
     }
 
     /// A claim's lease as the scripts take it.
@@ -129,20 +122,23 @@ public struct RoutingStore: Sendable {
     func route(_ plan: [QueuePlan], limit: Int = 100, announcing hold: Duration?) async throws -> Routed {
         let encoded = try planEncoding.encoded(plan)
         let arguments = [encoded.sha1, String(limit), hold.map { String(max($0.milliseconds, 1)) } ?? "0"]
-        let made: Assignments
-        do {
-            made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
-        } catch RedisError.server(let message) where message.contains("NOPLAN") {
-            // The first pass with this plan (on any router), or Redis lost it: store it and run again.
-            try await store(encoded)
-            made = try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
+        let made: Assignments = try await storingPlan(encoded) {
+            try await run(RoutingLua.route, keys: [keys.events, keys.timers], arguments)
         }
         return Routed(made)
     }
 
-    /// Stores a plan the scripts found missing (`NOPLAN`).
-    private func store(_ encoded: PlanEncoding.Encoded) async throws {
-        _ = try await redis.send("SET", keys.plan(encoded.sha1), encoded.json, "PX", String(Self.planLifetime.milliseconds))
+    /// Runs a script that reads the plan `encoded`; refused with `NOPLAN` (the first step with this
+    /// plan on any router, or Redis lost it), which a script says before writing anything, the plan
+    /// is stored and the script run again.
+    private func storingPlan<Reply>(_ encoded: PlanEncoding.Encoded?, _ step: () async throws -> Reply) async throws -> Reply {
+        do {
+            return try await step()
+        } catch RedisError.server(let message) where message.contains("NOPLAN") {
+            guard let encoded else { throw RedisError.server(message) }
+            _ = try await redis.send("SET", keys.plan(encoded.sha1), encoded.json, "PX", String(Self.planLifetime.milliseconds))
+            return try await step()
+        }
     }
 
     /// How long a stored plan is kept: a week after it was stored Redis drops it, and a router
